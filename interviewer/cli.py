@@ -1,0 +1,73 @@
+"""Command line entry point.
+
+Only `argparse` is imported at start-up; each command imports what it needs when it runs, so `--help` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+LEVELS = ("mid", "senior", "staff")
+
+
+def _add_level(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--level", choices=LEVELS, default="senior", help="the level you interview for (default: senior)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="interviewer",
+        description="Rehearse the machine learning system design interview, offline, and get graded against a rubric.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    commands.add_parser("cases", help="list the cases you can practise")
+
+    chat = commands.add_parser("chat", help="run a mock interview")
+    chat.add_argument("--plain", action="store_true", help="line mode on stdin/stdout (works with a pipe)")
+    chat.add_argument("--case", help="case id (see `interviewer cases`) or path to a case YAML file")
+    _add_level(chat)
+    chat.add_argument("--out", metavar="PATH", help="where to save the transcript (default: your data directory)")
+
+    resume = commands.add_parser("resume", help="continue an interrupted interview from its transcript")
+    resume.add_argument("path", metavar="PATH", help="a transcript saved by `chat`")
+    resume.add_argument("--plain", action="store_true", help="line mode on stdin/stdout")
+
+    grade = commands.add_parser("grade", help="grade a saved transcript or an answers file")
+    grade.add_argument("path", metavar="PATH", help="a transcript (.json) or an answers file (.yaml/.json)")
+    grade.add_argument("--json", action="store_true", help="print the grade as JSON")
+    grade.add_argument("--level", choices=LEVELS, help="grade for this level instead of the one in the file")
+
+    check = commands.add_parser("check", help="validate case files and report every problem")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="case files or folders (default: the built-in cases)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from interviewer.errors import InterviewerError
+
+    handler: Callable[[argparse.Namespace], int]
+    if args.command is None:
+        from interviewer.commands import cmd_default as handler
+    else:
+        from interviewer import commands
+
+        handler = getattr(commands, f"cmd_{args.command}")
+    try:
+        return handler(args)
+    except InterviewerError as exc:
+        print(f"interviewer: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("\ninterviewer: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""The seven-step ML system design framework.
+
+The step ids are a public interface: rubric files, transcripts and `grade --json` all use them, so they never change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Level(StrEnum):
+    """The seniority the candidate is interviewing for; higher levels are held to more rubric items."""
+
+    MID = "mid"
+    SENIOR = "senior"
+    STAFF = "staff"
+
+    @property
+    def rank(self) -> int:
+        return LEVEL_ORDER.index(self)
+
+
+LEVEL_ORDER: tuple[Level, ...] = (Level.MID, Level.SENIOR, Level.STAFF)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    id: str
+    title: str
+    about: str
+    opening: str
+    budget_minutes: float
+    weight: float
+
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        id="requirements",
+        title="Clarify requirements",
+        about="Business goal, users, scale, latency and freshness constraints, what success means.",
+        opening="Before designing anything, what would you like to clarify about the problem and its constraints?",
+        budget_minutes=5,
+        weight=1.0,
+    ),
+    Step(
+        id="framing",
+        title="Frame it as an ML task",
+        about="The ML objective, inputs and outputs, the label, and how the model output drives the product.",
+        opening="How would you frame this as a machine learning problem? What exactly does the model predict?",
+        budget_minutes=4,
+        weight=1.0,
+    ),
+    Step(
+        id="data",
+        title="Data and features",
+        about="Data sources, labels and their quality, sampling, features, leakage, privacy.",
+        opening="Let's talk about data. What would you train on, where do the labels come from, and which features?",
+        budget_minutes=8,
+        weight=1.25,
+    ),
+    Step(
+        id="model",
+        title="Model",
+        about="Baseline, model choice and architecture, loss, training setup, trade-offs.",
+        opening="Which model would you start with, and how would you evolve it? Walk me through training.",
+        budget_minutes=8,
+        weight=1.25,
+    ),
+    Step(
+        id="evaluation",
+        title="Evaluation",
+        about="Offline metrics tied to the goal, validation splits, online experiments, guardrails.",
+        opening="How would you evaluate the model, offline and then online?",
+        budget_minutes=7,
+        weight=1.25,
+    ),
+    Step(
+        id="serving",
+        title="Serving",
+        about="Architecture at inference time, latency budget, feature serving, scaling, fallbacks.",
+        opening="How would you serve this in production within the constraints we discussed?",
+        budget_minutes=6,
+        weight=1.0,
+    ),
+    Step(
+        id="monitoring",
+        title="Monitoring and iteration",
+        about="Drift, data quality, model and business metrics, alerting, retraining, feedback loops.",
+        opening="Once it's live, how do you know it keeps working? What would you monitor, and how do you iterate?",
+        budget_minutes=5,
+        weight=1.0,
+    ),
+)
+
+WRAP_UP = Step(
+    id="wrap_up",
+    title="Wrap-up",
+    about="Extra talking points: anything you would add, improve or do next.",
+    opening="We have a couple of minutes left. Is there anything you would add, or improve with more time?",
+    budget_minutes=2,
+    weight=0.0,
+)
+
+STEP_IDS: tuple[str, ...] = tuple(step.id for step in STEPS)
+STEP_BY_ID: dict[str, Step] = {step.id: step for step in (*STEPS, WRAP_UP)}
+TOTAL_MINUTES: float = sum(step.budget_minutes for step in (*STEPS, WRAP_UP))
+
+
+def step(step_id: str) -> Step:
+    return STEP_BY_ID[step_id]
+
+
+def next_step_id(step_id: str) -> str | None:
+    """The step after `step_id` (the wrap-up follows the last step; nothing follows the wrap-up)."""
+    order = (*STEP_IDS, WRAP_UP.id)
+    index = order.index(step_id)
+    return order[index + 1] if index + 1 < len(order) else None

@@ -1,0 +1,218 @@
+"""Case files: the problem, the fact sheet and the per-step rubric, validated on load.
+
+A case lives in one YAML file, `rubrics/<id>.yaml`. See `rubrics/README.md` for the format.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+
+from interviewer.errors import RubricError, UnknownCaseError
+from interviewer.framework import STEP_IDS, Level
+from interviewer.yamlfile import LoadedDocument, Location, format_validation_error, load_document
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", max_length=80)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Signal = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+_HAS_WORD = re.compile(r"[A-Za-z0-9]")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_signals(signals: list[str]) -> list[str]:
+    for signal in signals:
+        for part in signal.split("&"):
+            if not _HAS_WORD.search(part):
+                raise ValueError(f"signal {signal!r} has a part with no words")
+    return signals
+
+
+class RubricItem(_Strict):
+    """One thing a strong answer covers in a step."""
+
+    id: Slug
+    covers: Text = Field(description="What a strong answer covers; shown in the scorecard, never said aloud.")
+    weight: float = Field(gt=0, le=10)
+    signals: list[Signal] = Field(min_length=1, description="Phrasings that show the item was covered.")
+    follow_up: Text = Field(description="The question the interviewer asks when the item is missing.")
+    level: Level = Field(Level.MID, description="The lowest level expected to cover this item.")
+
+    _signals_have_words = field_validator("signals")(_check_signals)
+
+    @field_validator("follow_up")
+    @classmethod
+    def _is_a_question(cls, value: str) -> str:
+        if not value.endswith("?"):
+            raise ValueError("a follow-up must be a question ending with '?'")
+        return value
+
+
+class RedFlag(_Strict):
+    """A statement that costs points when said (and not negated), like accuracy as the metric at a 1% positive rate."""
+
+    id: Slug
+    description: Text
+    signals: list[Signal] = Field(min_length=1)
+    penalty: float = Field(10, gt=0, le=50, description="Points taken off the step score.")
+
+    _signals_have_words = field_validator("signals")(_check_signals)
+
+
+class StepRubric(_Strict):
+    opening: Text | None = Field(None, description="Overrides the framework's opening question for this case.")
+    items: list[RubricItem] = Field(min_length=1)
+    red_flags: list[RedFlag] = Field(default_factory=list)
+
+
+class Steps(_Strict):
+    requirements: StepRubric
+    framing: StepRubric
+    data: StepRubric
+    model: StepRubric
+    evaluation: StepRubric
+    serving: StepRubric
+    monitoring: StepRubric
+
+    def __getitem__(self, step_id: str) -> StepRubric:
+        if step_id not in STEP_IDS:
+            raise KeyError(step_id)
+        return getattr(self, step_id)
+
+    def items(self) -> Iterator[tuple[str, StepRubric]]:
+        for step_id in STEP_IDS:
+            yield step_id, getattr(self, step_id)
+
+
+class Fact(_Strict):
+    """One thing the interviewer may tell the candidate when asked; it never states requirements beyond these."""
+
+    topic: Text
+    keywords: list[Signal] = Field(min_length=1, description="Words in a question that this fact answers.")
+    answer: Text
+
+    _keywords_have_words = field_validator("keywords")(_check_signals)
+
+
+class TalkingPoint(_Strict):
+    id: Slug
+    covers: Text
+    signals: list[Signal] = Field(min_length=1)
+
+    _signals_have_words = field_validator("signals")(_check_signals)
+
+
+class Case(_Strict):
+    id: Slug
+    title: Text
+    summary: Text = Field(max_length=160, description="One line for the case picker.")
+    prompt: Text = Field(description="The problem as the interviewer states it.")
+    facts: list[Fact] = Field(min_length=1)
+    steps: Steps
+    talking_points: list[TalkingPoint] = Field(default_factory=list)
+
+    def item(self, step_id: str, item_id: str) -> RubricItem:
+        for item in self.steps[step_id].items:
+            if item.id == item_id:
+                return item
+        raise KeyError(f"{step_id}.{item_id}")
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Finding and loading case files
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def rubrics_dir() -> Path:
+    """Where the built-in cases live: `$INTERVIEWER_RUBRICS_DIR`, the checkout's `rubrics/`, or the installed copy."""
+    override = os.environ.get("INTERVIEWER_RUBRICS_DIR")
+    if override:
+        return Path(override)
+    checkout = PACKAGE_DIR.parent / "rubrics"
+    return checkout if checkout.is_dir() else PACKAGE_DIR / "_rubrics"
+
+
+def case_files(directory: Path | None = None) -> list[Path]:
+    directory = directory or rubrics_dir()
+    return sorted(p for p in directory.glob("*.y*ml") if p.suffix in (".yaml", ".yml"))
+
+
+def _semantic_problems(case: Case, path: Path) -> list[tuple[Location, str]]:
+    """Rules the schema alone cannot express. Each problem is (location, message)."""
+    problems: list[tuple[Location, str]] = []
+    if path.stem != case.id:
+        problems.append((("id",), f"the id {case.id!r} must match the file name {path.stem!r}"))
+    seen: dict[str, str] = {}
+    for step_id, rubric in case.steps.items():
+        for index, item in enumerate(rubric.items):
+            loc = ("steps", step_id, "items", index, "id")
+            if item.id in seen:
+                problems.append((loc, f"item id {item.id!r} is already used in step {seen[item.id]!r}"))
+            seen[item.id] = step_id
+        flag_ids: set[str] = set()
+        for index, flag in enumerate(rubric.red_flags):
+            if flag.id in flag_ids:
+                problems.append((("steps", step_id, "red_flags", index, "id"), f"duplicate red flag id {flag.id!r}"))
+            flag_ids.add(flag.id)
+    point_ids: set[str] = set()
+    for index, point in enumerate(case.talking_points):
+        if point.id in point_ids:
+            problems.append((("talking_points", index, "id"), f"duplicate talking point id {point.id!r}"))
+        point_ids.add(point.id)
+    return problems
+
+
+def case_warnings(case: Case, doc: LoadedDocument) -> list[str]:
+    """Advice for case authors that does not stop a case from loading."""
+    warnings = []
+    for step_id, rubric in case.steps.items():
+        count = len(rubric.items)
+        if not 6 <= count <= 12:
+            where = doc.where(("steps", step_id, "items"))
+            warnings.append(f"{where}: steps.{step_id}.items: {count} items; 6 to 12 give a fair grade")
+    if not case.talking_points:
+        warnings.append(f"{doc.where(())}: talking_points: none, so the wrap-up is not graded")
+    return warnings
+
+
+def parse_case(doc: LoadedDocument) -> Case:
+    """Validate a loaded document as a case; every problem found is reported at once."""
+    if not isinstance(doc.data, dict):
+        raise RubricError([f"{doc.where(())}: expected a mapping of case fields at the top level"])
+    try:
+        case = Case.model_validate(doc.data)
+    except ValidationError as exc:
+        raise RubricError(format_validation_error(doc, exc)) from None
+    problems = _semantic_problems(case, doc.path)
+    if problems:
+        raise RubricError([f"{doc.where(loc)}: {'.'.join(map(str, loc))}: {msg}" for loc, msg in problems])
+    return case
+
+
+def load_case_file(path: Path) -> Case:
+    return parse_case(load_document(path))
+
+
+def available_case_ids(directory: Path | None = None) -> list[str]:
+    return [path.stem for path in case_files(directory)]
+
+
+def load_case(id_or_path: str) -> Case:
+    """Load a case by id (from the rubrics directory) or by the path of a YAML file."""
+    candidate = Path(id_or_path)
+    if candidate.suffix in (".yaml", ".yml") or os.sep in id_or_path:
+        return load_case_file(candidate)
+    path = rubrics_dir() / f"{id_or_path}.yaml"
+    if not path.is_file():
+        valid = ", ".join(available_case_ids()) or "(none found)"
+        raise UnknownCaseError(f"unknown case {id_or_path!r}; valid case ids: {valid}")
+    return load_case_file(path)
