@@ -13,7 +13,9 @@ LEVELS = ("mid", "senior", "staff")
 
 
 def _add_level(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--level", choices=LEVELS, default="senior", help="the level you interview for (default: senior)")
+    parser.add_argument(
+        "--level", choices=LEVELS, default="senior", help="the level you interview for (default: senior)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -58,3 +58,103 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"{failed} of {len(files)} case files have problems", file=sys.stderr)
         return 2
     return 0
+
+
+def _transcript_path(out: str | None, case_id: str) -> Path:
+    from interviewer.settings import load_settings
+    from interviewer.transcript import default_path, now
+
+    if out:
+        path = Path(out)
+        if path.exists():
+            raise InterviewerError(f"{path} already exists; continue it with `interviewer resume {path}` or pick --out")
+        return path
+    return default_path(load_settings().transcripts_dir(), case_id, now())
+
+
+def _pick_case_interactively() -> str:
+    from interviewer.rubric import available_case_ids, case_files, load_case_file
+
+    ids = available_case_ids()
+    if not sys.stdin.isatty():
+        raise InterviewerError(f"choose a case with --case; valid case ids: {', '.join(ids)}")
+    for number, path in enumerate(case_files(), start=1):
+        case = load_case_file(path)
+        print(f"  {number}. {case.title}: {case.summary}")
+    while True:
+        choice = input(f"Case [1-{len(ids)}]: ").strip()
+        if choice.isdigit() and 1 <= int(choice) <= len(ids):
+            return ids[int(choice) - 1]
+        if choice in ids:
+            return choice
+        print(f"Type a number from 1 to {len(ids)}.")
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from interviewer.framework import Level
+    from interviewer.interview import Interview
+    from interviewer.plain import LineMode
+    from interviewer.policy.stub import StubPolicy
+    from interviewer.rubric import load_case
+
+    case_ref = args.case or _pick_case_interactively()
+    case = load_case(case_ref)
+    source = case_ref if case_ref != case.id else None
+    path = _transcript_path(args.out, case.id)
+    interview = Interview.create(case, Level(args.level), StubPolicy(), path, case_source=source)
+    return LineMode(interview).run()
+
+
+def cmd_default(args: argparse.Namespace) -> int:
+    """`interviewer` with no command: an interview on the offline stub."""
+    return cmd_chat(argparse.Namespace(case=None, level="senior", out=None, plain=True))
+
+
+def cmd_resume(args: argparse.Namespace) -> int:
+    from interviewer.interview import Interview
+    from interviewer.plain import LineMode
+    from interviewer.policy.stub import StubPolicy
+
+    interview = Interview.resume(Path(args.path), StubPolicy())
+    return LineMode(interview).run()
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    import json
+
+    from interviewer.framework import Level
+    from interviewer.report import render_grade
+
+    path = Path(args.path)
+    level = Level(args.level) if args.level else None
+    if path.suffix.lower() == ".json" and _looks_like_transcript(path):
+        from interviewer.interview import case_for, grade_transcript
+        from interviewer.transcript import load
+
+        transcript = load(path)
+        case = case_for(transcript)
+        grade = grade_transcript(transcript, case, level)
+    else:
+        from interviewer.answers import load_answers
+        from interviewer.grading.deterministic import grade_answers
+        from interviewer.rubric import load_case
+
+        answers = load_answers(path)
+        case = load_case(answers.case)
+        missing = answers.missing_steps()
+        warnings = [f"{path}: no answer for {', '.join(missing)}; graded as empty"] if missing else []
+        grade = grade_answers(case, level or answers.level, answers.by_step(), warnings=warnings)
+    for warning in grade.warnings:
+        print(f"interviewer: warning: {warning}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(grade.public_json(), indent=2, ensure_ascii=False))
+    else:
+        print(render_grade(grade, case.title))
+    return 0
+
+
+def _looks_like_transcript(path: Path) -> bool:
+    from interviewer.yamlfile import read_text
+
+    head = read_text(path)[:4096]
+    return '"turns"' in head or '"schema_version"' in head

@@ -1,0 +1,1 @@
+"""Grading: the deterministic rubric grader (and, with a model, the LLM judge)."""

@@ -1,0 +1,149 @@
+"""The deterministic grader: rubric signals matched in the candidate's own sentences.
+
+Scoring rule, per step: each rubric item at or below the candidate's level adds its weight to what is possible; a
+covered item earns its full weight, a partial one (a bare mention with no decision or reason) earns
+`PARTIAL_CREDIT` of it. Items above the level add a bonus when covered but never count against the candidate. Red
+flags subtract their penalty. The step score is clamped to 0-100; the overall score is the mean of the step scores
+weighted by the framework's step weights.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from interviewer.framework import STEP_BY_ID, STEP_IDS, STEPS, Level
+from interviewer.grading.hire import hire_signal
+from interviewer.grading.models import Coverage, Grade, ItemResult, RedFlagHit, StepGrade, TalkingPointResult
+from interviewer.grading.text import (
+    Sentence,
+    SentenceIndex,
+    addressed_to_grader,
+    analyse,
+    is_explained,
+    split_sentences,
+)
+from interviewer.rubric import Case, StepRubric
+
+PARTIAL_CREDIT = 0.4
+
+
+def candidate_sentences(texts: Sequence[str]) -> tuple[list[Sentence], list[str]]:
+    """The sentences that may earn credit, and those addressed to the grader (which never do)."""
+    kept: list[Sentence] = []
+    ignored: list[str] = []
+    for text in texts:
+        for sentence in split_sentences(text):
+            if addressed_to_grader(sentence):
+                ignored.append(sentence)
+            else:
+                kept.append(analyse(sentence))
+    return kept, ignored
+
+
+def grade_step(
+    step_id: str,
+    rubric: StepRubric,
+    texts: Sequence[str],
+    level: Level,
+    seconds: float | None = None,
+) -> StepGrade:
+    sentences, ignored = candidate_sentences(texts)
+    index = SentenceIndex(sentences)
+    explained = [is_explained(sentence) for sentence in sentences]
+
+    items: list[ItemResult] = []
+    earned = possible = 0.0
+    for item in rubric.items:
+        counted = item.level.rank <= level.rank
+        if counted:
+            possible += item.weight
+        hits = index.matches_any(item.signals)
+        explained_hits = [hit for hit in hits if explained[hit]]
+        if explained_hits:
+            coverage, credit, evidence = Coverage.COVERED, 1.0, sentences[explained_hits[0]].text
+        elif hits:
+            coverage, credit, evidence = Coverage.PARTIAL, PARTIAL_CREDIT, sentences[hits[0]].text
+        else:
+            coverage, credit, evidence = Coverage.MISSED, 0.0, None
+        earned += credit * item.weight
+        items.append(
+            ItemResult(
+                id=item.id,
+                covers=item.covers,
+                weight=item.weight,
+                level=item.level,
+                coverage=coverage,
+                credit=credit,
+                counted=counted,
+                evidence=evidence,
+            )
+        )
+
+    flags: list[RedFlagHit] = []
+    for flag in rubric.red_flags:
+        hits = index.matches_any(flag.signals)
+        if hits:
+            flags.append(
+                RedFlagHit(
+                    id=flag.id, description=flag.description, penalty=flag.penalty, evidence=sentences[hits[0]].text
+                )
+            )
+
+    raw = 100.0 * earned / possible if possible else 0.0
+    score = max(0.0, min(100.0, raw) - sum(flag.penalty for flag in flags))
+    return StepGrade(
+        step=step_id,
+        score=round(score),
+        items=items,
+        red_flags=flags,
+        ignored=ignored,
+        answered=bool(sentences or ignored),
+        seconds=seconds,
+        budget_seconds=STEP_BY_ID[step_id].budget_minutes * 60,
+    )
+
+
+def grade_talking_points(case: Case, texts: Sequence[str]) -> list[TalkingPointResult]:
+    sentences, _ = candidate_sentences(texts)
+    index = SentenceIndex(sentences)
+    results = []
+    for point in case.talking_points:
+        hits = index.matches_any(point.signals)
+        results.append(
+            TalkingPointResult(
+                id=point.id,
+                covers=point.covers,
+                mentioned=bool(hits),
+                evidence=sentences[hits[0]].text if hits else None,
+            )
+        )
+    return results
+
+
+def grade_answers(
+    case: Case,
+    level: Level,
+    answers: Mapping[str, Sequence[str]],
+    seconds: Mapping[str, float] | None = None,
+    warnings: Sequence[str] = (),
+) -> Grade:
+    """Grade the candidate's replies, grouped by step id (`wrap_up` included for the talking points)."""
+    seconds = seconds or {}
+    steps = {
+        step_id: grade_step(step_id, case.steps[step_id], answers.get(step_id, ()), level, seconds.get(step_id))
+        for step_id in STEP_IDS
+    }
+    total_weight = sum(step.weight for step in STEPS)
+    overall = round(sum(steps[step.id].score * step.weight for step in STEPS) / total_weight)
+    signal, reasons = hire_signal(overall, level, steps)
+    everything = [text for step_id in (*STEP_IDS, "wrap_up") for text in answers.get(step_id, ())]
+    return Grade(
+        case_id=case.id,
+        level=level,
+        overall=overall,
+        hire_signal=signal,
+        hire_reasons=reasons,
+        steps=steps,
+        talking_points=grade_talking_points(case, everything),
+        warnings=list(warnings),
+    )

@@ -1,0 +1,53 @@
+"""From scores to a hire signal for the level, the way a debrief reads a packet: the overall bar, then the gaps.
+
+The bar rises with the level (`LEVEL_OFFSET`). A step the candidate skipped or barely touched caps the signal at
+lean no hire, however good the rest was, and several red flags cap it at lean hire: one hole in an ML design loop
+usually decides the debrief.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from interviewer.framework import Level
+from interviewer.grading.models import HireSignal, StepGrade
+
+BARS: tuple[tuple[int, HireSignal], ...] = (
+    (80, HireSignal.STRONG_HIRE),
+    (68, HireSignal.HIRE),
+    (57, HireSignal.LEAN_HIRE),
+    (45, HireSignal.LEAN_NO_HIRE),
+    (30, HireSignal.NO_HIRE),
+)
+LEVEL_OFFSET = {Level.MID: -6, Level.SENIOR: 0, Level.STAFF: 6}
+THIN_STEP_SCORE = 25
+RED_FLAGS_FOR_CAP = 3
+
+_ORDER = list(HireSignal)
+
+
+def _cap(signal: HireSignal, ceiling: HireSignal) -> HireSignal:
+    return min(signal, ceiling, key=_ORDER.index)
+
+
+def hire_signal(overall: int, level: Level, steps: Mapping[str, StepGrade]) -> tuple[HireSignal, list[str]]:
+    offset = LEVEL_OFFSET[level]
+    signal = HireSignal.STRONG_NO_HIRE
+    for bar, candidate in BARS:
+        if overall >= bar + offset:
+            signal = candidate
+            break
+    reasons = [f"overall {overall} against the {level.value} bar"]
+    thin = [step_id for step_id, step in steps.items() if step.score < THIN_STEP_SCORE]
+    if thin:
+        capped = _cap(signal, HireSignal.LEAN_NO_HIRE)
+        if capped is not signal:
+            reasons.append(f"capped at lean no hire: {', '.join(thin)} scored under {THIN_STEP_SCORE}")
+        signal = capped
+    flags = sum(len(step.red_flags) for step in steps.values())
+    if flags >= RED_FLAGS_FOR_CAP:
+        capped = _cap(signal, HireSignal.LEAN_HIRE)
+        if capped is not signal:
+            reasons.append(f"capped at lean hire: {flags} red flags")
+        signal = capped
+    return signal, reasons

@@ -1,0 +1,111 @@
+"""The grade as data: what each step scored, which items were covered, and the candidate's own words as evidence."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from interviewer.framework import Level
+
+
+class Coverage(StrEnum):
+    COVERED = "covered"  # mentioned in a sentence that explains a decision or a reason
+    PARTIAL = "partial"  # mentioned only in passing or in a bare list of terms
+    MISSED = "missed"
+
+
+class HireSignal(StrEnum):
+    STRONG_NO_HIRE = "strong_no_hire"
+    NO_HIRE = "no_hire"
+    LEAN_NO_HIRE = "lean_no_hire"
+    LEAN_HIRE = "lean_hire"
+    HIRE = "hire"
+    STRONG_HIRE = "strong_hire"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+class ItemResult(BaseModel):
+    id: str
+    covers: str
+    weight: float
+    level: Level
+    coverage: Coverage
+    credit: float = Field(ge=0, le=1)
+    counted: bool = Field(description="False for an item above the candidate's level: it can only add a bonus.")
+    evidence: str | None = None
+    graded_by: list[str] = Field(default_factory=lambda: ["signals"])
+
+
+class RedFlagHit(BaseModel):
+    id: str
+    description: str
+    penalty: float
+    evidence: str
+
+
+class StepGrade(BaseModel):
+    step: str
+    score: int = Field(ge=0, le=100)
+    items: list[ItemResult]
+    red_flags: list[RedFlagHit] = Field(default_factory=list)
+    ignored: list[str] = Field(default_factory=list, description="Sentences addressed to the grader, never credited.")
+    answered: bool = Field(description="Whether the candidate said anything in this step.")
+    seconds: float | None = None
+    budget_seconds: float | None = None
+
+    def ids(self, coverage: Coverage) -> list[str]:
+        return [item.id for item in self.items if item.coverage is coverage]
+
+
+class TalkingPointResult(BaseModel):
+    id: str
+    covers: str
+    mentioned: bool
+    evidence: str | None = None
+
+
+class Grade(BaseModel):
+    case_id: str
+    level: Level
+    grader: Literal["deterministic"] = "deterministic"
+    overall: int = Field(ge=0, le=100)
+    hire_signal: HireSignal
+    hire_reasons: list[str] = Field(default_factory=list)
+    steps: dict[str, StepGrade]
+    talking_points: list[TalkingPointResult] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+    def public_json(self) -> dict:
+        """The stable `grade --json` shape: step ids as keys, item ids in covered / partial / missed."""
+        return {
+            "case": self.case_id,
+            "level": self.level.value,
+            "grader": self.grader,
+            "overall": self.overall,
+            "hire_signal": self.hire_signal.value,
+            "hire_reasons": self.hire_reasons,
+            "steps": {
+                step_id: {
+                    "score": step.score,
+                    "covered": step.ids(Coverage.COVERED),
+                    "partial": step.ids(Coverage.PARTIAL),
+                    "missed": step.ids(Coverage.MISSED),
+                    "red_flags": [flag.model_dump() for flag in step.red_flags],
+                    "evidence": {item.id: item.evidence for item in step.items if item.evidence},
+                    "ignored": step.ignored,
+                    "seconds": step.seconds,
+                    "budget_seconds": step.budget_seconds,
+                }
+                for step_id, step in self.steps.items()
+            },
+            "talking_points": {
+                "mentioned": [p.id for p in self.talking_points if p.mentioned],
+                "evidence": {p.id: p.evidence for p in self.talking_points if p.evidence},
+            },
+            "warnings": self.warnings,
+        }

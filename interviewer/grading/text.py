@@ -1,0 +1,201 @@
+"""Text normalisation and signal matching shared by the grader and the stub interviewer.
+
+Rules (documented for case authors in rubrics/README.md): case, punctuation and plurals are folded; a signal's words
+must stand next to each other in one sentence; `a & b` needs every part in the same sentence; a match preceded by a
+negation in the same clause does not count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+_CONTRACTIONS = (
+    (re.compile(r"\bcan't\b|\bcannot\b"), "can not"),
+    (re.compile(r"\bwon't\b"), "will not"),
+    (re.compile(r"\bshan't\b"), "shall not"),
+    (re.compile(r"n't\b"), " not"),
+)
+_WORD = re.compile(r"[a-z0-9]+")
+_CLAUSE_BREAK = re.compile(r"[,;:()\[\]]|\s[-\u2013\u2014]+\s")
+_CLAUSE_WORDS = frozenset({"but", "however", "although", "though", "whereas", "while", "yet"})
+_ABBREVIATIONS = re.compile(r"\b(e\.g|i\.e|vs|etc|approx|cf|incl)\.", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+\s*(?:[-*\u2022]|\d+[.)])?\s*")
+
+NEGATION_WINDOW = 3
+_NEGATIONS = frozenset({"not", "no", "never", "without", "avoid", "nor", "neither"})
+_TWO_WORD_NEGATIONS = frozenset({("instead", "of"), ("rather", "than")})
+# "no more than 50 ms" or "not only X" limit or add to what follows rather than deny it.
+_NOT_A_NEGATION_BEFORE = frozenset({"more", "less", "later", "longer", "only", "matter", "doubt", "fewer"})
+
+
+def fold(token: str) -> str:
+    """Fold a lowercase word so singular and plural forms (and a final silent e) compare equal."""
+    if len(token) <= 3 or token.isdigit():
+        return token
+    if token.endswith("ies") and len(token) > 4:
+        return token[:-3] + "y"
+    if token.endswith("es") and len(token) > 4:
+        token = token[:-2]
+    if token.endswith("s") and not token.endswith("ss") and len(token) > 3:
+        token = token[:-1]
+    if token.endswith("e") and len(token) > 3:
+        token = token[:-1]
+    return token
+
+
+def words(text: str) -> list[str]:
+    """Lowercase words with contractions expanded, before folding."""
+    text = text.lower().replace("\u2019", "'")
+    for pattern, replacement in _CONTRACTIONS:
+        text = pattern.sub(replacement, text)
+    return _WORD.findall(text)
+
+
+def normalise(text: str) -> tuple[str, ...]:
+    return tuple(fold(word) for word in words(text))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split prose (and bullet lists) into sentences; abbreviations such as "e.g." do not end one."""
+    protected = _ABBREVIATIONS.sub(lambda m: m.group(0)[:-1] + "\u2024", text)
+    parts = (part.strip().replace("\u2024", ".") for part in _SENTENCE_END.split(protected))
+    return [part for part in parts if part and _WORD.search(part.lower())]
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    text: str
+    tokens: tuple[str, ...]
+    clauses: tuple[int, ...]  # clause number of each token, so negation never reaches across a comma or "but"
+    negated: frozenset[int]  # positions of tokens that a preceding negation covers
+
+
+def analyse(text: str) -> Sentence:
+    tokens: list[str] = []
+    clauses: list[int] = []
+    clause = 0
+    for chunk in _CLAUSE_BREAK.split(text):
+        for word in words(chunk):
+            if word in _CLAUSE_WORDS:
+                clause += 1
+            tokens.append(fold(word))
+            clauses.append(clause)
+        clause += 1
+    return Sentence(text, tuple(tokens), tuple(clauses), frozenset(_negated_positions(tokens, clauses)))
+
+
+def _negated_positions(tokens: list[str], clauses: list[int]) -> set[int]:
+    negated: set[int] = set()
+    for index, token in enumerate(tokens):
+        width = 0
+        if token in _NEGATIONS:
+            width = 1
+        elif index + 1 < len(tokens) and (token, tokens[index + 1]) in _TWO_WORD_NEGATIONS:
+            width = 2
+        if not width:
+            continue
+        after = index + width
+        if after < len(tokens) and tokens[after] in _NOT_A_NEGATION_BEFORE:
+            continue
+        for position in range(after, min(after + NEGATION_WINDOW, len(tokens))):
+            if clauses[position] != clauses[index]:
+                break
+            negated.add(position)
+    return negated
+
+
+@lru_cache(maxsize=8192)
+def compile_signal(signal: str) -> tuple[tuple[str, ...], ...]:
+    """A signal as the token sequences that must all occur in one sentence."""
+    return tuple(parts for parts in (normalise(part) for part in signal.split("&")) if parts)
+
+
+class SentenceIndex:
+    """The sentences of one block of text, with a word index so each signal costs one dictionary look-up."""
+
+    def __init__(self, sentences: list[Sentence]):
+        self.sentences = sentences
+        self._positions: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for s_index, sentence in enumerate(sentences):
+            for position, token in enumerate(sentence.tokens):
+                self._positions[token].append((s_index, position))
+
+    @classmethod
+    def of(cls, texts: list[str]) -> SentenceIndex:
+        return cls([analyse(sentence) for text in texts for sentence in split_sentences(text)])
+
+    def _phrase_hits(self, phrase: tuple[str, ...]) -> set[int]:
+        """Sentences where `phrase` occurs at least once outside a negation."""
+        hits: set[int] = set()
+        size = len(phrase)
+        for s_index, start in self._positions.get(phrase[0], ()):
+            sentence = self.sentences[s_index]
+            if sentence.tokens[start : start + size] == phrase and start not in sentence.negated:
+                hits.add(s_index)
+        return hits
+
+    def matching_sentences(self, signal: str) -> list[int]:
+        """Indexes of sentences in which the signal matches, in order."""
+        parts = compile_signal(signal)
+        if not parts:
+            return []
+        found = self._phrase_hits(parts[0])
+        for phrase in parts[1:]:
+            if not found:
+                break
+            found &= self._phrase_hits(phrase)
+        return sorted(found)
+
+    def matches_any(self, signals: list[str]) -> list[int]:
+        """Every sentence matched by any of the signals, in order."""
+        matched: set[int] = set()
+        for signal in signals:
+            matched.update(self.matching_sentences(signal))
+        return sorted(matched)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Sentence quality: explained answers versus bare lists, and text addressed to the grader
+
+MIN_EXPLAINED_WORDS = 6
+# A sentence with one of these words states a decision or a reason; a list of terms has none of them.
+_REASON_WORDS = frozenset(
+    fold(word)
+    for word in (
+        *("because", "since", "so", "therefore", "thus", "hence", "which", "that", "to", "if", "when", "by", "via"),
+        *("would", "will", "should", "could", "might", "must", "can", "i", "we", "then", "otherwise", "than"),
+        *("use", "using", "choose", "chose", "pick", "prefer", "trade", "tradeoff", "given", "mean", "means"),
+        *("avoid", "ensure", "need", "needs", "start", "train", "measure", "compare", "keep", "want", "help"),
+        *("helps", "let", "lets", "allow", "allows", "better", "instead", "rather", "make", "makes", "add"),
+        *("treat", "handle", "split", "run", "serve", "store", "compute", "send", "log", "track", "drop", "set"),
+    )
+)
+_LIST_SEPARATORS = re.compile(r"[,;/|]")
+
+_ADDRESSED_TO_GRADER = re.compile(
+    r"\b(grader|grading model|evaluator|scorer|rubric|full marks|full score|full credit|maximum score|max score|"
+    r"perfect score|highest score|top score|100 ?/ ?100|ignore (all |any |the )?(previous|prior|above|earlier)|"
+    r"system prompt|disregard (the |all |any )?(previous|prior|above|instructions)|as an ai|language model|"
+    r"(award|give|grant) (me|the candidate|this answer|this response)|mark (me|this answer) as|"
+    r"score (me|this answer)|the candidate (has )?(covered|mentioned|addressed|explained)|"
+    r"(covers|covered) (every|all) (the )?(rubric|items|points))\b",
+    re.IGNORECASE,
+)
+
+
+def addressed_to_grader(sentence: str) -> bool:
+    """True for text that talks to the grader instead of answering ("award full marks"); it never earns credit."""
+    return bool(_ADDRESSED_TO_GRADER.search(sentence))
+
+
+def is_explained(sentence: Sentence) -> bool:
+    """A decision or reason in a real sentence, as opposed to a bare list of terms."""
+    if len(sentence.tokens) < MIN_EXPLAINED_WORDS:
+        return False
+    segments = [seg for seg in _LIST_SEPARATORS.split(sentence.text) if seg.strip()]
+    if len(segments) >= 4 and len(sentence.tokens) / len(segments) < 3.5:
+        return False
+    return any(token in _REASON_WORDS for token in sentence.tokens)

@@ -1,0 +1,98 @@
+"""Line mode: the interview on stdin/stdout. Each input line is one reply, so a whole interview can be scripted."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from interviewer.framework import STEP_BY_ID, TOTAL_MINUTES
+from interviewer.interview import Interview
+from interviewer.report import mmss, render_grade
+from interviewer.session import ReplyRejected
+from interviewer.transcript import Role, Turn
+
+HELP = """Commands:
+  /next   move on to the next step
+  /end    end the interview now and see the grade
+  /time   time spent in this step and in total
+  /quit   stop here; the transcript is saved and `interviewer resume PATH` continues it
+  /help   this list
+Anything else is your reply. Each line is one reply."""
+
+
+class LineMode:
+    def __init__(self, interview: Interview, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout):
+        self.interview = interview
+        self.stdin = stdin
+        self.stdout = stdout
+        self.interactive = stdin.isatty()
+
+    def out(self, text: str = "") -> None:
+        print(text, file=self.stdout, flush=True)
+
+    def show(self, turns: list[Turn]) -> None:
+        for turn in turns:
+            if turn.role is Role.SYSTEM:
+                self.out(f"[{turn.text}]")
+            elif turn.role is Role.INTERVIEWER:
+                self.out(f"Interviewer ({turn.step}): {turn.text}")
+                self.out()
+
+    def run(self) -> int:
+        interview = self.interview
+        self.out(
+            f"{interview.case.title} · level {interview.transcript.level.value} · {interview.policy.name} interviewer"
+        )
+        self.out(f"Transcript: {interview.path}   (type /help for commands)")
+        self.out()
+        turns = interview.start()
+        if not turns:  # resumed: remind the candidate where they were
+            said = [turn for turn in interview.transcript.turns if turn.role is Role.INTERVIEWER]
+            turns = said[-1:]
+            self.out(f"Resuming at {STEP_BY_ID[interview.session.phase].title.lower()}.")
+        self.show(turns)
+        while not interview.done:
+            if self.interactive:
+                print("you> ", end="", file=self.stdout, flush=True)
+            line = self.stdin.readline()
+            if not line:  # end of input: everything said so far is already saved
+                self.out(f"Input ended. Transcript saved; continue with: interviewer resume {interview.path}")
+                return 0
+            line = line.rstrip("\r\n")
+            command = line.strip().lower()
+            if command.startswith("/"):
+                if self.command(command):
+                    return 0
+                continue
+            try:
+                self.show(interview.reply(line))
+            except ReplyRejected as exc:
+                if line.strip():  # an empty line is silently ignored; a refusal is explained
+                    self.out(f"[{exc}]")
+        self.out(render_grade(interview.grade(), interview.case.title))
+        self.out()
+        self.out(f"Transcript: {interview.path}")
+        return 0
+
+    def command(self, command: str) -> bool:
+        """Run a slash command; True when line mode should stop."""
+        interview = self.interview
+        if command == "/next":
+            self.show(interview.next_step())
+        elif command == "/end":
+            self.show(interview.end())
+        elif command == "/help":
+            self.out(HELP)
+        elif command == "/time":
+            session = interview.session
+            budget = STEP_BY_ID[session.phase].budget_minutes * 60 if session.in_step else None
+            self.out(
+                f"[{session.phase}: {mmss(session.step_seconds())} of {mmss(budget)}; "
+                f"total {mmss(session.total_seconds())} of {mmss(TOTAL_MINUTES * 60)}]"
+            )
+        elif command == "/quit":
+            self.out(f"Saved. Continue with: interviewer resume {interview.path}")
+            return True
+        else:
+            self.out(f"[unknown command {command}; type /help]")
+        return False

@@ -1,0 +1,93 @@
+"""The interviewer policy interface: given the interview so far, what does the interviewer say and do next?
+
+The stub (offline, deterministic) and the LLM interviewer both implement it. A policy only decides; the
+`Interview` applies the decision to the session, so every policy gets the same saving, clocks and grading.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from interviewer.framework import Level
+from interviewer.rubric import Case
+from interviewer.transcript import Role, Turn, TurnKind
+
+
+class Action(StrEnum):
+    STAY = "stay"  # keep going in this step
+    ADVANCE = "advance"  # move to the next step
+    CLOSE = "close"  # the interview is over
+
+
+class AdvanceReason(StrEnum):
+    START = "start"
+    COVERED = "covered"  # the step is covered well
+    FOLLOW_UPS_SPENT = "follow_ups_spent"
+    CANDIDATE = "candidate"  # the candidate asked to move on
+    TIME = "time"  # the step ran over its budget
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    action: Action
+    text: str = ""
+    kind: TurnKind = TurnKind.PROMPT
+    item_id: str | None = None
+    reason: AdvanceReason | None = None  # why the step ends, for ADVANCE
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """What a policy may look at: the case, the level, the current phase and its turns."""
+
+    case: Case
+    level: Level
+    phase: str
+    turns: list[Turn] = field(default_factory=list)
+
+    @property
+    def step_turns(self) -> list[Turn]:
+        return [turn for turn in self.turns if turn.step == self.phase]
+
+    @property
+    def step_replies(self) -> list[str]:
+        return [turn.text for turn in self.step_turns if turn.role is Role.CANDIDATE]
+
+    @property
+    def follow_ups_asked(self) -> list[str]:
+        return [turn.item_id for turn in self.step_turns if turn.kind is TurnKind.FOLLOW_UP and turn.item_id]
+
+    @property
+    def last_reply(self) -> str:
+        replies = self.step_replies
+        return replies[-1] if replies else ""
+
+
+class Policy(ABC):
+    """Decides the interviewer's next move. Implementations must not mutate the view."""
+
+    name: str = "policy"
+
+    @abstractmethod
+    def introduce(self, view: View) -> str:
+        """The opening statement: greeting and the problem."""
+
+    @abstractmethod
+    def open_step(self, view: View, reason: AdvanceReason) -> str:
+        """The first thing said in a new step (`view.phase`), acknowledging why the last one ended."""
+
+    @abstractmethod
+    def respond(self, view: View) -> Decision:
+        """React to the candidate's latest reply in `view.phase`."""
+
+    @abstractmethod
+    def close(self, view: View) -> str:
+        """The last words of the interview."""
+
+    async def stream(self, text: str) -> AsyncIterator[str]:
+        """Deliver decided text in chunks; a model-backed policy streams tokens instead."""
+        for start in range(0, len(text), 24):
+            yield text[start : start + 24]

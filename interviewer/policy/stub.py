@@ -1,0 +1,172 @@
+"""The offline interviewer: deterministic, rubric-driven, no network.
+
+It opens each step with a question, answers clarifying questions only from the case's fact sheet, asks follow-ups
+aimed at the highest-weight rubric item still missing in the step, and moves on when the step is covered well or its
+follow-ups are spent. It only ever says openings, follow-up questions and facts, never what a rubric item covers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from interviewer.framework import STEP_BY_ID
+from interviewer.grading.deterministic import grade_step
+from interviewer.grading.models import Coverage, ItemResult
+from interviewer.grading.text import Sentence, SentenceIndex, analyse, normalise, split_sentences, words
+from interviewer.policy.base import Action, AdvanceReason, Decision, Policy, View
+from interviewer.rubric import Case, Fact
+from interviewer.transcript import TurnKind
+
+NOT_IN_FACTS = "That isn't specified. Assume what is reasonable, say your assumption out loud, and carry on."
+MOVE_ON_SIGNALS = [
+    "move on",
+    "moving on",
+    "next step",
+    "next section",
+    "next topic",
+    "go to the next",
+    "skip this",
+    "proceed to",
+    "that is all for this",
+    "that is all i have",
+    "i am done with this",
+]
+_ACKNOWLEDGE = {
+    AdvanceReason.START: "",
+    AdvanceReason.COVERED: "Good, that covers it. ",
+    AdvanceReason.FOLLOW_UPS_SPENT: "Okay, let's keep moving. ",
+    AdvanceReason.CANDIDATE: "Sure, let's move on. ",
+    AdvanceReason.TIME: "We're over time on that part, so let's move on. ",
+}
+
+
+@dataclasses.dataclass
+class StubPolicy(Policy):
+    max_follow_ups: int = 2
+    covered_enough: int = 70  # step score at which the step counts as covered well
+    name: str = "stub"
+
+    # -- the policy interface ------------------------------------------------------------------------------------
+
+    def introduce(self, view: View) -> str:
+        return (
+            f"Hi, thanks for joining. Today's problem: **{view.case.title}**.\n\n{view.case.prompt.strip()}\n\n"
+            "We'll go through it step by step. Ask me anything you need to clarify; I'll answer from what we know."
+        )
+
+    def open_step(self, view: View, reason: AdvanceReason) -> str:
+        step = STEP_BY_ID[view.phase]
+        question = step.opening if view.phase == "wrap_up" else view.case.steps[view.phase].opening or step.opening
+        return f"{_ACKNOWLEDGE[reason]}**{step.title}.** {question}"
+
+    def respond(self, view: View) -> Decision:
+        reply = view.last_reply
+        if view.phase == "wrap_up":
+            return Decision(Action.CLOSE)
+        if asks_to_move_on(reply):
+            return Decision(Action.ADVANCE, reason=AdvanceReason.CANDIDATE)
+        questions = clarifying_questions(reply)
+        if questions:
+            return Decision(Action.STAY, answer_from_facts(view.case, questions), TurnKind.CLARIFICATION)
+        if len(words(reply)) < 4:
+            return Decision(Action.STAY, "Take your time. Walk me through your thinking.", TurnKind.PROMPT)
+
+        grade = grade_step(view.phase, view.case.steps[view.phase], view.step_replies, view.level)
+        if grade.score >= self.covered_enough:
+            return Decision(Action.ADVANCE, reason=AdvanceReason.COVERED)
+        asked = view.follow_ups_asked
+        if len(asked) < self.max_follow_ups:
+            target = self._follow_up_target(grade.items, asked)
+            if target is not None:
+                item = view.case.item(view.phase, target)
+                return Decision(Action.STAY, item.follow_up, TurnKind.FOLLOW_UP, item_id=item.id)
+        return Decision(Action.ADVANCE, reason=AdvanceReason.FOLLOW_UPS_SPENT)
+
+    def close(self, view: View) -> str:
+        return "Thanks, that's the end of the interview. Let's look at how it went."
+
+    # -- helpers ---------------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _follow_up_target(items: list[ItemResult], asked: list[str]) -> str | None:
+        """The highest-weight item at or below the level still missing (then only partly covered), not yet asked."""
+        for wanted in (Coverage.MISSED, Coverage.PARTIAL):
+            candidates = [item for item in items if item.coverage is wanted and item.counted and item.id not in asked]
+            if candidates:
+                # Stable: equal weights keep the rubric's order, so the stub is deterministic.
+                return max(candidates, key=lambda item: (item.weight, -items.index(item))).id
+        return None
+
+
+def asks_to_move_on(reply: str) -> bool:
+    if len(words(reply)) > 25:  # a long answer that says "next step" is describing a design, not asking to move
+        return False
+    index = SentenceIndex([_unnegated(sentence) for sentence in split_sentences(reply)])
+    return bool(index.matches_any(MOVE_ON_SIGNALS))
+
+
+def clarifying_questions(reply: str) -> list[str]:
+    """The questions in a reply that is mostly questions; a rhetorical question inside an answer is not one."""
+    sentences = split_sentences(reply)
+    questions = [sentence for sentence in sentences if sentence.rstrip().endswith("?")]
+    if not questions:
+        return []
+    question_words = sum(len(words(q)) for q in questions)
+    if reply.rstrip().endswith("?") or question_words * 2 >= len(words(reply)):
+        return questions
+    return []
+
+
+def _unnegated(sentence: str) -> Sentence:
+    # Questions are matched without negation handling: "is there no latency limit?" still asks about latency.
+    return dataclasses.replace(analyse(sentence), negated=frozenset())
+
+
+# Words that say nothing about what a question is after, left out of the word-overlap fallback.
+_QUESTION_STOPWORDS = frozenset(
+    normalise(
+        "what which who whom whose when where why how is are was were do does did can could would should will shall "
+        "there the a an of to in on for with about any some our your we you i it this that these those be been have "
+        "has had and or if may might much many kind sort type know tell me us"
+    )
+)
+
+
+def best_fact(case: Case, question: str) -> Fact | None:
+    """The fact whose keywords best match the question; by shared words when no keyword phrase matches."""
+    index = SentenceIndex([_unnegated(question)])
+    best: tuple[int, int] = (0, 0)
+    found: Fact | None = None
+    for fact in case.facts:
+        hits = [keyword for keyword in fact.keywords if index.matching_sentences(keyword)]
+        score = (len(hits), sum(len(words(k)) for k in hits))
+        if score > best:
+            best, found = score, fact
+    if found is not None:
+        return found
+    asked = set(normalise(question)) - _QUESTION_STOPWORDS
+    overlap = 0
+    for fact in case.facts:
+        vocabulary = {token for text in (fact.topic, *fact.keywords) for token in normalise(text)}
+        shared = len(asked & vocabulary)
+        # At least half the question's own words must be about this fact, so "budget for hiring" is not "latency".
+        if shared > overlap and shared * 2 >= len(asked):
+            overlap, found = shared, fact
+    return found
+
+
+def answer_from_facts(case: Case, questions: list[str]) -> str:
+    """Answers from the fact sheet only; whatever it does not cover is left to the candidate's assumptions."""
+    answers: list[str] = []
+    unanswered = False
+    for question in questions[:3]:
+        fact = best_fact(case, question)
+        if fact is None:
+            unanswered = True
+        elif fact.answer.strip() not in answers:
+            answers.append(fact.answer.strip())
+    if not answers:
+        return NOT_IN_FACTS
+    if unanswered:
+        answers.append("Anything else you asked isn't specified: assume what is reasonable and say so.")
+    return " ".join(answers)

@@ -1,0 +1,66 @@
+"""A grade as text for the terminal: overall, hire signal, a bar per step, then covered / missed items with evidence."""
+
+from __future__ import annotations
+
+from interviewer.framework import STEP_BY_ID
+from interviewer.grading.models import Coverage, Grade
+
+BAR_WIDTH = 20
+
+
+def mmss(seconds: float | None) -> str:
+    if seconds is None:
+        return "-:--"
+    minutes, secs = divmod(round(seconds), 60)
+    return f"{minutes}:{secs:02d}"
+
+
+def bar(score: int, width: int = BAR_WIDTH) -> str:
+    filled = round(score * width / 100)
+    return "#" * filled + "." * (width - filled)
+
+
+def _quote(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return f'"{text if len(text) <= limit else text[: limit - 1] + "…"}"'
+
+
+def render_grade(grade: Grade, title: str, detail: bool = True) -> str:
+    lines = [
+        f"{title} · level {grade.level.value} · graded by {grade.grader}",
+        f"Overall {grade.overall}/100 · {grade.hire_signal.label}",
+    ]
+    lines += [f"  ({reason})" for reason in grade.hire_reasons]
+    lines += [f"  warning: {warning}" for warning in grade.warnings]
+    lines.append("")
+    for step_id, step in grade.steps.items():
+        over = step.seconds is not None and step.budget_seconds is not None and step.seconds > step.budget_seconds
+        timing = f"{mmss(step.seconds)} / {mmss(step.budget_seconds)}" + (" over" if over else "")
+        lines.append(f"  {step_id:<13} {step.score:>3} {bar(step.score)}  {timing}")
+    if not detail:
+        return "\n".join(lines)
+    for step_id, step in grade.steps.items():
+        lines += ["", f"{STEP_BY_ID[step_id].title} ({step_id}): {step.score}/100"]
+        if not step.answered:
+            lines.append("  (no answer in this step)")
+        for item in step.items:
+            extra = "" if item.counted else f" [{item.level.value}-level bonus]"
+            if item.coverage is Coverage.COVERED:
+                lines.append(f"  + {item.id}{extra}: {_quote(item.evidence or '')}")
+            elif item.coverage is Coverage.PARTIAL:
+                lines.append(
+                    f"  ~ {item.id}{extra}: mentioned without a decision or reason: {_quote(item.evidence or '')}"
+                )
+                lines.append(f"      a strong answer: {item.covers}")
+            elif item.counted:
+                lines.append(f"  - {item.id}: missed. A strong answer: {item.covers}")
+        for flag in step.red_flags:
+            lines.append(f"  ! red flag {flag.id} (-{flag.penalty:g}): {flag.description} {_quote(flag.evidence)}")
+        for sentence in step.ignored:
+            lines.append(f"  ? ignored, addressed to the grader: {_quote(sentence)}")
+    if grade.talking_points:
+        lines += ["", "Wrap-up talking points (not scored):"]
+        for point in grade.talking_points:
+            mark = "+" if point.mentioned else "-"
+            lines.append(f"  {mark} {point.id}: {point.covers}")
+    return "\n".join(lines)

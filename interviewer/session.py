@@ -1,0 +1,155 @@
+"""The interview as a state machine: intro -> the seven steps -> wrap_up -> done, with a clock per step.
+
+The session records every turn in its transcript and calls `on_change` after each one, so a front end can save it
+immediately. It knows nothing about who speaks next: that is the interviewer policy's job.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from interviewer.errors import SessionError
+from interviewer.framework import STEP_BY_ID, STEP_IDS, WRAP_UP
+from interviewer.transcript import Role, Transcript, Turn, TurnKind
+
+INTRO = "intro"
+DONE = "done"
+PHASES: tuple[str, ...] = (INTRO, *STEP_IDS, WRAP_UP.id, DONE)
+MAX_REPLY_CHARS = 20_000
+
+
+class ReplyRejected(SessionError):
+    """A reply the session will not record (empty, or too long); the front end says why and asks again."""
+
+
+def clean_reply(text: str) -> str:
+    """The reply as it will be recorded, or `ReplyRejected` with a message for the candidate."""
+    stripped = text.strip()
+    if not stripped:
+        raise ReplyRejected("empty reply ignored")
+    if len(stripped) > MAX_REPLY_CHARS:
+        raise ReplyRejected(
+            f"reply refused: {len(stripped):,} characters is over the {MAX_REPLY_CHARS:,} limit; split or shorten it"
+        )
+    return stripped
+
+
+class Session:
+    def __init__(
+        self,
+        transcript: Transcript,
+        clock: Callable[[], float] = time.monotonic,
+        on_change: Callable[[Transcript], None] | None = None,
+    ):
+        if transcript.phase not in PHASES:
+            raise SessionError(f"transcript phase {transcript.phase!r} is not one of {', '.join(PHASES)}")
+        self.transcript = transcript
+        self._clock = clock
+        self._on_change = on_change
+        # Time is counted from now: a gap between an interruption and `resume` is not charged to the step.
+        self._last_tick = clock()
+
+    # -- state -----------------------------------------------------------------------------------------------------
+
+    @property
+    def phase(self) -> str:
+        return self.transcript.phase
+
+    @property
+    def in_step(self) -> bool:
+        return self.phase in STEP_IDS or self.phase == WRAP_UP.id
+
+    @property
+    def done(self) -> bool:
+        return self.phase == DONE
+
+    def step_seconds(self, step_id: str | None = None) -> float:
+        """Time spent in a step so far (the current one, including the running clock)."""
+        step_id = step_id or self.phase
+        spent = self.transcript.step_seconds.get(step_id, 0.0)
+        if step_id == self.phase and not self.done:
+            spent += self._clock() - self._last_tick
+        return spent
+
+    def total_seconds(self) -> float:
+        return sum(self.step_seconds(step_id) for step_id in (*STEP_IDS, WRAP_UP.id))
+
+    def over_budget(self) -> bool:
+        if not self.in_step:
+            return False
+        return self.step_seconds() > STEP_BY_ID[self.phase].budget_minutes * 60
+
+    def turns_in_phase(self, phase: str | None = None) -> list[Turn]:
+        phase = phase or self.phase
+        return [turn for turn in self.transcript.turns if turn.step == phase]
+
+    # -- events ----------------------------------------------------------------------------------------------------
+
+    def say(self, text: str, kind: TurnKind, item_id: str | None = None, role: Role = Role.INTERVIEWER) -> Turn:
+        """Record an interviewer (or system) turn in the current phase."""
+        if self.done:
+            raise SessionError("the interview is over; nothing more can be said")
+        return self._record(Turn(step=self.phase, role=role, text=text, kind=kind, item_id=item_id))
+
+    def reply(self, text: str) -> Turn:
+        """Record the candidate's reply in the current step."""
+        if not self.in_step:
+            raise SessionError(f"a reply is not expected in phase {self.phase!r}")
+        return self._record(Turn(step=self.phase, role=Role.CANDIDATE, text=clean_reply(text), kind=TurnKind.REPLY))
+
+    def advance(self) -> str:
+        """Move to the next phase (the candidate asked, the policy decided, or the step's time ran out)."""
+        if self.done:
+            raise SessionError("the interview is over; there is no next step")
+        self._tick()
+        self.transcript.phase = PHASES[PHASES.index(self.phase) + 1]
+        self._changed()
+        return self.phase
+
+    def time_up(self) -> str:
+        """The current step ran over its budget: note it and move on."""
+        if not self.in_step:
+            raise SessionError(f"phase {self.phase!r} has no time budget")
+        spent, budget = self.step_seconds(), STEP_BY_ID[self.phase].budget_minutes * 60
+        if spent <= budget:
+            raise SessionError(f"step {self.phase!r} is within its budget ({spent:.0f}s of {budget:.0f}s)")
+        self.say(
+            f"Time budget for {STEP_BY_ID[self.phase].title.lower()} passed ({_mmss(spent)} of {_mmss(budget)}).",
+            TurnKind.NOTICE,
+            role=Role.SYSTEM,
+        )
+        return self.advance()
+
+    def end(self) -> None:
+        """End the interview now, from any phase; it is graded on what was said."""
+        if self.done:
+            raise SessionError("the interview has already ended")
+        self._tick()
+        self.transcript.ended_early = self.phase != WRAP_UP.id
+        self.transcript.phase = DONE
+        self._changed()
+
+    # -- internals -------------------------------------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        now = self._clock()
+        if self.in_step:
+            seconds = self.transcript.step_seconds
+            seconds[self.phase] = round(seconds.get(self.phase, 0.0) + now - self._last_tick, 3)
+        self._last_tick = now
+
+    def _record(self, turn: Turn) -> Turn:
+        self._tick()
+        self.transcript.turns.append(turn)
+        self._changed()
+        return turn
+
+    def _changed(self) -> None:
+        if self._on_change is not None:
+            self._on_change(self.transcript)
+
+
+def _mmss(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes}:{secs:02d}"

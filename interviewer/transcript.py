@@ -1,0 +1,123 @@
+"""Transcripts: every turn of an interview, saved atomically after each one so a crash never loses a turn."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, ValidationError
+
+from interviewer.errors import TranscriptError
+from interviewer.framework import Level
+from interviewer.grading.models import Grade
+from interviewer.yamlfile import LoadedDocument, format_validation_error, read_text
+
+SCHEMA_VERSION = 1
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Role(StrEnum):
+    INTERVIEWER = "interviewer"
+    CANDIDATE = "candidate"
+    SYSTEM = "system"
+
+
+class TurnKind(StrEnum):
+    INTRO = "intro"  # the problem statement
+    OPENING = "opening"  # first question of a step
+    FOLLOW_UP = "follow_up"  # targets a rubric item not covered yet
+    CLARIFICATION = "clarification"  # answer to a candidate's question, from the fact sheet
+    PROMPT = "prompt"  # a nudge to go on within the step
+    CLOSING = "closing"  # end of the interview
+    REPLY = "reply"  # candidate text
+    NOTICE = "notice"  # system: step moved on, time budget passed, etc.
+
+
+class Turn(BaseModel):
+    step: str
+    role: Role
+    text: str
+    at: datetime = Field(default_factory=now)
+    kind: TurnKind = TurnKind.REPLY
+    item_id: str | None = Field(None, description="The rubric item a follow-up targeted.")
+
+
+class Transcript(BaseModel):
+    schema_version: Literal[1] = SCHEMA_VERSION
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12])
+    case_id: str
+    case_title: str
+    case_source: str | None = Field(None, description="Path of the case file when it is not a built-in case.")
+    level: Level
+    model: str = "stub"
+    started_at: datetime = Field(default_factory=now)
+    updated_at: datetime = Field(default_factory=now)
+    phase: str = "intro"
+    step_seconds: dict[str, float] = Field(default_factory=dict)
+    ended_early: bool = False
+    turns: list[Turn] = Field(default_factory=list)
+    grade: Grade | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.phase == "done"
+
+    def candidate_answers(self) -> dict[str, list[str]]:
+        """The candidate's replies grouped by step id."""
+        answers: dict[str, list[str]] = {}
+        for turn in self.turns:
+            if turn.role is Role.CANDIDATE:
+                answers.setdefault(turn.step, []).append(turn.text)
+        return answers
+
+
+def default_path(directory: Path, case_id: str, started: datetime) -> Path:
+    return directory / f"{started.astimezone().strftime('%Y%m%d-%H%M%S')}-{case_id}.json"
+
+
+def save(transcript: Transcript, path: Path) -> None:
+    """Write atomically: a temp file in the same folder, flushed to disk, then renamed over the old one."""
+    transcript.updated_at = now()
+    payload = transcript.model_dump_json(indent=2, exclude_none=False)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def load(path: Path) -> Transcript:
+    """Read a transcript, refusing files from an unknown schema version with one clear line."""
+    text = read_text(path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise TranscriptError(f"{path}:{exc.lineno}: not a transcript: invalid JSON ({exc.msg})") from None
+    if not isinstance(data, dict) or "turns" not in data:
+        raise TranscriptError(f"{path}: not an interviewer transcript (no turns)")
+    version = data.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise TranscriptError(
+            f"{path}: unknown transcript schema_version {version!r}; this version of interviewer reads {SCHEMA_VERSION}"
+        )
+    try:
+        return Transcript.model_validate(data)
+    except ValidationError as exc:
+        problems = format_validation_error(LoadedDocument(path, data, {}), exc)
+        extra = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise TranscriptError(f"{problems[0]}{extra}") from None
