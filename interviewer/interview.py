@@ -17,7 +17,7 @@ from interviewer.grading.deterministic import grade_answers
 from interviewer.grading.models import Grade
 from interviewer.policy.base import Action, AdvanceReason, Policy, View
 from interviewer.rubric import Case, load_case
-from interviewer.session import DONE, INTRO, Session
+from interviewer.session import DONE, INTRO, PHASES, Session
 from interviewer.transcript import Transcript, Turn, TurnKind
 
 
@@ -114,6 +114,18 @@ class Interview:
             return self.end()
         self.session.advance()
         return self._after_advance(AdvanceReason.CANDIDATE)
+
+    def advance_to(self, phase: str) -> list[Turn]:
+        """Move forward to `phase` (a step id or `wrap_up`), so a script can say which step its next answer is for."""
+        order = list(PHASES)
+        if phase not in order[1:-1]:
+            raise InterviewerError(f"unknown step {phase!r}; steps are {', '.join(order[1:-1])}")
+        if order.index(phase) < order.index(self.session.phase):
+            raise InterviewerError(f"already past {phase}; the interview is at {self.session.phase}")
+        mark = len(self.transcript.turns)
+        while self.session.phase != phase:
+            self.next_step()
+        return self.transcript.turns[mark:]
 
     def end(self) -> list[Turn]:
         """Close the interview now and grade it."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+from interviewer.errors import InterviewerError
 from interviewer.framework import STEP_BY_ID, TOTAL_MINUTES
 from interviewer.interview import Interview
 from interviewer.report import mmss, render_grade
@@ -13,6 +14,7 @@ from interviewer.transcript import Role, Turn
 
 HELP = """Commands:
   /next   move on to the next step
+  /step ID  move forward to step ID (requirements, framing, data, model, evaluation, serving, monitoring, wrap_up)
   /end    end the interview now and see the grade
   /time   time spent in this step and in total
   /quit   stop here; the transcript is saved and `interviewer resume PATH` continues it
@@ -79,6 +81,14 @@ class LineMode:
         interview = self.interview
         if command == "/next":
             self.show(interview.next_step())
+        elif command.startswith("/step"):
+            target = command.removeprefix("/step").strip()
+            try:
+                turns = interview.advance_to(target)
+            except InterviewerError as exc:
+                self.out(f"[{exc}]")
+            else:
+                self.show(turns[-1:])
         elif command == "/end":
             self.show(interview.end())
         elif command == "/help":

@@ -20,6 +20,7 @@ from interviewer.grading.text import (
     addressed_to_grader,
     analyse,
     is_explained,
+    is_question,
     split_sentences,
 )
 from interviewer.rubric import Case, StepRubric
@@ -47,9 +48,12 @@ def grade_step(
     level: Level,
     seconds: float | None = None,
 ) -> StepGrade:
+    level = Level(level)
     sentences, ignored = candidate_sentences(texts)
     index = SentenceIndex(sentences)
-    explained = [is_explained(sentence) for sentence in sentences]
+    # Clarifying requirements is done by asking, so there a real question counts as much as a statement.
+    asking_counts = step_id == "requirements"
+    explained = [is_explained(sentence) or (asking_counts and is_question(sentence)) for sentence in sentences]
 
     items: list[ItemResult] = []
     earned = possible = 0.0

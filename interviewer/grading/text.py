@@ -22,13 +22,12 @@ _WORD = re.compile(r"[a-z0-9]+")
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]]|\s[-\u2013\u2014]+\s")
 _CLAUSE_WORDS = frozenset({"but", "however", "although", "though", "whereas", "while", "yet"})
 _ABBREVIATIONS = re.compile(r"\b(e\.g|i\.e|vs|etc|approx|cf|incl)\.", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+\s*(?:[-*\u2022]|\d+[.)])?\s*")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
+_BULLET = re.compile(r"^(?:[-*\u2022]|\d+[.)])\s+")
 
 NEGATION_WINDOW = 3
 _NEGATIONS = frozenset({"not", "no", "never", "without", "avoid", "nor", "neither"})
 _TWO_WORD_NEGATIONS = frozenset({("instead", "of"), ("rather", "than")})
-# "no more than 50 ms" or "not only X" limit or add to what follows rather than deny it.
-_NOT_A_NEGATION_BEFORE = frozenset({"more", "less", "later", "longer", "only", "matter", "doubt", "fewer"})
 
 
 def fold(token: str) -> str:
@@ -46,6 +45,12 @@ def fold(token: str) -> str:
     return token
 
 
+# "no more than 50 ms" or "not only X" limit or add to what follows rather than deny it. Folded like the text.
+_NOT_A_NEGATION_BEFORE = frozenset(
+    fold(word) for word in ("more", "less", "later", "longer", "only", "matter", "doubt", "fewer")
+)
+
+
 def words(text: str) -> list[str]:
     """Lowercase words with contractions expanded, before folding."""
     text = text.lower().replace("\u2019", "'")
@@ -61,7 +66,7 @@ def normalise(text: str) -> tuple[str, ...]:
 def split_sentences(text: str) -> list[str]:
     """Split prose (and bullet lists) into sentences; abbreviations such as "e.g." do not end one."""
     protected = _ABBREVIATIONS.sub(lambda m: m.group(0)[:-1] + "\u2024", text)
-    parts = (part.strip().replace("\u2024", ".") for part in _SENTENCE_END.split(protected))
+    parts = (_BULLET.sub("", part.strip()).replace("\u2024", ".") for part in _SENTENCE_END.split(protected))
     return [part for part in parts if part and _WORD.search(part.lower())]
 
 
@@ -199,3 +204,8 @@ def is_explained(sentence: Sentence) -> bool:
     if len(segments) >= 4 and len(sentence.tokens) / len(segments) < 3.5:
         return False
     return any(token in _REASON_WORDS for token in sentence.tokens)
+
+
+def is_question(sentence: Sentence) -> bool:
+    """A real question of a few words ("How many daily users do we have?"), not a one-word "Calibration?"."""
+    return sentence.text.rstrip().endswith("?") and len(sentence.tokens) >= 4

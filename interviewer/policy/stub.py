@@ -101,8 +101,7 @@ class StubPolicy(Policy):
 def asks_to_move_on(reply: str) -> bool:
     if len(words(reply)) > 25:  # a long answer that says "next step" is describing a design, not asking to move
         return False
-    index = SentenceIndex([_unnegated(sentence) for sentence in split_sentences(reply)])
-    return bool(index.matches_any(MOVE_ON_SIGNALS))
+    return bool(SentenceIndex.of([reply]).matches_any(MOVE_ON_SIGNALS))
 
 
 def clarifying_questions(reply: str) -> list[str]:

@@ -1,0 +1,256 @@
+"""The commands as a user runs them: a scripted interview, grading, resume, kill -9, and every bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ANSWERS, CASE_IDS, FIXTURES, ROOT, run_cli
+from interviewer.framework import STEP_IDS
+from interviewer.transcript import Role, load
+
+ADS = "ad-click-prediction"
+SCRIPT = (FIXTURES / "scripted-interview.txt").read_text()
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, *fragments: str) -> None:
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("interviewer: error: ")
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_help_lists_the_commands() -> None:
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for command in ("cases", "chat", "resume", "grade", "check"):
+        assert command in result.stdout
+
+
+def test_cases_lists_ids_and_titles() -> None:
+    result = run_cli("cases")
+    assert result.returncode == 0
+    for case_id in CASE_IDS:
+        assert case_id in result.stdout
+
+
+def test_scripted_interview_runs_to_a_grade(tmp_path: Path) -> None:
+    out = tmp_path / "interview.json"
+    result = run_cli("chat", "--plain", "--case", ADS, "--level", "senior", "--out", str(out), stdin=SCRIPT)
+    assert result.returncode == 0, result.stderr
+    assert "Overall" in result.stdout and "Transcript:" in result.stdout
+    transcript = load(out)
+    assert transcript.finished and not transcript.ended_early
+    assert transcript.grade is not None
+    steps_with_replies = {turn.step for turn in transcript.turns if turn.role is Role.CANDIDATE}
+    assert set(STEP_IDS) <= steps_with_replies | {"wrap_up"}
+    # Clarifying questions were answered from the fact sheet.
+    clarifications = [t for t in transcript.turns if t.kind == "clarification"]
+    assert clarifications and all("isn't specified" not in t.text for t in clarifications[:2])
+    # The empty line in the script was ignored, not recorded.
+    assert all(turn.text.strip() for turn in transcript.turns)
+    # Grading the saved transcript gives the grade that was printed.
+    graded = run_cli("grade", str(out), "--json")
+    assert graded.returncode == 0, graded.stderr
+    assert json.loads(graded.stdout)["overall"] == transcript.grade.overall
+    assert f"Overall {transcript.grade.overall}/100" in result.stdout
+    assert transcript.grade.overall >= 40
+
+
+def test_help_and_unknown_commands_in_line_mode(tmp_path: Path) -> None:
+    script = "/help\n/bogus\n/time\n/end\n"
+    result = run_cli("chat", "--plain", "--case", ADS, "--out", str(tmp_path / "t.json"), stdin=script)
+    assert result.returncode == 0
+    assert "/next" in result.stdout and "unknown command /bogus" in result.stdout
+    assert "requirements: 0:00 of 5:00" in result.stdout
+    assert load(tmp_path / "t.json").ended_early
+
+
+def test_reply_over_20000_characters_is_refused_and_not_recorded(tmp_path: Path) -> None:
+    out = tmp_path / "t.json"
+    script = "x" * 20_001 + "\nI would ask about the latency budget for ranking.\n/quit\n"
+    result = run_cli("chat", "--plain", "--case", ADS, "--out", str(out), stdin=script)
+    assert result.returncode == 0
+    assert "20,001 characters is over the 20,000 limit" in result.stdout
+    replies = [t.text for t in load(out).turns if t.role is Role.CANDIDATE]
+    assert replies == ["I would ask about the latency budget for ranking."]
+
+
+def test_end_of_input_keeps_the_transcript_and_resume_continues_it(tmp_path: Path) -> None:
+    out = tmp_path / "t.json"
+    first = run_cli("chat", "--plain", "--case", ADS, "--out", str(out), stdin="What is the latency budget?\n")
+    assert first.returncode == 0
+    assert f"interviewer resume {out}" in first.stdout
+    assert not load(out).finished
+    second = run_cli("resume", str(out), stdin="/end\n")
+    assert second.returncode == 0, second.stderr
+    assert "Resuming at" in second.stdout and "Overall" in second.stdout
+    transcript = load(out)
+    assert transcript.finished
+    assert [t.text for t in transcript.turns if t.role is Role.CANDIDATE] == ["What is the latency budget?"]
+    again = run_cli("resume", str(out))
+    assert_one_line_error(again, "has finished")
+
+
+def test_kill_9_mid_interview_loses_no_completed_turn(tmp_path: Path) -> None:
+    out = tmp_path / "t.json"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "interviewer", "chat", "--plain", "--case", ADS, "--out", str(out)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )
+    replies = [
+        "What is the latency budget?",
+        "I want to maximise long term revenue for advertisers while keeping users happy.",
+        "I would ask about the positive rate because it decides the metric.",
+    ]
+    assert process.stdin is not None
+    for reply in replies:
+        process.stdin.write(reply + "\n")
+        process.stdin.flush()
+    deadline = time.monotonic() + 30
+    recorded: list[str] = []
+    while time.monotonic() < deadline:
+        try:
+            recorded = [t.text for t in load(out).turns if t.role is Role.CANDIDATE]
+        except Exception:
+            recorded = []
+        if len(recorded) == len(replies):
+            break
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    assert process.returncode == -signal.SIGKILL
+    transcript = load(out)
+    assert [t.text for t in transcript.turns if t.role is Role.CANDIDATE] == replies
+    # Every reply got its answer saved too, and the interview can carry on.
+    assert transcript.turns[-1].role is Role.INTERVIEWER
+    resumed = run_cli("resume", str(out), stdin="/end\n")
+    assert resumed.returncode == 0 and load(out).finished
+
+
+def test_grade_answers_file_json_shape() -> None:
+    result = run_cli("grade", str(ANSWERS / f"{ADS}-partial.yaml"), "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["case"] == ADS and data["level"] == "senior"
+    assert list(data["steps"]) == list(STEP_IDS)
+    for step in data["steps"].values():
+        assert {"score", "covered", "missed", "red_flags", "evidence"} <= set(step)
+        assert 0 <= step["score"] <= 100
+
+
+def test_grade_text_report_shows_steps_and_evidence() -> None:
+    result = run_cli("grade", str(ANSWERS / f"{ADS}-strong.yaml"))
+    assert result.returncode == 0
+    assert "Overall" in result.stdout
+    for step_id in STEP_IDS:
+        assert step_id in result.stdout
+
+
+def test_grade_level_override_changes_the_bar() -> None:
+    path = str(ANSWERS / f"{ADS}-partial.yaml")
+    mid = json.loads(run_cli("grade", path, "--json", "--level", "mid").stdout)
+    staff = json.loads(run_cli("grade", path, "--json", "--level", "staff").stdout)
+    assert mid["level"] == "mid" and staff["level"] == "staff"
+    assert mid["overall"] >= staff["overall"]
+
+
+def test_answers_file_with_missing_steps_warns_and_grades_them_empty(tmp_path: Path) -> None:
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({"case": ADS, "answers": {"requirements": "I would ask about the latency budget."}}))
+    result = run_cli("grade", str(path), "--json")
+    assert result.returncode == 0
+    assert "warning" in result.stderr and "framing" in result.stderr
+    data = json.loads(result.stdout)
+    assert data["steps"]["framing"]["score"] == 0
+    assert data["warnings"]
+
+
+def test_answers_file_with_an_unknown_step_names_file_line_and_field(tmp_path: Path) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_text(yaml.safe_dump({"case": ADS, "answers": {"requirements": "x", "deployment": "y"}}))
+    result = run_cli("grade", str(path))
+    assert_one_line_error(result, f"{path}:", "answers", "unknown step 'deployment'")
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (("chat", "--plain", "--case", "nope"), ("unknown case 'nope'", *CASE_IDS)),
+        (("grade", "missing.yaml"), ("missing.yaml: no such file",)),
+        (("resume", "missing.json"), ("missing.json: no such file",)),
+        (("chat", "--plain"), ("choose a case with --case",)),
+    ],
+)
+def test_bad_arguments_give_one_line_and_exit_2(args: tuple[str, ...], fragments: tuple[str, ...]) -> None:
+    assert_one_line_error(run_cli(*args, stdin=""), *fragments)
+
+
+def test_grade_of_unknown_case_in_answers_file(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text("case: nope\nanswers: {requirements: hi}\n")
+    assert_one_line_error(run_cli("grade", str(path)), "unknown case 'nope'")
+
+
+def test_grade_of_malformed_yaml_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text("case: ad-click-prediction\nanswers:\n  requirements: [oops\n")
+    assert_one_line_error(run_cli("grade", str(path)), f"{path}:", "invalid YAML")
+
+
+def test_grade_of_binary_and_non_utf8_files(tmp_path: Path) -> None:
+    binary = tmp_path / "a.yaml"
+    binary.write_bytes(b"case: \x00\x01")
+    assert_one_line_error(run_cli("grade", str(binary)), "binary file")
+    latin = tmp_path / "b.yaml"
+    latin.write_bytes("case: ad-click-prediction\nanswers: {requirements: caf\xe9}\n".encode("latin-1"))
+    assert_one_line_error(run_cli("grade", str(latin)), f"{latin}:2: not valid UTF-8")
+
+
+def test_grade_and_resume_refuse_an_unknown_schema_version(tmp_path: Path) -> None:
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps({"schema_version": 2, "case_id": ADS, "turns": []}))
+    assert_one_line_error(run_cli("grade", str(path)), "unknown transcript schema_version 2")
+    assert_one_line_error(run_cli("resume", str(path)), "unknown transcript schema_version 2")
+
+
+def test_out_path_that_exists_is_not_overwritten(tmp_path: Path) -> None:
+    path = tmp_path / "t.json"
+    path.write_text("keep me")
+    assert_one_line_error(run_cli("chat", "--plain", "--case", ADS, "--out", str(path), stdin=""), "already exists")
+    assert path.read_text() == "keep me"
+
+
+def test_default_transcript_goes_to_the_data_dir(tmp_path: Path) -> None:
+    result = run_cli("chat", "--plain", "--case", ADS, stdin="/quit\n", env={"INTERVIEWER_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0
+    (saved,) = (tmp_path / "transcripts").glob(f"*-{ADS}.json")
+    assert load(saved).case_id == ADS
+
+
+def test_custom_case_file_can_be_practised_and_resumed(tmp_path: Path) -> None:
+    source = yaml.safe_load((ROOT / "rubrics" / f"{ADS}.yaml").read_text())
+    source["id"] = "my-case"
+    case_path = tmp_path / "my-case.yaml"
+    case_path.write_text(yaml.safe_dump(source))
+    out = tmp_path / "t.json"
+    assert run_cli("chat", "--plain", "--case", str(case_path), "--out", str(out), stdin="/quit\n").returncode == 0
+    assert load(out).case_source == str(case_path)
+    assert run_cli("resume", str(out), stdin="/end\n").returncode == 0
+    assert run_cli("grade", str(out)).returncode == 0

@@ -1,0 +1,184 @@
+"""The stub interviewer: facts only, follow-ups on the biggest gap, never the answer, deterministic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import CASE_IDS, FakeClock
+from interviewer.framework import STEP_IDS, Level
+from interviewer.interview import Interview
+from interviewer.policy.base import Action, AdvanceReason, View
+from interviewer.policy.stub import NOT_IN_FACTS, StubPolicy, asks_to_move_on, best_fact, clarifying_questions
+from interviewer.rubric import load_case
+from interviewer.transcript import Role, TurnKind
+
+ADS = "ad-click-prediction"
+
+
+def interview(tmp_path: Path, case_id: str = ADS, level: Level = Level.SENIOR, clock=None) -> Interview:
+    run = Interview.create(load_case(case_id), level, StubPolicy(), tmp_path / "t.json", clock=clock or FakeClock())
+    run.start()
+    return run
+
+
+def interviewer_turns(run: Interview) -> list:
+    return [turn for turn in run.transcript.turns if turn.role is Role.INTERVIEWER]
+
+
+def test_start_states_the_problem_and_opens_requirements(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    intro, opening = run.transcript.turns
+    assert intro.kind is TurnKind.INTRO and run.case.prompt.strip()[:60] in intro.text
+    assert opening.step == "requirements" and opening.kind is TurnKind.OPENING and opening.text.endswith("?")
+    assert run.start() == []  # starting twice says nothing new
+
+
+def test_clarifying_question_is_answered_from_the_fact_sheet(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    case = run.case
+    fact = case.facts[0]
+    (answer,) = run.reply(f"Quick question: {fact.keywords[0]}?")
+    assert answer.kind is TurnKind.CLARIFICATION
+    assert best_fact(case, f"{fact.keywords[0]}?") is not None
+    assert answer.text == best_fact(case, f"{fact.keywords[0]}?").answer.strip()
+    assert answer.text in {f.answer.strip() for f in case.facts}
+
+
+def test_question_outside_the_facts_gets_assume_what_is_reasonable(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    (answer,) = run.reply("What is the office dress code on Fridays?")
+    assert answer.text == NOT_IN_FACTS
+
+
+@pytest.mark.parametrize("case_id", CASE_IDS)
+def test_every_fact_is_reachable_by_its_own_keywords(case_id: str) -> None:
+    case = load_case(case_id)
+    for fact in case.facts:
+        assert any(best_fact(case, f"Can you tell me about the {keyword}?") == fact for keyword in fact.keywords), (
+            fact.topic
+        )
+
+
+def test_follow_up_targets_the_heaviest_missing_item(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    (turn,) = run.reply("I think we should build a good system that works well for everyone involved here.")
+    rubric = run.case.steps["requirements"]
+    counted = [item for item in rubric.items if item.level.rank <= Level.SENIOR.rank]
+    heaviest = max(counted, key=lambda item: (item.weight, -rubric.items.index(item)))
+    assert turn.kind is TurnKind.FOLLOW_UP
+    assert turn.item_id == heaviest.id
+    assert turn.text == heaviest.follow_up
+
+
+def test_at_most_two_follow_ups_then_it_moves_on(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    vague = "I would make sure the whole thing is reasonable and works for everyone in the company."
+    kinds = [run.reply(vague)[-1].kind for _ in range(3)]
+    assert kinds == [TurnKind.FOLLOW_UP, TurnKind.FOLLOW_UP, TurnKind.OPENING]
+    assert run.session.phase == "framing"
+    asked = [t.item_id for t in run.transcript.turns if t.kind is TurnKind.FOLLOW_UP]
+    assert len(set(asked)) == 2  # never the same follow-up twice
+
+
+def test_a_well_covered_step_moves_on_without_follow_ups(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    rubric = run.case.steps["requirements"]
+    explained = " ".join(f"I would ask about {item.signals[0]} because it shapes the design." for item in rubric.items)
+    (turn,) = run.reply(explained)
+    assert turn.kind is TurnKind.OPENING and turn.step == "framing"
+    assert turn.text.startswith("Good, that covers it.")
+
+
+def test_asking_to_move_on_moves_on(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    (turn,) = run.reply("Can we move on to the next step?")
+    assert run.session.phase == "framing" and turn.text.startswith("Sure, let's move on.")
+
+
+def test_move_on_detection_ignores_long_design_answers() -> None:
+    assert asks_to_move_on("Let's move on.")
+    assert not asks_to_move_on("Let's not move on yet, I have more to say.")
+    long_answer = " ".join(["The next step in the pipeline is the ranking stage which scores candidates."] * 3)
+    assert not asks_to_move_on(long_answer)
+
+
+def test_rhetorical_question_inside_an_answer_is_not_a_clarifying_question() -> None:
+    answer = (
+        "Why calibrate? Because the predicted probability is multiplied by the bid, so a biased estimate "
+        "misprices every auction, and I would check it with reliability plots on fresh traffic."
+    )
+    assert clarifying_questions(answer) == []
+    assert clarifying_questions("What is the latency budget? And how many ads?") != []
+
+
+def test_a_very_short_reply_gets_a_nudge_not_a_follow_up(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    (turn,) = run.reply("hmm ok")
+    assert turn.kind is TurnKind.PROMPT
+
+
+def test_wrap_up_reply_closes_and_grades(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    while run.session.phase != "wrap_up":
+        run.next_step()
+    (closing,) = run.reply("With more time I would look at privacy and fairness of the targeting.")
+    assert closing.kind is TurnKind.CLOSING
+    assert run.done and run.transcript.grade is not None and not run.transcript.ended_early
+
+
+def test_step_over_budget_moves_on_with_a_notice(tmp_path: Path) -> None:
+    clock = FakeClock()
+    run = interview(tmp_path, clock=clock)
+    clock.advance(6 * 60)
+    notice, opening = run.reply("I would start by asking about the business goal of the ads system.")
+    assert notice.role is Role.SYSTEM and "passed" in notice.text
+    assert opening.step == "framing" and "over time" in opening.text
+
+
+@pytest.mark.parametrize("case_id", CASE_IDS)
+def test_the_interviewer_never_reads_a_rubric_answer_aloud(tmp_path: Path, case_id: str) -> None:
+    run = interview(tmp_path, case_id)
+    for _ in range(40):
+        if run.done:
+            break
+        run.reply("I would do something sensible here and make it work well at scale for the users.")
+    said = " ".join(turn.text for turn in interviewer_turns(run))
+    case = run.case
+    for _, rubric in case.steps.items():
+        for item in rubric.items:
+            assert item.covers not in said
+
+
+def test_the_stub_is_deterministic(tmp_path: Path) -> None:
+    def script(directory: Path) -> list[tuple[str, str]]:
+        run = interview(directory)
+        for text in ["What is the latency budget?", "I would maximise revenue for advertisers.", "/"] * 6:
+            if not run.done:
+                run.reply(text)
+        return [(t.kind.value, t.text) for t in run.transcript.turns]
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    assert script(tmp_path / "a") == script(tmp_path / "b")
+
+
+def test_respond_decides_without_changing_the_view(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    run.session.reply("I would ask about how many users and the latency budget for ranking.")
+    view = run.view()
+    before = list(view.turns)
+    decision = StubPolicy().respond(view)
+    assert decision.action in (Action.STAY, Action.ADVANCE)
+    assert view.turns == before
+
+
+def test_open_step_uses_the_case_opening_when_there_is_one(tmp_path: Path) -> None:
+    case = load_case(ADS)
+    policy = StubPolicy()
+    for step_id in STEP_IDS:
+        text = policy.open_step(View(case, Level.SENIOR, step_id), AdvanceReason.START)
+        expected = case.steps[step_id].opening
+        if expected:
+            assert expected in text
