@@ -1,23 +1,26 @@
-"""User settings from the environment and `.env` (names start with `INTERVIEWER_`)."""
+"""User settings from the environment and `.env` (each name starts with `INTERVIEWER_`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="INTERVIEWER_", env_file=".env", extra="ignore")
 
-    data_dir: Path | None = Field(
-        None, description="Where transcripts are saved. Default: the platform's user data folder for interviewer."
-    )
-    """Where transcripts are saved. Default: the platform's user data folder (platformdirs)."""
+    data_dir: Path | None = None
+    """Where transcripts are saved (under `transcripts/`). Default: the platform's user data folder."""
 
     model: str = "stub"
-    """The interviewer: `stub` (offline, deterministic) or a model name served by an OpenAI-compatible endpoint."""
+    """The interviewer: `stub` (offline, deterministic). Model back ends arrive with the LLM issue."""
+
+    @field_validator("data_dir")
+    @classmethod
+    def _expand_home(cls, value: Path | None) -> Path | None:
+        return value.expanduser() if value is not None else None
 
     def transcripts_dir(self) -> Path:
         if self.data_dir is not None:

@@ -48,8 +48,18 @@ def grade_step(
     level: Level,
     seconds: float | None = None,
 ) -> StepGrade:
-    level = Level(level)
     sentences, ignored = candidate_sentences(texts)
+    return _grade_sentences(step_id, rubric, sentences, ignored, Level(level), seconds)
+
+
+def _grade_sentences(
+    step_id: str,
+    rubric: StepRubric,
+    sentences: list[Sentence],
+    ignored: list[str],
+    level: Level,
+    seconds: float | None,
+) -> StepGrade:
     index = SentenceIndex(sentences)
     # Clarifying requirements is done by asking, so there a real question counts as much as a statement.
     asking_counts = step_id == "requirements"
@@ -107,8 +117,8 @@ def grade_step(
     )
 
 
-def grade_talking_points(case: Case, texts: Sequence[str]) -> list[TalkingPointResult]:
-    sentences, _ = candidate_sentences(texts)
+def grade_talking_points(case: Case, sentences: list[Sentence]) -> list[TalkingPointResult]:
+    """Extras credited wherever the candidate said them (they are not scored)."""
     index = SentenceIndex(sentences)
     results = []
     for point in case.talking_points:
@@ -133,14 +143,15 @@ def grade_answers(
 ) -> Grade:
     """Grade the candidate's replies, grouped by step id (`wrap_up` included for the talking points)."""
     seconds = seconds or {}
+    analysed = {step_id: candidate_sentences(answers.get(step_id, ())) for step_id in (*STEP_IDS, "wrap_up")}
     steps = {
-        step_id: grade_step(step_id, case.steps[step_id], answers.get(step_id, ()), level, seconds.get(step_id))
+        step_id: _grade_sentences(step_id, case.steps[step_id], *analysed[step_id], level, seconds.get(step_id))
         for step_id in STEP_IDS
     }
     total_weight = sum(step.weight for step in STEPS)
     overall = round(sum(steps[step.id].score * step.weight for step in STEPS) / total_weight)
     signal, reasons = hire_signal(overall, level, steps)
-    everything = [text for step_id in (*STEP_IDS, "wrap_up") for text in answers.get(step_id, ())]
+    everything = [sentence for sentences, _ in analysed.values() for sentence in sentences]
     return Grade(
         case_id=case.id,
         level=level,

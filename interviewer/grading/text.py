@@ -12,12 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-_CONTRACTIONS = (
-    (re.compile(r"\bcan't\b|\bcannot\b"), "can not"),
-    (re.compile(r"\bwon't\b"), "will not"),
-    (re.compile(r"\bshan't\b"), "shall not"),
-    (re.compile(r"n't\b"), " not"),
-)
+_CONTRACTION = re.compile(r"\b(?:can't|cannot|won't|shan't)\b|n't\b")
+_CONTRACTED = {"can't": "can not", "cannot": "can not", "won't": "will not", "shan't": "shall not", "n't": " not"}
 _WORD = re.compile(r"[a-z0-9]+")
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]]|\s[-\u2013\u2014]+\s")
 _CLAUSE_WORDS = frozenset({"but", "however", "although", "though", "whereas", "while", "yet"})
@@ -30,6 +26,7 @@ _NEGATIONS = frozenset({"not", "no", "never", "without", "avoid", "nor", "neithe
 _TWO_WORD_NEGATIONS = frozenset({("instead", "of"), ("rather", "than")})
 
 
+@lru_cache(maxsize=65536)
 def fold(token: str) -> str:
     """Fold a lowercase word so singular and plural forms (and a final silent e) compare equal."""
     if len(token) <= 3 or token.isdigit():
@@ -51,12 +48,15 @@ _NOT_A_NEGATION_BEFORE = frozenset(
 )
 
 
+def _lower(text: str) -> str:
+    """Lowercase with contractions expanded, so "don't" reads as "do not"."""
+    text = text.lower().replace("\u2019", "'")
+    return _CONTRACTION.sub(lambda m: _CONTRACTED[m.group(0)], text) if "'" in text or "cannot" in text else text
+
+
 def words(text: str) -> list[str]:
     """Lowercase words with contractions expanded, before folding."""
-    text = text.lower().replace("\u2019", "'")
-    for pattern, replacement in _CONTRACTIONS:
-        text = pattern.sub(replacement, text)
-    return _WORD.findall(text)
+    return _WORD.findall(_lower(text))
 
 
 def normalise(text: str) -> tuple[str, ...]:
@@ -82,8 +82,8 @@ def analyse(text: str) -> Sentence:
     tokens: list[str] = []
     clauses: list[int] = []
     clause = 0
-    for chunk in _CLAUSE_BREAK.split(text):
-        for word in words(chunk):
+    for chunk in _CLAUSE_BREAK.split(_lower(text)):
+        for word in _WORD.findall(chunk):
             if word in _CLAUSE_WORDS:
                 clause += 1
             tokens.append(fold(word))

@@ -1,0 +1,109 @@
+"""Engine speed figures: `interviewer --help`, grading one answers file, a scripted 40-turn stub interview.
+
+Run with `make bench` (or `.venv/bin/python bench/engine.py`). Prints figures; asserts nothing.
+Targets (issue 2): --help under 150 ms, grading under 5 ms per answers file, the 40-turn interview under 1 s.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from interviewer.answers import load_answers  # noqa: E402
+from interviewer.grading.deterministic import grade_answers  # noqa: E402
+from interviewer.grading.text import split_sentences  # noqa: E402
+from interviewer.rubric import load_case  # noqa: E402
+from interviewer.transcript import Role, load  # noqa: E402
+
+ANSWERS = ROOT / "tests" / "fixtures" / "answers"
+ENTRY = [str(Path(sys.executable).parent / "interviewer")]
+if not Path(ENTRY[0]).exists():
+    ENTRY = [sys.executable, "-m", "interviewer"]
+
+
+def wall(command: list[str], stdin: str | None = None, runs: int = 15) -> list[float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, input=stdin, capture_output=True, text=True, check=True, cwd=ROOT)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def show(label: str, seconds: list[float], target_ms: float) -> None:
+    median = statistics.median(seconds) * 1000
+    verdict = "ok" if median < target_ms else "OVER TARGET"
+    fastest = min(seconds) * 1000
+    print(f"{label:<58} median {median:8.2f} ms  min {fastest:8.2f} ms  target < {target_ms:g} ms  {verdict}")
+
+
+def bench_help() -> None:
+    show("interviewer --help (wall, 15 runs)", wall([*ENTRY, "--help"]), 150)
+
+
+def bench_grading() -> None:
+    for path in sorted(ANSWERS.glob("*-strong.yaml")):
+        answers = load_answers(path)
+        case = load_case(answers.case)
+        by_step = answers.by_step()
+        grade_answers(case, answers.level, by_step)  # warm the signal cache, as a running app has
+        runs = []
+        for _ in range(200):
+            start = time.perf_counter()
+            grade_answers(case, answers.level, by_step)
+            runs.append(time.perf_counter() - start)
+        show(f"grade {path.name} (in process)", runs, 5)
+    cold = []
+    for _ in range(15):
+        start = time.perf_counter()
+        answers = load_answers(path)
+        grade_answers(load_case(answers.case), answers.level, answers.by_step())
+        cold.append(time.perf_counter() - start)
+    show("  + parse answers file and case YAML", cold, 50)
+
+
+def scripted_replies(count: int) -> list[str]:
+    """Answers interleaved with clarifying questions, which keep a step open, so 40 replies fit before the end."""
+    case = load_case("ad-click-prediction")
+    answers = load_answers(ANSWERS / "ad-click-prediction-partial.yaml").by_step()
+    sentences = [s for texts in answers.values() for text in texts for s in split_sentences(text)]
+    questions = [f"Could you tell me about the {fact.keywords[0]}?" for fact in case.facts]
+    replies = []
+    for index in range(count):
+        pool = questions if index % 2 == 0 else sentences
+        replies.append(pool[(index // 2) % len(pool)])
+    return replies
+
+
+def bench_interview() -> None:
+    replies = scripted_replies(40)
+    script = "\n".join([*replies, "/end"]) + "\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        times = []
+        for run in range(7):
+            out = Path(tmp) / f"run{run}.json"
+            command = [*ENTRY, "chat", "--plain", "--case", "ad-click-prediction", "--out", str(out)]
+            times += wall(command, stdin=script, runs=1)
+        transcript = load(out)
+        said = sum(1 for turn in transcript.turns if turn.role is Role.CANDIDATE)
+        total = len(transcript.turns)
+    show(f"scripted stub interview ({said} replies, {total} turns)", times, 1000)
+
+
+def main() -> None:
+    print(f"python {sys.version.split()[0]} on {os.uname().sysname} {os.uname().machine}, {os.cpu_count()} cores")
+    bench_help()
+    bench_grading()
+    bench_interview()
+
+
+if __name__ == "__main__":
+    main()

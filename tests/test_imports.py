@@ -1,0 +1,58 @@
+"""Layering: the domain core never imports a front end or a model SDK, and `--help` imports almost nothing."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+CORE_MODULES = [
+    "interviewer.framework",
+    "interviewer.rubric",
+    "interviewer.session",
+    "interviewer.transcript",
+    "interviewer.interview",
+    "interviewer.answers",
+    "interviewer.report",
+    "interviewer.plain",
+    "interviewer.grading.deterministic",
+    "interviewer.policy.stub",
+]
+HEAVY = ("textual", "openai", "langchain_core", "httpx", "rich")
+
+
+def loaded_after(code: str) -> set[str]:
+    probe = f"import sys\n{code}\nimport json; print(json.dumps(sorted(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    return set(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+@pytest.mark.parametrize("module", CORE_MODULES)
+def test_core_module_imports_no_front_end_or_model_sdk(module: str) -> None:
+    modules = loaded_after(f"import {module}")
+    assert module in modules
+    leaked = sorted(name for name in modules if name.split(".")[0] in HEAVY)
+    assert leaked == []
+
+
+def test_help_imports_neither_pydantic_nor_yaml() -> None:
+    code = "from interviewer.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass"
+    modules = loaded_after(code)
+    assert "interviewer.cli" in modules
+    assert not {"pydantic", "yaml", *HEAVY} & {name.split(".")[0] for name in modules}
+    assert "interviewer.rubric" not in modules
+
+
+def test_importing_the_package_writes_no_files(tmp_path) -> None:
+    env_home = {"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
+    subprocess.run(
+        [sys.executable, "-c", "import interviewer.cli, interviewer.interview, interviewer.settings"],
+        cwd=ROOT,
+        env=env_home,
+        check=True,
+    )
+    assert list(tmp_path.iterdir()) == []
