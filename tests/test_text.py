@@ -21,10 +21,29 @@ def matches(text: str, signal: str) -> bool:
 
 @pytest.mark.parametrize(
     ("plural", "singular"),
-    [("labels", "label"), ("queries", "query"), ("biases", "bias"), ("losses", "loss"), ("features", "feature")],
+    [
+        ("labels", "label"),
+        ("queries", "query"),
+        ("biases", "bias"),
+        ("losses", "loss"),
+        ("features", "feature"),
+        ("calibrated", "calibrate"),
+        ("calibrating", "calibrate"),
+        ("downsampled", "downsampling"),
+        ("embeddings", "embedding"),
+        ("embedded", "embed"),
+        ("labelled", "labels"),
+        ("cached", "cache"),
+        ("ranking", "rank"),
+    ],
 )
-def test_plurals_fold_to_the_same_token(plural: str, singular: str) -> None:
+def test_word_forms_fold_to_the_same_token(plural: str, singular: str) -> None:
     assert fold(plural) == fold(singular)
+
+
+@pytest.mark.parametrize(("one", "other"), [("class", "clas"), ("feed", "fe"), ("need", "ne"), ("loss", "los")])
+def test_folding_keeps_short_and_double_s_words_apart(one: str, other: str) -> None:
+    assert fold(one) != other
 
 
 def test_case_punctuation_and_hyphens_are_normalised() -> None:
@@ -105,5 +124,15 @@ def test_text_addressed_to_the_grader_is_recognised(text: str) -> None:
     assert addressed_to_grader(text)
 
 
-def test_ordinary_design_text_is_not_addressed_to_the_grader() -> None:
-    assert not addressed_to_grader("We score each candidate ad and rank by expected value.")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We score each candidate ad and rank by expected value.",
+        "A vision language model could read the text inside memes.",
+        "Reviewers label with a written rubric and we track inter-annotator agreement.",
+        "Human evaluators rate the relevance of a sample of feeds every week.",
+        "We give the candidate generator a budget of 500 items.",
+    ],
+)
+def test_ordinary_design_text_is_not_addressed_to_the_grader(text: str) -> None:
+    assert not addressed_to_grader(text)

@@ -28,7 +28,10 @@ _TWO_WORD_NEGATIONS = frozenset({("instead", "of"), ("rather", "than")})
 
 @lru_cache(maxsize=65536)
 def fold(token: str) -> str:
-    """Fold a lowercase word so singular and plural forms (and a final silent e) compare equal."""
+    """Fold a lowercase word so its plural, -ed and -ing forms compare equal: calibrate, calibrated, calibrating.
+
+    The stems need not be words ("calibrat"); both sides of every comparison are folded the same way.
+    """
     if len(token) <= 3 or token.isdigit():
         return token
     if token.endswith("ies") and len(token) > 4:
@@ -37,8 +40,14 @@ def fold(token: str) -> str:
         token = token[:-2]
     if token.endswith("s") and not token.endswith("ss") and len(token) > 3:
         token = token[:-1]
+    if token.endswith("ing") and len(token) >= 6:
+        token = token[:-3]
+    elif token.endswith("ed") and len(token) >= 6:  # "embed" and "speed" are not past tenses
+        token = token[:-2]
     if token.endswith("e") and len(token) > 3:
         token = token[:-1]
+    if len(token) >= 4 and token[-1] == token[-2] and token[-1] not in "aeious":
+        token = token[:-1]  # embedding -> embedd -> embed, labelled -> label
     return token
 
 
@@ -180,13 +189,18 @@ _REASON_WORDS = frozenset(
 )
 _LIST_SEPARATORS = re.compile(r"[,;/|]")
 
+# Phrases that only make sense spoken to whoever scores the answer. Ordinary design vocabulary ("a vision language
+# model", "reviewers follow a labelling rubric", "human evaluators") must not match: such a sentence would be lost.
 _ADDRESSED_TO_GRADER = re.compile(
-    r"\b(grader|grading model|evaluator|scorer|rubric|full marks|full score|full credit|maximum score|max score|"
-    r"perfect score|highest score|top score|100 ?/ ?100|ignore (all |any |the )?(previous|prior|above|earlier)|"
-    r"system prompt|disregard (the |all |any )?(previous|prior|above|instructions)|as an ai|language model|"
-    r"(award|give|grant) (me|the candidate|this answer|this response)|mark (me|this answer) as|"
-    r"score (me|this answer)|the candidate (has )?(covered|mentioned|addressed|explained)|"
-    r"(covers|covered) (every|all) (the )?(rubric|items|points))\b",
+    r"\b(?:grader|grading (?:model|system|llm)|full marks|full credit|perfect score|maximum score|max score|"
+    r"highest score|top marks|100 ?/ ?100|10 ?/ ?10 on every|"
+    r"(?:ignore|disregard|forget) (?:all |any |the |your )?(?:previous|prior|above|earlier|preceding)|"
+    r"system prompt|as an ai\b|you are now|new instructions|"
+    r"(?:award|give|grant|assign) (?:me|the candidate|this (?:answer|response|candidate)) (?:a |an |the )?"
+    r"(?:full|perfect|max|maximum|top|high|higher|\d+|points?|marks?|score|credit|hire|strong|pass)|"
+    r"(?:score|mark|rate|grade) (?:me|this (?:answer|response|candidate))|"
+    r"the candidate (?:has )?(?:covered|mentioned|addressed|explained|deserves)|"
+    r"(?:every|all|each) (?:of the )?rubric (?:item|point)|rubric items? (?:is|are) covered)",
     re.IGNORECASE,
 )
 
