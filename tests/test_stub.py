@@ -182,3 +182,25 @@ def test_open_step_uses_the_case_opening_when_there_is_one(tmp_path: Path) -> No
         expected = case.steps[step_id].opening
         if expected:
             assert expected in text
+
+
+def test_an_uncommitted_reply_leaves_the_interview_where_it_was(tmp_path: Path) -> None:
+    """What Esc relies on: planned utterances that are never committed change nothing but the candidate's turn."""
+    run = interview(tmp_path)
+    before = len(run.transcript.turns)
+    plan = run.plan_reply("Can we move on to the next step?")
+    assert [u.kind for u in plan] == [TurnKind.OPENING] and plan[0].advance_first
+    assert run.session.phase == "requirements"  # nothing moves until the opening is committed
+    assert len(run.transcript.turns) == before + 1  # only the candidate's reply was recorded
+    again = run.plan_reply("Let's move on please.")
+    run.commit(again[0])
+    assert run.session.phase == "framing"
+    assert [t.kind for t in run.transcript.turns[before:]] == [TurnKind.REPLY, TurnKind.REPLY, TurnKind.OPENING]
+
+
+def test_the_closing_commit_ends_and_grades(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    (closing,) = run.plan_end()
+    assert not run.done
+    run.commit(closing)
+    assert run.done and run.transcript.ended_early and run.transcript.grade is not None
