@@ -194,3 +194,13 @@ def test_questions_count_as_coverage_only_in_requirements() -> None:
     assert grade_step("evaluation", case.steps["evaluation"], [listed], Level.SENIOR).items[0].coverage is (
         Coverage.PARTIAL
     )
+
+
+@pytest.mark.parametrize("case_id", CASE_IDS)
+def test_a_strong_answer_written_without_seeing_the_rubric_is_a_hire(case_id: str) -> None:
+    """The blind fixtures were written before their author read the case file: real phrasing, not rubric phrasing."""
+    blind = fixture_grade(case_id, "blind")
+    partial = fixture_grade(case_id, "partial")
+    assert blind.hire_signal in (HireSignal.HIRE, HireSignal.STRONG_HIRE)
+    assert blind.overall > partial.overall
+    assert all(step.score >= 50 for step in blind.steps.values())

@@ -1,0 +1,79 @@
+"""The scorecard as Markdown: what the TUI's scorecard screen shows and what `export --format md` writes."""
+
+from __future__ import annotations
+
+from interviewer.framework import STEP_BY_ID
+from interviewer.grading.models import Coverage, Grade, StepGrade
+from interviewer.report import bar, mmss
+from interviewer.transcript import Transcript
+
+
+def _quote(text: str) -> str:
+    return "“" + " ".join(text.split()).replace("|", "\\|") + "”"
+
+
+def time_cell(step: StepGrade) -> str:
+    over = step.seconds is not None and step.budget_seconds is not None and step.seconds > step.budget_seconds
+    return f"{mmss(step.seconds)} / {mmss(step.budget_seconds)}" + (" (over)" if over else "")
+
+
+def step_section(step_id: str, step: StepGrade) -> list[str]:
+    lines = [f"## {STEP_BY_ID[step_id].title}: {step.score}/100", ""]
+    if not step.answered:
+        lines += ["*No answer in this step.*", ""]
+    covered = [item for item in step.items if item.coverage is Coverage.COVERED]
+    partial = [item for item in step.items if item.coverage is Coverage.PARTIAL]
+    missed = [item for item in step.items if item.coverage is Coverage.MISSED and item.counted]
+    if covered:
+        lines.append("**Covered**")
+        lines += [
+            f"- `{item.id}`{'' if item.counted else ' (bonus)'}: {_quote(item.evidence or '')} "
+            f"*({', '.join(item.graded_by)})*"
+            for item in covered
+        ]
+        lines.append("")
+    if partial:
+        lines.append("**Mentioned without a decision or reason** (40% credit)")
+        lines += [
+            f"- `{item.id}`: {_quote(item.evidence or '')}. A strong answer: {item.covers}" for item in partial
+        ]
+        lines.append("")
+    if missed:
+        lines.append("**Missed**")
+        lines += [f"- `{item.id}`: {item.covers}" for item in missed]
+        lines.append("")
+    if step.red_flags:
+        lines.append("**Red flags**")
+        lines += [f"- `{f.id}` (-{f.penalty:g}): {f.description} {_quote(f.evidence)}" for f in step.red_flags]
+        lines.append("")
+    if step.ignored:
+        lines.append("**Ignored** (addressed to the grader, never credited)")
+        lines += [f"- {_quote(sentence)}" for sentence in step.ignored]
+        lines.append("")
+    return lines
+
+
+def scorecard_markdown(grade: Grade, title: str, transcript: Transcript | None = None) -> str:
+    model = f" · {transcript.model} interviewer" if transcript else ""
+    lines = [
+        f"# {title}",
+        "",
+        f"**Overall {grade.overall}/100 · {grade.hire_signal.label}** (level {grade.level.value}, graded by "
+        f"{grade.grader}{model})",
+        "",
+    ]
+    lines += [f"- {reason}" for reason in grade.hire_reasons]
+    lines += [f"- warning: {warning}" for warning in grade.warnings]
+    lines += ["", "| Step | Score | | Time / budget |", "|---|---:|---|---|"]
+    for step_id, step in grade.steps.items():
+        lines.append(f"| {STEP_BY_ID[step_id].title} | {step.score} | `{bar(step.score)}` | {time_cell(step)} |")
+    lines.append("")
+    for step_id, step in grade.steps.items():
+        lines += step_section(step_id, step)
+    if grade.talking_points:
+        lines += ["## Wrap-up talking points (not scored)", ""]
+        for point in grade.talking_points:
+            said = f": {_quote(point.evidence)}" if point.evidence else ""
+            lines.append(f"- {'[x]' if point.mentioned else '[ ]'} `{point.id}`: {point.covers}{said}")
+        lines.append("")
+    return "\n".join(lines)
