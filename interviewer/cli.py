@@ -27,15 +27,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("cases", help="list the cases you can practise")
 
-    chat = commands.add_parser("chat", help="run a mock interview")
-    chat.add_argument("--plain", action="store_true", help="line mode on stdin/stdout (works with a pipe)")
-    chat.add_argument("--case", help="case id (see `interviewer cases`) or path to a case YAML file")
-    _add_level(chat)
-    chat.add_argument("--out", metavar="PATH", help="where to save the transcript (default: your data directory)")
+    for name, text in (
+        ("start", "open the interview app (the default command)"),
+        ("chat", "run a mock interview (the app, or line mode with --plain)"),
+    ):
+        chat = commands.add_parser(name, help=text)
+        chat.add_argument("--plain", action="store_true", help="line mode on stdin/stdout (works with a pipe)")
+        chat.add_argument("--case", help="case id (see `interviewer cases`) or path to a case YAML file")
+        _add_level(chat)
+        chat.add_argument("--model", default="stub", help="the interviewer (default: stub, offline)")
+        chat.add_argument("--out", metavar="PATH", help="where to save the transcript (default: your data directory)")
 
     resume = commands.add_parser("resume", help="continue an interrupted interview from its transcript")
-    resume.add_argument("path", metavar="PATH", help="a transcript saved by `chat`")
+    resume.add_argument("path", metavar="PATH", help="a transcript saved by an interview")
     resume.add_argument("--plain", action="store_true", help="line mode on stdin/stdout")
+
+    replay = commands.add_parser("replay", help="step through a saved interview and see its scorecard")
+    replay.add_argument("path", metavar="PATH", help="a saved transcript (finished or not)")
+
+    export = commands.add_parser("export", help="write the scorecard of a saved interview")
+    export.add_argument("path", metavar="PATH", help="a saved transcript")
+    export.add_argument("--format", choices=("md", "json"), default="md", help="md (default) or json")
+    export.add_argument("--out", metavar="FILE", help="write here instead of to stdout")
 
     grade = commands.add_parser("grade", help="grade a saved transcript or an answers file")
     grade.add_argument("path", metavar="PATH", help="a transcript (.json) or an answers file (.yaml/.json)")

@@ -90,33 +90,136 @@ def _pick_case_interactively() -> str:
         print(f"Type a number from 1 to {len(ids)}.")
 
 
-def cmd_chat(args: argparse.Namespace) -> int:
+def _need_terminal() -> None:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise InterviewerError("the interview app needs a terminal; add --plain for line mode on stdin/stdout")
+
+
+def _check_model(model: str) -> None:
+    if model != "stub":
+        raise InterviewerError(f"unknown model {model!r}: this version has only the offline interviewer, `stub`")
+
+
+def _new_interview(case_ref: str, level: str, out: str | None):
     from interviewer.framework import Level
     from interviewer.interview import Interview
-    from interviewer.plain import LineMode
     from interviewer.policy.stub import StubPolicy
     from interviewer.rubric import load_case
 
-    case_ref = args.case or _pick_case_interactively()
     case = load_case(case_ref)
     source = case_ref if case_ref != case.id else None
-    path = _transcript_path(args.out, case.id)
-    interview = Interview.create(case, Level(args.level), StubPolicy(), path, case_source=source)
-    return LineMode(interview).run()
+    return Interview.create(case, Level(level), StubPolicy(), _transcript_path(out, case.id), case_source=source)
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    _check_model(args.model)
+    if not args.plain:
+        return _run_app_for_new(args)
+    from interviewer.plain import LineMode
+
+    case_ref = args.case or _pick_case_interactively()
+    return LineMode(_new_interview(case_ref, args.level, args.out)).run()
+
+
+cmd_start = cmd_chat
 
 
 def cmd_default(args: argparse.Namespace) -> int:
-    """`interviewer` with no command: an interview on the offline stub."""
-    return cmd_chat(argparse.Namespace(case=None, level="senior", out=None, plain=True))
+    """`interviewer` with no command: the app, with the case picker, on the offline stub."""
+    return cmd_chat(argparse.Namespace(case=None, level="senior", out=None, plain=False, model="stub"))
+
+
+def _run_app_for_new(args: argparse.Namespace) -> int:
+    from interviewer.framework import Level
+
+    _need_terminal()
+    if args.case:
+        interview = _new_interview(args.case, args.level, args.out)  # errors surface before the screen opens
+        from interviewer.tui.app import InterviewerApp
+        from interviewer.tui.interview_screen import InterviewScreen
+
+        InterviewerApp(InterviewScreen(interview)).run()
+        _say_saved(interview.path)
+        return 0
+    from interviewer.rubric import case_files, load_case_file
+    from interviewer.tui.app import InterviewerApp
+    from interviewer.tui.picker import CaseChoice, CasePickerScreen
+
+    cases = [load_case_file(path) for path in case_files()]
+    choices = [CaseChoice(case.id, case.title, case.summary) for case in cases]
+    started = []
+
+    def start(case_id: str, level: Level):
+        interview = _new_interview(case_id, level.value, args.out)
+        started.append(interview)
+        return interview
+
+    InterviewerApp(CasePickerScreen(choices, Level(args.level)), start).run()
+    if started:
+        _say_saved(started[-1].path)
+    return 0
+
+
+def _say_saved(path: Path | None) -> None:
+    if path is not None and path.exists():
+        print(f"Transcript: {path}")
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
     from interviewer.interview import Interview
-    from interviewer.plain import LineMode
     from interviewer.policy.stub import StubPolicy
 
+    if not args.plain:
+        _need_terminal()
     interview = Interview.resume(Path(args.path), StubPolicy())
-    return LineMode(interview).run()
+    if args.plain:
+        from interviewer.plain import LineMode
+
+        return LineMode(interview).run()
+    from interviewer.tui.app import InterviewerApp
+    from interviewer.tui.interview_screen import InterviewScreen
+
+    InterviewerApp(InterviewScreen(interview)).run()
+    _say_saved(interview.path)
+    return 0
+
+
+def _graded_transcript(path: Path):
+    from interviewer.interview import case_for, grade_transcript
+    from interviewer.transcript import load
+
+    transcript = load(path)
+    case = case_for(transcript)
+    return transcript, case, grade_transcript(transcript, case)
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    path = Path(args.path)
+    transcript, case, grade = _graded_transcript(path)
+    _need_terminal()
+    from interviewer.tui.app import InterviewerApp
+    from interviewer.tui.replay_screen import ReplayScreen
+
+    InterviewerApp(ReplayScreen(transcript, case, grade, path)).run()
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    import json
+
+    transcript, case, grade = _graded_transcript(Path(args.path))
+    if args.format == "md":
+        from interviewer.scorecard import scorecard_markdown
+
+        text = scorecard_markdown(grade, case.title, transcript)
+    else:
+        text = json.dumps(grade.public_json(), indent=2, ensure_ascii=False) + "\n"
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"Scorecard written to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
@@ -133,7 +236,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
         transcript = load(path)
         case = case_for(transcript)
-        grade = grade_transcript(transcript, case, level)
+        grade = grade_transcript(transcript, case, level)  # not _graded_transcript: the level may be overridden
     else:
         from interviewer.answers import load_answers
         from interviewer.grading.deterministic import grade_answers

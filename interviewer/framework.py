@@ -28,6 +28,7 @@ LEVEL_ORDER: tuple[Level, ...] = (Level.MID, Level.SENIOR, Level.STAFF)
 class Step:
     id: str
     title: str
+    short: str  # for narrow places such as the sidebar
     about: str
     opening: str
     budget_minutes: float
@@ -37,6 +38,7 @@ class Step:
 STEPS: tuple[Step, ...] = (
     Step(
         id="requirements",
+        short="Requirements",
         title="Clarify requirements",
         about="Business goal, users, scale, latency and freshness constraints, what success means.",
         opening="Before designing anything, what would you like to clarify about the problem and its constraints?",
@@ -45,6 +47,7 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         id="framing",
+        short="Framing",
         title="Frame it as an ML task",
         about="The ML objective, inputs and outputs, the label, and how the model output drives the product.",
         opening="How would you frame this as a machine learning problem? What exactly does the model predict?",
@@ -53,6 +56,7 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         id="data",
+        short="Data",
         title="Data and features",
         about="Data sources, labels and their quality, sampling, features, leakage, privacy.",
         opening="Let's talk about data. What would you train on, where do the labels come from, and which features?",
@@ -61,6 +65,7 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         id="model",
+        short="Model",
         title="Model",
         about="Baseline, model choice and architecture, loss, training setup, trade-offs.",
         opening="Which model would you start with, and how would you evolve it? Walk me through training.",
@@ -69,6 +74,7 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         id="evaluation",
+        short="Evaluation",
         title="Evaluation",
         about="Offline metrics tied to the goal, validation splits, online experiments, guardrails.",
         opening="How would you evaluate the model, offline and then online?",
@@ -77,6 +83,7 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         id="serving",
+        short="Serving",
         title="Serving",
         about="Architecture at inference time, latency budget, feature serving, scaling, fallbacks.",
         opening="How would you serve this in production within the constraints we discussed?",
@@ -85,6 +92,7 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         id="monitoring",
+        short="Monitoring",
         title="Monitoring and iteration",
         about="Drift, data quality, model and business metrics, alerting, retraining, feedback loops.",
         opening="Once it's live, how do you know it keeps working? What would you monitor, and how do you iterate?",
@@ -95,6 +103,7 @@ STEPS: tuple[Step, ...] = (
 
 WRAP_UP = Step(
     id="wrap_up",
+    short="Wrap-up",
     title="Wrap-up",
     about="Extra talking points: anything you would add, improve or do next.",
     opening="We have a couple of minutes left. Is there anything you would add, or improve with more time?",

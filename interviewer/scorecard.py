@@ -34,9 +34,7 @@ def step_section(step_id: str, step: StepGrade) -> list[str]:
         lines.append("")
     if partial:
         lines.append("**Mentioned without a decision or reason** (40% credit)")
-        lines += [
-            f"- `{item.id}`: {_quote(item.evidence or '')}. A strong answer: {item.covers}" for item in partial
-        ]
+        lines += [f"- `{item.id}`: {_quote(item.evidence or '')}. A strong answer: {item.covers}" for item in partial]
         lines.append("")
     if missed:
         lines.append("**Missed**")
@@ -51,6 +49,20 @@ def step_section(step_id: str, step: StepGrade) -> list[str]:
         lines += [f"- {_quote(sentence)}" for sentence in step.ignored]
         lines.append("")
     return lines
+
+
+def details_markdown(grade: Grade) -> str:
+    """Per step: covered items with the candidate's words, partial and missed items, red flags; then talking points."""
+    lines: list[str] = []
+    for step_id, step in grade.steps.items():
+        lines += step_section(step_id, step)
+    if grade.talking_points:
+        lines += ["## Wrap-up talking points (not scored)", ""]
+        for point in grade.talking_points:
+            said = f": {_quote(point.evidence)}" if point.evidence else ""
+            lines.append(f"- {'[x]' if point.mentioned else '[ ]'} `{point.id}`: {point.covers}{said}")
+        lines.append("")
+    return "\n".join(lines)
 
 
 def scorecard_markdown(grade: Grade, title: str, transcript: Transcript | None = None) -> str:
@@ -68,12 +80,4 @@ def scorecard_markdown(grade: Grade, title: str, transcript: Transcript | None =
     for step_id, step in grade.steps.items():
         lines.append(f"| {STEP_BY_ID[step_id].title} | {step.score} | `{bar(step.score)}` | {time_cell(step)} |")
     lines.append("")
-    for step_id, step in grade.steps.items():
-        lines += step_section(step_id, step)
-    if grade.talking_points:
-        lines += ["## Wrap-up talking points (not scored)", ""]
-        for point in grade.talking_points:
-            said = f": {_quote(point.evidence)}" if point.evidence else ""
-            lines.append(f"- {'[x]' if point.mentioned else '[ ]'} `{point.id}`: {point.covers}{said}")
-        lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n" + details_markdown(grade)

@@ -93,13 +93,13 @@ def test_end_of_input_keeps_the_transcript_and_resume_continues_it(tmp_path: Pat
     assert first.returncode == 0
     assert f"interviewer resume {out}" in first.stdout
     assert not load(out).finished
-    second = run_cli("resume", str(out), stdin="/end\n")
+    second = run_cli("resume", "--plain", str(out), stdin="/end\n")
     assert second.returncode == 0, second.stderr
     assert "Resuming at" in second.stdout and "Overall" in second.stdout
     transcript = load(out)
     assert transcript.finished
     assert [t.text for t in transcript.turns if t.role is Role.CANDIDATE] == ["What is the latency budget?"]
-    again = run_cli("resume", str(out))
+    again = run_cli("resume", "--plain", str(out))
     assert_one_line_error(again, "has finished")
 
 
@@ -140,7 +140,7 @@ def test_kill_9_mid_interview_loses_no_completed_turn(tmp_path: Path) -> None:
     assert [t.text for t in transcript.turns if t.role is Role.CANDIDATE] == replies
     # Every reply got its answer saved too, and the interview can carry on.
     assert transcript.turns[-1].role is Role.INTERVIEWER
-    resumed = run_cli("resume", str(out), stdin="/end\n")
+    resumed = run_cli("resume", "--plain", str(out), stdin="/end\n")
     assert resumed.returncode == 0 and load(out).finished
 
 
@@ -194,7 +194,10 @@ def test_answers_file_with_an_unknown_step_names_file_line_and_field(tmp_path: P
     [
         (("chat", "--plain", "--case", "nope"), ("unknown case 'nope'", *CASE_IDS)),
         (("grade", "missing.yaml"), ("missing.yaml: no such file",)),
-        (("resume", "missing.json"), ("missing.json: no such file",)),
+        (("resume", "--plain", "missing.json"), ("missing.json: no such file",)),
+        (("replay", "missing.json"), ("missing.json: no such file",)),
+        (("chat", "--case", "ad-click-prediction"), ("needs a terminal", "--plain")),
+        (("chat", "--plain", "--case", "ad-click-prediction", "--model", "gpt"), ("unknown model 'gpt'",)),
         (("chat", "--plain"), ("choose a case with --case",)),
     ],
 )
@@ -227,7 +230,7 @@ def test_grade_and_resume_refuse_an_unknown_schema_version(tmp_path: Path) -> No
     path = tmp_path / "t.json"
     path.write_text(json.dumps({"schema_version": 2, "case_id": ADS, "turns": []}))
     assert_one_line_error(run_cli("grade", str(path)), "unknown transcript schema_version 2")
-    assert_one_line_error(run_cli("resume", str(path)), "unknown transcript schema_version 2")
+    assert_one_line_error(run_cli("resume", "--plain", str(path)), "unknown transcript schema_version 2")
 
 
 def test_out_path_that_exists_is_not_overwritten(tmp_path: Path) -> None:
@@ -252,5 +255,5 @@ def test_custom_case_file_can_be_practised_and_resumed(tmp_path: Path) -> None:
     out = tmp_path / "t.json"
     assert run_cli("chat", "--plain", "--case", str(case_path), "--out", str(out), stdin="/quit\n").returncode == 0
     assert load(out).case_source == str(case_path)
-    assert run_cli("resume", str(out), stdin="/end\n").returncode == 0
+    assert run_cli("resume", "--plain", str(out), stdin="/end\n").returncode == 0
     assert run_cli("grade", str(out)).returncode == 0

@@ -204,3 +204,13 @@ def test_the_closing_commit_ends_and_grades(tmp_path: Path) -> None:
     assert not run.done
     run.commit(closing)
     assert run.done and run.transcript.ended_early and run.transcript.grade is not None
+
+
+def test_one_question_about_two_facts_gets_both_answers(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    case = run.case
+    latency = best_fact(case, "What is the latency budget?")
+    users = best_fact(case, "How many daily active users are there?")
+    assert latency is not None and users is not None and latency != users
+    (answer,) = run.reply("What is the latency budget, and how many daily active users are there?")
+    assert latency.answer.strip() in answer.text and users.answer.strip() in answer.text

@@ -131,27 +131,33 @@ _QUESTION_STOPWORDS = frozenset(
 )
 
 
-def best_fact(case: Case, question: str) -> Fact | None:
-    """The fact whose keywords best match the question; by shared words when no keyword phrase matches."""
+def matching_facts(case: Case, question: str, most: int = 2) -> list[Fact]:
+    """The facts whose keywords the question hits, best first ("latency and how many users?" asks two things).
+
+    When no keyword phrase matches, the fact sharing the most words with the question, if it is about that fact.
+    """
     index = SentenceIndex([_unnegated(question)])
-    best: tuple[int, int] = (0, 0)
-    found: Fact | None = None
-    for fact in case.facts:
+    scored: list[tuple[tuple[int, int], int, Fact]] = []
+    for order, fact in enumerate(case.facts):
         hits = [keyword for keyword in fact.keywords if index.matching_sentences(keyword)]
-        score = (len(hits), sum(len(words(k)) for k in hits))
-        if score > best:
-            best, found = score, fact
-    if found is not None:
-        return found
+        if hits:
+            scored.append(((len(hits), sum(len(words(k)) for k in hits)), -order, fact))
+    if scored:
+        return [fact for *_, fact in sorted(scored, key=lambda entry: entry[:2], reverse=True)[:most]]
     asked = set(normalise(question)) - _QUESTION_STOPWORDS
-    overlap = 0
+    overlap, found = 0, None
     for fact in case.facts:
         vocabulary = {token for text in (fact.topic, *fact.keywords) for token in normalise(text)}
         shared = len(asked & vocabulary)
         # At least half the question's own words must be about this fact, so "budget for hiring" is not "latency".
         if shared > overlap and shared * 2 >= len(asked):
             overlap, found = shared, fact
-    return found
+    return [found] if found else []
+
+
+def best_fact(case: Case, question: str) -> Fact | None:
+    facts = matching_facts(case, question, most=1)
+    return facts[0] if facts else None
 
 
 def answer_from_facts(case: Case, questions: list[str]) -> str:
@@ -159,11 +165,11 @@ def answer_from_facts(case: Case, questions: list[str]) -> str:
     answers: list[str] = []
     unanswered = False
     for question in questions[:3]:
-        fact = best_fact(case, question)
-        if fact is None:
-            unanswered = True
-        elif fact.answer.strip() not in answers:
-            answers.append(fact.answer.strip())
+        facts = matching_facts(case, question)
+        unanswered = unanswered or not facts
+        for fact in facts:
+            if fact.answer.strip() not in answers:
+                answers.append(fact.answer.strip())
     if not answers:
         return NOT_IN_FACTS
     if unanswered:

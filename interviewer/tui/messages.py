@@ -1,0 +1,29 @@
+"""What the interviewer worker reports to the screen. Workers touch the UI only through these messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+
+@dataclass
+class ReplyStarted(Message):
+    """The interviewer began answering."""
+
+
+@dataclass
+class ReplyFinished(Message):
+    """The interviewer's answer is fully shown and saved."""
+
+    turns: int  # turns in the transcript now
+
+
+@dataclass
+class ReplyCancelled(Message):
+    """The user cancelled the answer; nothing of it was saved."""
+
+
+@dataclass
+class InterviewEnded(Message):
+    """The closing words are saved and the interview is graded."""

@@ -1,0 +1,167 @@
+"""Replay a saved transcript turn by turn, each answer annotated with the rubric items it covered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from interviewer.annotate import annotate
+from interviewer.framework import STEP_BY_ID, STEP_IDS, WRAP_UP
+from interviewer.grading.models import Grade
+from interviewer.rubric import Case
+from interviewer.transcript import Transcript
+from interviewer.tui.modals import HelpScreen
+from interviewer.tui.widgets import ChatLog, StepsSidebar, TooSmall, turn_widget
+
+JUMP_PHASES = (*STEP_IDS, WRAP_UP.id)
+
+
+class ReplayScreen(Screen[None]):
+    BINDINGS = [
+        Binding("right,n,space", "forward", "Next turn", id="forward", tooltip="Show the next turn"),
+        Binding("left,p", "back", "Back", id="back", tooltip="Go back one turn"),
+        Binding("]", "next_step", "Next step", id="next_step", tooltip="Jump to the first turn of the next step"),
+        Binding("[", "previous_step", "Prev step", id="previous_step", tooltip="Jump to the start of this step"),
+        Binding("home", "first", "First", id="first", tooltip="Jump to the first turn", show=False),
+        Binding("end", "last", "Last", id="last", tooltip="Jump to the last turn", show=False),
+        Binding("s", "scorecard", "Scorecard", id="scorecard", tooltip="Show the graded scorecard"),
+        Binding("q,escape", "close", "Close", id="close", tooltip="Close the replay"),
+        Binding("f1", "help", "Help", id="help", tooltip="Keys"),
+        *(
+            Binding(str(n), f"jump({n - 1})", f"Step {n}", id=f"jump_{n}", tooltip=f"Jump to step {n}", show=False)
+            for n in range(1, len(JUMP_PHASES) + 1)
+        ),
+    ]
+
+    cursor: reactive[int] = reactive(0, init=False)
+
+    def __init__(self, transcript: Transcript, case: Case, grade: Grade, path: Path | None, from_scorecard=False):
+        super().__init__()
+        self.transcript = transcript
+        self.case = case
+        self.grade = grade
+        self.path = path
+        self.from_scorecard = from_scorecard
+        self.notes = annotate(transcript, case)
+
+    def compose(self) -> ComposeResult:
+        yield TooSmall()
+        with Horizontal(id="replay"):
+            yield StepsSidebar(self.transcript.case_title, self.transcript.level.value, self.transcript.model)
+            with Vertical(id="conversation"):
+                yield ChatLog(id="chat", classes="replay")
+                yield Static("", id="replay-status")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        chat = self.query_one(ChatLog)
+        chat.anchor(False)
+        for index, turn in enumerate(self.transcript.turns):
+            widget = turn_widget(turn, self.notes.get(index))
+            widget.display = False
+            await chat.add(widget)
+        if not self.transcript.turns:
+            self.query_one("#replay-status", Static).update("This transcript has no turns.")
+            return
+        self.watch_cursor(0)
+
+    @property
+    def widgets(self) -> list:
+        return list(self.query_one(ChatLog).children)
+
+    def watch_cursor(self, cursor: int) -> None:
+        widgets = self.widgets
+        for index, widget in enumerate(widgets):
+            widget.display = index <= cursor
+            widget.set_class(index == cursor, "current-turn")
+        if not widgets:
+            return
+        self.query_one(ChatLog).scroll_to_widget(widgets[cursor], animate=False, top=False)
+        turn = self.transcript.turns[cursor]
+        title = STEP_BY_ID[turn.step].title if turn.step in STEP_BY_ID else turn.step
+        self.query_one("#replay-status", Static).update(
+            f"Turn {cursor + 1}/{len(widgets)} · {title} · {turn.role.value}"
+            + (
+                "   (the interview did not finish)"
+                if not self.transcript.finished and cursor == len(widgets) - 1
+                else ""
+            )
+        )
+        self.query_one(StepsSidebar).show(
+            turn.step, lambda step_id: self.transcript.step_seconds.get(step_id, 0.0), self._total()
+        )
+
+    def _total(self) -> float:
+        return sum(self.transcript.step_seconds.values())
+
+    def _first_turn_of(self, phase: str) -> int | None:
+        return next((i for i, turn in enumerate(self.transcript.turns) if turn.step == phase), None)
+
+    # -- actions ---------------------------------------------------------------------------------------------------
+
+    def action_forward(self) -> None:
+        if self.cursor < len(self.transcript.turns) - 1:
+            self.cursor += 1
+        else:
+            self.action_scorecard()
+
+    def action_back(self) -> None:
+        self.cursor = max(0, self.cursor - 1)
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = max(0, len(self.transcript.turns) - 1)
+
+    def action_next_step(self) -> None:
+        current = self.transcript.turns[self.cursor].step if self.transcript.turns else None
+        for index in range(self.cursor + 1, len(self.transcript.turns)):
+            if self.transcript.turns[index].step != current:
+                self.cursor = index
+                return
+        self.notify("This is the last step.")
+
+    def action_previous_step(self) -> None:
+        turns = self.transcript.turns
+        if not turns:
+            return
+        start = self._first_turn_of(turns[self.cursor].step) or 0
+        if start < self.cursor:
+            self.cursor = start
+        elif start > 0:
+            self.cursor = self._first_turn_of(turns[start - 1].step) or 0
+
+    def action_jump(self, index: int) -> None:
+        phase = JUMP_PHASES[index]
+        first = self._first_turn_of(phase)
+        if first is None:
+            self.notify(f"No turns in {STEP_BY_ID[phase].title.lower()}.", severity="warning")
+        else:
+            self.cursor = first
+
+    def action_scorecard(self) -> None:
+        if self.from_scorecard:
+            self.app.pop_screen()
+            return
+        from interviewer.tui.scorecard_screen import ScorecardScreen
+
+        self.app.push_screen(ScorecardScreen(self.transcript, self.case, self.grade, self.path, from_replay=True))
+
+    def action_close(self) -> None:
+        if self.from_scorecard:
+            self.app.pop_screen()
+        else:
+            self.app.exit()
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())
+
+    def palette_commands(self) -> list[Binding]:
+        return [binding for binding in self.BINDINGS if isinstance(binding, Binding) and binding.show]

@@ -1,0 +1,96 @@
+"""The scorecard: overall score and hire signal, a bar per step, then evidence, gaps and red flags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Markdown, Static
+
+from interviewer.grading.models import Grade, HireSignal
+from interviewer.rubric import Case
+from interviewer.scorecard import details_markdown, scorecard_markdown
+from interviewer.transcript import Transcript
+from interviewer.tui.modals import HelpScreen
+from interviewer.tui.widgets import ScoreBars, TooSmall
+
+POSITIVE = (HireSignal.LEAN_HIRE, HireSignal.HIRE, HireSignal.STRONG_HIRE)
+
+
+def export_path(transcript_path: Path | None, transcript: Transcript) -> Path:
+    if transcript_path is not None:
+        return transcript_path.with_suffix(".md")
+    return Path.cwd() / f"{transcript.case_id}-{transcript.id}.md"
+
+
+def write_export(transcript: Transcript, case: Case, grade: Grade, target: Path) -> Path:
+    target.write_text(scorecard_markdown(grade, case.title, transcript), encoding="utf-8")
+    return target
+
+
+class ScorecardScreen(Screen[None]):
+    BINDINGS = [
+        Binding(
+            "e", "export", "Export .md", id="export", tooltip="Save the scorecard as Markdown next to the transcript"
+        ),
+        Binding("r", "replay", "Replay", id="replay", tooltip="Step through the interview turn by turn"),
+        Binding("q,escape", "close", "Close", id="close", tooltip="Close the scorecard"),
+        Binding("f1", "help", "Help", id="help", tooltip="Keys and how grading works"),
+    ]
+
+    def __init__(self, transcript: Transcript, case: Case, grade: Grade, path: Path | None, from_replay: bool = False):
+        super().__init__()
+        self.transcript = transcript
+        self.case = case
+        self.grade = grade
+        self.path = path
+        self.from_replay = from_replay
+
+    def compose(self) -> ComposeResult:
+        grade = self.grade
+        yield TooSmall()
+        with VerticalScroll(id="scorecard"):
+            yield Static(
+                f"[b]{self.case.title}[/b]   level {grade.level.value} · graded by {grade.grader} · "
+                f"{self.transcript.model} interviewer",
+                id="score-title",
+            )
+            signal_class = (
+                "good" if "hire" in grade.hire_signal.value and "no" not in grade.hire_signal.value else "bad"
+            )
+            yield Static(
+                f"Overall [b]{grade.overall}[/b]/100 · [b]{grade.hire_signal.label}[/b]",
+                id="overall",
+                classes=signal_class,
+            )
+            yield Static("\n".join([*grade.hire_reasons, *grade.warnings]), id="reasons", markup=False)
+            yield ScoreBars(grade, id="bars")
+            yield Markdown(details_markdown(grade), id="details")
+        yield Footer()
+
+    def action_export(self) -> None:
+        target = write_export(self.transcript, self.case, self.grade, export_path(self.path, self.transcript))
+        self.notify(f"Scorecard saved to {target}", timeout=8)
+
+    def action_replay(self) -> None:
+        if self.from_replay:
+            self.app.pop_screen()
+            return
+        from interviewer.tui.replay_screen import ReplayScreen
+
+        self.app.push_screen(ReplayScreen(self.transcript, self.case, self.grade, self.path, from_scorecard=True))
+
+    def action_close(self) -> None:
+        if self.from_replay:
+            self.app.pop_screen()
+        else:
+            self.app.exit()
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())
+
+    def palette_commands(self) -> list[Binding]:
+        return [binding for binding in self.BINDINGS if isinstance(binding, Binding)]

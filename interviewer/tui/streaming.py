@@ -1,0 +1,36 @@
+"""Streaming text into a Markdown widget: deltas go through `Markdown.get_stream`, coalesced, then one full update."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+
+from textual.widgets import Markdown
+
+COALESCE_SECONDS = 0.05
+
+
+async def stream_into(widget: Markdown, chunks: AsyncIterator[str], interval: float = COALESCE_SECONDS) -> str:
+    """Show chunks as they arrive (at most one write per `interval`) and return the whole text.
+
+    The final `update` re-parses the complete text, which fixes blocks that were half-parsed while streaming. If the
+    caller is cancelled, the stream stops and the exception propagates: the caller decides what a partial text means.
+    """
+    stream = Markdown.get_stream(widget)
+    parts: list[str] = []
+    pending: list[str] = []
+    last_write = 0.0
+    try:
+        async for chunk in chunks:
+            parts.append(chunk)
+            pending.append(chunk)
+            now = time.monotonic()
+            if now - last_write >= interval:
+                await stream.write("".join(pending))
+                pending.clear()
+                last_write = now
+    finally:
+        await stream.stop()
+    text = "".join(parts)
+    await widget.update(text)
+    return text
