@@ -32,7 +32,7 @@ from interviewer.tui.widgets import (
 class InterviewScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+s", "send", "Send", id="send", tooltip="Send your answer to the interviewer", priority=True),
-        Binding("escape", "cancel", "Cancel reply", id="cancel", tooltip="Stop the interviewer's answer in progress"),
+        Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Stop the interviewer's answer in progress"),
         Binding("ctrl+n", "next_step", "Next step", id="next_step", tooltip="Move on to the next step", priority=True),
         Binding("ctrl+g", "end", "End & grade", id="end", tooltip="End the interview and see the scorecard"),
         Binding("f1", "help", "Help", id="help", tooltip="How the interview works, and every key"),

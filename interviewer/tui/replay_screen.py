@@ -17,7 +17,7 @@ from interviewer.grading.models import Grade
 from interviewer.rubric import Case
 from interviewer.transcript import Transcript
 from interviewer.tui.modals import HelpScreen
-from interviewer.tui.widgets import ChatLog, StepsSidebar, TooSmall, turn_widget
+from interviewer.tui.widgets import ReplayLog, StepsSidebar, TooSmall, turn_widget
 
 JUMP_PHASES = (*STEP_IDS, WRAP_UP.id)
 
@@ -55,13 +55,12 @@ class ReplayScreen(Screen[None]):
         with Horizontal(id="replay"):
             yield StepsSidebar(self.transcript.case_title, self.transcript.level.value, self.transcript.model)
             with Vertical(id="conversation"):
-                yield ChatLog(id="chat", classes="replay")
+                yield ReplayLog(id="chat")
                 yield Static("", id="replay-status")
         yield Footer()
 
     async def on_mount(self) -> None:
-        chat = self.query_one(ChatLog)
-        chat.anchor(False)
+        chat = self.query_one(ReplayLog)
         for index, turn in enumerate(self.transcript.turns):
             widget = turn_widget(turn, self.notes.get(index))
             widget.display = False
@@ -73,7 +72,7 @@ class ReplayScreen(Screen[None]):
 
     @property
     def widgets(self) -> list:
-        return list(self.query_one(ChatLog).children)
+        return list(self.query_one(ReplayLog).children)
 
     def watch_cursor(self, cursor: int) -> None:
         widgets = self.widgets
@@ -82,13 +81,14 @@ class ReplayScreen(Screen[None]):
             widget.set_class(index == cursor, "current-turn")
         if not widgets:
             return
-        self.query_one(ChatLog).scroll_to_widget(widgets[cursor], animate=False, top=False)
+        # Scroll once the newly shown turn has a place in the layout.
+        self.call_after_refresh(self.query_one(ReplayLog).scroll_to_widget, widgets[cursor], animate=False)
         turn = self.transcript.turns[cursor]
         title = STEP_BY_ID[turn.step].title if turn.step in STEP_BY_ID else turn.step
         self.query_one("#replay-status", Static).update(
             f"Turn {cursor + 1}/{len(widgets)} · {title} · {turn.role.value}"
             + (
-                "   (the interview did not finish)"
+                "   (the interview stopped here, unfinished)"
                 if not self.transcript.finished and cursor == len(widgets) - 1
                 else ""
             )

@@ -54,8 +54,8 @@ class ScorecardScreen(Screen[None]):
         yield TooSmall()
         with VerticalScroll(id="scorecard"):
             yield Static(
-                f"[b]{self.case.title}[/b]   level {grade.level.value} · graded by {grade.grader} · "
-                f"{self.transcript.model} interviewer",
+                f"[b]{self.case.title}[/b]\n[dim]level {grade.level.value} · graded by {grade.grader} · "
+                f"{self.transcript.model} interviewer[/dim]",
                 id="score-title",
             )
             signal_class = (

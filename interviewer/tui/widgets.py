@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Label, Markdown, ProgressBar, Static, TextArea
@@ -35,14 +36,18 @@ class InterviewerMessage(Markdown):
 
 
 class CandidateMessage(Static):
+    """The candidate's words, verbatim (never parsed as markup); in a replay, followed by what they earned."""
+
     def __init__(self, text: str, note: ReplyNote | None = None) -> None:
-        super().__init__(text, markup=False)
+        content = Text(text)
+        if note is not None:
+            content.append("\n" + note_text(note), style="italic dim")
+        super().__init__(content)
+        self.text = text
         self.note = note
 
     def on_mount(self) -> None:
         self.border_title = "You"
-        if self.note is not None:
-            self.border_subtitle = note_text(self.note)
 
 
 class NoticeMessage(Static):
@@ -84,6 +89,15 @@ class ChatLog(VerticalScroll):
         widget = InterviewerMessage(text)
         await self.mount(widget)
         return widget
+
+
+class ReplayLog(ChatLog):
+    """The conversation in a replay: the replay's keys (arrows, home, end) move through turns, so it takes no focus."""
+
+    can_focus = False
+
+    def on_mount(self) -> None:
+        self.anchor(False)
 
 
 class ReplyBox(TextArea):

@@ -1,0 +1,336 @@
+"""The real app, headless: a whole interview, cancel, bad input, replay, export, palette, minimum size."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.message import Message
+from textual.widgets import OptionList
+from tui_helpers import SlowStub, new_interview, wait_until
+
+from interviewer.framework import STEP_IDS, Level
+from interviewer.interview import Interview
+from interviewer.rubric import case_files, load_case_file
+from interviewer.transcript import Role, TurnKind, load
+from interviewer.tui.app import InterviewerApp
+from interviewer.tui.interview_screen import InterviewScreen
+from interviewer.tui.messages import InterviewEnded, ReplyCancelled, ReplyFinished, ReplyStarted
+from interviewer.tui.picker import CaseChoice, CasePickerScreen
+from interviewer.tui.replay_screen import ReplayScreen
+from interviewer.tui.scorecard_screen import ScorecardScreen
+from interviewer.tui.widgets import CandidateMessage, ChatLog, InterviewerMessage, ReplyBox
+
+ADS = "ad-click-prediction"
+
+ANSWERS = {
+    "requirements": "What is the latency budget and how many daily active users are there?",
+    "framing": "I would frame it as binary classification of a click on each impression, trained with log loss, "
+    "and rank ads by bid times predicted CTR because that is the expected value.",
+    "data": "I would join impression logs with click logs and wait for an attribution window before labelling "
+    "negatives, because clicks arrive late.",
+    "model": "I would start with a logistic regression baseline with hashed feature crosses and then move to a "
+    "deep and cross network, because it learns feature interactions.",
+    "evaluation": "I would evaluate offline with normalized cross entropy and calibration on a time based split, "
+    "then run an online A/B test on revenue with guardrails.",
+    "serving": "I would serve from a feature store and keep ranking within the 25 ms budget by caching embeddings.",
+    "monitoring": "I would monitor calibration drift and feature drift, and retrain daily.",
+    "wrap_up": "With more time I would look at privacy and consent.",
+}
+
+
+def choices() -> list[CaseChoice]:
+    cases = [load_case_file(path) for path in case_files()]
+    return [CaseChoice(case.id, case.title, case.summary) for case in cases]
+
+
+async def send(pilot, app: InterviewerApp, text: str) -> None:
+    box = app.screen.query_one(ReplyBox)
+    box.load_text(text)
+    await pilot.press("ctrl+s")
+
+
+async def idle(pilot, screen: InterviewScreen) -> None:
+    await wait_until(pilot, lambda: not screen.speaking and not screen.workers)
+
+
+async def test_a_complete_interview_from_case_picker_to_scorecard(tmp_path: Path) -> None:
+    started: list[Interview] = []
+
+    def start(case_id: str, level: Level) -> Interview:
+        interview = new_interview(tmp_path, case_id)
+        started.append(interview)
+        return interview
+
+    seen: list[type[Message]] = []
+    app = InterviewerApp(CasePickerScreen(choices(), Level.SENIOR), start)
+    async with app.run_test(size=(100, 32), message_hook=lambda m: seen.append(type(m))) as pilot:
+        await pilot.press(*"click")
+        options = app.screen.query_one("#cases", OptionList)
+        assert options.option_count == 1
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, InterviewScreen))
+        screen = app.screen
+        interview = started[0]
+        assert interview.case.id == ADS
+        await idle(pilot, screen)
+        for step_id in (*STEP_IDS, "wrap_up"):
+            if interview.done:
+                break
+            if interview.session.phase != step_id:
+                continue
+            await send(pilot, app, ANSWERS[step_id])
+            await idle(pilot, screen)
+            if not interview.done and interview.session.phase == step_id:
+                await pilot.press("ctrl+n")
+                await idle(pilot, screen)
+        if not interview.done:
+            await pilot.press("ctrl+g")
+            await pilot.press("y")
+        await wait_until(pilot, lambda: isinstance(app.screen, ScorecardScreen))
+        assert InterviewEnded in seen and ReplyStarted in seen and ReplyFinished in seen
+        assert "Overall" in str(app.screen.query_one("#overall").render())
+    transcript = load(tmp_path / "t.json")
+    assert transcript.finished and transcript.grade is not None
+    replies = [turn.text for turn in transcript.turns if turn.role is Role.CANDIDATE]
+    assert replies[0] == ANSWERS["requirements"]
+    assert {turn.step for turn in transcript.turns if turn.role is Role.CANDIDATE} >= {"requirements", "framing"}
+
+
+async def test_the_stream_is_shown_then_saved_as_one_turn(tmp_path: Path) -> None:
+    interview = new_interview(tmp_path)
+    app = InterviewerApp(InterviewScreen(interview))
+    async with app.run_test() as pilot:
+        screen = app.screen
+        await idle(pilot, screen)
+        shown = [w for w in screen.query(InterviewerMessage)]
+        said = [t for t in interview.transcript.turns if t.role is Role.INTERVIEWER]
+        assert len(shown) == len(said) == 2
+        assert said[1].kind is TurnKind.OPENING
+        assert shown[1].source == said[1].text  # the final full update, not a half-parsed stream
+
+
+async def test_empty_send_does_nothing(tmp_path: Path) -> None:
+    interview = new_interview(tmp_path)
+    app = InterviewerApp(InterviewScreen(interview))
+    async with app.run_test() as pilot:
+        await idle(pilot, app.screen)
+        before = len(interview.transcript.turns)
+        await send(pilot, app, "   \n  ")
+        await pilot.pause()
+        assert len(interview.transcript.turns) == before
+        assert not app.screen.query(CandidateMessage)
+
+
+async def test_a_paste_over_the_limit_is_refused_and_kept_in_the_box(tmp_path: Path) -> None:
+    interview = new_interview(tmp_path)
+    app = InterviewerApp(InterviewScreen(interview))
+    async with app.run_test(notifications=True) as pilot:
+        await idle(pilot, app.screen)
+        before = len(interview.transcript.turns)
+        pasted = "word " * 4001  # 20,005 characters
+        await send(pilot, app, pasted)
+        await pilot.pause()
+        assert len(interview.transcript.turns) == before
+        assert app.screen.query_one(ReplyBox).text == pasted
+        assert any("over the 20,000 limit" in str(n.message) for n in app._notifications)
+
+
+async def test_escape_cancels_the_reply_in_progress_and_saves_nothing_of_it(tmp_path: Path) -> None:
+    interview = new_interview(tmp_path, policy=SlowStub(delay=0.05))
+    seen: list[Message] = []
+    app = InterviewerApp(InterviewScreen(interview))
+    async with app.run_test(message_hook=seen.append) as pilot:
+        screen = app.screen
+        await idle(pilot, screen)
+        await send(pilot, app, "I would start by asking about the business goal and the latency budget here.")
+        await wait_until(pilot, lambda: screen.speaking and len(screen.query(InterviewerMessage)) == 3)
+        await pilot.pause(0.1)
+        turns_before_cancel = len(interview.transcript.turns)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not screen.speaking)
+        assert any(isinstance(m, ReplyCancelled) for m in seen)
+        assert len(interview.transcript.turns) == turns_before_cancel  # the candidate's reply only
+        assert interview.transcript.turns[-1].role is Role.CANDIDATE
+        cancelled = screen.query(InterviewerMessage).last()
+        assert cancelled.has_class("cancelled")
+        # The interview carries on normally afterwards.
+        await send(pilot, app, "What is the latency budget?")
+        await idle(pilot, screen)
+        assert interview.transcript.turns[-1].role is Role.INTERVIEWER
+        assert interview.transcript.turns[-1].kind is TurnKind.CLARIFICATION
+
+
+async def test_chat_follows_new_text_only_when_the_user_is_at_the_bottom(tmp_path: Path) -> None:
+    interview = new_interview(tmp_path)
+    app = InterviewerApp(InterviewScreen(interview))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await idle(pilot, screen)
+        chat = screen.query_one(ChatLog)
+        for _ in range(3):
+            await send(pilot, app, "What is the latency budget?")
+            await idle(pilot, screen)
+        await pilot.pause(0.1)
+        assert chat.max_scroll_y > 0 and chat.scroll_y == chat.max_scroll_y
+        chat.focus()
+        await pilot.press("home")  # the user scrolls back to read, as with the mouse wheel
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause(0.1)
+        assert chat.scroll_y == 0
+        await send(pilot, app, "How many daily active users?")
+        await idle(pilot, screen)
+        await pilot.pause(0.1)
+        assert chat.scroll_y < chat.max_scroll_y  # the user is reading history: left where they were
+
+
+async def test_sidebar_shows_step_states(tmp_path: Path) -> None:
+    interview = new_interview(tmp_path)
+    app = InterviewerApp(InterviewScreen(interview))
+    async with app.run_test() as pilot:
+        screen = app.screen
+        await idle(pilot, screen)
+        await pilot.press("ctrl+n")
+        await idle(pilot, screen)
+        assert screen.query_one("#step-requirements").has_class("done")
+        assert screen.query_one("#step-framing").has_class("current")
+        assert screen.query_one("#step-data").has_class("upcoming")
+
+
+async def test_end_asks_for_confirmation(tmp_path: Path) -> None:
+    interview = new_interview(tmp_path)
+    app = InterviewerApp(InterviewScreen(interview))
+    async with app.run_test() as pilot:
+        await idle(pilot, app.screen)
+        await pilot.press("ctrl+g")
+        await pilot.press("n")
+        assert not interview.done
+        await pilot.press("ctrl+g")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: isinstance(app.screen, ScorecardScreen))
+        assert interview.done and interview.transcript.ended_early
+
+
+def finished_transcript(tmp_path: Path) -> Path:
+    interview = new_interview(tmp_path)
+    interview.start()
+    for step_id in STEP_IDS:
+        interview.advance_to(step_id)
+        interview.reply(ANSWERS[step_id])
+    interview.advance_to("wrap_up")
+    interview.reply(ANSWERS["wrap_up"])
+    assert interview.done
+    return interview.path
+
+
+def replay_app(path: Path) -> tuple[InterviewerApp, ReplayScreen]:
+    from interviewer.interview import case_for, grade_transcript
+
+    transcript = load(path)
+    case = case_for(transcript)
+    screen = ReplayScreen(transcript, case, grade_transcript(transcript, case), path)
+    return InterviewerApp(screen), screen
+
+
+async def test_replay_steps_through_turns_and_steps(tmp_path: Path) -> None:
+    path = finished_transcript(tmp_path)
+    app, screen = replay_app(path)
+    turns = screen.transcript.turns
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert screen.cursor == 0
+        await pilot.press("right")
+        assert screen.cursor == 1
+        await pilot.press("left")
+        assert screen.cursor == 0
+        await pilot.press("]")
+        assert turns[screen.cursor].step == "requirements"  # intro -> first turn of requirements
+        await pilot.press("]")
+        assert turns[screen.cursor].step == "framing"
+        await pilot.press("3")
+        assert turns[screen.cursor].step == "data"
+        assert turns[screen.cursor - 1].step != "data"
+        await pilot.press("[")
+        assert turns[screen.cursor].step == "framing"
+        visible = [w for w in screen.query_one(ChatLog).children if w.display]
+        assert len(visible) == screen.cursor + 1
+        await pilot.press("end")
+        assert screen.cursor == len(turns) - 1
+        await pilot.press("right")  # past the last turn: the scorecard
+        await wait_until(pilot, lambda: isinstance(app.screen, ScorecardScreen))
+        await pilot.press("r")  # and back to the replay
+        await wait_until(pilot, lambda: app.screen is screen)
+
+
+async def test_replay_annotates_each_answer_with_the_items_it_covered(tmp_path: Path) -> None:
+    path = finished_transcript(tmp_path)
+    app, screen = replay_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        answers = list(screen.query(CandidateMessage))
+        framing = next(w for w in answers if "binary classification" in w.text)
+        note = framing.note
+        assert note is not None and note.covered
+        shown = str(framing.render())
+        assert shown.startswith(framing.text)
+        assert all(item_id in shown for item_id in note.covered)
+
+
+async def test_replay_of_an_interrupted_interview_grades_what_is_there(tmp_path: Path) -> None:
+    interview = new_interview(tmp_path)
+    interview.start()
+    interview.reply(ANSWERS["requirements"])
+    app, screen = replay_app(interview.path)
+    assert not screen.transcript.finished
+    assert screen.grade.warnings
+    async with app.run_test() as pilot:
+        await pilot.press("end")
+        status = str(app.screen.query_one("#replay-status").render())
+        assert "unfinished" in status
+
+
+async def test_scorecard_exports_markdown_next_to_the_transcript(tmp_path: Path) -> None:
+    path = finished_transcript(tmp_path)
+    app, _ = replay_app(path)
+    async with app.run_test() as pilot:
+        await pilot.press("s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ScorecardScreen))
+        await pilot.press("e")
+        await pilot.pause()
+    exported = path.with_suffix(".md")
+    text = exported.read_text()
+    assert text.startswith("# Ad click prediction")
+    assert "Overall" in text and "## Clarify requirements" in text
+
+
+async def test_screen_actions_are_in_the_command_palette(tmp_path: Path) -> None:
+    interview = new_interview(tmp_path)
+    app = InterviewerApp(InterviewScreen(interview))
+    async with app.run_test() as pilot:
+        await idle(pilot, app.screen)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        for title in ("Send", "Next step", "End & grade", "Cancel", "Help", "Theme"):
+            assert title in titles
+
+
+@pytest.mark.parametrize(("size", "small"), [((50, 15), True), ((80, 24), False)])
+async def test_too_small_a_terminal_shows_a_message_instead_of_the_layout(
+    tmp_path: Path, size: tuple[int, int], small: bool
+) -> None:
+    interview = new_interview(tmp_path)
+    app = InterviewerApp(InterviewScreen(interview))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        assert app.has_class("-too-small") is small
+        assert app.screen.query_one("#too-small").display is small
+        assert app.screen.query_one("#interview").display is not small
+
+
+async def test_every_binding_has_an_id_and_a_tooltip() -> None:
+    from interviewer.tui.modals import ConfirmScreen, HelpScreen
+
+    for screen in (InterviewerApp, InterviewScreen, ScorecardScreen, ReplayScreen, CasePickerScreen, HelpScreen):
+        for binding in screen.BINDINGS:
+            assert binding.id and binding.tooltip, (screen.__name__, binding.key)
+    for binding in ConfirmScreen.BINDINGS:
+        assert binding.id and binding.tooltip

@@ -1,0 +1,43 @@
+"""Helpers for driving the real app headless with Pilot."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from conftest import FakeClock
+from interviewer.framework import Level
+from interviewer.interview import Interview
+from interviewer.policy.stub import StubPolicy
+from interviewer.rubric import load_case
+
+
+async def wait_until(pilot: Pilot, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for the app")
+        await pilot.pause(0.01)
+
+
+@dataclass
+class SlowStub(StubPolicy):
+    """The stub, streaming a word at a time with a delay: a scripted stand-in for a slow model."""
+
+    delay: float = 0.05
+
+    async def stream(self, text: str) -> AsyncIterator[str]:
+        for word in text.split(" "):
+            await asyncio.sleep(self.delay)
+            yield word + " "
+
+
+def new_interview(tmp_path: Path, case_id: str = "ad-click-prediction", policy: StubPolicy | None = None) -> Interview:
+    return Interview.create(
+        load_case(case_id), Level.SENIOR, policy or StubPolicy(), tmp_path / "t.json", clock=FakeClock()
+    )
