@@ -130,31 +130,34 @@ def cmd_default(args: argparse.Namespace) -> int:
 
 
 def _run_app_for_new(args: argparse.Namespace) -> int:
+    """The app paints first: the case is only found and peeked at here, and loaded once the window is up."""
+    from interviewer.catalog import case_files, case_path, peek_case
     from interviewer.framework import Level
+    from interviewer.tui.app import InterviewerApp
 
     _need_terminal()
-    if args.case:
-        interview = _new_interview(args.case, args.level, args.out)  # errors surface before the screen opens
-        from interviewer.tui.app import InterviewerApp
-        from interviewer.tui.interview_screen import InterviewScreen
+    started: list = []
 
-        InterviewerApp(InterviewScreen(interview)).run()
-        _say_saved(interview.path)
-        return 0
-    from interviewer.rubric import case_files, load_case_file
-    from interviewer.tui.app import InterviewerApp
-    from interviewer.tui.picker import CaseChoice, CasePickerScreen
-
-    cases = [load_case_file(path) for path in case_files()]
-    choices = [CaseChoice(case.id, case.title, case.summary) for case in cases]
-    started = []
-
-    def start(case_id: str, level: Level):
-        interview = _new_interview(case_id, level.value, args.out)
+    def start(case_ref: str, level: Level):
+        interview = _new_interview(case_ref, level.value, args.out)
         started.append(interview)
         return interview
 
-    InterviewerApp(CasePickerScreen(choices, Level(args.level)), start).run()
+    if args.case:
+        summary = peek_case(case_path(args.case))  # an unknown id fails here, before the screen opens
+        from interviewer.tui.interview_screen import InterviewScreen
+
+        screen = InterviewScreen(
+            load=lambda: start(args.case, Level(args.level)), title=summary.title, level=args.level, model="stub"
+        )
+        app = InterviewerApp(screen)
+    else:
+        from interviewer.tui.picker import CasePickerScreen
+
+        app = InterviewerApp(CasePickerScreen([peek_case(p) for p in case_files()], Level(args.level)), start)
+    app.run()
+    if app.error is not None:
+        raise app.error
     if started:
         _say_saved(started[-1].path)
     return 0

@@ -111,6 +111,8 @@ WRAP_UP = Step(
     weight=0.0,
 )
 
+INTRO = "intro"  # the phase before the first step, when the problem is stated
+DONE = "done"  # the phase after the wrap-up
 STEP_IDS: tuple[str, ...] = tuple(step.id for step in STEPS)
 STEP_BY_ID: dict[str, Step] = {step.id: step for step in (*STEPS, WRAP_UP)}
 TOTAL_MINUTES: float = sum(step.budget_minutes for step in (*STEPS, WRAP_UP))
@@ -125,3 +127,11 @@ def next_step_id(step_id: str) -> str | None:
     order = (*STEP_IDS, WRAP_UP.id)
     index = order.index(step_id)
     return order[index + 1] if index + 1 < len(order) else None
+
+
+def mmss(seconds: float | None) -> str:
+    """A duration as m:ss, or -:-- when unknown."""
+    if seconds is None:
+        return "-:--"
+    minutes, secs = divmod(round(seconds), 60)
+    return f"{minutes}:{secs:02d}"

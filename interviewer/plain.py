@@ -6,9 +6,9 @@ import sys
 from typing import TextIO
 
 from interviewer.errors import InterviewerError
-from interviewer.framework import STEP_BY_ID, TOTAL_MINUTES
+from interviewer.framework import STEP_BY_ID, TOTAL_MINUTES, mmss
 from interviewer.interview import Interview
-from interviewer.report import mmss, render_grade
+from interviewer.report import render_grade
 from interviewer.session import ReplyRejected
 from interviewer.transcript import Role, Turn
 

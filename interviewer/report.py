@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-from interviewer.framework import STEP_BY_ID
+from interviewer.framework import STEP_BY_ID, mmss
 from interviewer.grading.models import Coverage, Grade
 
 BAR_WIDTH = 20
-
-
-def mmss(seconds: float | None) -> str:
-    if seconds is None:
-        return "-:--"
-    minutes, secs = divmod(round(seconds), 60)
-    return f"{minutes}:{secs:02d}"
 
 
 def bar(score: int, width: int = BAR_WIDTH) -> str:

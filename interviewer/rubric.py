@@ -5,7 +5,6 @@ A case lives in one YAML file, `rubrics/<id>.yaml`. See `rubrics/README.md` for 
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +12,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
-from interviewer.errors import RubricError, UnknownCaseError
+from interviewer.catalog import available_case_ids, case_files, case_path, rubrics_dir
+from interviewer.errors import RubricError
+
+__all__ = ["Case", "available_case_ids", "case_files", "load_case", "load_case_file", "parse_case", "rubrics_dir"]
 from interviewer.framework import STEP_IDS, Level
 from interviewer.yamlfile import LoadedDocument, Location, format_validation_error, load_document
 
@@ -129,22 +131,6 @@ class Case(_Strict):
 # ---------------------------------------------------------------------------------------------------------------------
 # Finding and loading case files
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-
-
-def rubrics_dir() -> Path:
-    """Where the built-in cases live: `$INTERVIEWER_RUBRICS_DIR`, the checkout's `rubrics/`, or the installed copy."""
-    override = os.environ.get("INTERVIEWER_RUBRICS_DIR")
-    if override:
-        return Path(override)
-    checkout = PACKAGE_DIR.parent / "rubrics"
-    return checkout if checkout.is_dir() else PACKAGE_DIR / "_rubrics"
-
-
-def case_files(directory: Path | None = None) -> list[Path]:
-    directory = directory or rubrics_dir()
-    return sorted(p for p in directory.glob("*.y*ml") if p.suffix in (".yaml", ".yml"))
-
 
 def _semantic_problems(case: Case, path: Path) -> list[tuple[Location, str]]:
     """Rules the schema alone cannot express. Each problem is (location, message)."""
@@ -202,17 +188,6 @@ def load_case_file(path: Path) -> Case:
     return parse_case(load_document(path))
 
 
-def available_case_ids(directory: Path | None = None) -> list[str]:
-    return [path.stem for path in case_files(directory)]
-
-
 def load_case(id_or_path: str) -> Case:
     """Load a case by id (from the rubrics directory) or by the path of a YAML file."""
-    candidate = Path(id_or_path)
-    if candidate.suffix in (".yaml", ".yml") or os.sep in id_or_path:
-        return load_case_file(candidate)
-    path = rubrics_dir() / f"{id_or_path}.yaml"
-    if not path.is_file():
-        valid = ", ".join(available_case_ids()) or "(none found)"
-        raise UnknownCaseError(f"unknown case {id_or_path!r}; valid case ids: {valid}")
-    return load_case_file(path)
+    return load_case_file(case_path(id_or_path))

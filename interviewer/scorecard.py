@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from interviewer.framework import STEP_BY_ID
+from interviewer.framework import STEP_BY_ID, mmss
 from interviewer.grading.models import Coverage, Grade, StepGrade
-from interviewer.report import bar, mmss
+from interviewer.report import bar
 from interviewer.transcript import Transcript
 
 

@@ -10,29 +10,13 @@ import time
 from collections.abc import Callable
 
 from interviewer.errors import SessionError
-from interviewer.framework import STEP_BY_ID, STEP_IDS, WRAP_UP
+from interviewer.framework import DONE, INTRO, STEP_BY_ID, STEP_IDS, WRAP_UP, mmss
+from interviewer.replies import MAX_REPLY_CHARS, ReplyRejected, clean_reply
+
+__all__ = ["DONE", "INTRO", "MAX_REPLY_CHARS", "PHASES", "ReplyRejected", "Session", "clean_reply"]
 from interviewer.transcript import Role, Transcript, Turn, TurnKind
 
-INTRO = "intro"
-DONE = "done"
 PHASES: tuple[str, ...] = (INTRO, *STEP_IDS, WRAP_UP.id, DONE)
-MAX_REPLY_CHARS = 20_000
-
-
-class ReplyRejected(SessionError):
-    """A reply the session will not record (empty, or too long); the front end says why and asks again."""
-
-
-def clean_reply(text: str) -> str:
-    """The reply as it will be recorded, or `ReplyRejected` with a message for the candidate."""
-    stripped = text.strip()
-    if not stripped:
-        raise ReplyRejected("empty reply ignored")
-    if len(stripped) > MAX_REPLY_CHARS:
-        raise ReplyRejected(
-            f"reply refused: {len(stripped):,} characters is over the {MAX_REPLY_CHARS:,} limit; split or shorten it"
-        )
-    return stripped
 
 
 class Session:
@@ -115,7 +99,7 @@ class Session:
         if spent <= budget:
             raise SessionError(f"step {self.phase!r} is within its budget ({spent:.0f}s of {budget:.0f}s)")
         self.say(
-            f"Time budget for {STEP_BY_ID[self.phase].title.lower()} passed ({_mmss(spent)} of {_mmss(budget)}).",
+            f"Time budget for {STEP_BY_ID[self.phase].title.lower()} passed ({mmss(spent)} of {mmss(budget)}).",
             TurnKind.NOTICE,
             role=Role.SYSTEM,
         )
@@ -148,8 +132,3 @@ class Session:
     def _changed(self) -> None:
         if self._on_change is not None:
             self._on_change(self.transcript)
-
-
-def _mmss(seconds: float) -> str:
-    minutes, secs = divmod(int(seconds), 60)
-    return f"{minutes}:{secs:02d}"

@@ -257,3 +257,37 @@ def test_custom_case_file_can_be_practised_and_resumed(tmp_path: Path) -> None:
     assert load(out).case_source == str(case_path)
     assert run_cli("resume", "--plain", str(out), stdin="/end\n").returncode == 0
     assert run_cli("grade", str(out)).returncode == 0
+
+
+def _finished(tmp_path: Path) -> Path:
+    out = tmp_path / "done.json"
+    assert run_cli("chat", "--plain", "--case", ADS, "--out", str(out), stdin=SCRIPT).returncode == 0
+    return out
+
+
+def test_export_markdown_to_stdout_and_to_a_file(tmp_path: Path) -> None:
+    path = _finished(tmp_path)
+    result = run_cli("export", str(path), "--format", "md")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("# Ad click prediction")
+    assert "| Step | Score |" in result.stdout and "## Clarify requirements" in result.stdout
+    target = tmp_path / "card.md"
+    assert run_cli("export", str(path), "--out", str(target)).returncode == 0
+    assert target.read_text() == result.stdout
+
+
+def test_export_json_matches_grade_json(tmp_path: Path) -> None:
+    path = _finished(tmp_path)
+    exported = json.loads(run_cli("export", str(path), "--format", "json").stdout)
+    graded = json.loads(run_cli("grade", str(path), "--json").stdout)
+    assert exported == graded
+
+
+@pytest.mark.parametrize("command", ["replay", "export"])
+def test_replay_and_export_refuse_corrupt_and_unknown_version_files(tmp_path: Path, command: str) -> None:
+    corrupt = tmp_path / "corrupt.json"
+    corrupt.write_text('{"schema_version": 1, "turns": [')
+    assert_one_line_error(run_cli(command, str(corrupt)), "corrupt.json:", "invalid JSON")
+    future = tmp_path / "future.json"
+    future.write_text(json.dumps({"schema_version": 7, "turns": []}))
+    assert_one_line_error(run_cli(command, str(future)), "unknown transcript schema_version 7")

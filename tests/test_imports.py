@@ -21,6 +21,9 @@ CORE_MODULES = [
     "interviewer.plain",
     "interviewer.grading.deterministic",
     "interviewer.policy.stub",
+    "interviewer.scorecard",
+    "interviewer.annotate",
+    "interviewer.commands",
 ]
 HEAVY = ("textual", "openai", "langchain_core", "httpx", "rich")
 
@@ -56,3 +59,26 @@ def test_importing_the_package_writes_no_files(tmp_path) -> None:
         check=True,
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_grading_from_the_command_line_never_loads_the_tui() -> None:
+    code = (
+        "from interviewer.cli import main\n"
+        "main(['grade', 'tests/fixtures/answers/ad-click-prediction-weak.yaml', '--json'])"
+    )
+    modules = loaded_after(code)
+    assert "interviewer.grading.deterministic" in modules
+    assert not [name for name in modules if name.startswith(("textual", "interviewer.tui"))]
+
+
+def test_the_first_frame_needs_no_pydantic_yaml_or_markdown() -> None:
+    """What `interviewer start` imports before the window paints; the rest loads after, off the UI thread."""
+    modules = loaded_after(
+        "import interviewer.commands, interviewer.catalog\n"
+        "import interviewer.tui.app, interviewer.tui.interview_screen, interviewer.tui.picker"
+    )
+    assert "textual.app" in modules
+    slow = {"pydantic", "yaml", "pydantic_settings", "markdown_it", "openai", "langchain_core"}
+    assert not slow & {name.split(".")[0] for name in modules}
+    assert "textual.widgets._markdown" not in modules
+    assert not {"interviewer.rubric", "interviewer.interview", "interviewer.transcript"} & modules

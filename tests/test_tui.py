@@ -9,17 +9,20 @@ from textual.message import Message
 from textual.widgets import OptionList
 from tui_helpers import SlowStub, new_interview, wait_until
 
+from interviewer.catalog import case_files, peek_case
 from interviewer.framework import STEP_IDS, Level
 from interviewer.interview import Interview
-from interviewer.rubric import case_files, load_case_file
+from interviewer.policy.stub import StubPolicy
+from interviewer.rubric import load_case
 from interviewer.transcript import Role, TurnKind, load
 from interviewer.tui.app import InterviewerApp
+from interviewer.tui.bubbles import InterviewerMessage
 from interviewer.tui.interview_screen import InterviewScreen
 from interviewer.tui.messages import InterviewEnded, ReplyCancelled, ReplyFinished, ReplyStarted
-from interviewer.tui.picker import CaseChoice, CasePickerScreen
+from interviewer.tui.picker import CasePickerScreen
 from interviewer.tui.replay_screen import ReplayScreen
 from interviewer.tui.scorecard_screen import ScorecardScreen
-from interviewer.tui.widgets import CandidateMessage, ChatLog, InterviewerMessage, ReplyBox
+from interviewer.tui.widgets import CandidateMessage, ChatLog, ReplyBox, StepsSidebar
 
 ADS = "ad-click-prediction"
 
@@ -39,9 +42,8 @@ ANSWERS = {
 }
 
 
-def choices() -> list[CaseChoice]:
-    cases = [load_case_file(path) for path in case_files()]
-    return [CaseChoice(case.id, case.title, case.summary) for case in cases]
+def choices():
+    return [peek_case(path) for path in case_files()]
 
 
 async def send(pilot, app: InterviewerApp, text: str) -> None:
@@ -192,9 +194,29 @@ async def test_sidebar_shows_step_states(tmp_path: Path) -> None:
         await idle(pilot, screen)
         await pilot.press("ctrl+n")
         await idle(pilot, screen)
-        assert screen.query_one("#step-requirements").has_class("done")
-        assert screen.query_one("#step-framing").has_class("current")
-        assert screen.query_one("#step-data").has_class("upcoming")
+        sidebar = screen.query_one(StepsSidebar)
+        assert sidebar.states["requirements"] == "done"
+        assert sidebar.states["framing"] == "current"
+        assert sidebar.states["data"] == "upcoming"
+        lines = str(screen.query_one("#steps").render()).splitlines()
+        assert lines[0].startswith("✓ Requirements") and lines[1].startswith("▶ Framing")
+
+
+async def test_a_step_over_its_budget_is_highlighted(tmp_path: Path) -> None:
+    from conftest import FakeClock
+
+    clock = FakeClock()
+    interview = Interview.create(load_case(ADS), Level.SENIOR, StubPolicy(), tmp_path / "t.json", clock=clock)
+    app = InterviewerApp(InterviewScreen(interview))
+    async with app.run_test() as pilot:
+        screen = app.screen
+        await idle(pilot, screen)
+        clock.advance(6 * 60)
+        screen.refresh_clock()
+        sidebar = screen.query_one(StepsSidebar)
+        assert sidebar.over == {"requirements"}
+        assert "6:00/5:00" in str(screen.query_one("#steps").render())
+        assert "$error" in sidebar._steps_markup(interview.session.step_seconds)
 
 
 async def test_end_asks_for_confirmation(tmp_path: Path) -> None:
@@ -334,3 +356,49 @@ async def test_every_binding_has_an_id_and_a_tooltip() -> None:
             assert binding.id and binding.tooltip, (screen.__name__, binding.key)
     for binding in ConfirmScreen.BINDINGS:
         assert binding.id and binding.tooltip
+
+
+async def test_a_case_that_fails_to_load_closes_the_app_with_the_error(tmp_path: Path) -> None:
+    from interviewer.errors import RubricError
+
+    def load() -> Interview:
+        raise RubricError(["broken.yaml:3: steps: required field is missing"])
+
+    app = InterviewerApp(InterviewScreen(load=load, title="Broken", level="senior"))
+    async with app.run_test() as pilot:
+        await wait_until(pilot, lambda: app.error is not None)
+    assert app.return_code == 2
+    assert "broken.yaml:3" in str(app.error)
+
+
+async def test_text_typed_while_the_case_loads_is_kept(tmp_path: Path) -> None:
+    import threading
+
+    release = threading.Event()
+
+    def load() -> Interview:
+        release.wait(5)
+        return new_interview(tmp_path)
+
+    app = InterviewerApp(InterviewScreen(load=load, title="Ad click prediction", level="senior"))
+    async with app.run_test(notifications=True) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert "Ad click prediction" in str(screen.query_one("#case-title").render())
+        await send(pilot, app, "What is the latency budget?")
+        assert screen.query_one(ReplyBox).text == "What is the latency budget?"
+        assert any("still loading" in str(n.message) for n in app._notifications)
+        release.set()
+        await wait_until(pilot, lambda: screen.interview is not None)
+        await idle(pilot, screen)
+        await pilot.press("ctrl+s")
+        await idle(pilot, screen)
+        assert screen.interview.transcript.turns[-1].kind is TurnKind.CLARIFICATION
+
+
+def test_peeking_at_a_case_agrees_with_loading_it() -> None:
+    from interviewer.rubric import load_case_file
+
+    for path in case_files():
+        summary, case = peek_case(path), load_case_file(path)
+        assert (summary.id, summary.title, summary.summary) == (case.id, case.title, case.summary)

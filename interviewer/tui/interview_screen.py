@@ -3,33 +3,37 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer
 
-from interviewer.interview import Interview, Utterance
-from interviewer.session import INTRO, ReplyRejected, clean_reply
-from interviewer.transcript import Role
-from interviewer.tui.messages import InterviewEnded, ReplyCancelled, ReplyFinished, ReplyStarted
-from interviewer.tui.modals import ConfirmScreen, HelpScreen
+from interviewer.errors import InterviewerError
+from interviewer.framework import INTRO
+from interviewer.replies import ReplyRejected, clean_reply
+from interviewer.tui.messages import InterviewEnded, InterviewReady, ReplyCancelled, ReplyFinished, ReplyStarted
 from interviewer.tui.streaming import stream_into
 from interviewer.tui.widgets import (
     CandidateMessage,
     ChatLog,
-    InterviewerMessage,
+    KeysFooter,
     NoticeMessage,
     ReplyBox,
     StepsSidebar,
     TooSmall,
-    turn_widget,
 )
+
+if TYPE_CHECKING:
+    from interviewer.interview import Interview, Utterance
+    from interviewer.tui.bubbles import InterviewerMessage
 
 
 class InterviewScreen(Screen[None]):
+    AUTO_FOCUS = "#reply"  # focused as the screen opens, so the footer is built once with the right keys
     BINDINGS = [
         Binding("ctrl+s", "send", "Send", id="send", tooltip="Send your answer to the interviewer", priority=True),
         Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Stop the interviewer's answer in progress"),
@@ -38,28 +42,71 @@ class InterviewScreen(Screen[None]):
         Binding("f1", "help", "Help", id="help", tooltip="How the interview works, and every key"),
     ]
 
-    def __init__(self, interview: Interview) -> None:
+    def __init__(
+        self,
+        interview: Interview | None = None,
+        *,
+        load: Callable[[], Interview] | None = None,
+        title: str = "",
+        level: str = "",
+        model: str = "stub",
+    ) -> None:
+        """Give a ready `interview`, or a `load` that makes one: it runs after the first paint, off the UI thread."""
         super().__init__()
+        if interview is None and load is None:
+            raise ValueError("an interview or a loader is needed")
+        if interview is not None:
+            transcript = interview.transcript
+            title, level, model = transcript.case_title, transcript.level.value, transcript.model
         self.interview = interview
+        self._load = load
+        self.header = (title, level, model)
         self.speaking = False
 
     def compose(self) -> ComposeResult:
-        transcript = self.interview.transcript
+        title, level, model = self.header
         yield TooSmall()
         with Horizontal(id="interview"):
-            yield StepsSidebar(transcript.case_title, transcript.level.value, transcript.model, id="sidebar")
+            yield StepsSidebar(title, level, model, id="sidebar")
             with Vertical(id="conversation"):
                 yield ChatLog(id="chat")
                 yield ReplyBox()
-        yield Footer()
+        yield KeysFooter()
 
     async def on_mount(self) -> None:
+        self.refresh_clock()
+        self.set_interval(1.0, self.refresh_clock)
+        if self.interview is None:
+            self.call_after_refresh(self._load_in_background)
+        else:
+            await self._begin()
+
+    @work(thread=True, group="load")
+    def _load_in_background(self) -> None:
+        """Load the case and the engine (pydantic, YAML, Markdown) after the first frame is on screen."""
+        assert self._load is not None
+        try:
+            import interviewer.tui.bubbles  # noqa: F401  (Markdown is imported here, not on the UI thread)
+
+            interview = self._load()
+        except InterviewerError as exc:
+            self.app.call_from_thread(self.app.exit_with_error, exc)
+            return
+        self.post_message(InterviewReady(interview))
+
+    @on(InterviewReady)
+    async def _ready(self, event: InterviewReady) -> None:
+        self.interview = event.interview
+        await self._begin()
+
+    async def _begin(self) -> None:
+        from interviewer.tui.bubbles import turn_widget
+
+        assert self.interview is not None
         chat = self.query_one(ChatLog)
         for turn in self.interview.transcript.turns:  # a resumed interview shows what was said
             await chat.add(turn_widget(turn))
         self.refresh_clock()
-        self.set_interval(1.0, self.refresh_clock)
-        self.query_one(ReplyBox).focus()
         plan = self.interview.plan_start()
         if plan:
             self.speak(plan)
@@ -68,7 +115,12 @@ class InterviewScreen(Screen[None]):
 
     async def action_send(self) -> None:
         box = self.query_one(ReplyBox)
-        if not box.text.strip() or self.interview.done:
+        if not box.text.strip():
+            return
+        if self.interview is None:
+            self.notify("The case is still loading; your text is kept.", severity="warning")
+            return
+        if self.interview.done:
             return
         try:
             text = clean_reply(box.text)
@@ -91,20 +143,24 @@ class InterviewScreen(Screen[None]):
             self.workers.cancel_group(self, "interviewer")
 
     def action_next_step(self) -> None:
-        if not self.interview.done:
+        if self.interview is not None and not self.interview.done:
             self.speak(self.interview.plan_next_step())
 
     def action_end(self) -> None:
-        if self.interview.done:
+        if self.interview is None or self.interview.done:
             return
 
         def confirmed(yes: bool | None) -> None:
             if yes and not self.interview.done:
                 self.speak(self.interview.plan_end())
 
+        from interviewer.tui.modals import ConfirmScreen
+
         self.app.push_screen(ConfirmScreen("End the interview now and see the scorecard?"), confirmed)
 
     def action_help(self) -> None:
+        from interviewer.tui.modals import HelpScreen
+
         self.app.push_screen(HelpScreen())
 
     # -- the interviewer speaking ----------------------------------------------------------------------------------
@@ -112,6 +168,7 @@ class InterviewScreen(Screen[None]):
     @work(exclusive=True, group="interviewer")
     async def speak(self, plan: list[Utterance]) -> None:
         """Stream each planned utterance, then commit it; a cancel drops what is not fully shown."""
+        assert self.interview is not None
         chat = self.query_one(ChatLog)
         self.post_message(ReplyStarted())
         widget: InterviewerMessage | None = None
@@ -150,19 +207,26 @@ class InterviewScreen(Screen[None]):
     def _ended(self) -> None:
         from interviewer.tui.scorecard_screen import ScorecardScreen
 
-        self.app.switch_screen(
+        assert self.interview is not None
+        self.app.push_screen(
             ScorecardScreen(self.interview.transcript, self.interview.case, self.interview.grade(), self.interview.path)
         )
 
     # -- helpers ---------------------------------------------------------------------------------------------------
 
     async def _show_system_turns(self, mark: int) -> None:
+        from interviewer.transcript import Role
+
+        assert self.interview is not None
         chat = self.query_one(ChatLog)
         for turn in self.interview.transcript.turns[mark:]:
             if turn.role is Role.SYSTEM:
                 await chat.add(NoticeMessage(turn.text))
 
     def refresh_clock(self) -> None:
+        if self.interview is None:  # still loading: the steps, all to come
+            self.query_one(StepsSidebar).show(INTRO, lambda _: 0.0, 0.0)
+            return
         session = self.interview.session
         self.query_one(StepsSidebar).show(session.phase, session.step_seconds, session.total_seconds())
 

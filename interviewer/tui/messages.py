@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from interviewer.interview import Interview
+
+
+@dataclass
+class InterviewReady(Message):
+    """The case is loaded and the interview can begin (posted from the loading thread)."""
+
+    interview: Interview
 
 
 @dataclass

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label, Markdown
+from textual.widgets import Label
 
 HELP = """\
 # How the interview works
@@ -39,6 +39,8 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,f1,q", "dismiss", "Close", id="close_help", tooltip="Close the help")]
 
     def compose(self) -> ComposeResult:
+        from textual.widgets import Markdown
+
         with Vertical(id="help"):
             yield Markdown(HELP)
 

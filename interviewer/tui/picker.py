@@ -2,33 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, OptionList, Select
+from textual.widgets import Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
+from interviewer.catalog import CaseSummary
 from interviewer.framework import LEVEL_ORDER, Level
-from interviewer.tui.widgets import TooSmall
+from interviewer.tui.widgets import KeysFooter, TooSmall
 
 
-@dataclass(frozen=True, slots=True)
-class CaseChoice:
-    id: str
-    title: str
-    summary: str
+class CasePickerScreen(Screen[tuple[CaseSummary, Level]]):
+    """Dismisses with the chosen case and level."""
 
-    def matches(self, query: str) -> bool:
-        haystack = f"{self.id} {self.title} {self.summary}".lower()
-        return all(word in haystack for word in query.lower().split())
-
-
-class CasePickerScreen(Screen[tuple[str, Level]]):
-    """Dismisses with the chosen case id and level."""
+    picks_case = True  # the app pushes this screen and starts the interview it dismisses with
 
     BINDINGS = [
         Binding("enter", "choose", "Start", id="choose", tooltip="Start the interview on the highlighted case"),
@@ -36,7 +26,7 @@ class CasePickerScreen(Screen[tuple[str, Level]]):
         Binding("up", "cursor_up", "Previous case", id="cursor_up", tooltip="Highlight the previous case", show=False),
     ]
 
-    def __init__(self, cases: list[CaseChoice], level: Level) -> None:
+    def __init__(self, cases: list[CaseSummary], level: Level) -> None:
         super().__init__()
         self.cases = cases
         self.level = level
@@ -52,7 +42,7 @@ class CasePickerScreen(Screen[tuple[str, Level]]):
                 yield Select(
                     [(level.value, level) for level in LEVEL_ORDER], value=self.level, allow_blank=False, id="level"
                 )
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).focus()
@@ -100,4 +90,5 @@ class CasePickerScreen(Screen[tuple[str, Level]]):
             self.notify("No case matches the search.", severity="warning")
             return
         option = options.get_option_at_index(options.highlighted)
-        self.dismiss((str(option.id), self.level))
+        chosen = next(case for case in self.cases if case.id == option.id)
+        self.dismiss((chosen, self.level))

@@ -9,15 +9,16 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from interviewer.annotate import annotate
 from interviewer.framework import STEP_BY_ID, STEP_IDS, WRAP_UP
 from interviewer.grading.models import Grade
 from interviewer.rubric import Case
 from interviewer.transcript import Transcript
+from interviewer.tui.bubbles import turn_widget
 from interviewer.tui.modals import HelpScreen
-from interviewer.tui.widgets import ReplayLog, StepsSidebar, TooSmall, turn_widget
+from interviewer.tui.widgets import KeysFooter, ReplayLog, StepsSidebar, TooSmall
 
 JUMP_PHASES = (*STEP_IDS, WRAP_UP.id)
 
@@ -57,7 +58,7 @@ class ReplayScreen(Screen[None]):
             with Vertical(id="conversation"):
                 yield ReplayLog(id="chat")
                 yield Static("", id="replay-status")
-        yield Footer()
+        yield KeysFooter()
 
     async def on_mount(self) -> None:
         chat = self.query_one(ReplayLog)

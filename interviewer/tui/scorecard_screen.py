@@ -6,16 +6,37 @@ from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Label, Markdown, ProgressBar, Static
 
+from interviewer.framework import STEP_BY_ID
 from interviewer.grading.models import Grade, HireSignal
 from interviewer.rubric import Case
-from interviewer.scorecard import details_markdown, scorecard_markdown
+from interviewer.scorecard import details_markdown, scorecard_markdown, time_cell
 from interviewer.transcript import Transcript
 from interviewer.tui.modals import HelpScreen
-from interviewer.tui.widgets import ScoreBars, TooSmall
+from interviewer.tui.widgets import KeysFooter, TooSmall
+
+
+class ScoreBars(Vertical):
+    """A bar per step with its score, and time spent against the budget."""
+
+    def __init__(self, grade: Grade, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.grade = grade
+
+    def compose(self) -> ComposeResult:
+        for step_id, step in self.grade.steps.items():
+            over = step.seconds is not None and step.budget_seconds is not None and step.seconds > step.budget_seconds
+            with Horizontal(classes="score-row"):
+                yield Label(STEP_BY_ID[step_id].title, classes="score-name")
+                bar = ProgressBar(total=100, show_eta=False, show_percentage=False, classes="score-bar")
+                bar.progress = step.score
+                yield bar
+                yield Label(f"{step.score:>3}", classes="score-value")
+                yield Label(time_cell(step), classes="score-time over" if over else "score-time")
+
 
 POSITIVE = (HireSignal.LEAN_HIRE, HireSignal.HIRE, HireSignal.STRONG_HIRE)
 
@@ -69,7 +90,7 @@ class ScorecardScreen(Screen[None]):
             yield Static("\n".join([*grade.hire_reasons, *grade.warnings]), id="reasons", markup=False)
             yield ScoreBars(grade, id="bars")
             yield Markdown(details_markdown(grade), id="details")
-        yield Footer()
+        yield KeysFooter()
 
     def action_export(self) -> None:
         target = write_export(self.transcript, self.case, self.grade, export_path(self.path, self.transcript))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
-from textual.widgets import Markdown
+if TYPE_CHECKING:
+    from textual.widgets import Markdown
 
 COALESCE_SECONDS = 0.05
 
@@ -16,7 +18,7 @@ async def stream_into(widget: Markdown, chunks: AsyncIterator[str], interval: fl
     The final `update` re-parses the complete text, which fixes blocks that were half-parsed while streaming. If the
     caller is cancelled, the stream stops and the exception propagates: the caller decides what a partial text means.
     """
-    stream = Markdown.get_stream(widget)
+    stream = type(widget).get_stream(widget)
     parts: list[str] = []
     pending: list[str] = []
     last_write = 0.0

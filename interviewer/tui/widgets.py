@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Label, Markdown, ProgressBar, Static, TextArea
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Static, TextArea
 
-from interviewer.annotate import ReplyNote
-from interviewer.framework import STEP_BY_ID, STEPS, TOTAL_MINUTES, WRAP_UP
-from interviewer.grading.models import Grade
-from interviewer.report import mmss
-from interviewer.scorecard import time_cell
-from interviewer.transcript import Role, Turn
+from interviewer.framework import STEP_BY_ID, STEPS, TOTAL_MINUTES, WRAP_UP, mmss
+
+if TYPE_CHECKING:
+    from interviewer.annotate import ReplyNote
+    from interviewer.tui.bubbles import InterviewerMessage
+
+# Only what the first frame needs lives here: the Markdown bubbles (bubbles.py) and the scorecard's widgets load
+# after the first paint.
 
 MIN_WIDTH = 60
 MIN_HEIGHT = 18
@@ -30,9 +35,23 @@ class TooSmall(Static):
         )
 
 
-class InterviewerMessage(Markdown):
-    def on_mount(self) -> None:
-        self.border_title = "Interviewer"
+class KeysFooter(Footer):
+    """Textual's footer, rebuilt at most once per refresh however many times the bindings change meanwhile.
+
+    Focus, screen stack and idle each announce new bindings as a screen opens, and each would rebuild every key.
+    """
+
+    _rebuild_pending = False
+
+    def bindings_changed(self, screen: Screen) -> None:
+        if self._rebuild_pending:
+            return
+        self._rebuild_pending = True
+        self.call_after_refresh(self._rebuild, screen)
+
+    def _rebuild(self, screen: Screen) -> None:
+        self._rebuild_pending = False
+        super().bindings_changed(screen)
 
 
 class CandidateMessage(Static):
@@ -68,24 +87,18 @@ def note_text(note: ReplyNote) -> str:
     return "; ".join(parts)
 
 
-def turn_widget(turn: Turn, note: ReplyNote | None = None) -> Static | Markdown:
-    if turn.role is Role.CANDIDATE:
-        return CandidateMessage(turn.text, note)
-    if turn.role is Role.SYSTEM:
-        return NoticeMessage(turn.text)
-    return InterviewerMessage(turn.text)
-
-
 class ChatLog(VerticalScroll):
     """The conversation. Anchored: it follows new text until the user scrolls up, and again once back at the end."""
 
     def on_mount(self) -> None:
         self.anchor()
 
-    async def add(self, widget: Static | Markdown) -> None:
+    async def add(self, widget: Widget) -> None:
         await self.mount(widget)
 
     async def add_interviewer(self, text: str = "") -> InterviewerMessage:
+        from interviewer.tui.bubbles import InterviewerMessage
+
         widget = InterviewerMessage(text)
         await self.mount(widget)
         return widget
@@ -113,55 +126,44 @@ class ReplyBox(TextArea):
         )
 
 
-class StepRow(Static):
-    pass
-
-
 class StepsSidebar(Vertical):
-    """Case, level and model; the steps with done / current / upcoming; time in the step and in total."""
+    """Case, level and model; the steps as done / current / upcoming with their clocks; the total clock.
+
+    The steps are one widget redrawn as text, not a widget per step: it repaints every second and costs a tenth.
+    """
+
+    STYLE = {"done": "$success", "current": "b reverse", "upcoming": "dim"}
+    MARK = {"done": "✓", "current": "▶", "upcoming": "·"}
 
     def __init__(self, title: str, level: str, model: str, **kwargs) -> None:
         super().__init__(**kwargs)
         self.case_title = title
         self.level = level
         self.model = model
+        self.states: dict[str, str] = {step.id: "upcoming" for step in (*STEPS, WRAP_UP)}
+        self.over: set[str] = set()
 
     def compose(self) -> ComposeResult:
         yield Static(self.case_title, id="case-title", markup=False)
         yield Static(f"level {self.level} · {self.model}", id="case-meta", markup=False)
-        for step in (*STEPS, WRAP_UP):
-            yield StepRow(step.title, id=f"step-{step.id}", classes="upcoming")
+        yield Static(self._steps_markup(lambda _: 0.0), id="steps")
         yield Static("", id="total-clock")
 
     def show(self, phase: str, seconds: Callable[[str], float], total: float) -> None:
         order = [step.id for step in (*STEPS, WRAP_UP)]
         current = order.index(phase) if phase in order else (len(order) if phase == "done" else -1)
         for index, step_id in enumerate(order):
-            row = self.query_one(f"#step-{step_id}", StepRow)
-            step = STEP_BY_ID[step_id]
-            spent, budget = seconds(step_id), step.budget_minutes * 60
-            state = "done" if index < current else "current" if index == current else "upcoming"
-            mark = {"done": "✓", "current": "▶", "upcoming": "·"}[state]
-            clock = f"{mmss(spent)}/{mmss(budget)}" if state != "upcoming" else mmss(budget)
-            row.update(f"{mark} {step.short:<13}{clock:>11}")
-            row.set_classes(f"{state} {'over' if spent > budget else ''}".strip())
+            self.states[step_id] = "done" if index < current else "current" if index == current else "upcoming"
+        self.over = {step_id for step_id in order if seconds(step_id) > STEP_BY_ID[step_id].budget_minutes * 60}
+        self.query_one("#steps", Static).update(self._steps_markup(seconds))
         self.query_one("#total-clock", Static).update(f"Total {mmss(total)} / {mmss(TOTAL_MINUTES * 60)}")
 
-
-class ScoreBars(Vertical):
-    """A bar per step with its score, and time spent against the budget."""
-
-    def __init__(self, grade: Grade, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.grade = grade
-
-    def compose(self) -> ComposeResult:
-        for step_id, step in self.grade.steps.items():
-            over = step.seconds is not None and step.budget_seconds is not None and step.seconds > step.budget_seconds
-            with Horizontal(classes="score-row"):
-                yield Label(STEP_BY_ID[step_id].title, classes="score-name")
-                bar = ProgressBar(total=100, show_eta=False, show_percentage=False, classes="score-bar")
-                bar.progress = step.score
-                yield bar
-                yield Label(f"{step.score:>3}", classes="score-value")
-                yield Label(time_cell(step), classes="score-time over" if over else "score-time")
+    def _steps_markup(self, seconds: Callable[[str], float]) -> str:
+        lines = []
+        for step in (*STEPS, WRAP_UP):
+            state = self.states[step.id]
+            budget = step.budget_minutes * 60
+            clock = mmss(budget) if state == "upcoming" else f"{mmss(seconds(step.id))}/{mmss(budget)}"
+            style = "$error b" if step.id in self.over else self.STYLE[state]
+            lines.append(f"[{style}]{self.MARK[state]} {step.short:<13}{clock:>11}[/]")
+        return "\n".join(lines)
