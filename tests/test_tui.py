@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.message import Message
 from textual.widgets import OptionList
 from tui_helpers import SlowStub, new_interview, wait_until
@@ -402,3 +403,21 @@ def test_peeking_at_a_case_agrees_with_loading_it() -> None:
     for path in case_files():
         summary, case = peek_case(path), load_case_file(path)
         assert (summary.id, summary.title, summary.summary) == (case.id, case.title, case.summary)
+
+
+async def test_keys_typed_just_before_send_all_go_into_the_answer(tmp_path: Path) -> None:
+    """ctrl+s must not overtake the characters typed ahead of it (it once sent half an answer)."""
+    interview = new_interview(tmp_path)
+    app = InterviewerApp(InterviewScreen(interview))
+    async with app.run_test() as pilot:
+        screen = app.screen
+        await idle(pilot, screen)
+        typed = "How many posts per day?"
+        for key in typed:
+            app.post_message(events.Key(key if key != " " else "space", key))
+        app.post_message(events.Key("ctrl+s", None))
+        await idle(pilot, screen)
+        await pilot.pause(0.2)
+        replies = [t.text for t in interview.transcript.turns if t.role is Role.CANDIDATE]
+        assert replies == [typed]
+        assert screen.query_one(ReplyBox).text == ""

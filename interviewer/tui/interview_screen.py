@@ -35,9 +35,11 @@ if TYPE_CHECKING:
 class InterviewScreen(Screen[None]):
     AUTO_FOCUS = "#reply"  # focused as the screen opens, so the footer is built once with the right keys
     BINDINGS = [
-        Binding("ctrl+s", "send", "Send", id="send", tooltip="Send your answer to the interviewer", priority=True),
+        # Not priority bindings: a priority key is handled before the reply box has taken the characters typed just
+        # ahead of it, so a fast typist (or a script) would send half an answer.
+        Binding("ctrl+s", "send", "Send", id="send", tooltip="Send your answer to the interviewer"),
         Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Stop the interviewer's answer in progress"),
-        Binding("ctrl+n", "next_step", "Next step", id="next_step", tooltip="Move on to the next step", priority=True),
+        Binding("ctrl+n", "next_step", "Next step", id="next_step", tooltip="Move on to the next step"),
         Binding("ctrl+g", "end", "End & grade", id="end", tooltip="End the interview and see the scorecard"),
         Binding("f1", "help", "Help", id="help", tooltip="How the interview works, and every key"),
     ]

@@ -35,6 +35,7 @@ class CasePickerScreen(Screen[tuple[CaseSummary, Level]]):
         yield TooSmall()
         with Vertical(id="picker"):
             yield Label("Choose a case to practise", id="picker-title")
+            yield Label("Type to filter · up/down to choose · Enter to start", id="picker-hint")
             yield Input(placeholder="Type to search cases", id="search")
             yield OptionList(*self._options(""), id="cases")
             with Horizontal(id="picker-level"):
