@@ -33,6 +33,24 @@ class Minimal(App):
 Minimal().run()
 """
 RUNS = 9
+ECHO_APP = """
+from textual.app import App
+from textual.binding import Binding
+from textual.widgets import Static, TextArea
+
+class Echo(App):
+    BINDINGS = [Binding("ctrl+s", "send")]
+
+    def compose(self):
+        yield TextArea(id="box")
+
+    async def action_send(self):
+        box = self.query_one(TextArea)
+        await self.mount(Static("echo: " + box.text), before=box)
+        box.clear()
+
+Echo().run()
+"""
 
 
 def tmux(*args: str) -> str:
@@ -119,6 +137,32 @@ def bench_reply_in_terminal(env: dict[str, str]) -> None:
     show("reply shown after ctrl+s (tmux, polled every 2 ms)", times, "target < 50 ms")
 
 
+def bench_echo_floor(env: dict[str, str]) -> None:
+    """The same measurement on a minimal Textual app that only echoes the text: what tmux and Textual cost anyone."""
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as handle:
+        handle.write(ECHO_APP)
+    session = f"echo{os.getpid()}"
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", f"{sys.executable} {handle.name}"],
+        env=env,
+        check=True,
+    )
+    times = []
+    try:
+        time.sleep(1.0)
+        for index in range(8):
+            tmux("send-keys", "-t", session, "-l", f"message{index}x")
+            time.sleep(0.3)
+            start = time.perf_counter()
+            tmux("send-keys", "-t", session, "C-s")
+            times.append(wait_for(session, f"echo: message{index}x", start=start))
+            time.sleep(0.2)
+    finally:
+        tmux("kill-session", "-t", session)
+        os.unlink(handle.name)
+    show("  floor: minimal echo app, same measurement", times)
+
+
 async def reply_in_process() -> list[float]:
     sys.path.insert(0, str(ROOT))
     from interviewer.framework import Level
@@ -163,6 +207,7 @@ def main() -> None:
         env = {**os.environ, "INTERVIEWER_DATA_DIR": data, "TERM": "xterm-256color"}
         bench_first_paint(env)
         bench_reply_in_terminal(env)
+        bench_echo_floor(env)
     show("reply finished after ctrl+s (in process, headless)", asyncio.run(reply_in_process()), "target < 50 ms")
 
 
