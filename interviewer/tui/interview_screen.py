@@ -10,11 +10,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 
 from interviewer.errors import InterviewerError
 from interviewer.framework import INTRO
 from interviewer.replies import ReplyRejected, clean_reply
+from interviewer.tui.base import AppScreen
 from interviewer.tui.messages import InterviewEnded, InterviewReady, ReplyCancelled, ReplyFinished, ReplyStarted
 from interviewer.tui.streaming import stream_into
 from interviewer.tui.widgets import (
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from interviewer.tui.bubbles import InterviewerMessage
 
 
-class InterviewScreen(Screen[None]):
+class InterviewScreen(AppScreen):
     AUTO_FOCUS = "#reply"  # focused as the screen opens, so the footer is built once with the right keys
     BINDINGS = [
         # Not priority bindings: a priority key is handled before the reply box has taken the characters typed just
@@ -160,11 +160,6 @@ class InterviewScreen(Screen[None]):
 
         self.app.push_screen(ConfirmScreen("End the interview now and see the scorecard?"), confirmed)
 
-    def action_help(self) -> None:
-        from interviewer.tui.modals import HelpScreen
-
-        self.app.push_screen(HelpScreen())
-
     # -- the interviewer speaking ----------------------------------------------------------------------------------
 
     @work(exclusive=True, group="interviewer")
@@ -231,6 +226,3 @@ class InterviewScreen(Screen[None]):
             return
         session = self.interview.session
         self.query_one(StepsSidebar).show(session.phase, session.step_seconds, session.total_seconds())
-
-    def palette_commands(self) -> list[Binding]:
-        return [binding for binding in self.BINDINGS if isinstance(binding, Binding)]

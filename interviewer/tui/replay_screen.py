@@ -8,7 +8,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Static
 
 from interviewer.annotate import annotate
@@ -16,14 +15,14 @@ from interviewer.framework import STEP_BY_ID, STEP_IDS, WRAP_UP
 from interviewer.grading.models import Grade
 from interviewer.rubric import Case
 from interviewer.transcript import Transcript
+from interviewer.tui.base import GradedScreen
 from interviewer.tui.bubbles import turn_widget
-from interviewer.tui.modals import HelpScreen
 from interviewer.tui.widgets import KeysFooter, ReplayLog, StepsSidebar, TooSmall
 
 JUMP_PHASES = (*STEP_IDS, WRAP_UP.id)
 
 
-class ReplayScreen(Screen[None]):
+class ReplayScreen(GradedScreen):
     BINDINGS = [
         Binding("right,n,space", "forward", "Next turn", id="forward", tooltip="Show the next turn"),
         Binding("left,p", "back", "Back", id="back", tooltip="Go back one turn"),
@@ -43,12 +42,7 @@ class ReplayScreen(Screen[None]):
     cursor: reactive[int] = reactive(0, init=False)
 
     def __init__(self, transcript: Transcript, case: Case, grade: Grade, path: Path | None, from_scorecard=False):
-        super().__init__()
-        self.transcript = transcript
-        self.case = case
-        self.grade = grade
-        self.path = path
-        self.from_scorecard = from_scorecard
+        super().__init__(transcript, case, grade, path, from_partner=from_scorecard)
         self.notes = annotate(transcript, case)
 
     def compose(self) -> ComposeResult:
@@ -148,21 +142,6 @@ class ReplayScreen(Screen[None]):
             self.cursor = first
 
     def action_scorecard(self) -> None:
-        if self.from_scorecard:
-            self.app.pop_screen()
-            return
         from interviewer.tui.scorecard_screen import ScorecardScreen
 
-        self.app.push_screen(ScorecardScreen(self.transcript, self.case, self.grade, self.path, from_replay=True))
-
-    def action_close(self) -> None:
-        if self.from_scorecard:
-            self.app.pop_screen()
-        else:
-            self.app.exit()
-
-    def action_help(self) -> None:
-        self.app.push_screen(HelpScreen())
-
-    def palette_commands(self) -> list[Binding]:
-        return [binding for binding in self.BINDINGS if isinstance(binding, Binding) and binding.show]
+        self.show_partner(lambda: ScorecardScreen(self.transcript, self.case, self.grade, self.path, from_replay=True))

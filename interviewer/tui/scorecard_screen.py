@@ -7,7 +7,6 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Label, Markdown, ProgressBar, Static
 
 from interviewer.framework import STEP_BY_ID
@@ -15,7 +14,7 @@ from interviewer.grading.models import Grade, HireSignal
 from interviewer.rubric import Case
 from interviewer.scorecard import details_markdown, scorecard_markdown, time_cell
 from interviewer.transcript import Transcript
-from interviewer.tui.modals import HelpScreen
+from interviewer.tui.base import GradedScreen
 from interviewer.tui.widgets import KeysFooter, TooSmall
 
 
@@ -52,7 +51,7 @@ def write_export(transcript: Transcript, case: Case, grade: Grade, target: Path)
     return target
 
 
-class ScorecardScreen(Screen[None]):
+class ScorecardScreen(GradedScreen):
     BINDINGS = [
         Binding(
             "e", "export", "Export .md", id="export", tooltip="Save the scorecard as Markdown next to the transcript"
@@ -63,12 +62,7 @@ class ScorecardScreen(Screen[None]):
     ]
 
     def __init__(self, transcript: Transcript, case: Case, grade: Grade, path: Path | None, from_replay: bool = False):
-        super().__init__()
-        self.transcript = transcript
-        self.case = case
-        self.grade = grade
-        self.path = path
-        self.from_replay = from_replay
+        super().__init__(transcript, case, grade, path, from_partner=from_replay)
 
     def compose(self) -> ComposeResult:
         grade = self.grade
@@ -97,21 +91,6 @@ class ScorecardScreen(Screen[None]):
         self.notify(f"Scorecard saved to {target}", timeout=8)
 
     def action_replay(self) -> None:
-        if self.from_replay:
-            self.app.pop_screen()
-            return
         from interviewer.tui.replay_screen import ReplayScreen
 
-        self.app.push_screen(ReplayScreen(self.transcript, self.case, self.grade, self.path, from_scorecard=True))
-
-    def action_close(self) -> None:
-        if self.from_replay:
-            self.app.pop_screen()
-        else:
-            self.app.exit()
-
-    def action_help(self) -> None:
-        self.app.push_screen(HelpScreen())
-
-    def palette_commands(self) -> list[Binding]:
-        return [binding for binding in self.BINDINGS if isinstance(binding, Binding)]
+        self.show_partner(lambda: ReplayScreen(self.transcript, self.case, self.grade, self.path, from_scorecard=True))

@@ -1,0 +1,54 @@
+"""What every screen of the app shares: help, and its keys in the command palette."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.binding import Binding
+from textual.screen import Screen
+
+if TYPE_CHECKING:
+    from interviewer.grading.models import Grade
+    from interviewer.rubric import Case
+    from interviewer.transcript import Transcript
+
+
+class AppScreen(Screen[None]):
+    def action_help(self) -> None:
+        from interviewer.tui.modals import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    def palette_commands(self) -> list[Binding]:
+        """The screen's shown keys, offered in the command palette too."""
+        return [binding for binding in self.BINDINGS if isinstance(binding, Binding) and binding.show]
+
+
+class GradedScreen(AppScreen):
+    """The scorecard and the replay: one graded transcript, and each opens the other.
+
+    Opened from its partner, a screen goes back to it (and closing returns there); otherwise it opens the partner on
+    top, and closing quits the app.
+    """
+
+    def __init__(self, transcript: Transcript, case: Case, grade: Grade, path: Path | None, from_partner: bool):
+        super().__init__()
+        self.transcript = transcript
+        self.case = case
+        self.grade = grade
+        self.path = path
+        self.from_partner = from_partner
+
+    def show_partner(self, make: Callable[[], Screen]) -> None:
+        if self.from_partner:
+            self.app.pop_screen()
+        else:
+            self.app.push_screen(make())
+
+    def action_close(self) -> None:
+        if self.from_partner:
+            self.app.pop_screen()
+        else:
+            self.app.exit()
