@@ -7,8 +7,7 @@ same everywhere.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from interviewer import transcript as transcripts
@@ -16,10 +15,13 @@ from interviewer.errors import InterviewerError
 from interviewer.framework import STEP_IDS, WRAP_UP, Level, next_step_id
 from interviewer.grading.deterministic import grade_answers
 from interviewer.grading.models import Grade
-from interviewer.policy.base import Action, AdvanceReason, Policy, View
+from interviewer.policy.base import Action, AdvanceReason, Policy, Utterance, View
 from interviewer.rubric import Case, load_case
 from interviewer.session import DONE, INTRO, PHASES, Session
 from interviewer.transcript import Role, Transcript, Turn, TurnKind
+from interviewer.usage import Usage
+
+__all__ = ["RESET", "Interview", "Reset", "Utterance", "case_for", "grade_transcript"]
 
 
 def grade_transcript(transcript: Transcript, case: Case, level: Level | None = None) -> Grade:
@@ -34,15 +36,11 @@ def case_for(transcript: Transcript) -> Case:
     return load_case(transcript.case_source or transcript.case_id)
 
 
-@dataclass(frozen=True, slots=True)
-class Utterance:
-    """Something the interviewer is about to say. It becomes a turn when committed."""
+class Reset:
+    """Sent by `Interview.realise` when the text shown so far must be wiped: a stream broke, the fallback follows."""
 
-    text: str
-    kind: TurnKind
-    item_id: str | None = None
-    advance_first: bool = False  # it opens the next step, so committing it moves the session on
-    ends_interview: bool = False
+
+RESET = Reset()
 
 
 class Interview:
@@ -58,6 +56,8 @@ class Interview:
         self.policy = policy
         self.path = path
         self.session = Session(transcript, clock=clock, on_change=self._save)
+        self._pending_usage: Usage | None = None
+        self._pending_fallback = False
 
     @classmethod
     def create(
@@ -137,17 +137,66 @@ class Interview:
             raise InterviewerError("the interview is over")
         return [Utterance(self.policy.close(self.view()), TurnKind.CLOSING, ends_interview=True)]
 
-    def commit(self, utterance: Utterance) -> Turn:
+    def commit(self, utterance: Utterance, text: str | None = None) -> Turn:
+        """Record the utterance as said: `text` is what was shown (a model's words), or else the draft."""
         if utterance.advance_first:
             self.session.advance()
-        turn = self.session.say(utterance.text, utterance.kind, utterance.item_id)
+        said = text.strip() if text and text.strip() else utterance.text
+        usage, self._pending_usage = self._pending_usage, None
+        fallback, self._pending_fallback = self._pending_fallback, False
+        turn = self.session.say(said, utterance.kind, utterance.item_id, usage=usage, fallback=fallback)
         if utterance.ends_interview:
             self.session.end()
             self.transcript.grade = grade_transcript(self.transcript, self.case)
             self._save(self.transcript)
         return turn
 
-    # -- the same, all at once, for line mode and scripts ------------------------------------------------------------
+    async def realise(self, utterance: Utterance) -> AsyncIterator[str | Reset]:
+        """The words of a planned utterance as they arrive, for a front end to show and then `commit`.
+
+        If the model cannot answer, the draft is said instead, after a system notice in the transcript; if its stream
+        breaks midway, `RESET` tells the front end to wipe what it showed, so no half text is ever kept.
+        """
+        self._pending_usage, self._pending_fallback = None, False
+        shown = False
+        try:
+            async for delta in self.policy.phrase(utterance, self.view(), self._note_usage):
+                shown = True
+                yield delta
+            return
+        except InterviewerError as exc:  # a model's errors are InterviewerErrors, explained in one line
+            reason = str(exc)
+        if shown:
+            yield RESET
+        self.session.say(
+            f"The model could not answer ({reason}); the offline interviewer answered this turn.",
+            TurnKind.NOTICE,
+            role=Role.SYSTEM,
+        )
+        self.transcript.model_failures += 1
+        self._pending_fallback = True
+        yield utterance.text
+
+    async def say_all(self, plan: list[Utterance], on_text: Callable[[str | Reset], None] | None = None) -> list[Turn]:
+        """Realise and commit a plan in order; the turns said (system notices included)."""
+        mark = len(self.transcript.turns)
+        for utterance in plan:
+            parts: list[str] = []
+            async for piece in self.realise(utterance):
+                if isinstance(piece, Reset):
+                    parts.clear()
+                else:
+                    parts.append(piece)
+                if on_text:
+                    on_text(piece)
+            self.commit(utterance, "".join(parts))
+        return [turn for turn in self.transcript.turns[mark:] if turn.role is not Role.CANDIDATE]
+
+    def _note_usage(self, usage: Usage) -> None:
+        self._pending_usage = usage if self._pending_usage is None else self._pending_usage + usage
+        self.transcript.usage = self.transcript.usage + usage
+
+    # -- the same, all at once with the drafts as they are: tests and scripts on the stub ----------------------------
 
     def start(self) -> list[Turn]:
         return self._say_all(self.plan_start)
@@ -162,8 +211,12 @@ class Interview:
     def end(self) -> list[Turn]:
         return self._say_all(self.plan_end)
 
-    def advance_to(self, phase: str) -> list[Turn]:
-        """Move forward to `phase` (a step id or `wrap_up`), so a script can say which step its next answer is for."""
+    def advance_to(self, phase: str, say: bool = True) -> list:
+        """Move forward to `phase` (a step id or `wrap_up`), so a script can say which step its next answer is for.
+
+        Steps skipped on the way are opened with their drafts. With `say=False` the opening of `phase` itself is
+        returned as a plan for the caller to realise (a model phrases it), instead of being committed.
+        """
         order = list(PHASES)
         if phase not in order[1:-1]:
             raise InterviewerError(f"unknown step {phase!r}; steps are {', '.join(order[1:-1])}")
@@ -171,8 +224,10 @@ class Interview:
             raise InterviewerError(f"already past {phase}; the interview is at {self.session.phase}")
         mark = len(self.transcript.turns)
         while self.session.phase != phase:
+            if not say and next_step_id(self.session.phase) == phase:
+                return self.plan_next_step()
             self.next_step()
-        return self.transcript.turns[mark:]
+        return self.transcript.turns[mark:] if say else []
 
     def grade(self) -> Grade:
         return self.transcript.grade or grade_transcript(self.transcript, self.case)

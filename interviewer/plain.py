@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from typing import TextIO
 
 from interviewer.errors import InterviewerError
-from interviewer.framework import STEP_BY_ID, TOTAL_MINUTES, mmss
-from interviewer.interview import Interview
+from interviewer.framework import INTRO, STEP_BY_ID, STEP_IDS, TOTAL_MINUTES, mmss, next_step_id
+from interviewer.interview import Interview, Reset
+from interviewer.policy.base import Utterance
 from interviewer.report import render_grade
 from interviewer.session import ReplyRejected
 from interviewer.transcript import Role, Turn
@@ -40,57 +42,87 @@ class LineMode:
                 self.out(f"Interviewer ({turn.step}): {turn.text}")
                 self.out()
 
-    def run(self) -> int:
+    async def say(self, plan: list[Utterance]) -> None:
+        """Realise and commit the plan, printing a model's words as they come (the stub's arrive at once)."""
         interview = self.interview
-        self.out(
-            f"{interview.case.title} · level {interview.transcript.level.value} · {interview.policy.name} interviewer"
-        )
+        for utterance in plan:
+            step = interview.session.phase
+            if utterance.advance_first:
+                step = STEP_IDS[0] if step == INTRO else next_step_id(step)
+            mark = len(interview.transcript.turns)
+            print(f"Interviewer ({step}): ", end="", file=self.stdout, flush=True)
+            parts: list[str] = []
+            async for piece in interview.realise(utterance):
+                if isinstance(piece, Reset):  # a broken stream: what follows replaces it
+                    parts.clear()
+                    print(
+                        "\n[the stream broke; the offline interviewer answers]\nInterviewer: ", end="", file=self.stdout
+                    )
+                    continue
+                parts.append(piece)
+                print(piece, end="", file=self.stdout, flush=True)
+            self.out()
+            self.show([turn for turn in interview.transcript.turns[mark:] if turn.role is Role.SYSTEM])
+            interview.commit(utterance, "".join(parts))
+            self.out()
+
+    def run(self) -> int:
+        return asyncio.run(self.run_async())
+
+    async def run_async(self) -> int:
+        interview = self.interview
+        title = interview.case.title
+        self.out(f"{title} · level {interview.transcript.level.value} · {interview.policy.name} interviewer")
         self.out(f"Transcript: {interview.path}   (type /help for commands)")
         self.out()
-        turns = interview.start()
-        if not turns:  # resumed: remind the candidate where they were
+        plan = interview.plan_start()
+        if not plan:  # resumed: remind the candidate where they were
             said = [turn for turn in interview.transcript.turns if turn.role is Role.INTERVIEWER]
-            turns = said[-1:]
             self.out(f"Resuming at {STEP_BY_ID[interview.session.phase].title.lower()}.")
-        self.show(turns)
+            self.show(said[-1:])
+        await self.say(plan)
         while not interview.done:
             if self.interactive:
                 print("you> ", end="", file=self.stdout, flush=True)
-            line = self.stdin.readline()
+            line = await asyncio.to_thread(self.stdin.readline)
             if not line:  # end of input: everything said so far is already saved
                 self.out(f"Input ended. Transcript saved; continue with: interviewer resume {interview.path}")
                 return 0
             line = line.rstrip("\r\n")
             command = line.strip().lower()
             if command.startswith("/"):
-                if self.command(command):
+                if await self.command(command):
                     return 0
                 continue
+            mark = len(interview.transcript.turns)
             try:
-                self.show(interview.reply(line))
+                plan = interview.plan_reply(line)
             except ReplyRejected as exc:
                 if line.strip():  # an empty line is silently ignored; a refusal is explained
                     self.out(f"[{exc}]")
+                continue
+            self.show([t for t in interview.transcript.turns[mark:] if t.role is Role.SYSTEM])
+            await self.say(plan)
         self.out(render_grade(interview.grade(), interview.case.title))
         self.out()
         self.out(f"Transcript: {interview.path}")
         return 0
 
-    def command(self, command: str) -> bool:
+    async def command(self, command: str) -> bool:
         """Run a slash command; True when line mode should stop."""
         interview = self.interview
         if command == "/next":
-            self.show(interview.next_step())
+            await self.say(interview.plan_next_step())
         elif command.startswith("/step"):
             target = command.removeprefix("/step").strip()
             try:
-                turns = interview.advance_to(target)
+                skipped = interview.advance_to(target, say=False)
             except InterviewerError as exc:
                 self.out(f"[{exc}]")
             else:
-                self.show(turns[-1:])
+                await self.say(skipped)
         elif command == "/end":
-            self.show(interview.end())
+            await self.say(interview.plan_end())
         elif command == "/help":
             self.out(HELP)
         elif command == "/time":

@@ -15,6 +15,7 @@ from interviewer.replies import MAX_REPLY_CHARS, ReplyRejected, clean_reply
 
 __all__ = ["DONE", "INTRO", "MAX_REPLY_CHARS", "PHASES", "ReplyRejected", "Session", "clean_reply"]
 from interviewer.transcript import Role, Transcript, Turn, TurnKind
+from interviewer.usage import Usage
 
 PHASES: tuple[str, ...] = (INTRO, *STEP_IDS, WRAP_UP.id, DONE)
 
@@ -70,11 +71,20 @@ class Session:
 
     # -- events ----------------------------------------------------------------------------------------------------
 
-    def say(self, text: str, kind: TurnKind, item_id: str | None = None, role: Role = Role.INTERVIEWER) -> Turn:
+    def say(
+        self,
+        text: str,
+        kind: TurnKind,
+        item_id: str | None = None,
+        role: Role = Role.INTERVIEWER,
+        usage: Usage | None = None,
+        fallback: bool = False,
+    ) -> Turn:
         """Record an interviewer (or system) turn in the current phase."""
         if self.done:
             raise SessionError("the interview is over; nothing more can be said")
-        return self._record(Turn(step=self.phase, role=role, text=text, kind=kind, item_id=item_id))
+        turn = Turn(step=self.phase, role=role, text=text, kind=kind, item_id=item_id, usage=usage, fallback=fallback)
+        return self._record(turn)
 
     def reply(self, text: str) -> Turn:
         """Record the candidate's reply in the current step."""

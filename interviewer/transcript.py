@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, ValidationError
 from interviewer.errors import TranscriptError
 from interviewer.framework import Level
 from interviewer.grading.models import Grade
+from interviewer.usage import Usage
 from interviewer.yamlfile import LoadedDocument, format_validation_error, read_text
 
 SCHEMA_VERSION = 1
@@ -49,6 +50,8 @@ class Turn(BaseModel):
     at: datetime = Field(default_factory=now)
     kind: TurnKind = TurnKind.REPLY
     item_id: str | None = Field(None, description="The rubric item a follow-up targeted.")
+    usage: Usage | None = Field(None, description="Tokens (and cost) the model used for this turn.")
+    fallback: bool = Field(False, description="The model failed; the offline interviewer's words were used.")
 
 
 class Transcript(BaseModel):
@@ -64,6 +67,8 @@ class Transcript(BaseModel):
     phase: str = "intro"
     step_seconds: dict[str, float] = Field(default_factory=dict)
     ended_early: bool = False
+    model_failures: int = Field(0, description="Turns the offline interviewer answered because the model could not.")
+    usage: Usage = Field(default_factory=Usage, description="Tokens and cost of the interviewer, all turns.")
     turns: list[Turn] = Field(default_factory=list)
     grade: Grade | None = None
 

@@ -31,8 +31,8 @@ class SlowStub(StubPolicy):
 
     delay: float = 0.05
 
-    async def stream(self, text: str) -> AsyncIterator[str]:
-        for word in text.split(" "):
+    async def phrase(self, utterance, view, on_usage=None) -> AsyncIterator[str]:
+        for word in utterance.text.split(" "):
             await asyncio.sleep(self.delay)
             yield word + " "
 

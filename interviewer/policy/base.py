@@ -7,13 +7,14 @@ The stub (offline, deterministic) and the LLM interviewer both implement it. A p
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from interviewer.framework import Level
 from interviewer.rubric import Case
 from interviewer.transcript import Role, Turn, TurnKind
+from interviewer.usage import Usage
 
 
 class Action(StrEnum):
@@ -37,6 +38,20 @@ class Decision:
     kind: TurnKind = TurnKind.PROMPT
     item_id: str | None = None
     reason: AdvanceReason | None = None  # why the step ends, for ADVANCE
+
+
+@dataclass(frozen=True, slots=True)
+class Utterance:
+    """Something the interviewer is about to say. It becomes a turn when committed.
+
+    `text` is the rubric-driven draft: the stub says it as is, a model phrases it in context (and falls back to it).
+    """
+
+    text: str
+    kind: TurnKind
+    item_id: str | None = None
+    advance_first: bool = False  # it opens the next step, so committing it moves the session on
+    ends_interview: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +102,11 @@ class Policy(ABC):
     def close(self, view: View) -> str:
         """The last words of the interview."""
 
-    async def stream(self, text: str) -> AsyncIterator[str]:
-        """Deliver decided text in chunks; a model-backed policy streams tokens instead."""
+    async def phrase(
+        self, utterance: Utterance, view: View, on_usage: Callable[[Usage], None] | None = None
+    ) -> AsyncIterator[str]:
+        """The words of a planned utterance, as they come. The stub streams its draft in chunks; a model-backed
+        policy streams its own tokens and raises `ModelError` when it cannot (the interview then falls back)."""
+        text = utterance.text
         for start in range(0, len(text), 24):
             yield text[start : start + 24]

@@ -172,8 +172,10 @@ class InterviewScreen(AppScreen):
         try:
             for utterance in plan:
                 widget = await chat.add_interviewer()
-                await stream_into(widget, self.interview.policy.stream(utterance.text))
-                self.interview.commit(utterance)
+                mark = len(self.interview.transcript.turns)
+                text = await stream_into(widget, self.interview.realise(utterance))
+                await self._show_system_turns(mark)  # e.g. the model failed and the offline interviewer answered
+                self.interview.commit(utterance, text)
                 widget = None
                 self.refresh_clock()
         except asyncio.CancelledError:

@@ -1,0 +1,282 @@
+"""An OpenAI-compatible chat client: streaming, retries, clear errors, structured output that copes with any server.
+
+Built on the official `openai` async SDK with its own retries off: tenacity retries what is worth retrying (429,
+5xx, timeouts, connection errors) with exponential backoff and jitter, honouring `Retry-After`, bounded in attempts
+and in total time. A stream is retried only before its first token; after that a retry would repeat text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from email.utils import parsedate_to_datetime
+from functools import partial
+from typing import Any, Literal, TypeVar
+
+import openai
+from openai import AsyncOpenAI
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_exponential_jitter,
+)
+
+from interviewer.errors import InterviewerError
+from interviewer.settings import Settings
+from interviewer.usage import Usage
+
+T = TypeVar("T")
+# What the endpoint accepts for structured output, tried in this order and remembered once learnt.
+JsonMode = Literal["json_schema", "json_object_schema", "json_object", "text"]
+JSON_MODES: tuple[JsonMode, ...] = ("json_schema", "json_object_schema", "json_object", "text")
+REFUSAL_STATUSES = (400, 422)
+
+
+class ModelError(InterviewerError):
+    """The endpoint could not give an answer; the message names it and says why, in one line."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
+
+
+class StreamCut(ModelError):
+    """The stream broke after some text had arrived."""
+
+
+class MalformedReply(ModelError):
+    """The answer was not the JSON that was asked for."""
+
+
+def retry_after_seconds(exc: BaseException) -> float | None:
+    """The wait a 429 or 503 asks for, from `retry-after-ms` or `Retry-After` (seconds or an HTTP date)."""
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    if headers is None:
+        return None
+    if (millis := headers.get("retry-after-ms")) is not None:
+        try:
+            return max(0.0, float(millis) / 1000)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        from datetime import UTC, datetime
+
+        return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
+    except (TypeError, ValueError):
+        return None
+
+
+def is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, openai.APITimeoutError | openai.APIConnectionError | openai.RateLimitError):
+        return True
+    return isinstance(exc, openai.APIStatusError) and (exc.status_code >= 500 or exc.status_code in (408, 409))
+
+
+def extract_json(text: str) -> Any:
+    """JSON from a model's text: as is, inside a ``` fence, or the outermost {...}, forgiving trailing commas."""
+    candidates = [text.strip()]
+    fenced = re.search(r"```(?:json)?\s*(.*?)```", text, re.DOTALL)
+    if fenced:
+        candidates.append(fenced.group(1).strip())
+    start, end = text.find("{"), text.rfind("}")
+    if 0 <= start < end:
+        candidates.append(text[start : end + 1])
+    for candidate in candidates:
+        for attempt in (candidate, re.sub(r",\s*([}\]])", r"\1", candidate)):
+            try:
+                return json.loads(attempt)
+            except (json.JSONDecodeError, ValueError):
+                continue
+    raise ValueError("no JSON object found")
+
+
+class ModelClient:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        http_client: Any = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+    ):
+        self.settings = settings
+        self.model = settings.model
+        self.base_url = settings.base_url.rstrip("/")
+        key = settings.api_key.get_secret_value() if settings.api_key else "not-needed"  # local servers take none
+        self._client = AsyncOpenAI(
+            api_key=key, base_url=self.base_url, timeout=settings.timeout, max_retries=0, http_client=http_client
+        )
+        self._sleep = sleep
+        self.json_mode: JsonMode = JSON_MODES[0]
+        self.stream_usage = True  # ask streams for a usage chunk until the server says it cannot
+        self.usage = Usage()
+
+    # -- retries and errors ----------------------------------------------------------------------------------------
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        asked = retry_after_seconds(exc) if exc else None
+        if asked is not None:
+            return min(asked, self.settings.retry_budget)
+        return wait_exponential_jitter(initial=0.5, max=8.0)(state)
+
+    async def _with_retries(self, call: Callable[[], Awaitable[T]]) -> T:
+        kwargs: dict[str, Any] = {"sleep": self._sleep} if self._sleep else {}
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.settings.max_retries + 1) | stop_after_delay(self.settings.retry_budget),
+            wait=self._wait,
+            retry=retry_if_exception(is_transient),
+            reraise=True,
+            **kwargs,
+        )
+        attempts = 0
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    attempts += 1
+                    return await call()
+        except openai.OpenAIError as exc:
+            raise self.explain(exc, attempts) from None
+        raise ModelError(f"{self.base_url}: no answer")  # pragma: no cover - tenacity always returns or raises
+
+    def explain(self, exc: BaseException, attempts: int = 1) -> ModelError:
+        tries = f" after {attempts} tries" if attempts > 1 else ""
+        if isinstance(exc, openai.APITimeoutError):
+            return ModelError(f"{self.base_url} did not answer within {self.settings.timeout:g}s{tries}")
+        if isinstance(exc, openai.APIConnectionError):
+            return ModelError(f"cannot connect to {self.base_url}{tries}")
+        if isinstance(exc, openai.APIStatusError):
+            status = exc.status_code
+            detail = _short_detail(exc)
+            messages = {
+                401: f"API key rejected by {self.base_url} (401)",
+                403: f"access denied by {self.base_url} (403){detail}",
+                404: f"model {self.model!r} or its route not found at {self.base_url} (404){detail}",
+                429: f"{self.base_url} is rate limiting (429){tries}",
+            }
+            if status in messages:
+                return ModelError(messages[status], status)
+            if status >= 500:
+                return ModelError(f"{self.base_url} failed with {status}{tries}{detail}", status)
+            return ModelError(f"request rejected by {self.base_url} ({status}){detail}", status)
+        return ModelError(f"{self.base_url}: {type(exc).__name__}")
+
+    def _account(self, input_tokens: int, output_tokens: int) -> Usage:
+        used = Usage(
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            calls=1,
+            cost_usd=round(self.settings.cost(input_tokens, output_tokens), 6),
+        )
+        self.usage = self.usage + used
+        return used
+
+    # -- calls -----------------------------------------------------------------------------------------------------
+
+    async def stream_chat(
+        self, messages: list[dict[str, str]], *, max_tokens: int = 300, on_usage: Callable[[Usage], None] | None = None
+    ) -> AsyncIterator[str]:
+        """Text deltas of one chat completion. Raises `ModelError` before any text, `StreamCut` after some."""
+        settings = self.settings
+
+        async def open_stream() -> Any:
+            options: dict[str, Any] = {"stream_options": {"include_usage": True}} if self.stream_usage else {}
+            return await self._client.chat.completions.create(
+                model=self.model,
+                messages=messages,  # type: ignore[arg-type]
+                stream=True,
+                temperature=settings.temperature,
+                seed=settings.seed,
+                max_tokens=max_tokens,
+                **options,
+            )
+
+        try:
+            stream = await self._with_retries(open_stream)
+        except ModelError as exc:
+            if not (self.stream_usage and exc.status in REFUSAL_STATUSES):
+                raise
+            self.stream_usage = False  # some servers refuse stream_options; ask without it from now on
+            stream = await self._with_retries(open_stream)
+        parts: list[str] = []
+        reported: tuple[int, int] | None = None
+        try:
+            async for chunk in stream:
+                if getattr(chunk, "usage", None):
+                    reported = (chunk.usage.prompt_tokens or 0, chunk.usage.completion_tokens or 0)
+                for choice in chunk.choices or ():
+                    delta = choice.delta.content if choice.delta else None
+                    if delta:
+                        parts.append(delta)
+                        yield delta
+        except openai.OpenAIError as exc:
+            raise StreamCut(f"the stream from {self.base_url} broke: {self.explain(exc)}") from None
+        if reported is None:  # the server sent no usage: estimate about four characters a token
+            reported = (sum(len(m["content"]) for m in messages) // 4, len("".join(parts)) // 4)
+        used = self._account(*reported)
+        if on_usage:
+            on_usage(used)
+
+    async def complete_json(
+        self, messages: list[dict[str, str]], schema: dict[str, Any], name: str, *, max_tokens: int = 1500
+    ) -> tuple[Any, Usage]:
+        """A JSON answer, asking in the strictest form the endpoint accepts and remembering what that is."""
+        while True:
+            mode = self.json_mode
+            try:
+                response = await self._with_retries(
+                    partial(self._create_json, messages, schema, name, mode, max_tokens)
+                )
+            except ModelError as exc:
+                refused = exc.status in REFUSAL_STATUSES or (exc.status and "response_format" in str(exc))
+                if refused and mode != "text":
+                    self.json_mode = JSON_MODES[JSON_MODES.index(mode) + 1]
+                    continue
+                raise
+            usage = response.usage
+            used = self._account(usage.prompt_tokens if usage else 0, usage.completion_tokens if usage else 0)
+            text = response.choices[0].message.content or "" if response.choices else ""
+            try:
+                return extract_json(text), used
+            except ValueError:
+                raise MalformedReply(f"{self.base_url} answered without the JSON asked for") from None
+
+    async def _create_json(
+        self, messages: list[dict[str, str]], schema: dict[str, Any], name: str, mode: JsonMode, max_tokens: int
+    ) -> Any:
+        formats: dict[str, Any] = {
+            "json_schema": {"type": "json_schema", "json_schema": {"name": name, "schema": schema}},
+            "json_object_schema": {"type": "json_object", "schema": schema},  # llama.cpp's form
+            "json_object": {"type": "json_object"},
+        }
+        extra: dict[str, Any] = {"response_format": formats[mode]} if mode in formats else {}
+        return await self._client.chat.completions.create(
+            model=self.model,
+            messages=messages,  # type: ignore[arg-type]
+            temperature=0,
+            seed=self.settings.seed,
+            max_tokens=max_tokens,
+            **extra,
+        )
+
+
+def _short_detail(exc: BaseException) -> str:
+    body = getattr(exc, "body", None)
+    message = body.get("message") if isinstance(body, dict) else None
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        message = body["error"].get("message")
+    if not message:
+        return ""
+    message = " ".join(str(message).split())
+    return f": {message[:160]}"
