@@ -12,6 +12,13 @@ from collections.abc import Callable, Sequence
 LEVELS = ("mid", "senior", "staff")
 
 
+def _add_model(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--model", help=f"{what}: `stub` (offline) or a model name (default: $INTERVIEWER_MODEL or stub)"
+    )
+    parser.add_argument("--base-url", help="an OpenAI-compatible endpoint (default: $OPENAI_BASE_URL)")
+
+
 def _add_level(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--level", choices=LEVELS, default="senior", help="the level you interview for (default: senior)"
@@ -35,12 +42,13 @@ def build_parser() -> argparse.ArgumentParser:
         chat.add_argument("--plain", action="store_true", help="line mode on stdin/stdout (works with a pipe)")
         chat.add_argument("--case", help="case id (see `interviewer cases`) or path to a case YAML file")
         _add_level(chat)
-        chat.add_argument("--model", default="stub", help="the interviewer (default: stub, offline)")
+        _add_model(chat, "the interviewer and judge")
         chat.add_argument("--out", metavar="PATH", help="where to save the transcript (default: your data directory)")
 
     resume = commands.add_parser("resume", help="continue an interrupted interview from its transcript")
     resume.add_argument("path", metavar="PATH", help="a transcript saved by an interview")
     resume.add_argument("--plain", action="store_true", help="line mode on stdin/stdout")
+    _add_model(resume, "the interviewer and judge (default: the one the interview started with)")
 
     replay = commands.add_parser("replay", help="step through a saved interview and see its scorecard")
     replay.add_argument("path", metavar="PATH", help="a saved transcript (finished or not)")
@@ -54,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("path", metavar="PATH", help="a transcript (.json) or an answers file (.yaml/.json)")
     grade.add_argument("--json", action="store_true", help="print the grade as JSON")
     grade.add_argument("--level", choices=LEVELS, help="grade for this level instead of the one in the file")
+    _add_model(grade, "a model to add an LLM judge to the deterministic grade")
 
     check = commands.add_parser("check", help="validate case files and report every problem")
     check.add_argument("paths", nargs="*", metavar="PATH", help="case files or folders (default: the built-in cases)")

@@ -95,51 +95,59 @@ def _need_terminal() -> None:
         raise InterviewerError("the interview app needs a terminal; add --plain for line mode on stdin/stdout")
 
 
-def _check_model(model: str) -> None:
-    if model != "stub":
-        raise InterviewerError(f"unknown model {model!r}: this version has only the offline interviewer, `stub`")
+def _settings(args: argparse.Namespace, default_model: str | None = None):
+    """Settings from the environment, `.env` and the flags; `default_model` is used when neither names one."""
+    from interviewer.settings import STUB, load_settings
+
+    settings = load_settings(getattr(args, "model", None), getattr(args, "base_url", None))
+    if default_model and not getattr(args, "model", None) and settings.model == STUB:
+        settings = settings.model_copy(update={"model": default_model})
+    return settings
 
 
-def _new_interview(case_ref: str, level: str, out: str | None):
+def _new_interview(case_ref: str, level: str, out: str | None, args: argparse.Namespace):
     from interviewer.framework import Level
     from interviewer.interview import Interview
-    from interviewer.policy.stub import StubPolicy
+    from interviewer.policy.factory import make_policy
     from interviewer.rubric import load_case
 
     case = load_case(case_ref)
     source = case_ref if case_ref != case.id else None
-    return Interview.create(case, Level(level), StubPolicy(), _transcript_path(out, case.id), case_source=source)
+    policy = make_policy(_settings(args))
+    return Interview.create(case, Level(level), policy, _transcript_path(out, case.id), case_source=source)
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    _check_model(args.model)
     if not args.plain:
         return _run_app_for_new(args)
     from interviewer.plain import LineMode
 
     case_ref = args.case or _pick_case_interactively()
-    return LineMode(_new_interview(case_ref, args.level, args.out)).run()
+    return LineMode(_new_interview(case_ref, args.level, args.out, args)).run()
 
 
 cmd_start = cmd_chat
 
 
 def cmd_default(args: argparse.Namespace) -> int:
-    """`interviewer` with no command: the app, with the case picker, on the offline stub."""
-    return cmd_chat(argparse.Namespace(case=None, level="senior", out=None, plain=False, model="stub"))
+    """`interviewer` with no command: the app, with the case picker, on the configured interviewer (the stub)."""
+    return cmd_chat(argparse.Namespace(case=None, level="senior", out=None, plain=False, model=None, base_url=None))
 
 
 def _run_app_for_new(args: argparse.Namespace) -> int:
     """The app paints first: the case is only found and peeked at here, and loaded once the window is up."""
+    import os
+
     from interviewer.catalog import case_files, case_path, peek_case
     from interviewer.framework import Level
     from interviewer.tui.app import InterviewerApp
 
     _need_terminal()
     started: list = []
+    model = args.model or os.environ.get("INTERVIEWER_MODEL") or "stub"  # for the sidebar; settings decide later
 
     def start(case_ref: str, level: Level):
-        interview = _new_interview(case_ref, level.value, args.out)
+        interview = _new_interview(case_ref, level.value, args.out, args)
         started.append(interview)
         return interview
 
@@ -148,7 +156,7 @@ def _run_app_for_new(args: argparse.Namespace) -> int:
         from interviewer.tui.interview_screen import InterviewScreen
 
         screen = InterviewScreen(
-            load=lambda: start(args.case, Level(args.level)), title=summary.title, level=args.level, model="stub"
+            load=lambda: start(args.case, Level(args.level)), title=summary.title, level=args.level, model=model
         )
         app = InterviewerApp(screen)
     else:
@@ -170,11 +178,14 @@ def _say_saved(path: Path | None) -> None:
 
 def cmd_resume(args: argparse.Namespace) -> int:
     from interviewer.interview import Interview
-    from interviewer.policy.stub import StubPolicy
+    from interviewer.policy.factory import make_policy
+    from interviewer.transcript import load
 
     if not args.plain:
         _need_terminal()
-    interview = Interview.resume(Path(args.path), StubPolicy())
+    path = Path(args.path)
+    started_with = load(path).model  # the interviewer it began with, unless a flag or the settings say otherwise
+    interview = Interview.resume(path, make_policy(_settings(args, started_with)))
     if args.plain:
         from interviewer.plain import LineMode
 
@@ -188,12 +199,15 @@ def cmd_resume(args: argparse.Namespace) -> int:
 
 
 def _graded_transcript(path: Path):
+    """The transcript, its case and its grade: the saved one when a judge contributed, else graded afresh."""
     from interviewer.interview import case_for, grade_transcript
     from interviewer.transcript import load
 
     transcript = load(path)
     case = case_for(transcript)
-    return transcript, case, grade_transcript(transcript, case)
+    saved = transcript.grade
+    grade = saved if saved is not None and saved.judge is not None else grade_transcript(transcript, case)
+    return transcript, case, grade
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
@@ -239,17 +253,32 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
         transcript = load(path)
         case = case_for(transcript)
-        grade = grade_transcript(transcript, case, level)  # not _graded_transcript: the level may be overridden
+        answers = transcript.candidate_answers()
+        grade = grade_transcript(transcript, case, level)
+        saved = transcript.grade
+        if saved is not None and saved.judge is not None and level in (None, saved.level) and not args.model:
+            grade = saved  # what the scorecard showed, judge included
     else:
         from interviewer.answers import load_answers
         from interviewer.grading.deterministic import grade_answers
         from interviewer.rubric import load_case
 
-        answers = load_answers(path)
-        case = load_case(answers.case)
-        missing = answers.missing_steps()
+        loaded = load_answers(path)
+        case = load_case(loaded.case)
+        answers = loaded.by_step()
+        missing = loaded.missing_steps()
         warnings = [f"{path}: no answer for {', '.join(missing)}; graded as empty"] if missing else []
-        grade = grade_answers(case, level or answers.level, answers.by_step(), warnings=warnings)
+        grade = grade_answers(case, level or loaded.level, answers, warnings=warnings)
+    settings = _settings(args)
+    if settings.uses_model and grade.judge is None:
+        import asyncio
+
+        from interviewer.llm.client import ModelClient
+        from interviewer.llm.judge import judge_grade
+
+        client = ModelClient(settings)
+        print(f"interviewer: grading with {settings.model} at {client.base_url}...", file=sys.stderr)
+        grade = asyncio.run(judge_grade(client, case, grade, answers, settings.judge_concurrency))
     for warning in grade.warnings:
         print(f"interviewer: warning: {warning}", file=sys.stderr)
     if args.json:

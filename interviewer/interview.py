@@ -232,6 +232,26 @@ class Interview:
     def grade(self) -> Grade:
         return self.transcript.grade or grade_transcript(self.transcript, self.case)
 
+    @property
+    def judge_model(self) -> str | None:
+        client = getattr(self.policy, "client", None)
+        return client.model if client is not None else None
+
+    async def ajudge(self) -> Grade:
+        """Add the LLM judge's verified claims to the grade of a finished interview (when a model is in use)."""
+        client = getattr(self.policy, "client", None)
+        grade = self.grade()
+        if client is None or (grade.judge is not None):
+            return grade
+        from interviewer.llm.judge import judge_grade
+
+        concurrency = getattr(client.settings, "judge_concurrency", 7)
+        self.transcript.grade = await judge_grade(
+            client, self.case, grade, self.transcript.candidate_answers(), concurrency
+        )
+        self._save(self.transcript)
+        return self.transcript.grade
+
     # -- internals -------------------------------------------------------------------------------------------------
 
     @property

@@ -103,6 +103,9 @@ class LineMode:
                 continue
             self.show([t for t in interview.transcript.turns[mark:] if t.role is Role.SYSTEM])
             await self.say(plan)
+        if interview.judge_model:
+            self.out(f"[grading with {interview.judge_model}...]")
+            await interview.ajudge()
         self.out(render_grade(interview.grade(), interview.case.title))
         self.out()
         self.out(f"Transcript: {interview.path}")

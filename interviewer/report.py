@@ -25,6 +25,12 @@ def render_grade(grade: Grade, title: str, detail: bool = True) -> str:
     ]
     lines += [f"  ({reason})" for reason in grade.hire_reasons]
     lines += [f"  warning: {warning}" for warning in grade.warnings]
+    if grade.judge is not None and grade.judge.status != "unavailable":
+        dropped = len(grade.judge.dropped)
+        lines.append(
+            f"  judge: {grade.judge.model} ({grade.judge.status}); {dropped} unverified claim(s) dropped; "
+            f"{grade.judge.usage.describe()}"
+        )
     lines.append("")
     for step_id, step in grade.steps.items():
         over = step.seconds is not None and step.budget_seconds is not None and step.seconds > step.budget_seconds
@@ -39,7 +45,8 @@ def render_grade(grade: Grade, title: str, detail: bool = True) -> str:
         for item in step.items:
             extra = "" if item.counted else f" [{item.level.value}-level bonus]"
             if item.coverage is Coverage.COVERED:
-                lines.append(f"  + {item.id}{extra}: {_quote(item.evidence or '')}")
+                by = f" [{', '.join(item.graded_by)}]" if grade.judge is not None else ""
+                lines.append(f"  + {item.id}{extra}{by}: {_quote(item.evidence or '')}")
             elif item.coverage is Coverage.PARTIAL:
                 lines.append(
                     f"  ~ {item.id}{extra}: mentioned without a decision or reason: {_quote(item.evidence or '')}"
@@ -51,6 +58,14 @@ def render_grade(grade: Grade, title: str, detail: bool = True) -> str:
             lines.append(f"  ! red flag {flag.id} (-{flag.penalty:g}): {flag.description} {_quote(flag.evidence)}")
         for sentence in step.ignored:
             lines.append(f"  ? ignored, addressed to the grader: {_quote(sentence)}")
+        judged = grade.judge.steps.get(step_id) if grade.judge else None
+        if judged is not None:
+            if judged.overall:
+                lines.append(f"  judge: {judged.overall}")
+            if judged.error:
+                lines.append(f"  judge unavailable for this step: {judged.error}")
+            for claim in judged.dropped:
+                lines.append(f"  x dropped judge claim {claim.item_id} ({claim.reason}): {_quote(claim.quote)}")
     if grade.talking_points:
         lines += ["", "Wrap-up talking points (not scored):"]
         for point in grade.talking_points:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from interviewer.framework import STEP_BY_ID, mmss
-from interviewer.grading.models import Coverage, Grade, StepGrade
+from interviewer.grading.models import Coverage, Grade, StepGrade, StepJudgement
 from interviewer.report import bar
 from interviewer.transcript import Transcript
 
@@ -17,7 +17,7 @@ def time_cell(step: StepGrade) -> str:
     return f"{mmss(step.seconds)} / {mmss(step.budget_seconds)}" + (" (over)" if over else "")
 
 
-def step_section(step_id: str, step: StepGrade) -> list[str]:
+def step_section(step_id: str, step: StepGrade, judged: StepJudgement | None = None) -> list[str]:
     lines = [f"## {STEP_BY_ID[step_id].title}: {step.score}/100", ""]
     if not step.answered:
         lines += ["*No answer in this step.*", ""]
@@ -48,6 +48,30 @@ def step_section(step_id: str, step: StepGrade) -> list[str]:
         lines.append("**Ignored** (addressed to the grader, never credited)")
         lines += [f"- {_quote(sentence)}" for sentence in step.ignored]
         lines.append("")
+    if judged is not None:
+        if judged.overall:
+            lines += [f"*Judge:* {judged.overall}", ""]
+        if judged.error:
+            lines += [f"*Judge unavailable for this step:* {judged.error}", ""]
+        if judged.dropped:
+            lines.append("**Judge claims dropped** (their quote could not be verified)")
+            lines += [f"- `{claim.item_id}`: {claim.reason}: {_quote(claim.quote)}" for claim in judged.dropped]
+            lines.append("")
+    return lines
+
+
+def accounting_lines(grade: Grade, transcript: Transcript | None) -> list[str]:
+    """Which graders ran, what the model cost, and where the offline interviewer stood in."""
+    lines = []
+    if grade.judge is not None and grade.judge.status != "unavailable":
+        lines.append(
+            f"judge {grade.judge.model}: {grade.judge.status}, {len(grade.judge.dropped)} unverified claim(s) "
+            f"dropped, {grade.judge.usage.describe()}"
+        )
+    if transcript is not None and not transcript.usage.empty:
+        lines.append(f"interviewer {transcript.model}: {transcript.usage.describe()}")
+    if transcript is not None and transcript.model_failures:
+        lines.append(f"the model failed on {transcript.model_failures} turn(s); the offline interviewer answered them")
     return lines
 
 
@@ -55,7 +79,7 @@ def details_markdown(grade: Grade) -> str:
     """Per step: covered items with the candidate's words, partial and missed items, red flags; then talking points."""
     lines: list[str] = []
     for step_id, step in grade.steps.items():
-        lines += step_section(step_id, step)
+        lines += step_section(step_id, step, grade.judge.steps.get(step_id) if grade.judge else None)
     if grade.talking_points:
         lines += ["## Wrap-up talking points (not scored)", ""]
         for point in grade.talking_points:
@@ -76,6 +100,7 @@ def scorecard_markdown(grade: Grade, title: str, transcript: Transcript | None =
     ]
     lines += [f"- {reason}" for reason in grade.hire_reasons]
     lines += [f"- warning: {warning}" for warning in grade.warnings]
+    lines += [f"- {line}" for line in accounting_lines(grade, transcript)]
     lines += ["", "| Step | Score | | Time / budget |", "|---|---:|---|---|"]
     for step_id, step in grade.steps.items():
         lines.append(f"| {STEP_BY_ID[step_id].title} | {step.score} | `{bar(step.score)}` | {time_cell(step)} |")

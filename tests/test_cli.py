@@ -197,7 +197,6 @@ def test_answers_file_with_an_unknown_step_names_file_line_and_field(tmp_path: P
         (("resume", "--plain", "missing.json"), ("missing.json: no such file",)),
         (("replay", "missing.json"), ("missing.json: no such file",)),
         (("chat", "--case", "ad-click-prediction"), ("needs a terminal", "--plain")),
-        (("chat", "--plain", "--case", "ad-click-prediction", "--model", "gpt"), ("unknown model 'gpt'",)),
         (("chat", "--plain"), ("choose a case with --case",)),
     ],
 )

@@ -66,11 +66,8 @@ def _grade_sentences(
     explained = [is_explained(sentence) or (asking_counts and is_question(sentence)) for sentence in sentences]
 
     items: list[ItemResult] = []
-    earned = possible = 0.0
     for item in rubric.items:
         counted = item.level.rank <= level.rank
-        if counted:
-            possible += item.weight
         hits = index.matches_any(item.signals)
         explained_hits = [hit for hit in hits if explained[hit]]
         if explained_hits:
@@ -79,7 +76,6 @@ def _grade_sentences(
             coverage, credit, evidence = Coverage.PARTIAL, PARTIAL_CREDIT, sentences[hits[0]].text
         else:
             coverage, credit, evidence = Coverage.MISSED, 0.0, None
-        earned += credit * item.weight
         items.append(
             ItemResult(
                 id=item.id,
@@ -103,11 +99,9 @@ def _grade_sentences(
                 )
             )
 
-    raw = 100.0 * earned / possible if possible else 0.0
-    score = max(0.0, min(100.0, raw) - sum(flag.penalty for flag in flags))
     return StepGrade(
         step=step_id,
-        score=round(score),
+        score=step_score(items, flags),
         items=items,
         red_flags=flags,
         ignored=ignored,
@@ -115,6 +109,19 @@ def _grade_sentences(
         seconds=seconds,
         budget_seconds=STEP_BY_ID[step_id].budget_minutes * 60,
     )
+
+
+def step_score(items: Sequence[ItemResult], flags: Sequence[RedFlagHit]) -> int:
+    """The step's score: credit earned over the weight of the items counted at this level, less red flags."""
+    possible = sum(item.weight for item in items if item.counted)
+    earned = sum(item.credit * item.weight for item in items)
+    raw = 100.0 * earned / possible if possible else 0.0
+    return round(max(0.0, min(100.0, raw) - sum(flag.penalty for flag in flags)))
+
+
+def overall_score(steps: Mapping[str, StepGrade]) -> int:
+    total_weight = sum(step.weight for step in STEPS)
+    return round(sum(steps[step.id].score * step.weight for step in STEPS) / total_weight)
 
 
 def grade_talking_points(case: Case, sentences: list[Sentence]) -> list[TalkingPointResult]:
@@ -148,8 +155,7 @@ def grade_answers(
         step_id: _grade_sentences(step_id, case.steps[step_id], *analysed[step_id], level, seconds.get(step_id))
         for step_id in STEP_IDS
     }
-    total_weight = sum(step.weight for step in STEPS)
-    overall = round(sum(steps[step.id].score * step.weight for step in STEPS) / total_weight)
+    overall = overall_score(steps)
     signal, reasons = hire_signal(overall, level, steps)
     everything = [sentence for sentences, _ in analysed.values() for sentence in sentences]
     return Grade(

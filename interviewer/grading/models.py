@@ -5,9 +5,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from interviewer.framework import Level
+from interviewer.usage import Usage
 
 
 class Coverage(StrEnum):
@@ -69,16 +70,75 @@ class TalkingPointResult(BaseModel):
     evidence: str | None = None
 
 
+class JudgeClaim(BaseModel):
+    """One rubric item as the judge sees it; missing fields default to "not covered"."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str = ""
+    covered: bool = False
+    quote: str = ""
+    comment: str = ""
+
+    @field_validator("id", "quote", "comment", mode="before")
+    @classmethod
+    def _text(cls, value: object) -> str:
+        return "" if value is None else str(value)
+
+    @field_validator("covered", mode="before")
+    @classmethod
+    def _flag(cls, value: object) -> bool:
+        if isinstance(value, str):
+            return value.strip().lower() in ("true", "yes", "1", "covered")
+        return bool(value)
+
+
+class JudgeReply(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    items: list[JudgeClaim] = Field(default_factory=list)
+    comment: str = ""
+
+
+class DroppedClaim(BaseModel):
+    step: str
+    item_id: str
+    quote: str
+    reason: str
+
+
+class StepJudgement(BaseModel):
+    step: str
+    credited: dict[str, str] = Field(default_factory=dict, description="Item id -> verified quote.")
+    comments: dict[str, str] = Field(default_factory=dict)
+    overall: str = ""
+    dropped: list[DroppedClaim] = Field(default_factory=list)
+    error: str | None = None
+
+
+class JudgeSummary(BaseModel):
+    model: str
+    status: Literal["ok", "partial", "unavailable"]
+    steps: dict[str, StepJudgement] = Field(default_factory=dict)
+    usage: Usage = Field(default_factory=Usage)
+    error: str | None = None
+
+    @property
+    def dropped(self) -> list[DroppedClaim]:
+        return [claim for step in self.steps.values() for claim in step.dropped]
+
+
 class Grade(BaseModel):
     case_id: str
     level: Level
-    grader: Literal["deterministic"] = "deterministic"
+    grader: Literal["deterministic", "deterministic+judge"] = "deterministic"
     overall: int = Field(ge=0, le=100)
     hire_signal: HireSignal
     hire_reasons: list[str] = Field(default_factory=list)
     steps: dict[str, StepGrade]
     talking_points: list[TalkingPointResult] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    judge: JudgeSummary | None = Field(None, description="What the LLM judge said, when one was asked.")
 
     def public_json(self) -> dict:
         """The stable `grade --json` shape: step ids as keys, item ids in covered / partial / missed."""
@@ -97,6 +157,7 @@ class Grade(BaseModel):
                     "missed": step.ids(Coverage.MISSED),
                     "red_flags": [flag.model_dump() for flag in step.red_flags],
                     "evidence": {item.id: item.evidence for item in step.items if item.evidence},
+                    "graded_by": {item.id: item.graded_by for item in step.items if item.coverage != "missed"},
                     "ignored": step.ignored,
                     "seconds": step.seconds,
                     "budget_seconds": step.budget_seconds,
@@ -108,4 +169,14 @@ class Grade(BaseModel):
                 "evidence": {p.id: p.evidence for p in self.talking_points if p.evidence},
             },
             "warnings": self.warnings,
+            "judge": None
+            if self.judge is None
+            else {
+                "model": self.judge.model,
+                "status": self.judge.status,
+                "error": self.judge.error,
+                "comments": {step_id: step.overall for step_id, step in self.judge.steps.items() if step.overall},
+                "dropped": [claim.model_dump() for claim in self.judge.dropped],
+                "usage": self.judge.usage.model_dump(),
+            },
         }

@@ -14,6 +14,7 @@ from email.utils import parsedate_to_datetime
 from functools import partial
 from typing import Any, Literal, TypeVar
 
+import httpx
 import openai
 from openai import AsyncOpenAI
 from tenacity import (
@@ -114,6 +115,9 @@ class ModelClient:
         self.model = settings.model
         self.base_url = settings.base_url.rstrip("/")
         key = settings.api_key.get_secret_value() if settings.api_key else "not-needed"  # local servers take none
+        # An httpx client of our own (the SDK accepts one): the same transport in use and in tests, where respx
+        # mocks it, and a read timeout that bounds the wait between two tokens of a stream.
+        http_client = http_client or httpx.AsyncClient(timeout=httpx.Timeout(settings.timeout, connect=10.0))
         self._client = AsyncOpenAI(
             api_key=key, base_url=self.base_url, timeout=settings.timeout, max_retries=0, http_client=http_client
         )
@@ -121,6 +125,7 @@ class ModelClient:
         self.json_mode: JsonMode = JSON_MODES[0]
         self.stream_usage = True  # ask streams for a usage chunk until the server says it cannot
         self.usage = Usage()
+        self._backoff = wait_exponential_jitter(multiplier=0.5, max=8.0)
 
     # -- retries and errors ----------------------------------------------------------------------------------------
 
@@ -129,7 +134,7 @@ class ModelClient:
         asked = retry_after_seconds(exc) if exc else None
         if asked is not None:
             return min(asked, self.settings.retry_budget)
-        return wait_exponential_jitter(initial=0.5, max=8.0)(state)
+        return self._backoff(state)
 
     async def _with_retries(self, call: Callable[[], Awaitable[T]]) -> T:
         kwargs: dict[str, Any] = {"sleep": self._sleep} if self._sleep else {}
@@ -220,8 +225,8 @@ class ModelClient:
                     if delta:
                         parts.append(delta)
                         yield delta
-        except openai.OpenAIError as exc:
-            raise StreamCut(f"the stream from {self.base_url} broke: {self.explain(exc)}") from None
+        except (openai.OpenAIError, httpx.HTTPError) as exc:
+            raise StreamCut(f"the stream from {self.base_url} broke after {len(parts)} pieces: {exc}") from None
         if reported is None:  # the server sent no usage: estimate about four characters a token
             reported = (sum(len(m["content"]) for m in messages) // 4, len("".join(parts)) // 4)
         used = self._account(*reported)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -33,3 +34,9 @@ def render(name: str, **variables: Any) -> list[dict[str, str]]:
     """The prompt as OpenAI chat messages."""
     messages = template(name).format_messages(**variables)
     return [{"role": ROLE.get(message.type, "user"), "content": str(message.content)} for message in messages]
+
+
+def fence(text: str, tag: str) -> str:
+    """Candidate text between <tag> and </tag>, unable to close or open the tag itself: it stays data."""
+    escaped = re.sub(rf"<\s*(/?)\s*{tag}", rf"< \1{tag}", text, flags=re.IGNORECASE)
+    return f"<{tag}>{escaped}</{tag}>"

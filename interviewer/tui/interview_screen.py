@@ -204,12 +204,19 @@ class InterviewScreen(AppScreen):
 
     @on(InterviewEnded)
     def _ended(self) -> None:
+        assert self.interview is not None
+        if self.interview.judge_model:
+            self.notify(f"Grading with {self.interview.judge_model}...", timeout=30)
+        self.show_scorecard()
+
+    @work(exclusive=True, group="grading")
+    async def show_scorecard(self) -> None:
         from interviewer.tui.scorecard_screen import ScorecardScreen
 
         assert self.interview is not None
-        self.app.push_screen(
-            ScorecardScreen(self.interview.transcript, self.interview.case, self.interview.grade(), self.interview.path)
-        )
+        grade = await self.interview.ajudge()  # the deterministic grade at once when no model is in use
+        interview = self.interview
+        self.app.push_screen(ScorecardScreen(interview.transcript, interview.case, grade, interview.path))
 
     # -- helpers ---------------------------------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from textual.widgets import Label, Markdown, ProgressBar, Static
 from interviewer.framework import STEP_BY_ID
 from interviewer.grading.models import Grade, HireSignal
 from interviewer.rubric import Case
-from interviewer.scorecard import details_markdown, scorecard_markdown, time_cell
+from interviewer.scorecard import accounting_lines, details_markdown, scorecard_markdown, time_cell
 from interviewer.transcript import Transcript
 from interviewer.tui.base import GradedScreen
 from interviewer.tui.widgets import KeysFooter, TooSmall
@@ -81,7 +81,8 @@ class ScorecardScreen(GradedScreen):
                 id="overall",
                 classes=signal_class,
             )
-            yield Static("\n".join([*grade.hire_reasons, *grade.warnings]), id="reasons", markup=False)
+            notes = [*grade.hire_reasons, *grade.warnings, *accounting_lines(grade, self.transcript)]
+            yield Static("\n".join(notes), id="reasons", markup=False)
             yield ScoreBars(grade, id="bars")
             yield Markdown(details_markdown(grade), id="details")
         yield KeysFooter()

@@ -1,0 +1,131 @@
+"""The LLM interviewer: the stub's rubric logic decides each move, a model says it the way a person would.
+
+Keeping the decisions deterministic keeps the model honest: it is told what to do (ask this follow-up, answer from
+these facts, move to the next step), it never sees what a strong answer covers, and the stub's draft is always there
+to fall back on. The prompt is bounded: the current step verbatim (its last turns), earlier steps as one line each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from interviewer.framework import INTRO, STEP_BY_ID, STEP_IDS, next_step_id
+from interviewer.grading.deterministic import grade_step
+from interviewer.grading.models import Coverage
+from interviewer.llm.prompts import fence, render
+from interviewer.policy.base import Utterance, View
+from interviewer.policy.stub import StubPolicy
+from interviewer.transcript import Role, TurnKind
+from interviewer.usage import Usage
+
+RECENT_TURNS = 8  # turns of the current step given verbatim
+TURN_CHARS = 1500  # longest turn given verbatim; longer ones are cut in the middle
+MAX_GAPS = 5
+REPLY_TOKENS = 220
+
+
+def clip(text: str, limit: int = TURN_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit // 2] + " […] " + text[-limit // 2 :]
+
+
+@dataclass
+class LLMPolicy(StubPolicy):
+    client: Any = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.client is not None:
+            self.name = self.client.model
+
+    async def phrase(
+        self, utterance: Utterance, view: View, on_usage: Callable[[Usage], None] | None = None
+    ) -> AsyncIterator[str]:
+        if utterance.kind is TurnKind.INTRO:  # the problem is stated as the case writes it
+            async for chunk in super().phrase(utterance, view):
+                yield chunk
+            return
+        messages = self.prompt(utterance, view)
+        async for delta in self.client.stream_chat(messages, max_tokens=REPLY_TOKENS, on_usage=on_usage):
+            yield delta
+
+    # -- the prompt ------------------------------------------------------------------------------------------------
+
+    def prompt(self, utterance: Utterance, view: View) -> list[dict[str, str]]:
+        case = view.case
+        phase = view.phase
+        target = phase
+        if utterance.advance_first:
+            target = STEP_IDS[0] if phase == INTRO else next_step_id(phase) or phase
+        current = STEP_BY_ID.get(phase)
+        return render(
+            "interviewer",
+            level=view.level.value,
+            title=case.title,
+            case_prompt=case.prompt.strip(),
+            facts="\n".join(f"- {fact.topic}: {fact.answer.strip()}" for fact in case.facts),
+            earlier=self._earlier(view) or "(none yet)",
+            step_title=current.title if current else "Introduction",
+            step_about=current.about if current else "the problem statement",
+            step_turns=self._recent(view) or "(nothing yet)",
+            gaps=self._gaps(view) or "(none)",
+            move=self._move(utterance, target),
+        )
+
+    @staticmethod
+    def _move(utterance: Utterance, target: str) -> str:
+        draft = " ".join(utterance.text.replace("**", "").split())
+        if utterance.kind is TurnKind.CLARIFICATION:
+            return f'Answer the candidate\'s question using only this information, in your own words: "{draft}"'
+        if utterance.kind is TurnKind.FOLLOW_UP:
+            return f'Ask this follow-up question in your own words, without hinting at an answer: "{draft}"'
+        if utterance.kind is TurnKind.CLOSING:
+            return "The interview is over. Thank the candidate in one sentence; give no feedback and no grade."
+        if utterance.kind is TurnKind.OPENING:
+            step = STEP_BY_ID[target]
+            return (
+                f"Move the interview on to the next step, {step.title}. Acknowledge the last answer in a few neutral "
+                f'words at most, then ask the step\'s opening question in your own words: "{draft}"'
+            )
+        return "The last answer was very short. Invite the candidate to walk you through their thinking."
+
+    @staticmethod
+    def _recent(view: View) -> str:
+        lines = []
+        for turn in view.step_turns[-RECENT_TURNS:]:
+            if turn.role is Role.CANDIDATE:
+                lines.append(f"Candidate: {fence(clip(turn.text), 'candidate')}")
+            elif turn.role is Role.INTERVIEWER:
+                lines.append(f"You: {clip(turn.text)}")
+        return "\n".join(lines)
+
+    @staticmethod
+    def _earlier(view: View) -> str:
+        """One line per earlier step: what it covered, so the interviewer neither repeats nor contradicts it."""
+        lines = []
+        answers: dict[str, list[str]] = {}
+        for turn in view.turns:
+            if turn.role is Role.CANDIDATE:
+                answers.setdefault(turn.step, []).append(turn.text)
+        for step_id in STEP_IDS:
+            if step_id == view.phase:
+                break
+            texts = answers.get(step_id)
+            if not texts:
+                lines.append(f"- {STEP_BY_ID[step_id].short}: skipped")
+                continue
+            graded = grade_step(step_id, view.case.steps[step_id], texts, view.level)
+            covered = ", ".join(graded.ids(Coverage.COVERED)) or "nothing specific"
+            lines.append(f"- {STEP_BY_ID[step_id].short}: discussed {covered}")
+        return "\n".join(lines)
+
+    @staticmethod
+    def _gaps(view: View) -> str:
+        if view.phase not in STEP_IDS:
+            return ""
+        rubric = view.case.steps[view.phase]
+        graded = grade_step(view.phase, rubric, view.step_replies, view.level)
+        missing = [item for item in graded.items if item.counted and item.coverage is not Coverage.COVERED]
+        missing.sort(key=lambda item: -item.weight)
+        return "\n".join(f"- {view.case.item(view.phase, item.id).follow_up}" for item in missing[:MAX_GAPS])

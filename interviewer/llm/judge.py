@@ -1,0 +1,82 @@
+"""The LLM judge: one structured call per step, the seven steps at once (bounded), every claim checked for evidence.
+
+A step whose call fails keeps its deterministic grade and says why; if every call fails, the grade is the
+deterministic one, flagged. See `interviewer.grading.judge` for the checks and the combining rule.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+
+from pydantic import ValidationError
+
+from interviewer.errors import InterviewerError
+from interviewer.framework import STEP_BY_ID, STEP_IDS, Level
+from interviewer.grading.judge import JUDGE_SCHEMA, combine, unavailable, verify
+from interviewer.grading.models import Grade, JudgeReply, JudgeSummary, StepJudgement
+from interviewer.llm.client import ModelClient
+from interviewer.llm.prompts import fence, render
+from interviewer.rubric import Case
+from interviewer.usage import Usage
+
+ANSWER_CHARS = 12_000  # a step's answer beyond this is cut (the deterministic grader still reads all of it)
+
+
+def judge_messages(case: Case, step_id: str, texts: Sequence[str], level: Level) -> list[dict[str, str]]:
+    items = "\n".join(f"- {item.id}: {item.covers}" for item in case.steps[step_id].items)
+    answer = "\n\n".join(texts)[:ANSWER_CHARS]
+    fenced = fence(answer, "candidate_answer").removeprefix("<candidate_answer>").removesuffix("</candidate_answer>")
+    return render(
+        "judge",
+        level=level.value,
+        title=case.title,
+        step_title=STEP_BY_ID[step_id].title,
+        items=items,
+        answer=fenced,
+    )
+
+
+async def judge_step(
+    client: ModelClient, case: Case, step_id: str, texts: Sequence[str], level: Level
+) -> tuple[StepJudgement, Usage]:
+    try:
+        data, used = await client.complete_json(judge_messages(case, step_id, texts, level), JUDGE_SCHEMA, "judgement")
+    except InterviewerError as exc:
+        return StepJudgement(step=step_id, error=str(exc)), Usage()
+    try:
+        reply = JudgeReply.model_validate(data if isinstance(data, dict) else {"items": data})
+    except ValidationError:
+        return StepJudgement(step=step_id, error="the judge's answer did not have the fields asked for"), used
+    credited, comments, dropped = verify(case, step_id, texts, reply)
+    error = None if reply.items else "the judge's answer listed no items"
+    judgement = StepJudgement(
+        step=step_id, credited=credited, comments=comments, overall=reply.comment.strip(), dropped=dropped, error=error
+    )
+    return judgement, used
+
+
+async def judge_grade(
+    client: ModelClient,
+    case: Case,
+    grade: Grade,
+    answers: Mapping[str, Sequence[str]],
+    concurrency: int = 7,
+) -> Grade:
+    """The deterministic `grade` with the judge's verified claims added (or flagged, if the judge was unavailable)."""
+    gate = asyncio.Semaphore(concurrency)
+    steps = [step_id for step_id in STEP_IDS if any(text.strip() for text in answers.get(step_id, ()))]
+
+    async def one(step_id: str) -> tuple[StepJudgement, Usage]:
+        async with gate:
+            return await judge_step(client, case, step_id, answers[step_id], grade.level)
+
+    results = await asyncio.gather(*(one(step_id) for step_id in steps))
+    judged = {judgement.step: judgement for judgement, _ in results}
+    usage = sum((used for _, used in results), Usage())
+    failed = [judgement for judgement in judged.values() if judgement.error and not judgement.credited]
+    if steps and len(failed) == len(steps):
+        return unavailable(grade, client.model, failed[0].error or "no answer")
+    status = "partial" if failed else "ok"
+    summary = JudgeSummary(model=client.model, status=status, steps=judged, usage=usage)
+    return combine(grade, summary)

@@ -1,0 +1,206 @@
+"""The model client against a mocked OpenAI-compatible endpoint (respx): no network is ever used."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+import respx
+
+from interviewer.llm.client import MalformedReply, ModelClient, ModelError, StreamCut, extract_json
+from llm_fakes import BASE, SECRET, URL, Sleeps, broken_stream, completion, error, settings, stream
+
+MESSAGES = [{"role": "user", "content": "hello"}]
+SCHEMA = {"type": "object", "properties": {"a": {"type": "integer"}}, "required": ["a"]}
+
+
+def client(sleeps: Sleeps | None = None, **overrides) -> ModelClient:
+    return ModelClient(settings(**overrides), sleep=sleeps or Sleeps())
+
+
+async def collect(model: ModelClient, **kwargs) -> str:
+    return "".join([delta async for delta in model.stream_chat(MESSAGES, **kwargs)])
+
+
+@respx.mock
+async def test_streaming_yields_the_deltas_and_records_usage_and_cost() -> None:
+    route = respx.post(URL).mock(return_value=stream("Hel", "lo ", "there.", usage=(1000, 500)))
+    model = client()
+    seen = []
+    assert await collect(model, on_usage=seen.append) == "Hello there."
+    request = json.loads(route.calls.last.request.content)
+    assert request["stream"] is True and request["model"] == "test-model"
+    assert request["stream_options"] == {"include_usage": True}
+    assert route.calls.last.request.headers["authorization"] == f"Bearer {SECRET}"
+    (used,) = seen
+    assert (used.input_tokens, used.output_tokens, used.calls) == (1000, 500, 1)
+    assert used.cost_usd == pytest.approx((1000 * 1.0 + 500 * 2.0) / 1e6)
+    assert model.usage == used
+
+
+@respx.mock
+async def test_a_server_that_sends_no_usage_gets_an_estimate() -> None:
+    respx.post(URL).mock(return_value=stream("x" * 40, usage=None))
+    model = client()
+    await collect(model)
+    assert model.usage.output_tokens == 10 and model.usage.calls == 1
+
+
+@respx.mock
+async def test_429_with_retry_after_is_honoured_then_succeeds() -> None:
+    respx.post(URL).mock(side_effect=[error(429, headers={"Retry-After": "7"}), completion('{"a": 1}')])
+    sleeps = Sleeps()
+    data, _ = await client(sleeps).complete_json(MESSAGES, SCHEMA, "x")
+    assert data == {"a": 1}
+    assert sleeps.waits == [7.0]
+
+
+@respx.mock
+async def test_retry_after_ms_is_honoured_too() -> None:
+    respx.post(URL).mock(side_effect=[error(429, headers={"retry-after-ms": "250"}), stream("ok")])
+    sleeps = Sleeps()
+    assert await collect(client(sleeps)) == "ok"
+    assert sleeps.waits == [0.25]
+
+
+@respx.mock
+async def test_500_then_success_backs_off_with_jitter() -> None:
+    route = respx.post(URL).mock(side_effect=[error(500), error(503), stream("fine")])
+    sleeps = Sleeps()
+    assert await collect(client(sleeps)) == "fine"
+    assert route.call_count == 3
+    assert len(sleeps.waits) == 2 and all(0 < wait <= 8 for wait in sleeps.waits)
+
+
+@respx.mock
+async def test_retries_are_bounded_and_explained() -> None:
+    route = respx.post(URL).mock(return_value=error(502))
+    with pytest.raises(ModelError, match=r"http://llm.test/v1 failed with 502 after 3 tries"):
+        await collect(client(max_retries=2))
+    assert route.call_count == 3
+
+
+@respx.mock
+async def test_retries_stop_when_the_time_budget_is_spent() -> None:
+    respx.post(URL).mock(return_value=error(429, headers={"Retry-After": "100"}))
+    sleeps = Sleeps()
+    with pytest.raises(ModelError, match="rate limiting"):
+        await collect(client(sleeps, max_retries=5, retry_budget=3))
+    assert all(wait <= 3 for wait in sleeps.waits)
+
+
+@respx.mock
+async def test_timeouts_are_retried_then_reported() -> None:
+    route = respx.post(URL).mock(side_effect=httpx.ReadTimeout("slow"))
+    with pytest.raises(ModelError, match=r"did not answer within 5s after 2 tries"):
+        await collect(client(max_retries=1))
+    assert route.call_count == 2
+
+
+@respx.mock
+async def test_connection_errors_are_reported_with_the_endpoint() -> None:
+    respx.post(URL).mock(side_effect=httpx.ConnectError("refused"))
+    with pytest.raises(ModelError, match=r"cannot connect to http://llm.test/v1"):
+        await collect(client(max_retries=0))
+
+
+@respx.mock
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        (401, "API key rejected by http://llm.test/v1 (401)"),
+        (403, "access denied by http://llm.test/v1 (403)"),
+        (404, "model 'test-model' or its route not found at http://llm.test/v1 (404)"),
+        (400, "request rejected by http://llm.test/v1 (400)"),
+    ],
+)
+async def test_client_errors_are_not_retried_and_say_what_happened(status: int, message: str) -> None:
+    route = respx.post(URL).mock(return_value=error(status, "bad thing"))
+    with pytest.raises(ModelError) as excinfo:
+        await client().complete_json(MESSAGES, SCHEMA, "x") if status != 400 else await collect(client())
+    assert message in str(excinfo.value)
+    assert SECRET not in str(excinfo.value)
+    assert route.call_count <= 2  # 400 on a stream is asked once more without stream_options, never retried
+
+
+@respx.mock
+async def test_stream_options_refused_is_remembered() -> None:
+    route = respx.post(URL).mock(side_effect=[error(400, "unknown field stream_options"), stream("hi"), stream("yo")])
+    model = client()
+    assert await collect(model) == "hi"
+    assert await collect(model) == "yo"
+    assert "stream_options" not in json.loads(route.calls.last.request.content)
+    assert model.stream_usage is False
+
+
+@respx.mock
+async def test_a_stream_cut_midway_is_reported_not_retried() -> None:
+    route = respx.post(URL).mock(return_value=broken_stream("Half a sen"))
+    model = client()
+    pieces = []
+    with pytest.raises(StreamCut):
+        async for delta in model.stream_chat(MESSAGES):
+            pieces.append(delta)
+    assert pieces == ["Half a sen"]
+    assert route.call_count == 1
+
+
+@respx.mock
+async def test_json_schema_refused_falls_back_to_json_object_and_remembers() -> None:
+    route = respx.post(URL).mock(
+        side_effect=[
+            error(400, "response_format type json_schema is not supported"),
+            completion('{"a": 2}'),
+            completion('{"a": 3}'),
+        ]
+    )
+    model = client()
+    assert (await model.complete_json(MESSAGES, SCHEMA, "x"))[0] == {"a": 2}
+    assert model.json_mode == "json_object_schema"
+    formats = [json.loads(call.request.content).get("response_format") for call in route.calls]
+    assert formats[0]["type"] == "json_schema"
+    assert formats[1] == {"type": "json_object", "schema": SCHEMA}
+    assert (await model.complete_json(MESSAGES, SCHEMA, "x"))[0] == {"a": 3}
+    assert route.call_count == 3  # the second call went straight to what works
+
+
+@respx.mock
+async def test_fallback_goes_all_the_way_to_plain_text() -> None:
+    respx.post(URL).mock(
+        side_effect=[error(400), error(422), error(400), completion('Sure! ```json\n{"a": 4,}\n```')]
+    )
+    model = client()
+    data, _ = await model.complete_json(MESSAGES, SCHEMA, "x")
+    assert data == {"a": 4}
+    assert model.json_mode == "text"
+
+
+@respx.mock
+async def test_malformed_json_is_a_clear_error() -> None:
+    respx.post(URL).mock(return_value=completion("I think the candidate did well."))
+    with pytest.raises(MalformedReply, match="without the JSON"):
+        await client().complete_json(MESSAGES, SCHEMA, "x")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"a": 1}', {"a": 1}),
+        ('Here you go:\n```json\n{"a": [1, 2,]}\n```', {"a": [1, 2]}),
+        ('noise {"a": {"b": 1}} trailing', {"a": {"b": 1}}),
+    ],
+)
+def test_tolerant_json_extraction(text: str, expected: dict) -> None:
+    assert extract_json(text) == expected
+
+
+def test_no_json_at_all_raises() -> None:
+    with pytest.raises(ValueError):
+        extract_json("no braces here")
+
+
+def test_the_key_never_appears_in_settings_output() -> None:
+    shown = f"{settings()!r} {settings()} {settings().model_dump()}"
+    assert SECRET not in shown
+    assert BASE in shown
