@@ -7,9 +7,9 @@ import json
 import httpx
 import pytest
 import respx
+from llm_fakes import BASE, SECRET, URL, Sleeps, broken_stream, completion, error, settings, stream
 
 from interviewer.llm.client import MalformedReply, ModelClient, ModelError, StreamCut, extract_json
-from llm_fakes import BASE, SECRET, URL, Sleeps, broken_stream, completion, error, settings, stream
 
 MESSAGES = [{"role": "user", "content": "hello"}]
 SCHEMA = {"type": "object", "properties": {"a": {"type": "integer"}}, "required": ["a"]}
@@ -167,9 +167,7 @@ async def test_json_schema_refused_falls_back_to_json_object_and_remembers() -> 
 
 @respx.mock
 async def test_fallback_goes_all_the_way_to_plain_text() -> None:
-    respx.post(URL).mock(
-        side_effect=[error(400), error(422), error(400), completion('Sure! ```json\n{"a": 4,}\n```')]
-    )
+    respx.post(URL).mock(side_effect=[error(400), error(422), error(400), completion('Sure! ```json\n{"a": 4,}\n```')])
     model = client()
     data, _ = await model.complete_json(MESSAGES, SCHEMA, "x")
     assert data == {"a": 4}

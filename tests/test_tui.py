@@ -421,3 +421,42 @@ async def test_keys_typed_just_before_send_all_go_into_the_answer(tmp_path: Path
         replies = [t.text for t in interview.transcript.turns if t.role is Role.CANDIDATE]
         assert replies == [typed]
         assert screen.query_one(ReplyBox).text == ""
+
+
+async def test_the_app_streams_a_model_and_shows_when_the_stub_stands_in(tmp_path: Path) -> None:
+    import json as _json
+
+    import httpx
+    import respx
+    from llm_fakes import URL, Sleeps, completion, error, settings, stream
+
+    from interviewer.llm.client import ModelClient
+    from interviewer.llm.interviewer import LLMPolicy
+    from interviewer.tui.widgets import NoticeMessage
+
+    replies = [stream("Let's start. ", "What matters most here?"), error(503), error(503)]
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        if _json.loads(request.content).get("stream"):
+            return replies.pop(0) if replies else stream("Thanks for your time.")
+        return completion('{"items": [{"id": "business-objective", "covered": false}], "comment": "ok"}')
+
+    with respx.mock:
+        respx.post(URL).mock(side_effect=respond)
+        policy = LLMPolicy(client=ModelClient(settings(max_retries=1), sleep=Sleeps()))
+        interview = Interview.create(load_case(ADS), Level.SENIOR, policy, tmp_path / "t.json")
+        app = InterviewerApp(InterviewScreen(interview))
+        async with app.run_test() as pilot:
+            screen = app.screen
+            await idle(pilot, screen)
+            bubbles = list(screen.query(InterviewerMessage))
+            assert bubbles[-1].source == "Let's start. What matters most here?"
+            await send(pilot, app, "What is the latency budget?")
+            await idle(pilot, screen)
+            notices = [str(w.render()) for w in screen.query(NoticeMessage)]
+            assert any("offline interviewer answered" in text for text in notices)
+            assert interview.transcript.turns[-1].fallback
+            await pilot.press("ctrl+g")
+            await pilot.press("y")
+            await wait_until(pilot, lambda: isinstance(app.screen, ScorecardScreen))
+            assert "judge test-model" in str(app.screen.query_one("#reasons").render())

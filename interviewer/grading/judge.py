@@ -26,6 +26,7 @@ from interviewer.grading.models import (
     StepJudgement,
 )
 from interviewer.rubric import Case
+from interviewer.usage import Usage
 
 __all__ = ["JUDGE_SCHEMA", "JudgeClaim", "JudgeReply", "StepJudgement", "combine", "unavailable", "verify"]
 
@@ -135,9 +136,9 @@ def combine(grade: Grade, judge: JudgeSummary) -> Grade:
     )
 
 
-def unavailable(grade: Grade, model: str, error: str) -> Grade:
-    """The deterministic grade, flagged: the judge was asked for and could not be reached."""
-    summary = JudgeSummary(model=model, status="unavailable", error=error)
+def unavailable(grade: Grade, model: str, error: str, usage: Usage | None = None) -> Grade:
+    """The deterministic grade, flagged: the judge was asked for and gave nothing usable."""
+    summary = JudgeSummary(model=model, status="unavailable", error=error, usage=usage or Usage())
     warning = f"the judge ({model}) was unavailable, so this is the deterministic grade only: {error}"
     return grade.model_copy(update={"judge": summary, "warnings": [*grade.warnings, warning]})
 

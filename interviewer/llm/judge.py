@@ -76,7 +76,7 @@ async def judge_grade(
     usage = sum((used for _, used in results), Usage())
     failed = [judgement for judgement in judged.values() if judgement.error and not judgement.credited]
     if steps and len(failed) == len(steps):
-        return unavailable(grade, client.model, failed[0].error or "no answer")
+        return unavailable(grade, client.model, failed[0].error or "no answer", usage)
     status = "partial" if failed else "ok"
     summary = JudgeSummary(model=client.model, status=status, steps=judged, usage=usage)
     return combine(grade, summary)
