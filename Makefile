@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench live clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/tui.py
+
+# A short scripted interview and grade against the endpoint in OPENAI_BASE_URL / INTERVIEWER_MODEL (not in CI).
+live: $(STAMP)
+	$(BIN)/python scripts/live_check.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -82,3 +82,15 @@ def test_the_first_frame_needs_no_pydantic_yaml_or_markdown() -> None:
     assert not slow & {name.split(".")[0] for name in modules}
     assert "textual.widgets._markdown" not in modules
     assert not {"interviewer.rubric", "interviewer.interview", "interviewer.transcript"} & modules
+
+
+def test_the_model_sdks_load_only_when_a_model_is_used() -> None:
+    code = (
+        "from interviewer.settings import Settings\n"
+        "from interviewer.policy.factory import make_policy\n"
+        "make_policy(Settings(model='stub'))"
+    )
+    modules = loaded_after(code)
+    assert not {"openai", "langchain_core", "httpx"} & {name.split(".")[0] for name in modules}
+    with_model = loaded_after(code.replace("model='stub'", "model='m', base_url='http://x.test/v1'"))
+    assert {"openai", "httpx"} <= {name.split(".")[0] for name in with_model}

@@ -1,0 +1,365 @@
+"""Model back end figures, against a local fake OpenAI-compatible server that answers after a delay L.
+
+Run with `.venv/bin/python bench/llm.py [--delay 0.5] [--runs 3]`. Prints figures; asserts nothing.
+Targets (issue 4): the judge grades all seven steps in under 1.5 x L (the steps go out at once); the app's own work
+per interview turn, the model's time excluded, is under 10 ms; the interviewer prompt at turn 40 is under 2x its size
+at turn 5 (the prompt stays bounded as the interview grows).
+
+The fake server (standard library only, on 127.0.0.1, an ephemeral port, in a thread of this process) serves
+`POST /v1/chat/completions`: a plain request sleeps L and answers a judge reply that claims nothing; a stream sleeps
+L (time to first token) and sends a few text deltas, a usage chunk and `[DONE]`. It records, for every request, when
+it started and ended (server side) and the characters of the prompt messages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from engine import scripted_replies  # noqa: E402
+
+from interviewer.answers import load_answers  # noqa: E402
+from interviewer.framework import Level  # noqa: E402
+from interviewer.grading.deterministic import grade_answers  # noqa: E402
+from interviewer.interview import Interview  # noqa: E402
+from interviewer.llm.client import ModelClient  # noqa: E402
+from interviewer.llm.interviewer import LLMPolicy  # noqa: E402
+from interviewer.llm.judge import judge_grade  # noqa: E402
+from interviewer.rubric import Case, load_case  # noqa: E402
+from interviewer.settings import Settings  # noqa: E402
+
+STRONG = ROOT / "tests" / "fixtures" / "answers" / "ad-click-prediction-strong.yaml"
+REPLIES = 40
+DELTAS = ("Thanks, ", "that is ", "useful. ", "Could you ", "say more ", "about it?")
+
+
+# -- the fake server -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Request:
+    started: float
+    stream: bool
+    prompt_chars: int
+    ended: float = 0.0  # set just before the last bytes go out, so the client cannot see the answer before it
+
+    @property
+    def seconds(self) -> float:
+        return self.ended - self.started
+
+
+class FakeServer:
+    """An OpenAI-compatible endpoint that answers after `delay` seconds, in a background thread."""
+
+    def __init__(self, delay: float, item_ids: list[str], nodelay: bool = True):
+        self.delay = delay
+        self.nodelay = nodelay
+        self.judge_answer = json.dumps(
+            {"items": [{"id": i, "covered": False, "quote": "", "comment": ""} for i in item_ids], "comment": "ok"}
+        )
+        self.requests: list[Request] = []
+        self._lock = threading.Lock()
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._httpd.daemon_threads = True
+        self.port = self._httpd.server_address[1]
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="fake-llm", daemon=True)
+
+    def __enter__(self) -> FakeServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=5)
+
+    def record(self, request: Request) -> None:
+        with self._lock:
+            self.requests.append(request)
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as real servers; streams use chunked encoding
+            timeout = 10  # an idle kept-alive connection is dropped after this, so no handler thread lingers
+
+            def setup(self) -> None:
+                super().setup()
+                if (
+                    server.nodelay
+                ):  # as real servers do (uvicorn, llama.cpp): without it, Nagle's algorithm holds the body back until
+                    # the client's delayed ACK of the headers, about 40 ms a request on Linux, counted as "app" time.
+                    self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+                pass
+
+            def do_POST(self) -> None:
+                started = time.perf_counter()
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+                if self.path.rstrip("/") != "/v1/chat/completions":
+                    self._send_json(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
+                    return
+                messages = body.get("messages") or []
+                chars = sum(len(m.get("content") or "") for m in messages)
+                request = Request(started, bool(body.get("stream")), chars)
+                server.record(request)  # before answering: it is in the list by the time the client has its answer
+                time.sleep(server.delay)
+                if request.stream:
+                    self._stream(request)
+                else:
+                    payload = completion(server.judge_answer, chars)
+                    request.ended = time.perf_counter()
+                    self._send_json(200, payload)
+
+            def _send_json(self, status: int, data: dict) -> None:
+                payload = json.dumps(data).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+                self.wfile.flush()
+
+            def _stream(self, request: Request) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Cache-Control", "no-cache")
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                for delta in DELTAS:
+                    self._event(chunk({"index": 0, "delta": {"content": delta}, "finish_reason": None}))
+                self._event(chunk(None, usage(request.prompt_chars // 4, len("".join(DELTAS)) // 4)))
+                request.ended = time.perf_counter()
+                self._event("[DONE]")
+                self.wfile.write(b"0\r\n\r\n")
+                self.wfile.flush()
+
+            def _event(self, data: dict | str) -> None:
+                text = data if isinstance(data, str) else json.dumps(data)
+                event = f"data: {text}\n\n".encode()
+                self.wfile.write(f"{len(event):x}\r\n".encode() + event + b"\r\n")
+                self.wfile.flush()
+
+        return Handler
+
+
+def usage(prompt_tokens: int, completion_tokens: int) -> dict:
+    return {
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": completion_tokens,
+        "total_tokens": prompt_tokens + completion_tokens,
+    }
+
+
+def completion(content: str, prompt_chars: int) -> dict:
+    return {
+        "id": "cmpl-bench",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "fake-model",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+        "usage": usage(prompt_chars // 4, len(content) // 4),
+    }
+
+
+def chunk(choice: dict | None, used: dict | None = None) -> dict:
+    body: dict = {"id": "chunk-bench", "object": "chat.completion.chunk", "created": 0, "model": "fake-model"}
+    body["choices"] = [] if choice is None else [choice]
+    if used:
+        body["usage"] = used
+    return body
+
+
+# -- output ----------------------------------------------------------------------------------------------------------
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:8.2f} ms"
+
+
+def show(label: str, seconds: list[float], target_ms: float | None = None) -> None:
+    median = statistics.median(seconds)
+    target = ""
+    if target_ms is not None:
+        verdict = "ok" if median * 1000 < target_ms else "OVER TARGET"
+        target = f"  target < {target_ms:g} ms  {verdict}"
+    print(f"{label:<58} median {ms(median)}  max {ms(max(seconds))}{target}")
+
+
+# -- the measurements ------------------------------------------------------------------------------------------------
+
+
+def open_http(settings: Settings) -> httpx.AsyncClient:
+    """The transport `ModelClient` makes for itself, held here so that it can be closed (no connection left open)."""
+    return httpx.AsyncClient(timeout=httpx.Timeout(settings.timeout, connect=10.0))
+
+
+def settings_for(port: int) -> Settings:
+    return Settings(
+        model="fake-model",
+        base_url=f"http://127.0.0.1:{port}/v1",
+        api_key="x",
+        max_retries=0,
+        timeout=30,
+        data_dir=None,
+    )
+
+
+async def bench_judge(server: FakeServer, settings: Settings, case: Case, runs: int) -> None:
+    answers = load_answers(STRONG)
+    by_step = answers.by_step()
+    grade = grade_answers(case, answers.level, by_step)
+    delay = server.delay
+    times, calls, prompt_chars = [], [], []
+    for _ in range(runs):
+        async with open_http(settings) as http:
+            client = ModelClient(settings, http_client=http)  # a fresh client each run: connections included
+            mark = len(server.requests)
+            start = time.perf_counter()
+            judged = await judge_grade(client, case, grade, by_step, concurrency=settings.judge_concurrency)
+            times.append(time.perf_counter() - start)
+        made = server.requests[mark:]
+        calls.append(len(made))
+        prompt_chars += [request.prompt_chars for request in made]
+        if judged.judge is None or judged.judge.status != "ok":
+            print(f"  (judge status: {judged.judge.status if judged.judge else 'none'})")
+    median = statistics.median(times)
+    ratio = median / delay
+    verdict = "ok" if ratio < 1.5 else "OVER TARGET"
+    label = f"judge_grade, {STRONG.name} ({max(calls)} calls at once)"
+    print(f"{label:<58} median {ms(median)}  max {ms(max(times))}  target < {1.5 * delay * 1000:g} ms  {verdict}")
+    print(
+        f"  {'ratio to L (target < 1.5x)':<56} {ratio:.2f}x  (each run: {', '.join(f'{t / delay:.2f}x' for t in times)})"
+    )
+    print(f"  {'beyond L: median':<56} {ms(median - delay)}  (first run, cold: {ms(times[0] - delay).strip()})")
+    print(f"  {'judge prompt size per step (characters)':<56} min {min(prompt_chars)}  max {max(prompt_chars)}")
+
+
+@dataclass
+class TurnFigure:
+    number: int
+    phase: str
+    wall: float
+    server: float
+    calls: int
+    prompt_chars: list[int]
+
+
+async def scripted_interview(server: FakeServer, settings: Settings, case: Case, folder: Path) -> list[TurnFigure]:
+    async with open_http(settings) as http:
+        client = ModelClient(settings, http_client=http)
+        interview = Interview.create(case, Level.SENIOR, LLMPolicy(client=client), folder / "interview.json")
+        return await run_replies(server, interview)
+
+
+async def run_replies(server: FakeServer, interview: Interview) -> list[TurnFigure]:
+    await interview.say_all(interview.plan_start())  # the opening question goes through the model too; not timed
+    figures = []
+    for number, text in enumerate([*scripted_replies(REPLIES), None], start=1):
+        if interview.done:
+            print(f"  (the interview closed after {number - 1} replies)")
+            break
+        mark = len(server.requests)
+        start = time.perf_counter()
+        plan = interview.plan_reply(text) if text is not None else interview.plan_end()
+        await interview.say_all(plan)
+        wall = time.perf_counter() - start
+        made = server.requests[mark:]
+        figures.append(
+            TurnFigure(
+                number,
+                interview.session.phase,
+                wall,
+                sum(request.seconds for request in made),
+                len(made),
+                [request.prompt_chars for request in made],
+            )
+        )
+    if interview.transcript.model_failures:
+        print(f"  ({interview.transcript.model_failures} turns fell back to the offline interviewer)")
+    if not interview.done:
+        print("  (the interview did not finish)")
+    return figures
+
+
+async def bench_interview(server: FakeServer, settings: Settings, case: Case, runs: int) -> None:
+    runs_figures = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for run in range(runs):
+            folder = Path(tmp) / f"run{run}"
+            folder.mkdir()
+            runs_figures.append(await scripted_interview(server, settings, case, folder))
+    replies = [figure for figures in runs_figures for figure in figures if figure.number <= REPLIES]
+    closing = [figure for figures in runs_figures for figure in figures if figure.number > REPLIES]
+    calls = sum(figure.calls for figure in replies)
+    delay = server.delay
+    print(
+        f"scripted LLM interview: {len(runs_figures[0])} turns ({REPLIES} replies + /end), {runs} runs, {calls} calls"
+    )
+    show("  wall per reply turn (model included)", [f.wall for f in replies])
+    show("  app overhead per turn: wall - server time", [f.wall - f.server for f in replies], 10)
+    show("  app overhead per turn: wall - L x calls", [f.wall - delay * f.calls for f in replies], 10)
+    show("  server time per call, less L (its own serving)", [f.server / f.calls - delay for f in replies if f.calls])
+    if closing:
+        show("  closing turn (/end, grading, save): wall - server time", [f.wall - f.server for f in closing])
+    first = {figure.number: figure for figure in runs_figures[0]}
+    if REPLIES not in first:
+        print("  (no turn 40 to compare prompt sizes)")
+        return
+    turn5, turn40 = first[5], first[REPLIES]
+    size5, size40 = sum(turn5.prompt_chars), sum(turn40.prompt_chars)
+    ratio = size40 / size5
+    verdict = "ok" if ratio < 2 else "OVER TARGET"
+    print(f"  {'interviewer prompt, turn 5 (' + turn5.phase + ')':<56} {size5:6d} characters ({turn5.calls} call)")
+    print(f"  {'interviewer prompt, turn 40 (' + turn40.phase + ')':<56} {size40:6d} characters ({turn40.calls} call)")
+    print(f"  {'ratio turn 40 / turn 5 (target < 2x)':<56} {ratio:.2f}x  {verdict}")
+    sizes = [sum(f.prompt_chars) for f in runs_figures[0] if f.number <= REPLIES]
+    print(f"  {'interviewer prompt over the 40 turns':<56} min {min(sizes)}  max {max(sizes)} characters")
+
+
+async def main_async(delay: float, runs: int, nodelay: bool) -> None:
+    case = load_case("ad-click-prediction")
+    item_ids = [item.id for _, rubric in case.steps.items() for item in rubric.items]
+    with FakeServer(delay, item_ids, nodelay) as server:
+        settings = settings_for(server.port)
+        nagle = "" if nodelay else ", Nagle's algorithm left on"
+        print(f"fake server on 127.0.0.1:{server.port}, L = {delay:g} s, {runs} runs{nagle}")
+        await bench_judge(server, settings, case, runs)
+        await bench_interview(server, settings, case, runs)
+        print(f"requests served: {len(server.requests)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--delay", type=float, default=0.5, help="seconds the fake server waits before answering")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each measurement")
+    parser.add_argument("--nagle", action="store_true", help="leave TCP_NODELAY off in the fake server (~40 ms stalls)")
+    args = parser.parse_args()
+    print(f"python {sys.version.split()[0]} on {os.uname().sysname} {os.uname().machine}, {os.cpu_count()} cores")
+    start = time.perf_counter()
+    asyncio.run(main_async(args.delay, max(1, args.runs), not args.nagle))
+    alive = [thread.name for thread in threading.enumerate() if thread is not threading.main_thread()]
+    print(f"total {time.perf_counter() - start:.1f} s; threads left: {', '.join(alive) or 'none'}")
+
+
+if __name__ == "__main__":
+    main()
