@@ -46,7 +46,9 @@ def main() -> int:
     grade = json.loads(graded.stdout)
     judge = grade.get("judge") or {}
     print(f"transcript: {out}")
-    print(f"turns {len(transcript['turns'])}, model failures {transcript['model_failures']}, usage {transcript['usage']}")
+    print(
+        f"turns {len(transcript['turns'])}, model failures {transcript['model_failures']}, usage {transcript['usage']}"
+    )
     print(f"grade: overall {grade['overall']} ({grade['hire_signal']}), grader {grade['grader']}")
     print(f"judge: status {judge.get('status')}, dropped {len(judge.get('dropped', []))} unverified claims")
     for claim in judge.get("dropped", [])[:8]:

@@ -460,3 +460,18 @@ async def test_the_app_streams_a_model_and_shows_when_the_stub_stands_in(tmp_pat
             await pilot.press("y")
             await wait_until(pilot, lambda: isinstance(app.screen, ScorecardScreen))
             assert "judge test-model" in str(app.screen.query_one("#reasons").render())
+
+
+def test_saved_interviewer_turns_show_their_tokens_cost_and_fallback() -> None:
+    from interviewer.transcript import Turn
+    from interviewer.tui.bubbles import footnote
+    from interviewer.usage import Usage
+
+    turn = Turn(
+        step="data",
+        role=Role.INTERVIEWER,
+        text="Why?",
+        usage=Usage(input_tokens=1200, output_tokens=30, calls=1, cost_usd=0.0021),
+    )
+    assert footnote(turn) == "1,200 in, 30 out, $0.0021"
+    assert footnote(turn.model_copy(update={"usage": None, "fallback": True})) == "offline fallback"
