@@ -183,28 +183,33 @@ async def test_an_unreachable_judge_gives_the_flagged_deterministic_grade() -> N
     assert graded.public_json()["judge"]["status"] == "unavailable"
 
 
+class SlowJudge:
+    """Answers after `delay`, counting how many requests are in flight at once."""
+
+    def __init__(self, delay: float):
+        self.delay = delay
+        self.in_flight = 0
+        self.most = 0
+
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.in_flight += 1
+        self.most = max(self.most, self.in_flight)
+        await asyncio.sleep(self.delay)
+        self.in_flight -= 1
+        items = [{"id": item.id, "covered": False} for item in load_case(ADS).steps[step_of(request)].items]
+        return completion(json.dumps({"items": items, "comment": "ok"}))
+
+
 @respx.mock
 async def test_the_seven_steps_are_judged_concurrently() -> None:
     case = load_case(ADS)
     answers = load_answers(ANSWERS / f"{ADS}-strong.yaml").by_step()
-    baseline = grade_answers(case, Level.SENIOR, answers)
-    in_flight = 0
-    most = 0
-
-    async def slow(request: httpx.Request) -> httpx.Response:
-        nonlocal in_flight, most
-        in_flight += 1
-        most = max(most, in_flight)
-        await asyncio.sleep(0.2)
-        in_flight -= 1
-        items = [{"id": item.id, "covered": False} for item in case.steps[step_of(request)].items]
-        return completion(json.dumps({"items": items, "comment": "ok"}))
-
-    respx.post(URL).mock(side_effect=slow)
+    judge = SlowJudge(0.2)
+    respx.post(URL).mock(side_effect=judge)
     start = time.perf_counter()
-    graded = await judge_grade(client(), case, baseline, answers, concurrency=7)
+    graded = await judge_grade(client(), case, grade_answers(case, Level.SENIOR, answers), answers, concurrency=7)
     elapsed = time.perf_counter() - start
-    assert most == 7
+    assert judge.most == 7
     assert elapsed < 0.2 * 2  # seven 0.2 s calls in well under the time of two in a row
     assert graded.judge.status == "ok" and graded.judge.usage.calls == 7
 
@@ -213,19 +218,10 @@ async def test_the_seven_steps_are_judged_concurrently() -> None:
 async def test_concurrency_is_bounded() -> None:
     case = load_case(ADS)
     answers = load_answers(ANSWERS / f"{ADS}-strong.yaml").by_step()
-    in_flight = most = 0
-
-    async def slow(request: httpx.Request) -> httpx.Response:
-        nonlocal in_flight, most
-        in_flight += 1
-        most = max(most, in_flight)
-        await asyncio.sleep(0.05)
-        in_flight -= 1
-        return completion('{"items": [], "comment": ""}')
-
-    respx.post(URL).mock(side_effect=slow)
+    judge = SlowJudge(0.05)
+    respx.post(URL).mock(side_effect=judge)
     await judge_grade(client(), case, grade_answers(case, Level.SENIOR, answers), answers, concurrency=2)
-    assert most == 2
+    assert judge.most == 2
 
 
 def test_combine_never_removes_deterministic_credit() -> None:
