@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 
 import httpx
 import pytest
@@ -206,11 +205,8 @@ async def test_the_seven_steps_are_judged_concurrently() -> None:
     answers = load_answers(ANSWERS / f"{ADS}-strong.yaml").by_step()
     judge = SlowJudge(0.2)
     respx.post(URL).mock(side_effect=judge)
-    start = time.perf_counter()
     graded = await judge_grade(client(), case, grade_answers(case, Level.SENIOR, answers), answers, concurrency=7)
-    elapsed = time.perf_counter() - start
-    assert judge.most == 7
-    assert elapsed < 0.2 * 2  # seven 0.2 s calls in well under the time of two in a row
+    assert judge.most == 7  # all seven in flight together (timings are for bench/llm.py, not unit tests)
     assert graded.judge.status == "ok" and graded.judge.usage.calls == 7
 
 
