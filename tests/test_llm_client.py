@@ -202,3 +202,15 @@ def test_the_key_never_appears_in_settings_output() -> None:
     shown = f"{settings()!r} {settings()} {settings().model_dump()}"
     assert SECRET not in shown
     assert BASE in shown
+
+
+@respx.mock
+async def test_a_500_that_rejects_json_schema_is_a_refusal_not_retried() -> None:
+    """llama.cpp's server answers 500 with a validation error to `json_schema`; it must not be retried."""
+    body = {"error": {"message": "Input should be 'text' or 'json_object'", "loc": ["body", "response_format"]}}
+    route = respx.post(URL).mock(side_effect=[httpx.Response(500, json=body), completion('{"a": 5}')])
+    sleeps = Sleeps()
+    model = client(sleeps)
+    assert (await model.complete_json(MESSAGES, SCHEMA, "x"))[0] == {"a": 5}
+    assert route.call_count == 2 and sleeps.waits == []
+    assert model.json_mode == "json_object_schema"

@@ -53,6 +53,7 @@ async def test_model_words_stream_and_are_saved_with_their_usage(tmp_path: Path)
     assert opening.usage.input_tokens == 400 and opening.usage.output_tokens == 12
     assert opening.usage.cost_usd > 0
     assert route.call_count == 1
+    assert "\nCandidate:" in json.loads(route.calls.last.request.content)["stop"]
     seen = await say(interview, interview.plan_reply("I would start from the business goal of the ads system."))
     assert "".join(piece for piece in seen if isinstance(piece, str)) == "What latency do you need?"
     saved = load(tmp_path / "t.json")

@@ -40,9 +40,10 @@ REFUSAL_STATUSES = (400, 422)
 class ModelError(InterviewerError):
     """The endpoint could not give an answer; the message names it and says why, in one line."""
 
-    def __init__(self, message: str, status: int | None = None):
+    def __init__(self, message: str, status: int | None = None, refused_format: bool = False):
         super().__init__(message)
         self.status = status
+        self.refused_format = refused_format or status in REFUSAL_STATUSES
 
 
 class StreamCut(ModelError):
@@ -79,9 +80,16 @@ def retry_after_seconds(exc: BaseException) -> float | None:
         return None
 
 
+def rejects_response_format(exc: BaseException) -> bool:
+    """A server that does not know a `response_format` (llama.cpp's answers 500 to `json_schema`)."""
+    return isinstance(exc, openai.APIStatusError) and "response_format" in f"{exc.message} {exc.body}"
+
+
 def is_transient(exc: BaseException) -> bool:
     if isinstance(exc, openai.APITimeoutError | openai.APIConnectionError | openai.RateLimitError):
         return True
+    if rejects_response_format(exc):  # asking again would only be refused again
+        return False
     return isinstance(exc, openai.APIStatusError) and (exc.status_code >= 500 or exc.status_code in (408, 409))
 
 
@@ -173,7 +181,8 @@ class ModelClient:
             if status in messages:
                 return ModelError(messages[status], status)
             if status >= 500:
-                return ModelError(f"{self.base_url} failed with {status}{tries}{detail}", status)
+                failed = f"{self.base_url} failed with {status}{tries}{detail}"
+                return ModelError(failed, status, refused_format=rejects_response_format(exc))
             return ModelError(f"request rejected by {self.base_url} ({status}){detail}", status)
         return ModelError(f"{self.base_url}: {type(exc).__name__}")
 
@@ -190,7 +199,12 @@ class ModelClient:
     # -- calls -----------------------------------------------------------------------------------------------------
 
     async def stream_chat(
-        self, messages: list[dict[str, str]], *, max_tokens: int = 300, on_usage: Callable[[Usage], None] | None = None
+        self,
+        messages: list[dict[str, str]],
+        *,
+        max_tokens: int = 300,
+        stop: list[str] | None = None,
+        on_usage: Callable[[Usage], None] | None = None,
     ) -> AsyncIterator[str]:
         """Text deltas of one chat completion. Raises `ModelError` before any text, `StreamCut` after some."""
         settings = self.settings
@@ -204,13 +218,14 @@ class ModelClient:
                 temperature=settings.temperature,
                 seed=settings.seed,
                 max_tokens=max_tokens,
+                stop=stop or None,
                 **options,
             )
 
         try:
             stream = await self._with_retries(open_stream)
         except ModelError as exc:
-            if not (self.stream_usage and exc.status in REFUSAL_STATUSES):
+            if not (self.stream_usage and exc.refused_format):
                 raise
             self.stream_usage = False  # some servers refuse stream_options; ask without it from now on
             stream = await self._with_retries(open_stream)
@@ -244,8 +259,7 @@ class ModelClient:
                     partial(self._create_json, messages, schema, name, mode, max_tokens)
                 )
             except ModelError as exc:
-                refused = exc.status in REFUSAL_STATUSES or (exc.status and "response_format" in str(exc))
-                if refused and mode != "text":
+                if exc.refused_format and mode != "text":
                     self.json_mode = JSON_MODES[JSON_MODES.index(mode) + 1]
                     continue
                 raise

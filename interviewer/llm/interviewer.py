@@ -24,6 +24,8 @@ RECENT_TURNS = 8  # turns of the current step given verbatim
 TURN_CHARS = 1500  # longest turn given verbatim; longer ones are cut in the middle
 MAX_GAPS = 5
 REPLY_TOKENS = 220
+# A model that starts writing the candidate's next turn, or a transcript, is cut off there (at most four: OpenAI).
+STOP = ["<candidate", "\nCandidate:", "\nYou:", "\nInterviewer:"]
 
 
 def clip(text: str, limit: int = TURN_CHARS) -> str:
@@ -47,7 +49,7 @@ class LLMPolicy(StubPolicy):
                 yield chunk
             return
         messages = self.prompt(utterance, view)
-        async for delta in self.client.stream_chat(messages, max_tokens=REPLY_TOKENS, on_usage=on_usage):
+        async for delta in self.client.stream_chat(messages, max_tokens=REPLY_TOKENS, stop=STOP, on_usage=on_usage):
             yield delta
 
     # -- the prompt ------------------------------------------------------------------------------------------------
