@@ -1,6 +1,8 @@
 """Model back end figures, against a local fake OpenAI-compatible server that answers after a delay L.
 
-Run with `.venv/bin/python bench/llm.py [--delay 0.5] [--runs 3]`. Prints figures; asserts nothing.
+Run with `.venv/bin/python bench/llm.py [--delay 0.5] [--runs 3]`. Prints figures; asserts nothing. `--runs` is the
+number of scripted interviews (each about 40 x L); the judge, which is cheap, is timed 1 + 3 x runs times, the first
+(which pays the process's first imports) shown apart.
 Targets (issue 4): the judge grades all seven steps in under 1.5 x L (the steps go out at once); the app's own work
 per interview turn, the model's time excluded, is under 10 ms; the interviewer prompt at turn 40 is under 2x its size
 at turn 5 (the prompt stays bounded as the interview grows).
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import socket
@@ -23,9 +26,12 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
+from unittest.mock import patch
 
 import httpx
 
@@ -35,6 +41,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from engine import scripted_replies  # noqa: E402
 
+from interviewer import transcript as transcripts  # noqa: E402
 from interviewer.answers import load_answers  # noqa: E402
 from interviewer.framework import Level  # noqa: E402
 from interviewer.grading.deterministic import grade_answers  # noqa: E402
@@ -65,6 +72,14 @@ class Request:
         return self.ended - self.started
 
 
+class Listener(ThreadingHTTPServer):
+    # socketserver listens with a backlog of 5: when the judge opens its seven connections at once, the kernel drops
+    # the SYNs beyond it (TcpExtListenOverflows) and the client resends one a second later, a 1 s stall. Real servers
+    # listen with hundreds (uvicorn 2048).
+    request_queue_size = 128
+    daemon_threads = True
+
+
 class FakeServer:
     """An OpenAI-compatible endpoint that answers after `delay` seconds, in a background thread."""
 
@@ -76,8 +91,7 @@ class FakeServer:
         )
         self.requests: list[Request] = []
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._httpd.daemon_threads = True
+        self._httpd = Listener(("127.0.0.1", 0), self._handler())
         self.port = self._httpd.server_address[1]
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="fake-llm", daemon=True)
 
@@ -103,13 +117,12 @@ class FakeServer:
 
             def setup(self) -> None:
                 super().setup()
-                if (
-                    server.nodelay
-                ):  # as real servers do (uvicorn, llama.cpp): without it, Nagle's algorithm holds the body back until
-                    # the client's delayed ACK of the headers, about 40 ms a request on Linux, counted as "app" time.
+                # As real servers do (uvicorn, llama.cpp). Without it, Nagle's algorithm holds the body back until
+                # the client's delayed ACK of the headers: about 40 ms a streamed call on Linux, counted as app time.
+                if server.nodelay:
                     self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+            def log_message(self, format: str, *args: object) -> None:
                 pass
 
             def do_POST(self) -> None:
@@ -220,7 +233,6 @@ def settings_for(port: int) -> Settings:
         api_key="x",
         max_retries=0,
         timeout=30,
-        data_dir=None,
     )
 
 
@@ -229,29 +241,52 @@ async def bench_judge(server: FakeServer, settings: Settings, case: Case, runs: 
     by_step = answers.by_step()
     grade = grade_answers(case, answers.level, by_step)
     delay = server.delay
-    times, calls, prompt_chars = [], [], []
+    times, cpu, calls, prompt_chars = [], [], [], []
     for _ in range(runs):
         async with open_http(settings) as http:
             client = ModelClient(settings, http_client=http)  # a fresh client each run: connections included
             mark = len(server.requests)
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.thread_time()
             judged = await judge_grade(client, case, grade, by_step, concurrency=settings.judge_concurrency)
             times.append(time.perf_counter() - start)
+            cpu.append(time.thread_time() - start_cpu)
         made = server.requests[mark:]
         calls.append(len(made))
         prompt_chars += [request.prompt_chars for request in made]
         if judged.judge is None or judged.judge.status != "ok":
             print(f"  (judge status: {judged.judge.status if judged.judge else 'none'})")
-    median = statistics.median(times)
+    warm = times[1:] or times
+    median = statistics.median(warm)
     ratio = median / delay
     verdict = "ok" if ratio < 1.5 else "OVER TARGET"
     label = f"judge_grade, {STRONG.name} ({max(calls)} calls at once)"
-    print(f"{label:<58} median {ms(median)}  max {ms(max(times))}  target < {1.5 * delay * 1000:g} ms  {verdict}")
-    print(
-        f"  {'ratio to L (target < 1.5x)':<56} {ratio:.2f}x  (each run: {', '.join(f'{t / delay:.2f}x' for t in times)})"
-    )
-    print(f"  {'beyond L: median':<56} {ms(median - delay)}  (first run, cold: {ms(times[0] - delay).strip()})")
+    print(f"{label:<58} median {ms(median)}  max {ms(max(warm))}  target < {1.5 * delay * 1000:g} ms  {verdict}")
+    print(f"  {'ratio to L (target < 1.5x)':<56} {ratio:.2f}x  (median of runs 2 to {len(times)})")
+    app_cpu = statistics.median(cpu[1:] or cpu)
+    print(f"  {'beyond L: median':<56} {ms(median - delay)}  app CPU (main thread) {ms(app_cpu).strip()}")
+    print(f"  {'first run in this process (cold imports)':<56} {ms(times[0])}  {times[0] / delay:.2f}x L")
     print(f"  {'judge prompt size per step (characters)':<56} min {min(prompt_chars)}  max {max(prompt_chars)}")
+
+
+class Stopwatch:
+    """Wall time spent in one function, summed; `wrap` gives the timed function to patch in while measuring."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def wrap(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(function)
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - start
+
+        return timed
+
+
+SAVING, PROMPTING = Stopwatch(), Stopwatch()
 
 
 @dataclass
@@ -259,6 +294,9 @@ class TurnFigure:
     number: int
     phase: str
     wall: float
+    cpu: float
+    saving: float
+    prompting: float
     server: float
     calls: int
     prompt_chars: list[int]
@@ -279,16 +317,20 @@ async def run_replies(server: FakeServer, interview: Interview) -> list[TurnFigu
             print(f"  (the interview closed after {number - 1} replies)")
             break
         mark = len(server.requests)
-        start = time.perf_counter()
+        saved, prompted = SAVING.seconds, PROMPTING.seconds
+        start, start_cpu = time.perf_counter(), time.thread_time()
         plan = interview.plan_reply(text) if text is not None else interview.plan_end()
         await interview.say_all(plan)
-        wall = time.perf_counter() - start
+        wall, cpu = time.perf_counter() - start, time.thread_time() - start_cpu
         made = server.requests[mark:]
         figures.append(
             TurnFigure(
                 number,
                 interview.session.phase,
                 wall,
+                cpu,
+                SAVING.seconds - saved,
+                PROMPTING.seconds - prompted,
                 sum(request.seconds for request in made),
                 len(made),
                 [request.prompt_chars for request in made],
@@ -303,7 +345,13 @@ async def run_replies(server: FakeServer, interview: Interview) -> list[TurnFigu
 
 async def bench_interview(server: FakeServer, settings: Settings, case: Case, runs: int) -> None:
     runs_figures = []
-    with tempfile.TemporaryDirectory() as tmp:
+    # Timers around two parts of a turn (the code runs as it is; only timed): saving the transcript, which the
+    # interview does after each change (the reply, then the interviewer's turn), and building the interviewer prompt.
+    timers = (
+        patch.object(transcripts, "save", SAVING.wrap(transcripts.save)),
+        patch.object(LLMPolicy, "prompt", PROMPTING.wrap(LLMPolicy.prompt)),
+    )
+    with tempfile.TemporaryDirectory() as tmp, timers[0], timers[1]:
         for run in range(runs):
             folder = Path(tmp) / f"run{run}"
             folder.mkdir()
@@ -313,11 +361,17 @@ async def bench_interview(server: FakeServer, settings: Settings, case: Case, ru
     calls = sum(figure.calls for figure in replies)
     delay = server.delay
     print(
-        f"scripted LLM interview: {len(runs_figures[0])} turns ({REPLIES} replies + /end), {runs} runs, {calls} calls"
+        f"scripted LLM interview: {len(runs_figures[0])} turns ({REPLIES} replies + /end), {runs} run(s), {calls} calls"
     )
     show("  wall per reply turn (model included)", [f.wall for f in replies])
     show("  app overhead per turn: wall - server time", [f.wall - f.server for f in replies], 10)
-    show("  app overhead per turn: wall - L x calls", [f.wall - delay * f.calls for f in replies], 10)
+    show("  app overhead per turn: wall - L x calls (cross-check)", [f.wall - delay * f.calls for f in replies])
+    show("  app CPU per turn (main thread; the server is another)", [f.cpu for f in replies], 10)
+    show(
+        "    of the overhead: saving the transcript (flushed to disk by a background thread)",
+        [f.saving for f in replies],
+    )
+    show("    of the overhead: building the interviewer prompt", [f.prompting for f in replies])
     show("  server time per call, less L (its own serving)", [f.server / f.calls - delay for f in replies if f.calls])
     if closing:
         show("  closing turn (/end, grading, save): wall - server time", [f.wall - f.server for f in closing])
@@ -342,8 +396,8 @@ async def main_async(delay: float, runs: int, nodelay: bool) -> None:
     with FakeServer(delay, item_ids, nodelay) as server:
         settings = settings_for(server.port)
         nagle = "" if nodelay else ", Nagle's algorithm left on"
-        print(f"fake server on 127.0.0.1:{server.port}, L = {delay:g} s, {runs} runs{nagle}")
-        await bench_judge(server, settings, case, runs)
+        print(f"fake server on 127.0.0.1:{server.port}, L = {delay:g} s{nagle}")
+        await bench_judge(server, settings, case, 1 + 3 * runs)
         await bench_interview(server, settings, case, runs)
         print(f"requests served: {len(server.requests)}")
 
@@ -351,13 +405,14 @@ async def main_async(delay: float, runs: int, nodelay: bool) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--delay", type=float, default=0.5, help="seconds the fake server waits before answering")
-    parser.add_argument("--runs", type=int, default=3, help="runs of each measurement")
+    parser.add_argument("--runs", type=int, default=3, help="scripted interviews (the judge: 1 + 3 x runs)")
     parser.add_argument("--nagle", action="store_true", help="leave TCP_NODELAY off in the fake server (~40 ms stalls)")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]} on {os.uname().sysname} {os.uname().machine}, {os.cpu_count()} cores")
     start = time.perf_counter()
     asyncio.run(main_async(args.delay, max(1, args.runs), not args.nagle))
-    alive = [thread.name for thread in threading.enumerate() if thread is not threading.main_thread()]
+    # The transcript flusher is a daemon that waits for work; anything else still running would be a leak.
+    alive = [t.name for t in threading.enumerate() if t is not threading.main_thread() and t.name != "transcript-sync"]
     print(f"total {time.perf_counter() - start:.1f} s; threads left: {', '.join(alive) or 'none'}")
 
 

@@ -58,6 +58,7 @@ class Interview:
         self.session = Session(transcript, clock=clock, on_change=self._save)
         self._pending_usage: Usage | None = None
         self._pending_fallback = False
+        self._syncer = transcripts.SYNCER
 
     @classmethod
     def create(
@@ -139,16 +140,17 @@ class Interview:
 
     def commit(self, utterance: Utterance, text: str | None = None) -> Turn:
         """Record the utterance as said: `text` is what was shown (a model's words), or else the draft."""
-        if utterance.advance_first:
-            self.session.advance()
         said = text.strip() if text and text.strip() else utterance.text
         usage, self._pending_usage = self._pending_usage, None
         fallback, self._pending_fallback = self._pending_fallback, False
-        turn = self.session.say(said, utterance.kind, utterance.item_id, usage=usage, fallback=fallback)
+        with self.session.one_change():  # moving to the next step and its opening question: one save
+            if utterance.advance_first:
+                self.session.advance()
+            turn = self.session.say(said, utterance.kind, utterance.item_id, usage=usage, fallback=fallback)
         if utterance.ends_interview:
             self.session.end()
             self.transcript.grade = grade_transcript(self.transcript, self.case)
-            self._save(self.transcript)
+            self._save(self.transcript, durable=True)
         return turn
 
     async def realise(self, utterance: Utterance) -> AsyncIterator[str | Reset]:
@@ -246,10 +248,9 @@ class Interview:
         from interviewer.llm.judge import judge_grade
 
         concurrency = getattr(client.settings, "judge_concurrency", 7)
-        self.transcript.grade = await judge_grade(
-            client, self.case, grade, self.transcript.candidate_answers(), concurrency
-        )
-        self._save(self.transcript)
+        answers = self.transcript.candidate_answers()
+        self.transcript.grade = await judge_grade(client, self.case, grade, answers, concurrency)
+        self._save(self.transcript, durable=True)
         return self.transcript.grade
 
     # -- internals -------------------------------------------------------------------------------------------------
@@ -272,6 +273,10 @@ class Interview:
             self.commit(utterance)
         return [turn for turn in self.transcript.turns[mark:] if turn.role is not Role.CANDIDATE]
 
-    def _save(self, transcript: Transcript) -> None:
-        if self.path is not None:
-            transcripts.save(transcript, self.path)
+    def _save(self, transcript: Transcript, durable: bool = False) -> None:
+        """After every change: the atomic write happens now, the flush to disk on a background thread."""
+        if self.path is None:
+            return
+        transcripts.save(transcript, self.path, durable=durable)
+        if not durable:
+            self._syncer.request(self.path)

@@ -7,7 +7,8 @@ immediately. It knows nothing about who speaks next: that is the interviewer pol
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from interviewer.errors import SessionError
 from interviewer.framework import DONE, INTRO, STEP_BY_ID, STEP_IDS, WRAP_UP, mmss
@@ -34,6 +35,8 @@ class Session:
         self._on_change = on_change
         # Time is counted from now: a gap between an interruption and `resume` is not charged to the step.
         self._last_tick = clock()
+        self._batching = 0
+        self._batched = False
 
     # -- state -----------------------------------------------------------------------------------------------------
 
@@ -139,6 +142,20 @@ class Session:
         self._changed()
         return turn
 
+    @contextmanager
+    def one_change(self) -> Iterator[None]:
+        """Report the changes made inside as one (one save instead of several)."""
+        self._batching += 1
+        try:
+            yield
+        finally:
+            self._batching -= 1
+            if not self._batching and self._batched:
+                self._batched = False
+                self._changed()
+
     def _changed(self) -> None:
-        if self._on_change is not None:
+        if self._batching:
+            self._batched = True
+        elif self._on_change is not None:
             self._on_change(self.transcript)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
 import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -89,8 +90,10 @@ def default_path(directory: Path, case_id: str, started: datetime) -> Path:
     return directory / f"{started.astimezone().strftime('%Y%m%d-%H%M%S')}-{case_id}.json"
 
 
-def save(transcript: Transcript, path: Path) -> None:
-    """Write atomically: a temp file in the same folder, flushed to disk, then renamed over the old one."""
+def save(transcript: Transcript, path: Path, durable: bool = True) -> None:
+    """Write atomically: a temp file in the same folder, renamed over the old one, so a reader (or a process killed
+    mid-write) only ever sees a whole transcript. `durable` also forces the data to disk before the rename; without
+    it the caller is expected to `sync` soon (see `BackgroundSync`)."""
     transcript.updated_at = now()
     payload = transcript.model_dump_json(indent=2, exclude_none=False)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -99,11 +102,55 @@ def save(transcript: Transcript, path: Path) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(payload)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+def sync(path: Path) -> None:
+    """Force a saved file's data to disk (against power loss; a killed process loses nothing anyway)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class BackgroundSync:
+    """Runs `sync` for saved files on one daemon thread, so a turn does not wait for the disk.
+
+    Each save is already atomic and visible to other processes when `save` returns; this only hurries it to disk.
+    Requests for the same file while one is pending are merged.
+    """
+
+    def __init__(self) -> None:
+        self._pending: set[Path] = set()
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def request(self, path: Path) -> None:
+        with self._lock:
+            self._pending.add(path)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="transcript-sync", daemon=True)
+                self._thread.start()
+        self._wake.set()
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait()
+            with self._lock:
+                paths, self._pending = self._pending, set()
+                self._wake.clear()
+            for path in paths:
+                sync(path)
 
 
 def load(path: Path) -> Transcript:
@@ -126,3 +173,6 @@ def load(path: Path) -> Transcript:
         problems = format_validation_error(LoadedDocument(path, data, {}), exc)
         extra = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise TranscriptError(f"{problems[0]}{extra}") from None
+
+
+SYNCER = BackgroundSync()  # one flushing thread for the whole process, started on first use

@@ -136,3 +136,14 @@ def test_unknown_phase_in_a_transcript_is_refused() -> None:
     transcript = Transcript(case_id="x", case_title="X", level="mid", phase="lunch")
     with pytest.raises(SessionError, match="lunch"):
         Session(transcript)
+
+
+def test_changes_made_as_one_are_reported_once() -> None:
+    saved: list[int] = []
+    session = new_session(saved=saved)
+    with session.one_change():
+        session.advance()
+        session.say("Opening of requirements.", TurnKind.OPENING)
+    assert saved == [1]
+    session.reply("An answer.")
+    assert saved == [1, 2]

@@ -96,3 +96,32 @@ def test_binary_transcript_is_refused(tmp_path: Path) -> None:
 
 def test_candidate_answers_are_grouped_by_step() -> None:
     assert sample().candidate_answers() == {"data": ["Join impressions with clicks."]}
+
+
+def test_background_sync_flushes_every_requested_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from interviewer import transcript as module
+
+    synced: list[Path] = []
+    done = threading.Event()
+
+    def fake_sync(path: Path) -> None:
+        synced.append(path)
+        if len(set(synced)) == 2:
+            done.set()
+
+    monkeypatch.setattr(module, "sync", fake_sync)
+    syncer = module.BackgroundSync()
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    for path in (first, second, first):
+        save(sample(), path, durable=False)
+        syncer.request(path)
+    assert done.wait(5)
+    assert set(synced) == {first, second}
+
+
+def test_sync_of_a_vanished_file_is_harmless(tmp_path: Path) -> None:
+    from interviewer.transcript import sync
+
+    sync(tmp_path / "gone.json")

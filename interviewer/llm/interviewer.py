@@ -36,6 +36,8 @@ def clip(text: str, limit: int = TURN_CHARS) -> str:
 @dataclass
 class LLMPolicy(StubPolicy):
     client: Any = field(default=None, repr=False)
+    # Summaries of finished steps, by step and replies: they do not change, and grading them each turn costs.
+    _summaries: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.client is not None:
@@ -102,8 +104,7 @@ class LLMPolicy(StubPolicy):
                 lines.append(f"You: {clip(turn.text)}")
         return "\n".join(lines)
 
-    @staticmethod
-    def _earlier(view: View) -> str:
+    def _earlier(self, view: View) -> str:
         """One line per earlier step: what it covered, so the interviewer neither repeats nor contradicts it."""
         lines = []
         answers: dict[str, list[str]] = {}
@@ -117,9 +118,12 @@ class LLMPolicy(StubPolicy):
             if not texts:
                 lines.append(f"- {STEP_BY_ID[step_id].short}: skipped")
                 continue
-            graded = grade_step(step_id, view.case.steps[step_id], texts, view.level)
-            covered = ", ".join(graded.ids(Coverage.COVERED)) or "nothing specific"
-            lines.append(f"- {STEP_BY_ID[step_id].short}: discussed {covered}")
+            key = (step_id, tuple(texts))
+            if key not in self._summaries:
+                graded = grade_step(step_id, view.case.steps[step_id], texts, view.level)
+                covered = ", ".join(graded.ids(Coverage.COVERED)) or "nothing specific"
+                self._summaries[key] = f"- {STEP_BY_ID[step_id].short}: discussed {covered}"
+            lines.append(self._summaries[key])
         return "\n".join(lines)
 
     @staticmethod
