@@ -123,8 +123,8 @@ def step(step_id: str) -> Step:
 
 
 def next_step_id(step_id: str) -> str | None:
-    """The step after `step_id` (the wrap-up follows the last step; nothing follows the wrap-up)."""
-    order = (*STEP_IDS, WRAP_UP.id)
+    """The step after `step_id`: the first step follows the intro, the wrap-up the last step; nothing follows it."""
+    order = (INTRO, *STEP_IDS, WRAP_UP.id)
     index = order.index(step_id)
     return order[index + 1] if index + 1 < len(order) else None
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from interviewer import transcript as transcripts
 from interviewer.errors import InterviewerError
-from interviewer.framework import STEP_IDS, WRAP_UP, Level, next_step_id
+from interviewer.framework import WRAP_UP, Level, next_step_id
 from interviewer.grading.deterministic import grade_answers
 from interviewer.grading.models import Grade
 from interviewer.policy.base import Action, AdvanceReason, Policy, Utterance, View
@@ -115,6 +115,8 @@ class Interview:
         """Record the candidate's reply (at once) and plan the interviewer's answer."""
         self.session.reply(text)
         if self.session.over_budget():
+            if self._in_wrap_up:  # the last minutes are up: nothing follows but the close
+                return self.plan_end()
             self.session.time_up()  # a system event: noted and applied now, not cancellable
             return [self._opening(AdvanceReason.TIME, advance=False)]
         decision = self.policy.respond(self.view())
@@ -263,7 +265,7 @@ class Interview:
         """The first question of the next step (or of the current one, when the session has already moved on)."""
         phase = self.session.phase
         if advance:
-            phase = STEP_IDS[0] if phase == INTRO else next_step_id(phase) or DONE
+            phase = next_step_id(phase) or DONE
         view = View(self.case, self.transcript.level, phase, self.transcript.turns)
         return Utterance(self.policy.open_step(view, reason), TurnKind.OPENING, advance_first=advance)
 

@@ -7,7 +7,7 @@ import sys
 from typing import TextIO
 
 from interviewer.errors import InterviewerError
-from interviewer.framework import INTRO, STEP_BY_ID, STEP_IDS, TOTAL_MINUTES, mmss, next_step_id
+from interviewer.framework import STEP_BY_ID, TOTAL_MINUTES, mmss, next_step_id
 from interviewer.interview import Interview, Reset
 from interviewer.policy.base import Utterance
 from interviewer.report import render_grade
@@ -48,7 +48,7 @@ class LineMode:
         for utterance in plan:
             step = interview.session.phase
             if utterance.advance_first:
-                step = STEP_IDS[0] if step == INTRO else next_step_id(step)
+                step = next_step_id(step) or step
             mark = len(interview.transcript.turns)
             print(f"Interviewer ({step}): ", end="", file=self.stdout, flush=True)
             parts: list[str] = []

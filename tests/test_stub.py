@@ -214,3 +214,14 @@ def test_one_question_about_two_facts_gets_both_answers(tmp_path: Path) -> None:
     assert latency is not None and users is not None and latency != users
     (answer,) = run.reply("What is the latency budget, and how many daily active users are there?")
     assert latency.answer.strip() in answer.text and users.answer.strip() in answer.text
+
+
+def test_a_wrap_up_over_its_budget_closes_and_grades(tmp_path: Path) -> None:
+    clock = FakeClock()
+    run = interview(tmp_path, clock=clock)
+    while run.session.phase != "wrap_up":
+        run.next_step()
+    clock.advance(3 * 60)  # the wrap-up has two minutes
+    said = run.reply("With more time I would look at privacy and consent for targeting.")
+    assert said[-1].kind is TurnKind.CLOSING
+    assert run.done and run.transcript.grade is not None and not run.transcript.ended_early

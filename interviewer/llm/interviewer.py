@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from interviewer.framework import INTRO, STEP_BY_ID, STEP_IDS, next_step_id
+from interviewer.framework import STEP_BY_ID, STEP_IDS, next_step_id
 from interviewer.grading.deterministic import grade_step
 from interviewer.grading.models import Coverage
 from interviewer.llm.prompts import fence, render
@@ -61,7 +61,7 @@ class LLMPolicy(StubPolicy):
         phase = view.phase
         target = phase
         if utterance.advance_first:
-            target = STEP_IDS[0] if phase == INTRO else next_step_id(phase) or phase
+            target = next_step_id(phase) or phase
         current = STEP_BY_ID.get(phase)
         return render(
             "interviewer",
