@@ -33,8 +33,7 @@ def render_grade(grade: Grade, title: str, detail: bool = True) -> str:
         )
     lines.append("")
     for step_id, step in grade.steps.items():
-        over = step.seconds is not None and step.budget_seconds is not None and step.seconds > step.budget_seconds
-        timing = f"{mmss(step.seconds)} / {mmss(step.budget_seconds)}" + (" over" if over else "")
+        timing = f"{mmss(step.seconds)} / {mmss(step.budget_seconds)}" + (" over" if step.over_budget else "")
         lines.append(f"  {step_id:<13} {step.score:>3} {bar(step.score)}  {timing}")
     if not detail:
         return "\n".join(lines)

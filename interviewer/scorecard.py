@@ -13,8 +13,7 @@ def _quote(text: str) -> str:
 
 
 def time_cell(step: StepGrade) -> str:
-    over = step.seconds is not None and step.budget_seconds is not None and step.seconds > step.budget_seconds
-    return f"{mmss(step.seconds)} / {mmss(step.budget_seconds)}" + (" (over)" if over else "")
+    return f"{mmss(step.seconds)} / {mmss(step.budget_seconds)}" + (" (over)" if step.over_budget else "")
 
 
 def step_section(step_id: str, step: StepGrade, judged: StepJudgement | None = None) -> list[str]:

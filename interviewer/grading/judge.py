@@ -11,7 +11,7 @@ is dropped and recorded with its reason.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from interviewer.grading.deterministic import candidate_sentences, overall_score, step_score
 from interviewer.grading.hire import hire_signal
@@ -141,7 +141,3 @@ def unavailable(grade: Grade, model: str, error: str, usage: Usage | None = None
     summary = JudgeSummary(model=model, status="unavailable", error=error, usage=usage or Usage())
     warning = f"the judge ({model}) was unavailable, so this is the deterministic grade only: {error}"
     return grade.model_copy(update={"judge": summary, "warnings": [*grade.warnings, warning]})
-
-
-def step_texts(answers: Mapping[str, Sequence[str]], step_id: str) -> list[str]:
-    return [text for text in answers.get(step_id, ()) if text.strip()]

@@ -59,6 +59,10 @@ class StepGrade(BaseModel):
     seconds: float | None = None
     budget_seconds: float | None = None
 
+    @property
+    def over_budget(self) -> bool:
+        return self.seconds is not None and self.budget_seconds is not None and self.seconds > self.budget_seconds
+
     def ids(self, coverage: Coverage) -> list[str]:
         return [item.id for item in self.items if item.coverage is coverage]
 

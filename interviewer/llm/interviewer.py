@@ -126,12 +126,10 @@ class LLMPolicy(StubPolicy):
             lines.append(self._summaries[key])
         return "\n".join(lines)
 
-    @staticmethod
-    def _gaps(view: View) -> str:
+    def _gaps(self, view: View) -> str:
         if view.phase not in STEP_IDS:
             return ""
-        rubric = view.case.steps[view.phase]
-        graded = grade_step(view.phase, rubric, view.step_replies, view.level)
+        graded = self.step_grade(view)
         missing = [item for item in graded.items if item.counted and item.coverage is not Coverage.COVERED]
         missing.sort(key=lambda item: -item.weight)
         return "\n".join(f"- {view.case.item(view.phase, item.id).follow_up}" for item in missing[:MAX_GAPS])

@@ -11,7 +11,7 @@ import dataclasses
 
 from interviewer.framework import STEP_BY_ID
 from interviewer.grading.deterministic import grade_step
-from interviewer.grading.models import Coverage, ItemResult
+from interviewer.grading.models import Coverage, ItemResult, StepGrade
 from interviewer.grading.text import Sentence, SentenceIndex, analyse, normalise, split_sentences, words
 from interviewer.policy.base import Action, AdvanceReason, Decision, Policy, View
 from interviewer.rubric import Case, Fact
@@ -45,6 +45,7 @@ class StubPolicy(Policy):
     max_follow_ups: int = 2
     covered_enough: int = 70  # step score at which the step counts as covered well
     name: str = "stub"
+    _last_grade: tuple[tuple, StepGrade] | None = dataclasses.field(default=None, repr=False, compare=False)
 
     # -- the policy interface ------------------------------------------------------------------------------------
 
@@ -71,7 +72,7 @@ class StubPolicy(Policy):
         if len(words(reply)) < 4:
             return Decision(Action.STAY, "Take your time. Walk me through your thinking.", TurnKind.PROMPT)
 
-        grade = grade_step(view.phase, view.case.steps[view.phase], view.step_replies, view.level)
+        grade = self.step_grade(view)
         if grade.score >= self.covered_enough:
             return Decision(Action.ADVANCE, reason=AdvanceReason.COVERED)
         asked = view.follow_ups_asked
@@ -86,6 +87,14 @@ class StubPolicy(Policy):
         return "Thanks, that's the end of the interview. Let's look at how it went."
 
     # -- helpers ---------------------------------------------------------------------------------------------------
+
+    def step_grade(self, view: View) -> StepGrade:
+        """The current step graded on the replies so far; remembered, since a turn may ask more than once."""
+        key = (view.phase, view.level, tuple(view.step_replies))
+        if self._last_grade is None or self._last_grade[0] != key:
+            graded = grade_step(view.phase, view.case.steps[view.phase], view.step_replies, view.level)
+            self._last_grade = (key, graded)
+        return self._last_grade[1]
 
     @staticmethod
     def _follow_up_target(items: list[ItemResult], asked: list[str]) -> str | None:

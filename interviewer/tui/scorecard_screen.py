@@ -27,14 +27,13 @@ class ScoreBars(Vertical):
 
     def compose(self) -> ComposeResult:
         for step_id, step in self.grade.steps.items():
-            over = step.seconds is not None and step.budget_seconds is not None and step.seconds > step.budget_seconds
             with Horizontal(classes="score-row"):
                 yield Label(STEP_BY_ID[step_id].title, classes="score-name")
                 bar = ProgressBar(total=100, show_eta=False, show_percentage=False, classes="score-bar")
                 bar.progress = step.score
                 yield bar
                 yield Label(f"{step.score:>3}", classes="score-value")
-                yield Label(time_cell(step), classes="score-time over" if over else "score-time")
+                yield Label(time_cell(step), classes="score-time over" if step.over_budget else "score-time")
 
 
 POSITIVE = (HireSignal.LEAN_HIRE, HireSignal.HIRE, HireSignal.STRONG_HIRE)
