@@ -27,3 +27,12 @@ class TranscriptError(InterviewerError):
 
 class SessionError(InterviewerError):
     """An event the session cannot accept in its current phase (for example a reply after the end)."""
+
+
+class SaveError(InterviewerError):
+    """A turn could not be written to the transcript (disk full, read-only folder, ...). The turn is not recorded:
+    the in-memory transcript is left as it was before, so the front end can keep the reply and let the user retry."""
+
+
+class TranscriptInUseError(TranscriptError):
+    """Another interviewer process holds the transcript (an interview is running on it)."""
