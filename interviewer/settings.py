@@ -60,6 +60,13 @@ class Settings(BaseSettings):
         return value.expanduser() if value is not None else None
 
     @property
+    def shown_base_url(self) -> str:
+        """The endpoint as it may be printed: without a password in it or a key in its query."""
+        from interviewer.redact import redact_url
+
+        return redact_url(self.base_url)
+
+    @property
     def uses_model(self) -> bool:
         return self.model != STUB
 
