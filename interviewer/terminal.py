@@ -86,9 +86,22 @@ def printable(text: str, *, markdown: bool = False) -> str:
     With `markdown=True` the tokens' `<` is backslash-escaped, so a Markdown renderer shows `<ESC>` instead of taking
     it for an HTML tag and hiding it. Idempotent: the result holds no unsafe character.
     """
-    if not _ANY_UNSAFE.search(text):
+    found = _ANY_UNSAFE.search(text)
+    if found is None:
         return text
-    return _SEQUENCE.sub(_markdown_token if markdown else _token, text)
+    token = _markdown_token if markdown else _token
+    parts: list[str] = []
+    done = 0
+    # The sequence patterns are tried only where an unsafe character is, not at every position of a long text.
+    while found is not None:
+        start = found.start()
+        sequence = _SEQUENCE.match(text, start)
+        assert sequence is not None  # every unsafe character matches at least on its own
+        parts += (text[done:start], token(sequence))
+        done = sequence.end()
+        found = _ANY_UNSAFE.search(text, done)
+    parts.append(text[done:])
+    return "".join(parts)
 
 
 def _markdown_token(match: re.Match[str]) -> str:

@@ -265,7 +265,7 @@ async def test_the_app_shows_a_model_error_notice_as_text(tmp_path: Path) -> Non
 async def test_replay_and_scorecard_show_escapes_as_text(evil_transcript: Path) -> None:
     transcript = load(evil_transcript)
     transcript.case_title = f"Ads {TITLE}"
-    case = load_case(ADS)
+    case = evil_case()
     from interviewer.interview import grade_transcript
 
     grade = grade_transcript(transcript, case)
@@ -279,10 +279,26 @@ async def test_replay_and_scorecard_show_escapes_as_text(evil_transcript: Path) 
         await pilot.press("s")
         await wait_until(pilot, lambda: isinstance(app.screen, ScorecardScreen))
         await pilot.pause()
-        assert_safe(on_screen(app))
+        shown = on_screen(app)
+        assert_safe(shown)
+        assert "Ads <OSC 0;pwned>" in shown  # the scorecard's title
         details = app.screen.query_one("#details", Markdown).source
         assert_safe(details)
         assert "\\<OSC 0;pwned>" in details  # the evidence quote, as text
+
+
+async def test_the_case_picker_shows_titles_from_files_as_text() -> None:
+    from interviewer.catalog import CaseSummary
+    from interviewer.tui.picker import CasePickerScreen
+
+    cases = [CaseSummary(id=ADS, title=f"Ads [b]{TITLE}", summary=f"Summary {CLEAR}\x9b")]
+    app = InterviewerApp(CasePickerScreen(cases, Level.SENIOR), lambda case_id, level: None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, CasePickerScreen))
+        await pilot.pause()
+        shown = on_screen(app)
+        assert_safe(shown)
+        assert "Ads [b]<OSC 0;pwned>" in shown and "Summary <CSI 2J><CSI>" in shown  # text, not markup
 
 
 # -- pastes --------------------------------------------------------------------------------------------------------
