@@ -373,7 +373,7 @@ async def test_a_paste_event_with_escapes_goes_into_the_box_as_visible_text(tmp_
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
         await idle(pilot, screen)
-        app.post_message(events.Paste(PASTED))  # as the driver does: the app gives it to the focused reply box
+        app.post_message(events.Paste(PASTED + "\rsecond line\r\nthird"))  # as the driver does: to the focused box
         await pilot.pause()
-        assert screen.query_one(ReplyBox).text == printable(PASTED)
+        assert screen.query_one(ReplyBox).text == printable(PASTED) + "\nsecond line\nthird"
         assert_safe(on_screen(app))

@@ -138,7 +138,9 @@ class ReplyBox(TextArea):
         event.prevent_default()  # instead of TextArea's own handler, which would insert the raw text
         if self.read_only:
             return
-        if result := self._replace_via_keyboard(printable(event.text), *self.selection):
+        # Terminals send a pasted line end as CR (the Enter key); the box, like TextArea itself, takes it as a new line.
+        text = event.text.replace("\r\n", "\n").replace("\r", "\n")
+        if result := self._replace_via_keyboard(printable(text), *self.selection):
             self.move_cursor(result.end_location)
             self.focus()
 
