@@ -6,7 +6,9 @@ reads, `OPENAI_BASE_URL` and `OPENAI_API_KEY`. Command-line flags (`--model`, `-
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -65,6 +67,11 @@ class Settings(BaseSettings):
         from interviewer.redact import redact_url
 
         return redact_url(self.base_url)
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        # A repr lands in logs and in tracebacks that show locals: the endpoint's credentials stay out of it too.
+        for name, value in super().__repr_args__():
+            yield name, self.shown_base_url if name == "base_url" else value
 
     @property
     def uses_model(self) -> bool:

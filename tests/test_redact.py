@@ -52,7 +52,11 @@ def test_redact_finds_keys_and_credentials_in_any_text() -> None:
 
 
 def test_settings_show_the_base_url_without_credentials() -> None:
-    assert Settings(base_url="https://user:secret@host.test/v1").shown_base_url == "https://***@host.test/v1"
+    configured = Settings(base_url="https://user:secret@host.test/v1", api_key="sk-abcdefgh12345678")
+    assert configured.shown_base_url == "https://***@host.test/v1"
+    assert "secret" not in repr(configured) and "secret" not in str(configured) and "***@host.test" in repr(configured)
+    assert "sk-abcdefgh" not in repr(configured)
+    assert configured.base_url == "https://user:secret@host.test/v1"  # what the client connects with
 
 
 @respx.mock
