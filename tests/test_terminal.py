@@ -299,6 +299,11 @@ async def test_the_case_picker_shows_titles_from_files_as_text() -> None:
         shown = on_screen(app)
         assert_safe(shown)
         assert "Ads [b]<OSC 0;pwned>" in shown and "Summary <CSI 2J><CSI>" in shown  # text, not markup
+        for message in PasteSafeParser().feed(f"\x1b[200~ad{TITLE}\x1b[201~"):  # a paste into the search box
+            app.post_message(message)
+        await pilot.pause()
+        assert app.screen.query_one("#search").value == "ad<OSC 0;pwned>"
+        assert_safe(on_screen(app))
 
 
 # -- pastes --------------------------------------------------------------------------------------------------------
@@ -324,10 +329,11 @@ def test_textual_parser_still_needs_the_guard() -> None:
 
 @pytest.mark.parametrize("split", range(0, len(RAW_PASTE) + 1, 3))
 def test_a_paste_holding_esc_and_bel_is_one_paste_event_and_no_key(split: int) -> None:
-    """However the terminal's reads cut the paste (markers included), it is one `Paste` with the text as pasted."""
+    """However the terminal's reads cut the paste (markers included), it is one `Paste` with the text as pasted,
+    escapes shown as text: a paste can land in any input (the case search, Textual's command palette)."""
     messages = parsed(PasteSafeParser(), ["a", RAW_PASTE[:split], RAW_PASTE[split:], "z"])
     assert [m.key for m in messages if isinstance(m, events.Key)] == ["a", "z"]
-    assert [m.text for m in messages if isinstance(m, events.Paste)] == [PASTED]
+    assert [m.text for m in messages if isinstance(m, events.Paste)] == [printable(PASTED)]
 
 
 @pytest.mark.parametrize("reads", [["\x1b[A", "q"], ["\x1bOP", "é\x1b[1;5C"], ["\x1b[", "200~x"], ["\x1b[2", "0"]])

@@ -7,8 +7,10 @@ second ESC the escape key (cancels the interviewer's answer, closes a dialog), a
 the text before the first ESC is pasted, after the keys. Pasting text copied from a terminal or a log is enough.
 
 `PasteSafeParser` takes the paste out of the stream before that parser sees it: everything between the paste
-markers is one `Paste` event, ESC and BEL included, and no key. `install()` makes Textual's drivers use it. What the
-paste holds is then made visible, not raw, by the reply box (`ReplyBox`).
+markers is one `Paste` event and no key. Its text is what `printable` shows for it (`<ESC>`, `<OSC 0;title>`,
+`<BEL>`), line ends as new lines: every widget a paste can land in (the reply box, the case search, Textual's
+command palette) puts it on screen as typed text, so none may hold a raw escape. `install()` makes Textual's drivers
+use it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from textual import constants, events
 from textual._time import get_time
 from textual._xterm_parser import BRACKETED_PASTE_END, BRACKETED_PASTE_START, XTermParser
 from textual.message import Message
+
+from interviewer.terminal import printable
 
 ESC = "\x1b"
 # The drivers that read a terminal with XTermParser; each looks the name up in its module when its input starts.
@@ -37,6 +41,11 @@ def _marker_prefix(text: str, marker: str) -> int:
         if text.endswith(marker[:size]):
             return size
     return 0
+
+
+def pasted_text(text: str) -> str:
+    """A paste as it may go into a widget: terminals send a pasted line end as CR (the Enter key), escapes as text."""
+    return printable(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 class PasteSafeParser(XTermParser):
@@ -104,7 +113,7 @@ class PasteSafeParser(XTermParser):
         text = "".join(self._pasted).replace("\x00", "")  # as Textual does: NUL cannot be shown or stored
         self._pasted.clear()
         self._pasting = False
-        return events.Paste(text)
+        return events.Paste(pasted_text(text))
 
 
 def install() -> None:

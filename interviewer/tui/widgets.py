@@ -138,9 +138,10 @@ class ReplyBox(TextArea):
         event.prevent_default()  # instead of TextArea's own handler, which would insert the raw text
         if self.read_only:
             return
-        # Terminals send a pasted line end as CR (the Enter key); the box, like TextArea itself, takes it as a new line.
-        text = event.text.replace("\r\n", "\n").replace("\r", "\n")
-        if result := self._replace_via_keyboard(printable(text), *self.selection):
+        from interviewer.tui.paste import pasted_text
+
+        # The terminal's pastes are made safe by the input parser (paste.py); this covers any other Paste posted.
+        if result := self._replace_via_keyboard(pasted_text(event.text), *self.selection):
             self.move_cursor(result.end_location)
             self.focus()
 
