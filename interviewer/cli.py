@@ -84,7 +84,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except InterviewerError as exc:
-        print(f"interviewer: error: {exc}", file=sys.stderr)
+        from interviewer.redact import redact
+        from interviewer.terminal import printable
+
+        # The message can quote a file, a transcript or a server's answer.
+        print(f"interviewer: error: {printable(redact(str(exc)))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("\ninterviewer: interrupted", file=sys.stderr)

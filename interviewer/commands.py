@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from interviewer.errors import InterviewerError, RubricError
+from interviewer.terminal import json_printable, printable
 
 
 def cmd_cases(args: argparse.Namespace) -> int:
@@ -18,7 +19,7 @@ def cmd_cases(args: argparse.Namespace) -> int:
     width = max(len(path.stem) for path in files)
     for path in files:
         case = load_case_file(path)
-        print(f"{case.id:<{width}}  {case.title}: {case.summary}")
+        print(printable(f"{case.id:<{width}}  {case.title}: {case.summary}"))
     return 0
 
 
@@ -44,16 +45,16 @@ def cmd_check(args: argparse.Namespace) -> int:
         except RubricError as exc:
             failed += 1
             for problem in exc.problems:
-                print(problem)
+                print(printable(str(problem)))
             continue
         except InterviewerError as exc:
             failed += 1
-            print(exc)
+            print(printable(str(exc)))
             continue
         for warning in case_warnings(case, doc):
-            print(f"warning: {warning}")
+            print(printable(f"warning: {warning}"))
         items = sum(len(rubric.items) for _, rubric in case.steps.items())
-        print(f"ok: {path} ({case.id}: {items} items, {len(case.facts)} facts)")
+        print(printable(f"ok: {path} ({case.id}: {items} items, {len(case.facts)} facts)"))
     if failed:
         print(f"{failed} of {len(files)} case files have problems", file=sys.stderr)
         return 2
@@ -80,7 +81,7 @@ def _pick_case_interactively() -> str:
         raise InterviewerError(f"choose a case with --case; valid case ids: {', '.join(ids)}")
     for number, path in enumerate(case_files(), start=1):
         case = load_case_file(path)
-        print(f"  {number}. {case.title}: {case.summary}")
+        print(printable(f"  {number}. {case.title}: {case.summary}"))
     while True:
         choice = input(f"Case [1-{len(ids)}]: ").strip()
         if choice.isdigit() and 1 <= int(choice) <= len(ids):
@@ -173,7 +174,7 @@ def _run_app_for_new(args: argparse.Namespace) -> int:
 
 def _say_saved(path: Path | None) -> None:
     if path is not None and path.exists():
-        print(f"Transcript: {path}")
+        print(printable(f"Transcript: {path}"))
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
@@ -230,10 +231,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
         text = scorecard_markdown(grade, case.title, transcript)
     else:
-        text = json.dumps(grade.public_json(), indent=2, ensure_ascii=False) + "\n"
+        text = json_printable(json.dumps(grade.public_json(), indent=2, ensure_ascii=False)) + "\n"
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
-        print(f"Scorecard written to {args.out}", file=sys.stderr)
+        print(printable(f"Scorecard written to {args.out}"), file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
@@ -277,12 +278,12 @@ def cmd_grade(args: argparse.Namespace) -> int:
         from interviewer.llm.judge import judge_grade
 
         client = ModelClient(settings)
-        print(f"interviewer: grading with {settings.model} at {client.base_url}...", file=sys.stderr)
+        print(printable(f"interviewer: grading with {settings.model} at {client.base_url}..."), file=sys.stderr)
         grade = asyncio.run(judge_grade(client, case, grade, answers, settings.judge_concurrency))
     for warning in grade.warnings:
-        print(f"interviewer: warning: {warning}", file=sys.stderr)
+        print(printable(f"interviewer: warning: {warning}"), file=sys.stderr)
     if args.json:
-        print(json.dumps(grade.public_json(), indent=2, ensure_ascii=False))
+        print(json_printable(json.dumps(grade.public_json(), indent=2, ensure_ascii=False)))
     else:
         print(render_grade(grade, case.title))
     return 0

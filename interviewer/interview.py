@@ -169,7 +169,9 @@ class Interview:
                 yield delta
             return
         except InterviewerError as exc:  # a model's errors are InterviewerErrors, explained in one line
-            reason = str(exc)
+            from interviewer.redact import redact
+
+            reason = redact(str(exc))  # saved in the transcript: no key or URL password a server echoed
         if shown:
             yield RESET
         self.session.say(

@@ -12,6 +12,7 @@ from interviewer.interview import Interview, Reset
 from interviewer.policy.base import Utterance
 from interviewer.report import render_grade
 from interviewer.session import ReplyRejected
+from interviewer.terminal import printable
 from interviewer.transcript import Role, Turn
 
 HELP = """Commands:
@@ -32,7 +33,8 @@ class LineMode:
         self.interactive = stdin.isatty()
 
     def out(self, text: str = "") -> None:
-        print(text, file=self.stdout, flush=True)
+        # Replies, model output, case titles and errors reach the terminal as text, never as escape sequences.
+        print(printable(text), file=self.stdout, flush=True)
 
     def show(self, turns: list[Turn]) -> None:
         for turn in turns:
@@ -60,7 +62,7 @@ class LineMode:
                     )
                     continue
                 parts.append(piece)
-                print(piece, end="", file=self.stdout, flush=True)
+                print(printable(piece), end="", file=self.stdout, flush=True)
             self.out()
             self.show([turn for turn in interview.transcript.turns[mark:] if turn.role is Role.SYSTEM])
             interview.commit(utterance, "".join(parts))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from interviewer.framework import STEP_BY_ID, mmss
 from interviewer.grading.models import Coverage, Grade
+from interviewer.terminal import printable
 
 BAR_WIDTH = 20
 
@@ -36,7 +37,7 @@ def render_grade(grade: Grade, title: str, detail: bool = True) -> str:
         timing = f"{mmss(step.seconds)} / {mmss(step.budget_seconds)}" + (" over" if step.over_budget else "")
         lines.append(f"  {step_id:<13} {step.score:>3} {bar(step.score)}  {timing}")
     if not detail:
-        return "\n".join(lines)
+        return printable("\n".join(lines))
     for step_id, step in grade.steps.items():
         lines += ["", f"{STEP_BY_ID[step_id].title} ({step_id}): {step.score}/100"]
         if not step.answered:
@@ -70,4 +71,5 @@ def render_grade(grade: Grade, title: str, detail: bool = True) -> str:
         for point in grade.talking_points:
             mark = "+" if point.mentioned else "-"
             lines.append(f"  {mark} {point.id}: {point.covers}")
-    return "\n".join(lines)
+    # Titles, evidence quotes, warnings and judge comments come from files, replies and a model.
+    return printable("\n".join(lines))

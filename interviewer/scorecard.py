@@ -1,10 +1,15 @@
-"""The scorecard as Markdown: what the TUI's scorecard screen shows and what `export --format md` writes."""
+"""The scorecard as Markdown: what the TUI's scorecard screen shows and what `export --format md` writes.
+
+Both are displays, so their outside text (titles, evidence quotes, judge comments, warnings) is neutralised here: the
+exported file is read with `cat` and `less` as often as in a Markdown viewer. The transcript keeps the text as given.
+"""
 
 from __future__ import annotations
 
 from interviewer.framework import STEP_BY_ID, mmss
 from interviewer.grading.models import Coverage, Grade, StepGrade, StepJudgement
 from interviewer.report import bar
+from interviewer.terminal import printable
 from interviewer.transcript import Transcript
 
 
@@ -85,7 +90,7 @@ def details_markdown(grade: Grade) -> str:
             said = f": {_quote(point.evidence)}" if point.evidence else ""
             lines.append(f"- {'[x]' if point.mentioned else '[ ]'} `{point.id}`: {point.covers}{said}")
         lines.append("")
-    return "\n".join(lines)
+    return printable("\n".join(lines), markdown=True)
 
 
 def scorecard_markdown(grade: Grade, title: str, transcript: Transcript | None = None) -> str:
@@ -104,4 +109,4 @@ def scorecard_markdown(grade: Grade, title: str, transcript: Transcript | None =
     for step_id, step in grade.steps.items():
         lines.append(f"| {STEP_BY_ID[step_id].title} | {step.score} | `{bar(step.score)}` | {time_cell(step)} |")
     lines.append("")
-    return "\n".join(lines) + "\n" + details_markdown(grade)
+    return printable("\n".join(lines), markdown=True) + "\n" + details_markdown(grade)

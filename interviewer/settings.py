@@ -6,7 +6,9 @@ reads, `OPENAI_BASE_URL` and `OPENAI_API_KEY`. Command-line flags (`--model`, `-
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -58,6 +60,18 @@ class Settings(BaseSettings):
     @classmethod
     def _expand_home(cls, value: Path | None) -> Path | None:
         return value.expanduser() if value is not None else None
+
+    @property
+    def shown_base_url(self) -> str:
+        """The endpoint as it may be printed: without a password in it or a key in its query."""
+        from interviewer.redact import redact_url
+
+        return redact_url(self.base_url)
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        # A repr lands in logs and in tracebacks that show locals: the endpoint's credentials stay out of it too.
+        for name, value in super().__repr_args__():
+            yield name, self.shown_base_url if name == "base_url" else value
 
     @property
     def uses_model(self) -> bool:

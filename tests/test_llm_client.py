@@ -214,3 +214,64 @@ async def test_a_500_that_rejects_json_schema_is_a_refusal_not_retried() -> None
     assert (await model.complete_json(MESSAGES, SCHEMA, "x"))[0] == {"a": 5}
     assert route.call_count == 2 and sleeps.waits == []
     assert model.json_mode == "json_object_schema"
+
+
+# -- secrets never shown -------------------------------------------------------------------------------------------
+
+ECHOES = [
+    SECRET,  # the whole key
+    f"{SECRET[:5]}...{SECRET[-4:]}",  # a prefix and a suffix around dots
+    f"{SECRET[:7]}{'*' * 24}{SECRET[-4:]}",  # OpenAI's form: a prefix, stars, a suffix
+    f"{SECRET[3:15]}",  # a piece of it
+    "sk-proj-abcdefghijkl0123",  # any other key-shaped token
+]
+
+
+@respx.mock
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 500])
+@pytest.mark.parametrize("echo", ECHOES)
+async def test_a_key_echoed_in_an_error_body_is_redacted(status: int, echo: str) -> None:
+    body = f"Incorrect API key provided: {echo}. You can find your API key at https://platform.openai.com/api-keys."
+    respx.post(URL).mock(return_value=error(status, body))
+    with pytest.raises(ModelError) as excinfo:
+        await client(max_retries=0).complete_json(MESSAGES, SCHEMA, "x")
+    message = str(excinfo.value)
+    assert echo not in message and SECRET[-4:] not in message
+    assert "Incorrect API key provided: ***" in message  # the rest of the server's explanation stays
+
+
+CREDENTIALED = "http://bob:hunter2-password@llm.test/v1"
+
+
+@respx.mock
+@pytest.mark.parametrize(
+    "answer",
+    [error(401), error(403, "user bob:hunter2-password is not allowed"), httpx.ConnectError("refused"), error(503)],
+)
+async def test_credentials_in_the_base_url_are_never_shown(answer) -> None:
+    route = respx.post(URL).mock(side_effect=[answer])
+    model = client(base_url=CREDENTIALED, max_retries=0)
+    assert model.base_url == "http://***@llm.test/v1"
+    with pytest.raises(ModelError) as excinfo:
+        await model.complete_json(MESSAGES, SCHEMA, "x")
+    assert "hunter2" not in str(excinfo.value) and "http://***@llm.test/v1" in str(excinfo.value)
+    assert route.called  # the request itself still carries the credentials the user configured
+
+
+@respx.mock
+async def test_a_key_in_the_base_url_query_is_never_shown() -> None:
+    respx.route(host="llm.test").mock(return_value=error(503, "no deployment for api-key=AZURE-KEY-0123456789"))
+    model = client(base_url="http://llm.test/v1?api-key=AZURE-KEY-0123456789", max_retries=0)
+    with pytest.raises(ModelError) as excinfo:
+        await model.complete_json(MESSAGES, SCHEMA, "x")
+    assert "AZURE-KEY-0123456789" not in str(excinfo.value) and "AZURE-KEY" not in model.base_url
+
+
+@respx.mock
+async def test_a_stream_cut_names_no_credentials() -> None:
+    respx.post(URL).mock(return_value=broken_stream("Half"))
+    model = client(base_url=CREDENTIALED)
+    with pytest.raises(StreamCut) as excinfo:
+        async for _ in model.stream_chat(MESSAGES):
+            pass
+    assert "hunter2" not in str(excinfo.value)

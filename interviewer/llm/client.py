@@ -27,6 +27,7 @@ from tenacity import (
 )
 
 from interviewer.errors import InterviewerError
+from interviewer.redact import redact, redact_url, register_secret, register_url_secrets
 from interviewer.settings import Settings
 from interviewer.usage import Usage
 
@@ -41,7 +42,8 @@ class ModelError(InterviewerError):
     """The endpoint could not give an answer; the message names it and says why, in one line."""
 
     def __init__(self, message: str, status: int | None = None, refused_format: bool = False):
-        super().__init__(message)
+        # Servers echo keys and URLs in their errors; the message is shown, and saved in transcript notices.
+        super().__init__(redact(message))
         self.status = status
         self.refused_format = refused_format or status in REFUSAL_STATUSES
 
@@ -121,13 +123,16 @@ class ModelClient:
     ):
         self.settings = settings
         self.model = settings.model
-        self.base_url = settings.base_url.rstrip("/")
+        self.endpoint = settings.base_url.rstrip("/")  # as configured, credentials included: only the SDK sees it
+        self.base_url = redact_url(self.endpoint)  # what messages name
         key = settings.api_key.get_secret_value() if settings.api_key else "not-needed"  # local servers take none
+        register_secret(key)
+        register_url_secrets(self.endpoint)
         # An httpx client of our own (the SDK accepts one): the same transport in use and in tests, where respx
         # mocks it, and a read timeout that bounds the wait between two tokens of a stream.
         http_client = http_client or httpx.AsyncClient(timeout=httpx.Timeout(settings.timeout, connect=10.0))
         self._client = AsyncOpenAI(
-            api_key=key, base_url=self.base_url, timeout=settings.timeout, max_retries=0, http_client=http_client
+            api_key=key, base_url=self.endpoint, timeout=settings.timeout, max_retries=0, http_client=http_client
         )
         self._sleep = sleep
         self.json_mode: JsonMode = JSON_MODES[0]
@@ -173,7 +178,7 @@ class ModelClient:
             status = exc.status_code
             detail = _short_detail(exc)
             messages = {
-                401: f"API key rejected by {self.base_url} (401)",
+                401: f"API key rejected by {self.base_url} (401){detail}",  # an echoed key is redacted (ModelError)
                 403: f"access denied by {self.base_url} (403){detail}",
                 404: f"model {self.model!r} or its route not found at {self.base_url} (404){detail}",
                 429: f"{self.base_url} is rate limiting (429){tries}",

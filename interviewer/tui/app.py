@@ -31,6 +31,9 @@ class InterviewerApp(App[None]):
     ]
 
     def __init__(self, first_screen: Screen, start_interview: StartInterview | None = None) -> None:
+        from interviewer.tui.paste import install
+
+        install()  # a paste holding ESC or BEL is one paste, not keys (see paste.py)
         super().__init__()
         self.first_screen = first_screen
         self.start_interview = start_interview

@@ -6,13 +6,16 @@ from textual.widget import Widget
 from textual.widgets import Markdown
 
 from interviewer.annotate import ReplyNote
+from interviewer.terminal import printable
 from interviewer.transcript import Role, Turn
 from interviewer.tui.widgets import CandidateMessage, NoticeMessage
 
 
 class InterviewerMessage(Markdown):
+    """A model's (or the stub's) words as Markdown, with escape sequences shown as text (`printable`)."""
+
     def __init__(self, text: str = "", footnote: str = "") -> None:
-        super().__init__(text)
+        super().__init__(printable(text, markdown=True))
         self.footnote = footnote
 
     def on_mount(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from interviewer.catalog import CaseSummary
 from interviewer.framework import LEVEL_ORDER, Level
+from interviewer.terminal import printable
 from interviewer.tui.widgets import KeysFooter, TooSmall
 
 
@@ -52,8 +54,14 @@ class CasePickerScreen(Screen[tuple[CaseSummary, Level]]):
             options.highlighted = 0
 
     def _options(self, query: str) -> list[Option]:
+        # Built as text, not markup: titles and summaries come from case files (a `[` would be read as a tag).
         return [
-            Option(f"[b]{case.title}[/b]  [dim]{case.id}[/dim]\n{case.summary}", id=case.id)
+            Option(
+                Text.assemble(
+                    (printable(case.title), "bold"), "  ", (printable(case.id), "dim"), "\n", printable(case.summary)
+                ),
+                id=case.id,
+            )
             for case in self.cases
             if case.matches(query)
         ]

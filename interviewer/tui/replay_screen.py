@@ -14,6 +14,7 @@ from interviewer.annotate import annotate
 from interviewer.framework import STEP_BY_ID, STEP_IDS, WRAP_UP
 from interviewer.grading.models import Grade
 from interviewer.rubric import Case
+from interviewer.terminal import printable
 from interviewer.transcript import Transcript
 from interviewer.tui.base import GradedScreen
 from interviewer.tui.bubbles import turn_widget
@@ -51,7 +52,7 @@ class ReplayScreen(GradedScreen):
             yield StepsSidebar(self.transcript.case_title, self.transcript.level.value, self.transcript.model)
             with Vertical(id="conversation"):
                 yield ReplayLog(id="chat")
-                yield Static("", id="replay-status")
+                yield Static("", id="replay-status", markup=False)  # it names the step a transcript gives
         yield KeysFooter()
 
     async def on_mount(self) -> None:
@@ -81,7 +82,7 @@ class ReplayScreen(GradedScreen):
         turn = self.transcript.turns[cursor]
         title = STEP_BY_ID[turn.step].title if turn.step in STEP_BY_ID else turn.step
         self.query_one("#replay-status", Static).update(
-            f"Turn {cursor + 1}/{len(widgets)} · {title} · {turn.role.value}"
+            f"Turn {cursor + 1}/{len(widgets)} · {printable(title)} · {turn.role.value}"
             + (
                 "   (the interview stopped here, unfinished)"
                 if not self.transcript.finished and cursor == len(widgets) - 1

@@ -7,12 +7,14 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.markup import escape
 from textual.widgets import Label, Markdown, ProgressBar, Static
 
 from interviewer.framework import STEP_BY_ID
 from interviewer.grading.models import Grade, HireSignal
 from interviewer.rubric import Case
 from interviewer.scorecard import accounting_lines, details_markdown, scorecard_markdown, time_cell
+from interviewer.terminal import printable
 from interviewer.transcript import Transcript
 from interviewer.tui.base import GradedScreen
 from interviewer.tui.widgets import KeysFooter, TooSmall
@@ -67,9 +69,10 @@ class ScorecardScreen(GradedScreen):
         grade = self.grade
         yield TooSmall()
         with VerticalScroll(id="scorecard"):
+            title, model = escape(printable(self.case.title)), escape(printable(self.transcript.model))
             yield Static(
-                f"[b]{self.case.title}[/b]\n[dim]level {grade.level.value} · graded by {grade.grader} · "
-                f"{self.transcript.model} interviewer[/dim]",
+                f"[b]{title}[/b]\n[dim]level {grade.level.value} · graded by {grade.grader} · "
+                f"{model} interviewer[/dim]",
                 id="score-title",
             )
             signal_class = (
@@ -81,14 +84,14 @@ class ScorecardScreen(GradedScreen):
                 classes=signal_class,
             )
             notes = [*grade.hire_reasons, *grade.warnings, *accounting_lines(grade, self.transcript)]
-            yield Static("\n".join(notes), id="reasons", markup=False)
+            yield Static(printable("\n".join(notes)), id="reasons", markup=False)
             yield ScoreBars(grade, id="bars")
             yield Markdown(details_markdown(grade), id="details")
         yield KeysFooter()
 
     def action_export(self) -> None:
         target = write_export(self.transcript, self.case, self.grade, export_path(self.path, self.transcript))
-        self.notify(f"Scorecard saved to {target}", timeout=8)
+        self.notify(printable(f"Scorecard saved to {target}"), timeout=8, markup=False)
 
     def action_replay(self) -> None:
         from interviewer.tui.replay_screen import ReplayScreen

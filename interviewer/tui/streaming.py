@@ -6,6 +6,8 @@ import time
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
+from interviewer.terminal import printable
+
 if TYPE_CHECKING:
     from textual.widgets import Markdown
 
@@ -17,6 +19,8 @@ async def stream_into(widget: Markdown, chunks: AsyncIterator[str], interval: fl
 
     The final `update` re-parses the complete text, which fixes blocks that were half-parsed while streaming. If the
     caller is cancelled, the stream stops and the exception propagates: the caller decides what a partial text means.
+    What is shown goes through `printable` (an escape sequence cut between two writes is still shown as text, in two
+    tokens, until the final update); the text returned is the model's, unchanged, for the transcript.
     """
     stream = type(widget).get_stream(widget)
     parts: list[str] = []
@@ -28,11 +32,11 @@ async def stream_into(widget: Markdown, chunks: AsyncIterator[str], interval: fl
             pending.append(chunk)
             now = time.monotonic()
             if now - last_write >= interval:
-                await stream.write("".join(pending))
+                await stream.write(printable("".join(pending), markdown=True))
                 pending.clear()
                 last_write = now
     finally:
         await stream.stop()
     text = "".join(parts)
-    await widget.update(text)
+    await widget.update(printable(text, markdown=True))
     return text

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
@@ -13,6 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static, TextArea
 
 from interviewer.framework import STEP_BY_ID, STEPS, TOTAL_MINUTES, WRAP_UP, mmss
+from interviewer.terminal import printable
 
 if TYPE_CHECKING:
     from interviewer.annotate import ReplyNote
@@ -55,10 +57,11 @@ class KeysFooter(Footer):
 
 
 class CandidateMessage(Static):
-    """The candidate's words, verbatim (never parsed as markup); in a replay, followed by what they earned."""
+    """The candidate's words, verbatim (never parsed as markup, escapes shown as text); in a replay, followed by what
+    they earned. `text` keeps the words as given."""
 
     def __init__(self, text: str, note: ReplyNote | None = None) -> None:
-        content = Text(text)
+        content = Text(printable(text))
         if note is not None:
             content.append("\n" + note_text(note), style="italic dim")
         super().__init__(content)
@@ -70,8 +73,10 @@ class CandidateMessage(Static):
 
 
 class NoticeMessage(Static):
+    """A system notice; it can quote a server's error."""
+
     def __init__(self, text: str) -> None:
-        super().__init__(text, markup=False)
+        super().__init__(printable(text), markup=False)
 
 
 def note_text(note: ReplyNote) -> str:
@@ -84,7 +89,7 @@ def note_text(note: ReplyNote) -> str:
         parts.append("mentions " + ", ".join(note.partial))
     if note.red_flags:
         parts.append("red flag " + ", ".join(note.red_flags))
-    return "; ".join(parts)
+    return printable("; ".join(parts))  # item ids come from case files
 
 
 class ChatLog(VerticalScroll):
@@ -114,7 +119,11 @@ class ReplayLog(ChatLog):
 
 
 class ReplyBox(TextArea):
-    """Where the candidate writes; multi-line, because answers are paragraphs."""
+    """Where the candidate writes; multi-line, because answers are paragraphs.
+
+    A paste with escape or control characters goes in as the visible text the rest of the app shows for them
+    (`<ESC>`, `<OSC 0;...>`), never raw: the box is on screen, and what it shows is what is sent.
+    """
 
     def __init__(self) -> None:
         super().__init__(
@@ -124,6 +133,17 @@ class ReplyBox(TextArea):
             tab_behavior="focus",
             placeholder="Your answer. Enter adds a line; ctrl+s sends.",
         )
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        event.prevent_default()  # instead of TextArea's own handler, which would insert the raw text
+        if self.read_only:
+            return
+        from interviewer.tui.paste import pasted_text
+
+        # The terminal's pastes are made safe by the input parser (paste.py); this covers any other Paste posted.
+        if result := self._replace_via_keyboard(pasted_text(event.text), *self.selection):
+            self.move_cursor(result.end_location)
+            self.focus()
 
 
 class StepsSidebar(Vertical):
@@ -144,8 +164,8 @@ class StepsSidebar(Vertical):
         self.over: set[str] = set()
 
     def compose(self) -> ComposeResult:
-        yield Static(self.case_title, id="case-title", markup=False)
-        yield Static(f"level {self.level} · {self.model}", id="case-meta", markup=False)
+        yield Static(printable(self.case_title), id="case-title", markup=False)
+        yield Static(printable(f"level {self.level} · {self.model}"), id="case-meta", markup=False)
         yield Static(self._steps_markup(lambda _: 0.0), id="steps")
         yield Static("", id="total-clock")
 

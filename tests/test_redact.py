@@ -1,0 +1,97 @@
+"""Secrets: a key a server echoes and credentials inside OPENAI_BASE_URL are never printed, saved or shown."""
+
+from __future__ import annotations
+
+import argparse
+import io
+from pathlib import Path
+
+import pytest
+import respx
+from llm_fakes import SECRET, URL, Sleeps, error, settings
+
+from conftest import FakeClock
+from interviewer.framework import Level
+from interviewer.interview import Interview
+from interviewer.llm.client import ModelClient
+from interviewer.llm.interviewer import LLMPolicy
+from interviewer.plain import LineMode
+from interviewer.redact import redact, redact_url, register_secret
+from interviewer.rubric import load_case
+from interviewer.settings import Settings
+
+ECHO = f"Incorrect API key provided: {SECRET[:7]}{'*' * 30}{SECRET[-4:]}. You can find your API key at example."
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://user:secret@host.test/v1", "https://***@host.test/v1"),
+        ("https://sk-token-as-user@host.test/v1", "https://***@host.test/v1"),
+        (
+            "https://host.test/v1?api-key=abc123&api-version=2024-06-01",
+            "https://host.test/v1?api-key=***&api-version=2024-06-01",
+        ),
+        ("http://localhost:11434/v1", "http://localhost:11434/v1"),
+    ],
+)
+def test_urls_lose_their_credentials(url: str, shown: str) -> None:
+    assert redact_url(url) == shown
+
+
+def test_redact_finds_keys_and_credentials_in_any_text() -> None:
+    register_secret("zz-custom-provider-key-9876543210")
+    text = (
+        "bad key sk-abc123def456ghi, or sk-ab...wxyz; Authorization: Bearer tok.en-1; "
+        "at https://me:pw123@h.test/v1 with zz-custom-provider-key-9876543210 and zz-c****3210"
+    )
+    shown = redact(text)
+    for secret in ("sk-abc123def456ghi", "sk-ab...wxyz", "tok.en-1", "pw123", "9876543210", "zz-c****"):
+        assert secret not in shown
+    assert redact("a plain sentence... with *** stars and sk") == "a plain sentence... with *** stars and sk"
+
+
+def test_settings_show_the_base_url_without_credentials() -> None:
+    configured = Settings(base_url="https://user:secret@host.test/v1", api_key="sk-abcdefgh12345678")
+    assert configured.shown_base_url == "https://***@host.test/v1"
+    assert "secret" not in repr(configured) and "secret" not in str(configured) and "***@host.test" in repr(configured)
+    assert "sk-abcdefgh" not in repr(configured)
+    assert configured.base_url == "https://user:secret@host.test/v1"  # what the client connects with
+
+
+@respx.mock
+def test_a_model_error_notice_saved_and_printed_has_no_key(tmp_path: Path) -> None:
+    respx.post(URL).mock(return_value=error(401, ECHO))
+    client = ModelClient(settings(base_url="http://bob:hunter2-password@llm.test/v1", max_retries=0), sleep=Sleeps())
+    path = tmp_path / "t.json"
+    interview = Interview.create(
+        load_case("ad-click-prediction"), Level.SENIOR, LLMPolicy(client=client), path, clock=FakeClock()
+    )
+    out = io.StringIO()
+    assert LineMode(interview, stdin=io.StringIO("What is the latency budget?\n"), stdout=out).run() == 0
+    saved = path.read_text(encoding="utf-8")
+    for shown in (saved, out.getvalue()):
+        assert SECRET not in shown and SECRET[-4:] not in shown and "hunter2" not in shown
+        assert "Incorrect API key provided: ***" in shown  # the server's reason is kept, the key is not
+
+
+@respx.mock
+def test_grade_with_a_model_prints_the_endpoint_without_credentials(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from conftest import ANSWERS
+    from interviewer.commands import cmd_grade
+
+    respx.post(URL).mock(return_value=error(401, ECHO))
+    monkeypatch.chdir(tmp_path)  # no .env
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://bob:hunter2-password@llm.test/v1")
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+    monkeypatch.setenv("INTERVIEWER_MAX_RETRIES", "0")
+    args = argparse.Namespace(
+        path=str(ANSWERS / "ad-click-prediction-weak.yaml"), json=False, level=None, model="test-model", base_url=None
+    )
+    assert cmd_grade(args) == 0
+    printed = capsys.readouterr()
+    for shown in (printed.out, printed.err):
+        assert SECRET not in shown and SECRET[-4:] not in shown and "hunter2" not in shown
+    assert "grading with test-model at http://***@llm.test/v1" in printed.err
