@@ -14,7 +14,7 @@ from pathlib import Path
 
 from interviewer import transcript as transcripts
 from interviewer.errors import InterviewerError, TranscriptError
-from interviewer.framework import WRAP_UP, Level, next_step_id
+from interviewer.framework import STEP_IDS, WRAP_UP, Level, next_step_id
 from interviewer.grading.deterministic import grade_answers
 from interviewer.grading.models import Grade, JudgeSummary
 from interviewer.policy.base import Action, AdvanceReason, Policy, Utterance, View
@@ -103,7 +103,7 @@ def _unverified_credit(transcript: Transcript, case: Case, judge: JudgeSummary) 
     for step_id, judged in judge.steps.items():
         if not judged.credited:
             continue
-        if step_id not in case.steps:
+        if step_id not in STEP_IDS:
             return f"credit in an unknown step {step_id!r}"
         claims = [JudgeClaim(id=item_id, covered=True, quote=quote) for item_id, quote in judged.credited.items()]
         _, _, dropped = verify(case, step_id, answers.get(step_id, []), JudgeReply(items=claims))

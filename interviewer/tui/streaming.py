@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
@@ -32,6 +33,8 @@ async def stream_into(widget: Markdown, chunks: AsyncIterator[str | Reset], inte
                 pending.clear()
                 await widget.update("")
                 stream = type(widget).get_stream(widget)
+                await asyncio.sleep(0)  # let the new stream's task start: stopping one never started raises
+                last_write = 0.0
                 continue
             parts.append(chunk)
             pending.append(chunk)
