@@ -179,9 +179,12 @@ def _run_app(app) -> int:
     if report is not None:
         path = app.interview_path()
         if path is not None:
+            from contextlib import suppress
+
             from interviewer.transcript import sync
 
-            sync(path)  # every committed turn is written; make sure it is on disk too before we stop
+            with suppress(OSError):
+                sync(path)  # every committed turn is written; make sure it is on disk too before we stop
         print(f"interviewer: error: {report}", file=sys.stderr)
         return 1
     if app.error is not None:

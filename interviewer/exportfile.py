@@ -44,7 +44,9 @@ def looks_like_transcript(path: Path) -> bool:
     stripped = head.lstrip("\ufeff \t\r\n")
     if not stripped.startswith(("{", "[")):
         return False
-    return any(key in head for key in _TRANSCRIPT_KEYS)
+    if any(key in head for key in _TRANSCRIPT_KEYS):
+        return True
+    return '"role"' in head and '"step"' in head  # a journal of turns, one JSON object per line
 
 
 def check_target(target: Path, source: Path | None, force: bool) -> bool:

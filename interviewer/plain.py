@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import io
 import os
 import sys
 import threading
@@ -89,12 +90,14 @@ class LineReader:
 
 
 class LineMode:
-    def __init__(self, interview: Interview, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout):
+    def __init__(self, interview: Interview, stdin: TextIO | None = None, stdout: TextIO | None = None):
         self.interview = interview
-        self.stdin = stdin
-        self.stdout = stdout
-        self.interactive = stdin.isatty()
-        self.lines = LineReader(stdin)
+        # Looked up now, not at import: `sys.stdin` is None when the process started with stdin closed (read as
+        # an empty input), and tests swap the streams.
+        self.stdin: TextIO = stdin or sys.stdin or io.StringIO()
+        self.stdout: TextIO = stdout or sys.stdout
+        self.interactive = self.stdin.isatty()
+        self.lines = LineReader(self.stdin)
         self._unsaved: str | None = None  # the reply being recorded, to name it if its save fails
 
     def out(self, text: str = "") -> None:

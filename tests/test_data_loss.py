@@ -18,7 +18,7 @@ from tui_helpers import new_interview, wait_until
 
 from conftest import ROOT, FakeClock, run_cli
 from interviewer.errors import InterviewerError, SaveError
-from interviewer.exportfile import export_to
+from interviewer.exportfile import export_to, looks_like_transcript
 from interviewer.framework import STEP_IDS, Level
 from interviewer.interview import Interview
 from interviewer.plain import LineMode
@@ -77,6 +77,15 @@ def test_export_never_overwrites_another_transcript_even_with_force(tmp_path: Pa
     result = run_cli("export", str(path), "--out", str(other), "--force")
     one_line_error(result, "holds a transcript")
     assert other.read_bytes() == before
+
+
+def test_a_journal_of_turns_is_recognised_as_a_transcript(tmp_path: Path) -> None:
+    journal = tmp_path / "t.jsonl"
+    journal.write_text('{"step": "requirements", "role": "candidate", "text": "hi"}\n')
+    assert looks_like_transcript(journal)
+    card = tmp_path / "card.json"
+    card.write_text(json.dumps({"case": ADS, "overall": 50, "steps": {}}))
+    assert not looks_like_transcript(card)
 
 
 def test_export_replaces_an_existing_file_only_with_force_and_atomically(tmp_path: Path) -> None:
@@ -232,10 +241,11 @@ def test_line_mode_reports_an_unsaved_reply_and_how_to_continue(tmp_path: Path, 
 
 
 def test_line_mode_that_cannot_save_exits_non_zero_with_one_line(tmp_path: Path, monkeypatch, capsys) -> None:
-    from interviewer import cli, plain
+    from interviewer import cli
 
     failing_saves(monkeypatch)
-    monkeypatch.setattr(plain.LineMode.__init__, "__defaults__", (io.StringIO("hello\n"), io.StringIO()))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("hello\n"))
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
     code = cli.main(["chat", "--plain", "--case", ADS, "--out", str(tmp_path / "t.json")])
     assert code == 2
     (line,) = capsys.readouterr().err.splitlines()

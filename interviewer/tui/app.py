@@ -124,7 +124,7 @@ def crash_line(error: BaseException, path: Path | None) -> str:
         return printable(f"{line}; nothing was saved")
     try:
         finished = load(path).finished
-    except InterviewerError:
+    except Exception:  # reporting a crash must not crash: an unreadable transcript reads as unfinished
         finished = False
     if finished:
         return printable(f"{line}; the transcript is saved in {path}; see it with `interviewer replay {path}`")
