@@ -68,16 +68,21 @@ class LineReader:
 
     def _pump(self, loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[str]) -> None:
         assert self.fd is not None
-        pending = ""
+        pieces: list[str] = []  # of the line not yet ended (a list: a very long line stays linear to build)
         while True:
             try:
                 chunk = os.read(self.fd, 65536)
             except OSError:  # stdin closed under us: the same as the end of input
                 chunk = b""
-            pending += _no_surrogates(self.decoder.decode(chunk, final=not chunk))
-            *lines, pending = pending.split("\n")
-            if not chunk and pending:
-                lines.append(pending)
+            *ended, rest = _no_surrogates(self.decoder.decode(chunk, final=not chunk)).split("\n")
+            lines = []
+            for part in ended:
+                lines.append("".join([*pieces, part]))
+                pieces = []
+            if rest:
+                pieces.append(rest)
+            if not chunk and pieces:
+                lines.append("".join(pieces))
             try:
                 for line in lines:
                     loop.call_soon_threadsafe(queue.put_nowait, line + "\n")

@@ -273,6 +273,19 @@ def test_a_non_utf8_byte_on_stdin_is_replaced_and_the_run_goes_on(tmp_path: Path
     assert replies == ["What is the latency budget \ufffd\ufffd for ranking?", "How many daily users are there?"]
 
 
+async def test_the_stdin_reader_joins_split_characters_and_keeps_a_last_line_without_newline() -> None:
+    from interviewer.plain import LineReader
+
+    read_end, write_end = os.pipe()
+    with os.fdopen(read_end, encoding="utf-8") as stream:
+        reader = LineReader(stream)
+        os.write(write_end, "caf\u00e9 one\n".encode()[:4])  # "é" is cut in two by the pipe
+        os.write(write_end, "caf\u00e9 one\n".encode()[4:] + b"two \x80 three\nlast")
+        os.close(write_end)
+        lines = [await reader.readline() for _ in range(4)]
+    assert lines == ["caf\u00e9 one\n", "two \ufffd three\n", "last\n", ""]
+
+
 def test_line_mode_never_saves_a_surrogate(tmp_path: Path) -> None:
     interview = new_interview(tmp_path)
     LineMode(interview, stdin=io.StringIO("bad \udcff byte\n/quit\n"), stdout=io.StringIO()).run()

@@ -62,7 +62,8 @@ class InterviewerApp(App[None]):
             return None
         return crash_line(self.crash, self.interview_path())
 
-    def interview_path(self):
+    def interview_path(self) -> Path | None:
+        """The transcript of the interview on screen (or replayed), if any."""
         for screen in (*self.screen_stack, self.first_screen):
             interview = getattr(screen, "interview", None)
             if interview is not None:

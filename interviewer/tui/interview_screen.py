@@ -232,7 +232,11 @@ class InterviewScreen(AppScreen):
         from interviewer.tui.scorecard_screen import ScorecardScreen
 
         assert self.interview is not None
-        grade = await self.interview.ajudge()  # the deterministic grade at once when no model is in use
+        try:
+            grade = await self.interview.ajudge()  # the deterministic grade at once when no model is in use
+        except SaveError as exc:
+            self.app.exit_with_error(stopped_unsaved(exc, self.interview.path))
+            return
         interview = self.interview
         self.app.push_screen(ScorecardScreen(interview.transcript, interview.case, grade, interview.path))
 
