@@ -339,7 +339,7 @@ def test_ctrl_c_at_the_prompt_ends_at_once_with_a_pipe_that_stays_open(tmp_path:
     except subprocess.TimeoutExpired:
         process.kill()
         pytest.fail("line mode hung after Ctrl-C")
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 6  # at once: the interpreter starts and stops in well under that
     assert process.returncode == 130, stderr.decode()
     assert f"interviewer resume {out}".encode() in stdout
     assert b"Traceback" not in stderr and b"Fatal Python error" not in stderr
