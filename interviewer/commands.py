@@ -255,7 +255,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     source = Path(args.path)
     target = Path(args.out) if args.out else None
-    if target is not None:  # refuse before any work, and before a failed check could cost the file
+    if target is not None:  # a refused target fails at once, before any grading
         from interviewer.exportfile import check_target
 
         check_target(target, source, getattr(args, "force", False))
