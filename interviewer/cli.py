@@ -56,7 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write the scorecard of a saved interview")
     export.add_argument("path", metavar="PATH", help="a saved transcript")
     export.add_argument("--format", choices=("md", "json"), default="md", help="md (default) or json")
-    export.add_argument("--out", metavar="FILE", help="write here instead of to stdout")
+    export.add_argument("--out", metavar="FILE", help="write here instead of to stdout (never over a transcript)")
+    export.add_argument("--force", action="store_true", help="replace FILE if it exists (never a transcript)")
 
     grade = commands.add_parser("grade", help="grade a saved transcript or an answers file")
     grade.add_argument("path", metavar="PATH", help="a transcript (.json) or an answers file (.yaml/.json)")

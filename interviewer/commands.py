@@ -107,13 +107,16 @@ def _settings(args: argparse.Namespace, default_model: str | None = None):
 
 
 def _new_interview(case_ref: str, level: str, out: str | None, args: argparse.Namespace):
+    from interviewer.catalog import is_case_path
     from interviewer.framework import Level
     from interviewer.interview import Interview
     from interviewer.policy.factory import make_policy
     from interviewer.rubric import load_case
 
     case = load_case(case_ref)
-    source = case_ref if case_ref != case.id else None
+    # A case given by path is stored as an absolute path, so the transcript finds it again from anywhere (and
+    # `case_for` can insist on absolute paths when it reads one back).
+    source = str(Path(case_ref).resolve()) if is_case_path(case_ref) else None
     policy = make_policy(_settings(args))
     return Interview.create(case, Level(level), policy, _transcript_path(out, case.id), case_source=source)
 
@@ -164,11 +167,29 @@ def _run_app_for_new(args: argparse.Namespace) -> int:
         from interviewer.tui.picker import CasePickerScreen
 
         app = InterviewerApp(CasePickerScreen([peek_case(p) for p in case_files()], Level(args.level)), start)
+    code = _run_app(app)
+    if started and code == 0:
+        _say_saved(started[-1].path)
+    return code
+
+
+def _run_app(app) -> int:
+    """Run the app; an error it stopped on is raised (one line, exit 2), a crash is one line and exit 1."""
     app.run()
+    report = app.crash_report()
+    if report is not None:
+        path = app.interview_path()
+        if path is not None:
+            from contextlib import suppress
+
+            from interviewer.transcript import sync
+
+            with suppress(OSError):
+                sync(path)  # every committed turn is written; make sure it is on disk too before we stop
+        print(f"interviewer: error: {report}", file=sys.stderr)
+        return 1
     if app.error is not None:
         raise app.error
-    if started:
-        _say_saved(started[-1].path)
     return 0
 
 
@@ -194,47 +215,65 @@ def cmd_resume(args: argparse.Namespace) -> int:
     from interviewer.tui.app import InterviewerApp
     from interviewer.tui.interview_screen import InterviewScreen
 
-    InterviewerApp(InterviewScreen(interview)).run()
-    _say_saved(interview.path)
-    return 0
+    code = _run_app(InterviewerApp(InterviewScreen(interview)))
+    if code == 0:
+        _say_saved(interview.path)
+    return code
 
 
 def _graded_transcript(path: Path):
-    """The transcript, its case and its grade: the saved one when a judge contributed, else graded afresh."""
-    from interviewer.interview import case_for, grade_transcript
+    """The transcript, its case, its grade recomputed from the turns (see `checked_grade`), and the warning to give
+    when the saved grade said something else (None when it agreed)."""
+    from interviewer.interview import case_for, checked_grade
     from interviewer.transcript import load
 
     transcript = load(path)
     case = case_for(transcript)
-    saved = transcript.grade
-    grade = saved if saved is not None and saved.judge is not None else grade_transcript(transcript, case)
-    return transcript, case, grade
+    grade, notice = checked_grade(transcript, case)
+    return transcript, case, grade, notice
+
+
+def _warn(message: str) -> None:
+    from interviewer.terminal import printable
+
+    print(f"interviewer: warning: {printable(message)}", file=sys.stderr)
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
     path = Path(args.path)
-    transcript, case, grade = _graded_transcript(path)
+    transcript, case, grade, notice = _graded_transcript(path)
     _need_terminal()
     from interviewer.tui.app import InterviewerApp
     from interviewer.tui.replay_screen import ReplayScreen
 
-    InterviewerApp(ReplayScreen(transcript, case, grade, path)).run()
-    return 0
+    if notice:
+        _warn(notice)
+    return _run_app(InterviewerApp(ReplayScreen(transcript, case, grade, path), notice=notice))
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     import json
 
-    transcript, case, grade = _graded_transcript(Path(args.path))
+    source = Path(args.path)
+    target = Path(args.out) if args.out else None
+    if target is not None:  # a refused target fails at once, before any grading
+        from interviewer.exportfile import check_target
+
+        check_target(target, source, getattr(args, "force", False))
+    transcript, case, grade, notice = _graded_transcript(source)
+    if notice:
+        _warn(notice)
     if args.format == "md":
         from interviewer.scorecard import scorecard_markdown
 
         text = scorecard_markdown(grade, case.title, transcript)
     else:
         text = json_printable(json.dumps(grade.public_json(), indent=2, ensure_ascii=False)) + "\n"
-    if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
-        print(printable(f"Scorecard written to {args.out}"), file=sys.stderr)
+    if target is not None:
+        from interviewer.exportfile import export_to
+
+        export_to(target, text, source, getattr(args, "force", False))
+        print(printable(f"Scorecard written to {target}"), file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
@@ -249,16 +288,16 @@ def cmd_grade(args: argparse.Namespace) -> int:
     path = Path(args.path)
     level = Level(args.level) if args.level else None
     if path.suffix.lower() == ".json" and _looks_like_transcript(path):
-        from interviewer.interview import case_for, grade_transcript
+        from interviewer.interview import case_for, checked_grade, grade_transcript
         from interviewer.transcript import load
 
         transcript = load(path)
         case = case_for(transcript)
         answers = transcript.candidate_answers()
-        grade = grade_transcript(transcript, case, level)
-        saved = transcript.grade
-        if saved is not None and saved.judge is not None and level in (None, saved.level) and not args.model:
-            grade = saved  # what the scorecard showed, judge included
+        if args.model:  # a judge is asked afresh: it starts from the deterministic grade
+            grade = grade_transcript(transcript, case, level)
+        else:
+            grade, _ = checked_grade(transcript, case, level)  # its warning is among the grade's warnings
     else:
         from interviewer.answers import load_answers
         from interviewer.grading.deterministic import grade_answers

@@ -6,22 +6,24 @@ same everywhere.
 
 from __future__ import annotations
 
+import re
+import stat
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from interviewer import transcript as transcripts
-from interviewer.errors import InterviewerError
-from interviewer.framework import WRAP_UP, Level, next_step_id
+from interviewer.errors import InterviewerError, TranscriptError
+from interviewer.framework import STEP_IDS, WRAP_UP, Level, next_step_id
 from interviewer.grading.deterministic import grade_answers
-from interviewer.grading.models import Grade
+from interviewer.grading.models import Grade, JudgeSummary
 from interviewer.policy.base import Action, AdvanceReason, Policy, Utterance, View
-from interviewer.rubric import Case, load_case
+from interviewer.rubric import Case, load_case, load_case_file
 from interviewer.session import DONE, INTRO, PHASES, Session
 from interviewer.transcript import Role, Transcript, Turn, TurnKind
 from interviewer.usage import Usage
 
-__all__ = ["RESET", "Interview", "Reset", "Utterance", "case_for", "grade_transcript"]
+__all__ = ["RESET", "Interview", "Reset", "Utterance", "case_for", "checked_grade", "grade_transcript"]
 
 
 def grade_transcript(transcript: Transcript, case: Case, level: Level | None = None) -> Grade:
@@ -32,8 +34,123 @@ def grade_transcript(transcript: Transcript, case: Case, level: Level | None = N
     )
 
 
+def checked_grade(transcript: Transcript, case: Case, level: Level | None = None) -> tuple[Grade, str | None]:
+    """The transcript's grade recomputed from its turns, and a warning when the saved grade says otherwise.
+
+    A saved grade is only a cache: anyone can edit the file. The deterministic grade is recomputed. A saved judge
+    grade cannot be asked again offline, so its credited items are checked by the judge's own rule (each quote in the
+    candidate's words of that step) and the grade is rebuilt from the fresh one plus those credits; if any credit
+    fails, the judge's part is dropped. Quotes that are not in the transcript are never kept for display.
+    """
+    from interviewer.grading.judge import combine, unavailable
+
+    fresh = grade_transcript(transcript, case, level)
+    saved = transcript.grade
+    if saved is None or level not in (None, saved.level):
+        return fresh, None  # nothing saved, or a grade for another level was asked for
+    rebuilt = fresh
+    judge = saved.judge
+    if judge is not None:
+        problem = _unverified_credit(transcript, case, judge)
+        if problem:
+            warning = f"the saved judge grade does not match the transcript ({problem}); showing the regraded one"
+            return _warned(fresh, warning), warning
+        if judge.status == "unavailable":
+            rebuilt = unavailable(fresh, judge.model, judge.error or "no answer", judge.usage)
+        else:
+            rebuilt = combine(fresh, judge.model_copy(update={"steps": _without_dropped_quotes(judge)}))
+    if _verdict(saved) != _verdict(rebuilt):
+        warning = (
+            f"the saved grade does not match the transcript's turns (saved overall {saved.overall}, "
+            f"regraded {rebuilt.overall}); showing the regraded one"
+        )
+        return _warned(rebuilt, warning), warning
+    return rebuilt, None
+
+
+def _verdict(grade: Grade) -> tuple:
+    """What a grade claims: scores, signal, and per item its coverage and evidence."""
+    steps = {
+        step_id: (
+            step.score,
+            [(item.id, item.coverage, item.evidence) for item in step.items],
+            [(flag.id, flag.evidence) for flag in step.red_flags],
+        )
+        for step_id, step in grade.steps.items()
+    }
+    points = [(point.id, point.mentioned, point.evidence) for point in grade.talking_points]
+    return grade.overall, grade.hire_signal, grade.grader, steps, points
+
+
+def _without_dropped_quotes(judge: JudgeSummary) -> dict:
+    """A rejected claim's quote is by definition not in the transcript, so it is not kept to be shown."""
+    return {
+        step_id: step.model_copy(update={"dropped": [claim.model_copy(update={"quote": ""}) for claim in step.dropped]})
+        for step_id, step in judge.steps.items()
+    }
+
+
+def _warned(grade: Grade, warning: str) -> Grade:
+    return grade.model_copy(update={"warnings": [*grade.warnings, warning]})
+
+
+def _unverified_credit(transcript: Transcript, case: Case, judge: JudgeSummary) -> str | None:
+    """Why a saved judge credit cannot stand (the first such reason), or None when every one is verified."""
+    from interviewer.grading.judge import verify
+    from interviewer.grading.models import JudgeClaim, JudgeReply
+
+    answers = transcript.candidate_answers()
+    for step_id, judged in judge.steps.items():
+        if not judged.credited:
+            continue
+        if step_id not in STEP_IDS:
+            return f"credit in an unknown step {step_id!r}"
+        claims = [JudgeClaim(id=item_id, covered=True, quote=quote) for item_id, quote in judged.credited.items()]
+        _, _, dropped = verify(case, step_id, answers.get(step_id, []), JudgeReply(items=claims))
+        if dropped:
+            return f"{step_id}/{dropped[0].item_id}: {dropped[0].reason}"
+    return None
+
+
+CASE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
 def case_for(transcript: Transcript) -> Case:
-    return load_case(transcript.case_source or transcript.case_id)
+    """The case a transcript was made with: a built-in case by its plain id, or the case file whose absolute path it
+    names. A transcript is a file anyone can edit, so it never gets to make us read an arbitrary path: no `/` or `..`
+    in an id, and a source must be a regular `.yaml`/`.yml` file (checked before opening, so never a FIFO or a
+    device)."""
+    source = transcript.case_source
+    if source is None:
+        if not CASE_ID.fullmatch(transcript.case_id):
+            raise TranscriptError(f"the transcript's case_id {_shown(transcript.case_id)} is not a case id")
+        case = load_case(transcript.case_id)
+    else:
+        path = Path(source)
+        if not path.is_absolute() or path.suffix.lower() not in (".yaml", ".yml"):
+            raise TranscriptError(
+                f"the transcript's case_source {_shown(source)} is not the absolute path of a .yaml case file"
+            )
+        try:
+            info = path.stat()
+        except OSError as exc:
+            raise TranscriptError(
+                f"the transcript's case file {_shown(source)} cannot be read: {exc.strerror or exc}"
+            ) from None
+        if not stat.S_ISREG(info.st_mode):
+            raise TranscriptError(f"the transcript's case_source {_shown(source)} is not a regular file")
+        case = load_case_file(path)
+    if case.id != transcript.case_id:
+        raise TranscriptError(
+            f"the transcript is of case {_shown(transcript.case_id)} but its case file is of {_shown(case.id)}"
+        )
+    return case
+
+
+def _shown(text: str) -> str:
+    from interviewer.terminal import printable
+
+    return printable(repr(text if len(text) <= 200 else text[:200] + "..."))
 
 
 class Reset:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import codecs
+import io
+import os
 import sys
+import threading
 from typing import TextIO
 
-from interviewer.errors import InterviewerError
+from interviewer.errors import InterviewerError, SaveError
 from interviewer.framework import STEP_BY_ID, TOTAL_MINUTES, mmss, next_step_id
 from interviewer.interview import Interview, Reset
 from interviewer.policy.base import Utterance
@@ -25,12 +29,81 @@ HELP = """Commands:
 Anything else is your reply. Each line is one reply."""
 
 
+def _no_surrogates(text: str) -> str:
+    """Lone surrogates (undecodable bytes smuggled through `surrogateescape`) cannot be saved as JSON: replace them."""
+    return text.encode("utf-8", errors="replace").decode("utf-8")
+
+
+class LineReader:
+    """The lines of stdin for the event loop, never blocking it and never holding up the exit.
+
+    A real descriptor is read by a daemon thread with `os.read` (no Python-level buffer lock, so neither Ctrl-C nor
+    the interpreter's shutdown waits for it, as they did for `asyncio.to_thread(stdin.readline)`), and decoded with
+    replacement: a stray non-UTF-8 byte becomes U+FFFD instead of ending the run. A stream without a descriptor (a
+    test's StringIO) is read directly.
+    """
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+        try:
+            self.fd: int | None = stream.fileno()
+        except (AttributeError, OSError, ValueError):
+            self.fd = None
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        try:
+            self.decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+        except LookupError:
+            self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self.queue: asyncio.Queue[str] | None = None
+
+    async def readline(self) -> str:
+        """The next line with its newline, or "" at the end of input."""
+        if self.fd is None:
+            return _no_surrogates(self.stream.readline())
+        if self.queue is None:
+            self.queue = asyncio.Queue()
+            loop = asyncio.get_running_loop()
+            threading.Thread(target=self._pump, args=(loop, self.queue), name="stdin", daemon=True).start()
+        return await self.queue.get()
+
+    def _pump(self, loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[str]) -> None:
+        assert self.fd is not None
+        pieces: list[str] = []  # of the line not yet ended (a list: a very long line stays linear to build)
+        while True:
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:  # stdin closed under us: the same as the end of input
+                chunk = b""
+            *ended, rest = _no_surrogates(self.decoder.decode(chunk, final=not chunk)).split("\n")
+            lines = []
+            for part in ended:
+                lines.append("".join([*pieces, part]))
+                pieces = []
+            if rest:
+                pieces.append(rest)
+            if not chunk and pieces:
+                lines.append("".join(pieces))
+            try:
+                for line in lines:
+                    loop.call_soon_threadsafe(queue.put_nowait, line + "\n")
+                if not chunk:
+                    loop.call_soon_threadsafe(queue.put_nowait, "")
+            except RuntimeError:  # the loop has closed: line mode is over
+                return
+            if not chunk:
+                return
+
+
 class LineMode:
-    def __init__(self, interview: Interview, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout):
+    def __init__(self, interview: Interview, stdin: TextIO | None = None, stdout: TextIO | None = None):
         self.interview = interview
-        self.stdin = stdin
-        self.stdout = stdout
-        self.interactive = stdin.isatty()
+        # Looked up now, not at import: `sys.stdin` is None when the process started with stdin closed (read as
+        # an empty input), and tests swap the streams.
+        self.stdin: TextIO = stdin or sys.stdin or io.StringIO()
+        self.stdout: TextIO = stdout or sys.stdout
+        self.interactive = self.stdin.isatty()
+        self.lines = LineReader(self.stdin)
+        self._unsaved: str | None = None  # the reply being recorded, to name it if its save fails
 
     def out(self, text: str = "") -> None:
         # Replies, model output, case titles and errors reach the terminal as text, never as escape sequences.
@@ -69,9 +142,38 @@ class LineMode:
             self.out()
 
     def run(self) -> int:
-        return asyncio.run(self.run_async())
+        """Run to the end; Ctrl-C stops at once (every committed turn is saved) with the way to resume, exit 130."""
+        try:
+            return asyncio.run(self.run_async())
+        except KeyboardInterrupt:
+            path = self.interview.path
+            if path is not None and path.exists():
+                self.out(f"\nInterrupted. Transcript saved; continue with: interviewer resume {path}")
+            else:
+                self.out("\nInterrupted before anything was saved.")
+            return 130
 
     async def run_async(self) -> int:
+        try:
+            return await self._run()
+        except SaveError as exc:
+            raise self._explain(exc) from None
+
+    def _explain(self, error: SaveError) -> SaveError:
+        """One line: what was not saved, why, and how to go on."""
+        path = self.interview.path
+        if self._unsaved is not None:
+            reply = " ".join(self._unsaved.split())
+            what = f"your reply {printable(repr(reply[:60] + ('...' if len(reply) > 60 else '')))} was not saved"
+        else:
+            what = "the interviewer's turn was not saved"
+        if path is not None and path.exists():
+            how = f"every turn before it is saved in {path}; fix that and continue with `interviewer resume {path}`"
+        else:
+            how = "nothing was saved"
+        return SaveError(f"{what} ({error}); {how}")
+
+    async def _run(self) -> int:
         interview = self.interview
         title = interview.case.title
         self.out(f"{title} · level {interview.transcript.level.value} · {interview.policy.name} interviewer")
@@ -86,7 +188,7 @@ class LineMode:
         while not interview.done:
             if self.interactive:
                 print("you> ", end="", file=self.stdout, flush=True)
-            line = await asyncio.to_thread(self.stdin.readline)
+            line = await self.lines.readline()
             if not line:  # end of input: everything said so far is already saved
                 self.out(f"Input ended. Transcript saved; continue with: interviewer resume {interview.path}")
                 return 0
@@ -97,12 +199,15 @@ class LineMode:
                     return 0
                 continue
             mark = len(interview.transcript.turns)
+            self._unsaved = line
             try:
                 plan = interview.plan_reply(line)
             except ReplyRejected as exc:
+                self._unsaved = None
                 if line.strip():  # an empty line is silently ignored; a refusal is explained
                     self.out(f"[{exc}]")
                 continue
+            self._unsaved = None  # saved (a SaveError leaves it set, for `_explain`)
             self.show([t for t in interview.transcript.turns[mark:] if t.role is Role.SYSTEM])
             await self.say(plan)
         if interview.judge_model:

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import WorkerFailed
 
 from interviewer.catalog import CaseSummary
 from interviewer.errors import InterviewerError
 from interviewer.framework import Level
+from interviewer.terminal import printable
 from interviewer.tui.interview_screen import InterviewScreen
 from interviewer.tui.widgets import MIN_HEIGHT, MIN_WIDTH
 
@@ -30,14 +33,45 @@ class InterviewerApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Quit; every turn is already saved", priority=True),
     ]
 
-    def __init__(self, first_screen: Screen, start_interview: StartInterview | None = None) -> None:
+    def __init__(
+        self, first_screen: Screen, start_interview: StartInterview | None = None, notice: str | None = None
+    ) -> None:
         from interviewer.tui.paste import install
 
         install()  # a paste holding ESC or BEL is one paste, not keys (see paste.py)
         super().__init__()
         self.first_screen = first_screen
         self.start_interview = start_interview
-        self.error: InterviewerError | None = None  # why the app stopped, for the command line to report
+        self.notice = notice  # shown once the app is up (e.g. a saved grade that did not match its transcript)
+        # Why the app stopped, for the command line to report: an error meant for the user (a reply that could not
+        # be saved counts until a later save succeeds), or a crash (a bug), reported in one line, never a traceback.
+        self.error: InterviewerError | None = None
+        self.crash: BaseException | None = None
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Every unexpected exception in a handler, worker or timer ends up here: end the app with a non-zero code
+        and no traceback on screen; the command line prints one line about it (see `crash_report`)."""
+        if self.crash is None:
+            self.crash = error.error if isinstance(error, WorkerFailed) else error
+        self._return_code = 1
+        if self._exception is None:  # Pilot re-raises it after the test, so a crash never passes a test unseen
+            self._exception = error
+            self._exception_event.set()
+        self._close_messages_no_wait()
+
+    def crash_report(self) -> str | None:
+        """The one line that explains a crash (None when there was none)."""
+        if self.crash is None:
+            return None
+        return crash_line(self.crash, self.interview_path())
+
+    def interview_path(self) -> Path | None:
+        """The transcript of the interview on screen (or replayed), if any."""
+        for screen in (*self.screen_stack, self.first_screen):
+            interview = getattr(screen, "interview", None)
+            if interview is not None:
+                return interview.path
+        return getattr(self.first_screen, "path", None)
 
     @property
     def _starts_with_picker(self) -> bool:
@@ -52,6 +86,8 @@ class InterviewerApp(App[None]):
 
     def on_mount(self) -> None:
         self._fit(self.size.width, self.size.height)
+        if self.notice:
+            self.notify(printable(self.notice), severity="warning", timeout=15, markup=False)
         if self._starts_with_picker:
             self.push_screen(self.first_screen, self._case_chosen)
 
@@ -80,3 +116,20 @@ class InterviewerApp(App[None]):
         commands = getattr(screen, "palette_commands", None)
         for binding in commands() if commands else ():
             yield SystemCommand(binding.description, binding.tooltip, partial(screen.run_action, binding.action))
+
+
+def crash_line(error: BaseException, path: Path | None) -> str:
+    """`unexpected error: Name: message`, then where the transcript is and how to go on (one line)."""
+    from interviewer.transcript import load
+
+    message = " ".join(str(error).split())[:300]
+    line = f"unexpected error in the app: {type(error).__name__}" + (f": {message}" if message else "")
+    if path is None or not path.exists():
+        return printable(f"{line}; nothing was saved")
+    try:
+        finished = load(path).finished
+    except Exception:  # reporting a crash must not crash: an unreadable transcript reads as unfinished
+        finished = False
+    if finished:
+        return printable(f"{line}; the transcript is saved in {path}; see it with `interviewer replay {path}`")
+    return printable(f"{line}; every turn is saved in {path}; continue with `interviewer resume {path}`")

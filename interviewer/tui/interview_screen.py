@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 
-from interviewer.errors import InterviewerError
+from interviewer.errors import InterviewerError, SaveError
 from interviewer.framework import INTRO
 from interviewer.replies import ReplyRejected, clean_reply
 from interviewer.tui.base import AppScreen
@@ -28,6 +28,8 @@ from interviewer.tui.widgets import (
 )
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from interviewer.interview import Interview, Utterance
     from interviewer.tui.bubbles import InterviewerMessage
 
@@ -133,10 +135,23 @@ class InterviewScreen(AppScreen):
             self.notify("Let the interviewer finish stating the problem first.", severity="warning")
             self.speak(self.interview.plan_start())
             return
+        mark = len(self.interview.transcript.turns)
+        try:  # recorded (and saved) before the box is cleared: a reply that cannot be saved stays in the box
+            plan = self.interview.plan_reply(text)
+        except SaveError as exc:
+            self.app.error = unsaved_reply(exc, self.interview.path)  # reported if the user quits now
+            self.notify(
+                f"Your reply is not saved ({exc}). It is still in the box: fix that and press ctrl+s again, "
+                "or ctrl+q to quit.",
+                severity="error",
+                timeout=20,
+                markup=False,
+            )
+            return
+        if isinstance(self.app.error, SaveError):
+            self.app.error = None  # saving works again: nothing is left unsaved
         box.clear()
         await self.query_one(ChatLog).add(CandidateMessage(text))
-        mark = len(self.interview.transcript.turns)
-        plan = self.interview.plan_reply(text)
         await self._show_system_turns(mark)
         self.speak(plan)
 
@@ -184,6 +199,9 @@ class InterviewScreen(AppScreen):
                 widget.border_subtitle = "cancelled: not saved"
             self.post_message(ReplyCancelled())
             raise
+        except SaveError as exc:  # the interviewer's words cannot be kept: stop, everything before them is saved
+            self.app.exit_with_error(stopped_unsaved(exc, self.interview.path))
+            return
         self.post_message(ReplyFinished(len(self.interview.transcript.turns)))
         if self.interview.done:
             self.post_message(InterviewEnded())
@@ -214,7 +232,11 @@ class InterviewScreen(AppScreen):
         from interviewer.tui.scorecard_screen import ScorecardScreen
 
         assert self.interview is not None
-        grade = await self.interview.ajudge()  # the deterministic grade at once when no model is in use
+        try:
+            grade = await self.interview.ajudge()  # the deterministic grade at once when no model is in use
+        except SaveError as exc:
+            self.app.exit_with_error(stopped_unsaved(exc, self.interview.path))
+            return
         interview = self.interview
         self.app.push_screen(ScorecardScreen(interview.transcript, interview.case, grade, interview.path))
 
@@ -235,3 +257,17 @@ class InterviewScreen(AppScreen):
             return
         session = self.interview.session
         self.query_one(StepsSidebar).show(session.phase, session.step_seconds, session.total_seconds())
+
+
+def _continue(path: Path | None) -> str:
+    if path is not None and path.exists():
+        return f"every turn before it is saved in {path}; continue with `interviewer resume {path}`"
+    return "nothing was saved"
+
+
+def unsaved_reply(error: SaveError, path: Path | None) -> SaveError:
+    return SaveError(f"your last reply was not saved ({error}); {_continue(path)}")
+
+
+def stopped_unsaved(error: SaveError, path: Path | None) -> SaveError:
+    return SaveError(f"the interview stopped: a turn could not be saved ({error}); {_continue(path)}")

@@ -57,7 +57,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):
-            yield Label(self.question)
+            yield Label(self.question, markup=False)
             yield Label("[b]y[/b] yes   [b]n[/b] no", id="confirm-keys")
 
     def action_answer(self, yes: bool) -> None:

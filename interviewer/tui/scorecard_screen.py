@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
 from textual.widgets import Label, Markdown, ProgressBar, Static
 
+from interviewer.errors import InterviewerError
 from interviewer.framework import STEP_BY_ID
 from interviewer.grading.models import Grade, HireSignal
 from interviewer.rubric import Case
@@ -42,13 +43,29 @@ POSITIVE = (HireSignal.LEAN_HIRE, HireSignal.HIRE, HireSignal.STRONG_HIRE)
 
 
 def export_path(transcript_path: Path | None, transcript: Transcript) -> Path:
+    """`<transcript>.md` next to the transcript, unless that is the transcript itself (one saved as `run.md`) or
+    another transcript: then `<name>.scorecard.md` (numbered if need be), so an export never lands on one."""
+    from interviewer.exportfile import looks_like_transcript, same_file
+
     if transcript_path is not None:
-        return transcript_path.with_suffix(".md")
-    return Path.cwd() / f"{transcript.case_id}-{transcript.id}.md"
+        base = transcript_path.with_suffix(".md")
+    else:
+        base = Path.cwd() / f"{transcript.case_id}-{transcript.id}.md"
+    stem = base.name.removesuffix(".md")
+    candidates = [base, base.with_name(f"{stem}.scorecard.md")]
+    candidates += [base.with_name(f"{stem}.scorecard-{number}.md") for number in range(2, 100)]
+    for candidate in candidates:
+        taken = candidate.exists() and (looks_like_transcript(candidate) or not candidate.is_file())
+        if not same_file(candidate, transcript_path) and not taken:
+            return candidate
+    return base.with_name(f"{stem}.scorecard-{transcript.id}.md")
 
 
-def write_export(transcript: Transcript, case: Case, grade: Grade, target: Path) -> Path:
-    target.write_text(scorecard_markdown(grade, case.title, transcript), encoding="utf-8")
+def write_export(transcript: Transcript, case: Case, grade: Grade, target: Path, source: Path | None = None) -> Path:
+    """Write the Markdown scorecard atomically; refuses a transcript, and replaces any other file (ask first)."""
+    from interviewer.exportfile import export_to
+
+    export_to(target, scorecard_markdown(grade, case.title, transcript), source, force=True)
     return target
 
 
@@ -90,8 +107,27 @@ class ScorecardScreen(GradedScreen):
         yield KeysFooter()
 
     def action_export(self) -> None:
-        target = write_export(self.transcript, self.case, self.grade, export_path(self.path, self.transcript))
-        self.notify(printable(f"Scorecard saved to {target}"), timeout=8, markup=False)
+        target = export_path(self.path, self.transcript)
+        if not target.exists():
+            self._export(target)
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._export(target)
+
+        from interviewer.tui.modals import ConfirmScreen
+
+        question = f"{printable(str(target))} exists. Replace it with the scorecard?"
+        self.app.push_screen(ConfirmScreen(question), confirmed)
+
+    def _export(self, target: Path) -> None:
+        try:
+            write_export(self.transcript, self.case, self.grade, target, self.path)
+        except InterviewerError as exc:
+            self.notify(f"Not exported: {printable(str(exc))}", severity="error", timeout=10, markup=False)
+            return
+        self.notify(f"Scorecard saved to {printable(str(target))}", timeout=8, markup=False)
 
     def action_replay(self) -> None:
         from interviewer.tui.replay_screen import ReplayScreen

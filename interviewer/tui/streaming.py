@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
@@ -11,10 +12,12 @@ from interviewer.terminal import printable
 if TYPE_CHECKING:
     from textual.widgets import Markdown
 
+    from interviewer.interview import Reset
+
 COALESCE_SECONDS = 0.05
 
 
-async def stream_into(widget: Markdown, chunks: AsyncIterator[str], interval: float = COALESCE_SECONDS) -> str:
+async def stream_into(widget: Markdown, chunks: AsyncIterator[str | Reset], interval: float = COALESCE_SECONDS) -> str:
     """Show chunks as they arrive (at most one write per `interval`) and return the whole text.
 
     The final `update` re-parses the complete text, which fixes blocks that were half-parsed while streaming. If the
@@ -28,6 +31,15 @@ async def stream_into(widget: Markdown, chunks: AsyncIterator[str], interval: fl
     last_write = 0.0
     try:
         async for chunk in chunks:
+            if not isinstance(chunk, str):  # a `Reset`: the stream broke, what was shown is void, the fallback follows
+                await stream.stop()
+                parts.clear()
+                pending.clear()
+                await widget.update("")
+                stream = type(widget).get_stream(widget)
+                await asyncio.sleep(0)  # let the new stream's task start: stopping one never started raises
+                last_write = 0.0
+                continue
             parts.append(chunk)
             pending.append(chunk)
             now = time.monotonic()
