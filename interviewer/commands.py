@@ -163,7 +163,11 @@ def _run_app_for_new(args: argparse.Namespace) -> int:
         from interviewer.tui.picker import CasePickerScreen
 
         app = InterviewerApp(CasePickerScreen([peek_case(p) for p in case_files()], Level(args.level)), start)
-    app.run()
+    try:
+        app.run()
+    finally:
+        for interview in started:
+            interview.close()  # compact the transcript and release its lock
     if app.error is not None:
         raise app.error
     if started:
@@ -193,7 +197,8 @@ def cmd_resume(args: argparse.Namespace) -> int:
     from interviewer.tui.app import InterviewerApp
     from interviewer.tui.interview_screen import InterviewScreen
 
-    InterviewerApp(InterviewScreen(interview)).run()
+    with interview:  # released (and compacted) when the app closes
+        InterviewerApp(InterviewScreen(interview)).run()
     _say_saved(interview.path)
     return 0
 

@@ -67,7 +67,10 @@ class LineMode:
             self.out()
 
     def run(self) -> int:
-        return asyncio.run(self.run_async())
+        try:
+            return asyncio.run(self.run_async())
+        finally:
+            self.interview.close()  # compact the transcript and release its lock
 
     async def run_async(self) -> int:
         interview = self.interview
