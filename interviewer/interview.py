@@ -77,7 +77,8 @@ class Interview:
         transcript = Transcript(
             case_id=case.id, case_title=case.title, case_source=case_source, level=level, model=policy.name
         )
-        return cls(case, transcript, policy, path, clock, store=Store.create(transcript, path))
+        store = Store.create(transcript, path) if path is not None else None
+        return cls(case, transcript, policy, path, clock, store=store)
 
     @classmethod
     def resume(cls, path: Path, policy: Policy, clock: Callable[[], float] = time.monotonic) -> Interview:

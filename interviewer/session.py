@@ -189,11 +189,22 @@ class Session:
     def _snapshot(self) -> tuple:
         # Everything a change may touch. Only the turn count is kept for the turns: a change only appends.
         t = self.transcript
-        return (len(t.turns), t.phase, dict(t.step_seconds), t.ended_early, t.model_failures, t.grade, self._last_tick)
+        return (
+            len(t.turns),
+            t.phase,
+            dict(t.step_seconds),
+            t.ended_early,
+            t.model_failures,
+            t.grade,
+            t.updated_at,
+            self._last_tick,
+        )
 
     def _restore(self, snapshot: tuple) -> None:
         t = self.transcript
-        count, t.phase, t.step_seconds, t.ended_early, t.model_failures, t.grade, self._last_tick = snapshot
+        count, t.phase, t.step_seconds, t.ended_early, t.model_failures, t.grade, t.updated_at, self._last_tick = (
+            snapshot
+        )
         for turn in t.turns[count:]:
             if self._phase_start.get(turn.step, -1) >= count:
                 del self._phase_start[turn.step]

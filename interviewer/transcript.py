@@ -342,12 +342,17 @@ def _read_journal(path: Path, on_warning: Callable[[str], None]) -> Loaded:
     for index in range(1, last + 1):
         if not lines[index].strip():
             continue
-        record = _record(lines[index], len(turns))
+        record = _record(lines[index])
         if isinstance(record, str):
             if index == last and not tail.strip():  # garbage after the last whole change: never acknowledged
                 good, torn, torn_line = offsets[index], True, index + 1
                 break
             raise TranscriptError(f"{path}:{index + 1}: not a transcript: {record}")
+        if record.get("n") != len(turns):  # a whole line in the wrong place: never read a turn twice
+            raise TranscriptError(
+                f"{path}:{index + 1}: not a transcript: journal line continues at turn {record.get('n')!r}, "
+                f"expected {len(turns)}"
+            )
         turns.extend(record["turns"])
         data.update({key: value for key, value in record.items() if key not in ("n", "turns")})
     if torn:
@@ -359,7 +364,7 @@ def _read_journal(path: Path, on_warning: Callable[[str], None]) -> Loaded:
     return Loaded(_validate(path, data), journal=True, good_bytes=good, torn=torn)
 
 
-def _record(line: bytes, expected: int) -> dict | str:
+def _record(line: bytes) -> dict | str:
     """A journal line as a dict, or what is wrong with it."""
     try:
         record = json.loads(line)
@@ -367,8 +372,6 @@ def _record(line: bytes, expected: int) -> dict | str:
         return f"invalid JSON in the journal ({getattr(exc, 'msg', 'not UTF-8')})"
     if not isinstance(record, dict) or not isinstance(record.get("turns"), list):
         return "invalid journal line (no turns)"
-    if record.get("n") != expected:
-        return f"journal line continues at turn {record.get('n')!r}, expected {expected}"
     return record
 
 
