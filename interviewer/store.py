@@ -28,13 +28,14 @@ try:
 except ImportError:  # pragma: no cover - Windows: no advisory locks; keeping to one writer is then up to the user
     fcntl = None  # type: ignore[assignment]
 
-# Where each appended line goes to disk. Measured with bench/store.py (2 cores, ext4 on a virtual disk): an inline
-# fdatasync of one appended line costs about 0.25 ms, two lines a turn about 0.5 ms, far inside the 10 ms a turn may
-# take, and it makes every acknowledged turn durable against power loss too, not only against a killed process (the
-# page cache already covers that). So the sync stays on the turn's path; the whole-file rewrites at the end use
-# fsync before their rename. Set to False to hand the flush to `transcripts.SYNCER` (a background thread) instead,
-# as the atomic-rename store did, on disks where a flush costs milliseconds.
-SYNC_EACH_LINE = True
+# Where each appended line goes to disk. A kill -9 loses nothing either way: a line is in the page cache, visible to
+# every reader, once `write` returns; the flush only matters on power loss. Measured with bench/store.py on the
+# development machine (2 cores, ext4 on a virtual disk, other jobs running): fdatasync of one appended line took
+# 0.25 to 4 ms depending on the disk's load, so two lines a turn (the reply, the answer) cost 0.5 to 8 ms of the
+# 10 ms a turn may take (issue 10), while the append alone costs about 0.2 ms. So the flush runs on the
+# `transcripts.SYNCER` background thread, as the rename-based store before did: a turn never waits for the disk,
+# and each line reaches it a moment later. Set True to fsync each line on the turn's path instead.
+SYNC_EACH_LINE = False
 
 
 class Store:
@@ -47,6 +48,7 @@ class Store:
         self._saved = saved_turns  # turns already in the file
         self._journal = journal  # False: the file is a plain JSON transcript
         self._dirty = False  # changes since the file was last compacted
+        self._state: dict | None = None  # the state the journal's lines add up to (None: unknown, write it all)
 
     # -- opening -----------------------------------------------------------------------------------------------------
 
@@ -55,9 +57,13 @@ class Store:
         """A new journal at `path` (which must not exist), holding what the transcript has so far."""
         if path.exists():
             raise SaveError(f"{path}: already exists; continue it with `interviewer resume {path}`")
-        data = transcripts.journal_text(transcript)
+        data, state = transcripts.journal_text(transcript)
         fd = transcripts.write_atomic(path, data, durable=SYNC_EACH_LINE, lock=lambda new: _lock(new, path))
-        return cls(path, fd, len(data), len(transcript.turns), journal=True)
+        if not SYNC_EACH_LINE:
+            transcripts.SYNCER.request(path)
+        store = cls(path, fd, len(data), len(transcript.turns), journal=True)
+        store._state = state
+        return store
 
     @classmethod
     def open(cls, path: Path) -> tuple[Store, Transcript]:
@@ -79,10 +85,13 @@ class Store:
         """Save one change: the turns added since the last save and the current state, as one line."""
         self._check_open()
         if not self._journal or len(transcript.turns) < self._saved:
-            self._rewrite(transcripts.journal_text(transcript), journal=True, turns=len(transcript.turns))
+            data, state = transcripts.journal_text(transcript)
+            self._rewrite(data, journal=True, turns=len(transcript.turns))
+            self._state = state
             return
         try:
-            line = transcripts.journal_record(transcript, self._saved)
+            # Only what changed: the new turns, the clock of the current step, the time of the save.
+            line, state = transcripts.journal_record(transcript, self._saved, self._state)
         except ValueError as exc:  # text that cannot be encoded (a lone surrogate): nothing was written
             raise transcripts.save_error(self.path, exc) from exc
         start = self._size
@@ -97,6 +106,7 @@ class Store:
             transcripts.SYNCER.request(self.path)
         self._size = start + len(line)
         self._saved = len(transcript.turns)
+        self._state = state
         self._dirty = True
 
     def compact(self, transcript: Transcript) -> None:
@@ -143,7 +153,7 @@ class Store:
     def _rewrite(self, data: bytes, journal: bool, turns: int) -> None:
         fd = transcripts.write_atomic(self.path, data, durable=True, lock=lambda new: _lock(new, self.path))
         os.close(self._fd)  # the old file's lock: the new file at the path is locked already
-        self._fd, self._size, self._saved, self._journal = fd, len(data), turns, journal
+        self._fd, self._size, self._saved, self._journal, self._state = fd, len(data), turns, journal, None
 
     def _truncate(self, size: int) -> None:
         """Cut off a line written in part. If even that fails, the next append rewrites the whole file."""

@@ -241,19 +241,29 @@ def journal_header(transcript: Transcript) -> bytes:
     return _line({"interviewer_journal": JOURNAL_VERSION, "schema_version": SCHEMA_VERSION, "transcript": fixed})
 
 
-def journal_record(transcript: Transcript, first: int) -> bytes:
-    """One line: the turns from index `first` on, and the current state."""
-    transcript.updated_at = now()
-    record: dict = {"n": first, "turns": [turn.model_dump(mode="json") for turn in transcript.turns[first:]]}
-    record.update(transcript.model_dump(mode="json", include=set(STATE_FIELDS)))
+def journal_state(transcript: Transcript) -> dict:
+    """The small state a journal line carries (the grade only once there is one)."""
+    state = transcript.model_dump(mode="json", include=set(STATE_FIELDS))
     if transcript.grade is not None:
-        record["grade"] = transcript.grade.model_dump(mode="json")
-    return _line(record)
+        state["grade"] = transcript.grade.model_dump(mode="json")
+    return state
 
 
-def journal_text(transcript: Transcript) -> bytes:
-    """A whole journal for a transcript: the header and one line with every turn so far."""
-    return journal_header(transcript) + journal_record(transcript, 0)
+def journal_record(transcript: Transcript, first: int, written: dict | None = None) -> tuple[bytes, dict]:
+    """One line: the turns from index `first` on, and what changed in the state since `written` (the state the
+    journal already holds; everything when None). Returns the line and the state it leaves in the journal."""
+    transcript.updated_at = now()
+    state = journal_state(transcript)
+    turns = [turn.model_dump(mode="json", exclude_none=True) for turn in transcript.turns[first:]]
+    record: dict = {"n": first, "turns": turns}
+    record.update((key, value) for key, value in state.items() if written is None or written.get(key) != value)
+    return _line(record), state
+
+
+def journal_text(transcript: Transcript) -> tuple[bytes, dict]:
+    """A whole journal for a transcript: the header and one line with every turn so far; and the state it holds."""
+    line, state = journal_record(transcript, 0)
+    return journal_header(transcript) + line, state
 
 
 # -- reading ------------------------------------------------------------------------------------------------------
