@@ -485,3 +485,26 @@ def test_a_view_finds_the_step_without_scanning_the_interview(tmp_path: Path) ->
     view = interview.view()
     assert view.step_start == 1 and view.step_turns == interview.session.turns_in_phase()
     assert view.last_reply == QUESTION
+
+
+def test_a_read_only_folder_is_one_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(*args, **kwargs):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+
+    monkeypatch.setattr(transcripts.tempfile, "mkstemp", refused)
+    with pytest.raises(SaveError, match=r"t\.json: could not save the transcript \(Permission denied\)"):
+        new_interview(tmp_path / "t.json")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_line_mode_releases_the_transcript_when_it_stops(tmp_path: Path) -> None:
+    import io
+
+    from interviewer.plain import LineMode
+
+    path = tmp_path / "t.json"
+    LineMode(new_interview(path), stdin=io.StringIO(f"{QUESTION}\n/quit\n"), stdout=io.StringIO()).run()
+    assert not path.read_bytes().startswith(JOURNAL_MAGIC)  # compacted on the way out
+    with Interview.resume(path, StubPolicy()) as resumed:  # not held any more
+        assert resumed.session.phase == "requirements"
+    assert replies_in(path) == [QUESTION]
