@@ -87,6 +87,8 @@ class Interview:
         store, transcript = Store.open(path)
         try:
             if transcript.finished:
+                if store.is_journal:  # killed between its last words and the compaction: finish that now
+                    store.close(transcript)
                 raise InterviewerError(f"{path}: this interview has finished; see it with `interviewer grade {path}`")
             return cls(case_for(transcript), transcript, policy, path, clock, store=store)
         except BaseException:

@@ -99,9 +99,11 @@ class Store:
             transcripts.write_all(self._fd, line, start)
             if SYNC_EACH_LINE:
                 os.fdatasync(self._fd) if hasattr(os, "fdatasync") else os.fsync(self._fd)
-        except OSError as exc:
+        except BaseException as exc:  # a full disk, or an interrupt mid-write: the line is taken back either way
             self._truncate(start)
-            raise transcripts.save_error(self.path, exc) from exc
+            if isinstance(exc, OSError):
+                raise transcripts.save_error(self.path, exc) from exc
+            raise
         if not SYNC_EACH_LINE:
             transcripts.SYNCER.request(self.path)
         self._size = start + len(line)

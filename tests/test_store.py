@@ -17,7 +17,7 @@ from conftest import ANSWERS, ROOT, FakeClock, run_cli
 from interviewer import store as store_module
 from interviewer import transcript as transcripts
 from interviewer.answers import load_answers
-from interviewer.errors import SaveError, TranscriptError, TranscriptInUseError
+from interviewer.errors import InterviewerError, SaveError, TranscriptError, TranscriptInUseError
 from interviewer.framework import STEP_IDS, Level
 from interviewer.grading import deterministic
 from interviewer.grading.deterministic import StepGrader, grade_step
@@ -508,3 +508,41 @@ def test_line_mode_releases_the_transcript_when_it_stops(tmp_path: Path) -> None
     with Interview.resume(path, StubPolicy()) as resumed:  # not held any more
         assert resumed.session.phase == "requirements"
     assert replies_in(path) == [QUESTION]
+
+
+def test_a_finished_journal_is_compacted_when_resume_refuses_it(tmp_path: Path) -> None:
+    path = tmp_path / "t.json"
+    interview = new_interview(path)
+    interview.start()
+    interview.reply(QUESTION)
+    store = interview._store
+    store.compact = lambda transcript: None  # killed after the closing line, before the compaction
+    interview.end()
+    store.close()
+    assert path.read_bytes().startswith(JOURNAL_MAGIC)
+    with pytest.raises(InterviewerError, match="this interview has finished"):
+        Interview.resume(path, StubPolicy())
+    assert not path.read_bytes().startswith(JOURNAL_MAGIC)
+    assert load(path).grade == interview.transcript.grade
+
+
+def test_an_interrupt_in_the_middle_of_a_line_takes_the_line_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "t.json"
+    interview = new_interview(path)
+    interview.start()
+    before, on_disk = interview.transcript.model_dump(), path.read_bytes()
+    real = os.pwrite
+
+    def interrupted(fd: int, data, offset: int) -> int:
+        real(fd, bytes(data[:20]), offset)
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(transcripts.os, "pwrite", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            interview.session.reply("A reply typed as Ctrl-C came.")
+    assert interview.transcript.model_dump() == before and path.read_bytes() == on_disk
+    interview.session.reply("Short.")
+    assert replies_in(path) == ["Short."]
