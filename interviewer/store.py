@@ -114,8 +114,13 @@ class Store:
     def compact(self, transcript: Transcript) -> None:
         """Rewrite the file as the plain JSON transcript (atomically; the lock moves to the new file)."""
         self._check_open()
-        transcript.updated_at = transcripts.now()
-        self._rewrite(transcripts.plain_text(transcript).encode("utf-8"), journal=False, turns=len(transcript.turns))
+        before, transcript.updated_at = transcript.updated_at, transcripts.now()
+        try:
+            data = transcripts.plain_text(transcript).encode("utf-8")
+            self._rewrite(data, journal=False, turns=len(transcript.turns))
+        except BaseException:
+            transcript.updated_at = before  # not saved: the transcript stays as it was
+            raise
         self._dirty = False
 
     def save_whole(self, transcript: Transcript) -> None:
