@@ -546,3 +546,53 @@ def test_an_interrupt_in_the_middle_of_a_line_takes_the_line_back(
     assert interview.transcript.model_dump() == before and path.read_bytes() == on_disk
     interview.session.reply("Short.")
     assert replies_in(path) == ["Short."]
+
+
+KILLED_MID_LINE = """
+import os, sys, time
+from pathlib import Path
+from interviewer import transcript as transcripts
+from interviewer.framework import Level
+from interviewer.interview import Interview
+from interviewer.policy.stub import StubPolicy
+from interviewer.rubric import load_case
+
+interview = Interview.create(load_case("ad-click-prediction"), Level.SENIOR, StubPolicy(), Path(sys.argv[1]))
+interview.start()
+interview.reply("What is the latency budget?")
+real = os.pwrite
+
+def half_then_hang(fd, data, offset):
+    real(fd, bytes(data[: len(data) // 2]), offset)
+    print("half written", flush=True)
+    time.sleep(60)
+
+transcripts.os.pwrite = half_then_hang
+interview.reply("How many daily active users are there?")
+"""
+
+
+def test_kill_9_in_the_middle_of_a_line_then_resume(tmp_path: Path) -> None:
+    path = tmp_path / "t.json"
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED_MID_LINE, str(path)], stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "half written"
+    finally:
+        child.kill()
+        child.wait()
+    assert not path.read_bytes().endswith(b"\n")  # really cut in the middle of a line
+    warnings: list[str] = []
+    assert [t.text for t in load(path, on_warning=warnings.append).turns if t.role is Role.CANDIDATE] == [QUESTION]
+    assert warnings and "incomplete" in warnings[0]
+    resumed = run_cli("resume", "--plain", str(path), stdin="How many daily active users are there?\n/end\n")
+    assert resumed.returncode == 0, resumed.stderr
+    assert "interviewer: warning:" in resumed.stderr and "incomplete" in resumed.stderr
+    transcript = load(path)
+    assert transcript.finished
+    assert [t.text for t in transcript.turns if t.role is Role.CANDIDATE] == [
+        QUESTION,
+        "How many daily active users are there?",
+    ]
+    assert leftovers(tmp_path) == []
