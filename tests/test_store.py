@@ -596,3 +596,14 @@ def test_kill_9_in_the_middle_of_a_line_then_resume(tmp_path: Path) -> None:
         "How many daily active users are there?",
     ]
     assert leftovers(tmp_path) == []
+
+
+def test_text_that_cannot_be_stored_is_a_save_error_not_a_crash(tmp_path: Path) -> None:
+    interview = new_interview(tmp_path / "t.json")
+    interview.start()
+    before = interview.transcript.model_dump()
+    with pytest.raises(SaveError, match="the text cannot be stored as UTF-8"):
+        interview.plan_reply("caf\udce9: what is the latency budget?")  # a lone surrogate, as from undecodable bytes
+    assert interview.transcript.model_dump() == before
+    interview.reply(QUESTION)
+    assert replies_in(interview.path) == [QUESTION]
