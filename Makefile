@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/tui.py
 	$(BIN)/python bench/llm.py
+	$(BIN)/python bench/store.py
 
 # A short scripted interview and grade against the endpoint in OPENAI_BASE_URL / INTERVIEWER_MODEL (not in CI).
 live: $(STAMP)

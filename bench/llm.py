@@ -41,7 +41,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from engine import scripted_replies  # noqa: E402
 
-from interviewer import transcript as transcripts  # noqa: E402
 from interviewer.answers import load_answers  # noqa: E402
 from interviewer.framework import Level  # noqa: E402
 from interviewer.grading.deterministic import grade_answers  # noqa: E402
@@ -51,6 +50,7 @@ from interviewer.llm.interviewer import LLMPolicy  # noqa: E402
 from interviewer.llm.judge import judge_grade  # noqa: E402
 from interviewer.rubric import Case, load_case  # noqa: E402
 from interviewer.settings import Settings  # noqa: E402
+from interviewer.store import Store  # noqa: E402
 
 STRONG = ROOT / "tests" / "fixtures" / "answers" / "ad-click-prediction-strong.yaml"
 REPLIES = 40
@@ -348,7 +348,7 @@ async def bench_interview(server: FakeServer, settings: Settings, case: Case, ru
     # Timers around two parts of a turn (the code runs as it is; only timed): saving the transcript, which the
     # interview does after each change (the reply, then the interviewer's turn), and building the interviewer prompt.
     timers = (
-        patch.object(transcripts, "save", SAVING.wrap(transcripts.save)),
+        patch.object(Store, "append", SAVING.wrap(Store.append)),
         patch.object(LLMPolicy, "prompt", PROMPTING.wrap(LLMPolicy.prompt)),
     )
     with tempfile.TemporaryDirectory() as tmp, timers[0], timers[1]:

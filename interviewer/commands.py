@@ -167,7 +167,11 @@ def _run_app_for_new(args: argparse.Namespace) -> int:
         from interviewer.tui.picker import CasePickerScreen
 
         app = InterviewerApp(CasePickerScreen([peek_case(p) for p in case_files()], Level(args.level)), start)
-    code = _run_app(app)
+    try:
+        code = _run_app(app)
+    finally:
+        for interview in started:
+            interview.close()  # compact the transcript and release its lock
     if started and code == 0:
         _say_saved(started[-1].path)
     return code
@@ -215,7 +219,8 @@ def cmd_resume(args: argparse.Namespace) -> int:
     from interviewer.tui.app import InterviewerApp
     from interviewer.tui.interview_screen import InterviewScreen
 
-    code = _run_app(InterviewerApp(InterviewScreen(interview)))
+    with interview:  # released (and compacted) when the app closes
+        code = _run_app(InterviewerApp(InterviewScreen(interview)))
     if code == 0:
         _say_saved(interview.path)
     return code

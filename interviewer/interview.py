@@ -1,25 +1,27 @@
 """An interview in progress: the session, the interviewer policy, the transcript file and the grader, wired together.
 
 Every front end (line mode, TUI) drives this one object, so saving after each turn, clocks and grading behave the
-same everywhere.
+same everywhere. An interview with a path holds its transcript file (`interviewer.store`) from `create`/`resume`
+to `close` (or the end of a `with` block): no other process can write it meanwhile.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import stat
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
-from interviewer import transcript as transcripts
-from interviewer.errors import InterviewerError, TranscriptError
+from interviewer.errors import InterviewerError, SaveError, TranscriptError
 from interviewer.framework import STEP_IDS, WRAP_UP, Level, next_step_id
 from interviewer.grading.deterministic import grade_answers
 from interviewer.grading.models import Grade, JudgeSummary
 from interviewer.policy.base import Action, AdvanceReason, Policy, Utterance, View
 from interviewer.rubric import Case, load_case, load_case_file
 from interviewer.session import DONE, INTRO, PHASES, Session
+from interviewer.store import Store
 from interviewer.transcript import Role, Transcript, Turn, TurnKind
 from interviewer.usage import Usage
 
@@ -168,6 +170,7 @@ class Interview:
         policy: Policy,
         path: Path | None,
         clock: Callable[[], float] = time.monotonic,
+        store: Store | None = None,
     ):
         self.case = case
         self.policy = policy
@@ -175,7 +178,7 @@ class Interview:
         self.session = Session(transcript, clock=clock, on_change=self._save)
         self._pending_usage: Usage | None = None
         self._pending_fallback = False
-        self._syncer = transcripts.SYNCER
+        self._store = store  # created at the first save when not given
 
     @classmethod
     def create(
@@ -187,17 +190,38 @@ class Interview:
         case_source: str | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> Interview:
+        """A new interview; its transcript file is written and locked at once (`SaveError` if it cannot be)."""
         transcript = Transcript(
             case_id=case.id, case_title=case.title, case_source=case_source, level=level, model=policy.name
         )
-        return cls(case, transcript, policy, path, clock)
+        store = Store.create(transcript, path) if path is not None else None
+        return cls(case, transcript, policy, path, clock, store=store)
 
     @classmethod
     def resume(cls, path: Path, policy: Policy, clock: Callable[[], float] = time.monotonic) -> Interview:
-        transcript = transcripts.load(path)
-        if transcript.finished:
-            raise InterviewerError(f"{path}: this interview has finished; see it with `interviewer grade {path}`")
-        return cls(case_for(transcript), transcript, policy, path, clock)
+        """Continue an interview from its file, which this process then holds (`TranscriptInUseError` if another
+        process does)."""
+        store, transcript = Store.open(path)
+        try:
+            if transcript.finished:
+                if store.is_journal:  # killed between its last words and the compaction: finish that now
+                    store.close(transcript)
+                raise InterviewerError(f"{path}: this interview has finished; see it with `interviewer grade {path}`")
+            return cls(case_for(transcript), transcript, policy, path, clock, store=store)
+        except BaseException:
+            store.close()
+            raise
+
+    def close(self) -> None:
+        """Compact the transcript into plain JSON and release its file; safe to call more than once."""
+        if self._store is not None and not self._store.closed:
+            self._store.close(self.transcript)
+
+    def __enter__(self) -> Interview:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     # -- state -----------------------------------------------------------------------------------------------------
 
@@ -210,7 +234,8 @@ class Interview:
         return self.session.done
 
     def view(self) -> View:
-        return View(self.case, self.transcript.level, self.session.phase, self.transcript.turns)
+        phase = self.session.phase
+        return View(self.case, self.transcript.level, phase, self.transcript.turns, self.session.step_start(phase))
 
     # -- planning and committing ----------------------------------------------------------------------------------
     #
@@ -220,22 +245,29 @@ class Interview:
     # the opening of the next one is committed, so a cancelled reply leaves the interview where it was.
 
     def plan_start(self) -> list[Utterance]:
-        """The problem statement and the first question; nothing on a resumed interview."""
+        """The problem statement and the first question; nothing on a resumed interview, and only the question when
+        the problem was stated before the interview stopped."""
         if self.session.phase != INTRO:
             return []
-        return [
-            Utterance(self.policy.introduce(self.view()), TurnKind.INTRO),
-            self._opening(AdvanceReason.START),
-        ]
+        stated = any(turn.kind is TurnKind.INTRO for turn in self.session.turns_in_phase(INTRO))
+        intro = [] if stated else [Utterance(self.policy.introduce(self.view()), TurnKind.INTRO)]
+        return [*intro, self._opening(AdvanceReason.START)]
 
     def plan_reply(self, text: str) -> list[Utterance]:
-        """Record the candidate's reply (at once) and plan the interviewer's answer."""
-        self.session.reply(text)
-        if self.session.over_budget():
-            if self._in_wrap_up:  # the last minutes are up: nothing follows but the close
-                return self.plan_end()
-            self.session.time_up()  # a system event: noted and applied now, not cancellable
+        """Record the candidate's reply (at once) and plan the interviewer's answer.
+
+        Raises `SaveError` when the reply cannot be saved; the transcript is then as it was, so the reply can be
+        offered again."""
+        with self.session.one_change():  # the reply and a time-up notice are saved together, or neither
+            self.session.reply(text)
+            over = self.session.over_budget()
+            timed_out = over and not self._in_wrap_up
+            if timed_out:
+                self.session.time_up()  # a system event: noted and applied now, not cancellable
+        if timed_out:
             return [self._opening(AdvanceReason.TIME, advance=False)]
+        if over:  # the wrap-up's last minutes are up: nothing follows but the close
+            return self.plan_end()
         decision = self.policy.respond(self.view())
         if decision.action is Action.CLOSE or (decision.action is Action.ADVANCE and self._in_wrap_up):
             return self.plan_end()
@@ -260,16 +292,19 @@ class Interview:
     def commit(self, utterance: Utterance, text: str | None = None) -> Turn:
         """Record the utterance as said: `text` is what was shown (a model's words), or else the draft."""
         said = text.strip() if text and text.strip() else utterance.text
-        usage, self._pending_usage = self._pending_usage, None
-        fallback, self._pending_fallback = self._pending_fallback, False
-        with self.session.one_change():  # moving to the next step and its opening question: one save
+        usage, fallback = self._pending_usage, self._pending_fallback
+        # Moving to the next step and its opening question, or the closing words, the end and the grade: one save.
+        # If it fails nothing of it is recorded (`SaveError`) and the same utterance can be committed again.
+        with self.session.one_change():
             if utterance.advance_first:
                 self.session.advance()
             turn = self.session.say(said, utterance.kind, utterance.item_id, usage=usage, fallback=fallback)
+            if utterance.ends_interview:
+                self.session.end()
+                self.transcript.grade = grade_transcript(self.transcript, self.case)
+        self._pending_usage, self._pending_fallback = None, False
         if utterance.ends_interview:
-            self.session.end()
-            self.transcript.grade = grade_transcript(self.transcript, self.case)
-            self._save(self.transcript, durable=True)
+            self._compact()
         return turn
 
     async def realise(self, utterance: Utterance) -> AsyncIterator[str | Reset]:
@@ -291,12 +326,13 @@ class Interview:
             reason = redact(str(exc))  # saved in the transcript: no key or URL password a server echoed
         if shown:
             yield RESET
-        self.session.say(
-            f"The model could not answer ({reason}); the offline interviewer answered this turn.",
-            TurnKind.NOTICE,
-            role=Role.SYSTEM,
-        )
-        self.transcript.model_failures += 1
+        with self.session.one_change():
+            self.session.say(
+                f"The model could not answer ({reason}); the offline interviewer answered this turn.",
+                TurnKind.NOTICE,
+                role=Role.SYSTEM,
+            )
+            self.transcript.model_failures += 1
         self._pending_fallback = True
         yield utterance.text
 
@@ -370,9 +406,14 @@ class Interview:
 
         concurrency = getattr(client.settings, "judge_concurrency", 7)
         answers = self.transcript.candidate_answers()
-        self.transcript.grade = await judge_grade(client, self.case, grade, answers, concurrency)
-        self._save(self.transcript, durable=True)
-        return self.transcript.grade
+        judged = await judge_grade(client, self.case, grade, answers, concurrency)
+        before, self.transcript.grade = self.transcript.grade, judged
+        try:
+            self._save(self.transcript, whole=True)
+        except SaveError:
+            self.transcript.grade = before
+            raise
+        return judged
 
     # -- internals -------------------------------------------------------------------------------------------------
 
@@ -394,10 +435,23 @@ class Interview:
             self.commit(utterance)
         return [turn for turn in self.transcript.turns[mark:] if turn.role is not Role.CANDIDATE]
 
-    def _save(self, transcript: Transcript, durable: bool = False) -> None:
-        """After every change: the atomic write happens now, the flush to disk on a background thread."""
+    def _save(self, transcript: Transcript, whole: bool = False) -> None:
+        """After every change: one line appended to the journal (or, `whole`, the plain transcript rewritten).
+        A failure raises `SaveError`; the session then undoes the change."""
         if self.path is None:
             return
-        transcripts.save(transcript, self.path, durable=durable)
-        if not durable:
-            self._syncer.request(self.path)
+        if self._store is None:
+            self._store = Store.create(transcript, self.path)
+            if not whole:
+                return  # the new file holds everything so far
+        if whole:
+            self._store.save_whole(transcript)
+        else:
+            self._store.append(transcript)
+
+    def _compact(self) -> None:
+        """The finished interview as the plain JSON transcript people share. The journal already holds every turn
+        and the grade, so if this fails nothing is lost: `load` reads the journal, and `close` tries again."""
+        if self._store is not None:
+            with contextlib.suppress(SaveError):
+                self._store.compact(self.transcript)

@@ -152,6 +152,8 @@ class LineMode:
             else:
                 self.out("\nInterrupted before anything was saved.")
             return 130
+        finally:
+            self.interview.close()  # compact the transcript and release its lock
 
     async def run_async(self) -> int:
         try:

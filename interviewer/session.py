@@ -1,7 +1,9 @@
 """The interview as a state machine: intro -> the seven steps -> wrap_up -> done, with a clock per step.
 
-The session records every turn in its transcript and calls `on_change` after each one, so a front end can save it
-immediately. It knows nothing about who speaks next: that is the interviewer policy's job.
+The session records every turn in its transcript and calls `on_change` after each change, so a front end can save
+it immediately. Each change is all or nothing: when `on_change` raises (the save failed), the transcript is put back
+exactly as it was before the change and the error goes to the caller, who can keep the user's reply and retry.
+It knows nothing about who speaks next: that is the interviewer policy's job.
 """
 
 from __future__ import annotations
@@ -37,6 +39,10 @@ class Session:
         self._last_tick = clock()
         self._batching = 0
         self._batched = False
+        # Where each phase's turns begin, kept as turns are recorded, so no turn needs a scan of the whole transcript.
+        self._phase_start: dict[str, int] = {}
+        for index, turn in enumerate(transcript.turns):
+            self._phase_start.setdefault(turn.step, index)
 
     # -- state -----------------------------------------------------------------------------------------------------
 
@@ -68,9 +74,18 @@ class Session:
             return False
         return self.step_seconds() > STEP_BY_ID[self.phase].budget_minutes * 60
 
+    def step_start(self, phase: str | None = None) -> int:
+        """Index of the first turn of `phase` (the current one by default); the end of the turns if it has none.
+        Phases only move forward, so a phase's turns are the ones from there up to the next phase's first turn."""
+        return self._phase_start.get(phase or self.phase, len(self.transcript.turns))
+
     def turns_in_phase(self, phase: str | None = None) -> list[Turn]:
         phase = phase or self.phase
-        return [turn for turn in self.transcript.turns if turn.step == phase]
+        turns = self.transcript.turns
+        start = end = self.step_start(phase)
+        while end < len(turns) and turns[end].step == phase:
+            end += 1
+        return turns[start:end]
 
     # -- events ----------------------------------------------------------------------------------------------------
 
@@ -99,9 +114,10 @@ class Session:
         """Move to the next phase (the candidate asked, the policy decided, or the step's time ran out)."""
         if self.done:
             raise SessionError("the interview is over; there is no next step")
-        self._tick()
-        self.transcript.phase = PHASES[PHASES.index(self.phase) + 1]
-        self._changed()
+        with self.one_change():
+            self._tick()
+            self.transcript.phase = PHASES[PHASES.index(self.phase) + 1]
+            self._changed()
         return self.phase
 
     def time_up(self) -> str:
@@ -111,21 +127,23 @@ class Session:
         spent, budget = self.step_seconds(), STEP_BY_ID[self.phase].budget_minutes * 60
         if spent <= budget:
             raise SessionError(f"step {self.phase!r} is within its budget ({spent:.0f}s of {budget:.0f}s)")
-        self.say(
-            f"Time budget for {STEP_BY_ID[self.phase].title.lower()} passed ({mmss(spent)} of {mmss(budget)}).",
-            TurnKind.NOTICE,
-            role=Role.SYSTEM,
-        )
-        return self.advance()
+        with self.one_change():  # the notice and the move: saved together or not at all
+            self.say(
+                f"Time budget for {STEP_BY_ID[self.phase].title.lower()} passed ({mmss(spent)} of {mmss(budget)}).",
+                TurnKind.NOTICE,
+                role=Role.SYSTEM,
+            )
+            return self.advance()
 
     def end(self) -> None:
         """End the interview now, from any phase; it is graded on what was said."""
         if self.done:
             raise SessionError("the interview has already ended")
-        self._tick()
-        self.transcript.ended_early = self.phase != WRAP_UP.id
-        self.transcript.phase = DONE
-        self._changed()
+        with self.one_change():
+            self._tick()
+            self.transcript.ended_early = self.phase != WRAP_UP.id
+            self.transcript.phase = DONE
+            self._changed()
 
     # -- internals -------------------------------------------------------------------------------------------------
 
@@ -137,25 +155,57 @@ class Session:
         self._last_tick = now
 
     def _record(self, turn: Turn) -> Turn:
-        self._tick()
-        self.transcript.turns.append(turn)
-        self._changed()
+        with self.one_change():
+            self._tick()
+            self._phase_start.setdefault(turn.step, len(self.transcript.turns))
+            self.transcript.turns.append(turn)
+            self._changed()
         return turn
 
     @contextmanager
     def one_change(self) -> Iterator[None]:
-        """Report the changes made inside as one (one save instead of several)."""
+        """Make the changes inside one change: reported (saved) once, at the end, and all undone if the block or
+        the save fails, so the transcript is then exactly as it was before."""
+        outermost = not self._batching
+        before = self._snapshot() if outermost else None
         self._batching += 1
         try:
             yield
+            if outermost and self._batched:
+                self._batched = False
+                if self._on_change is not None:
+                    self._on_change(self.transcript)
+        except BaseException:
+            if before is not None:
+                self._batched = False
+                self._restore(before)
+            raise
         finally:
             self._batching -= 1
-            if not self._batching and self._batched:
-                self._batched = False
-                self._changed()
 
     def _changed(self) -> None:
-        if self._batching:
-            self._batched = True
-        elif self._on_change is not None:
-            self._on_change(self.transcript)
+        self._batched = True  # every change runs inside `one_change`, which reports it when the outermost one ends
+
+    def _snapshot(self) -> tuple:
+        # Everything a change may touch. Only the turn count is kept for the turns: a change only appends.
+        t = self.transcript
+        return (
+            len(t.turns),
+            t.phase,
+            dict(t.step_seconds),
+            t.ended_early,
+            t.model_failures,
+            t.grade,
+            t.updated_at,
+            self._last_tick,
+        )
+
+    def _restore(self, snapshot: tuple) -> None:
+        t = self.transcript
+        count, t.phase, t.step_seconds, t.ended_early, t.model_failures, t.grade, t.updated_at, self._last_tick = (
+            snapshot
+        )
+        for turn in t.turns[count:]:
+            if self._phase_start.get(turn.step, -1) >= count:
+                del self._phase_start[turn.step]
+        del t.turns[count:]

@@ -1,12 +1,20 @@
-"""Transcripts: every turn of an interview, saved atomically after each one so a crash never loses a turn."""
+"""Transcripts: the model, and the two forms it is kept in on disk.
+
+A finished (or cleanly closed) interview is one plain JSON document, the format people share. While an interview runs
+its file is a journal instead: a header line, then one JSON line per committed change (the new turns and the small
+state that changed), so saving a turn costs the same at turn 10 and at turn 10,000. `load` reads both forms and
+returns the same `Transcript`; `interviewer.store` writes the journal and compacts it back into plain JSON.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 import threading
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -14,7 +22,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from interviewer.errors import TranscriptError
+from interviewer.errors import InterviewerError, SaveError, TranscriptError
 from interviewer.framework import Level
 from interviewer.grading.models import Grade
 from interviewer.usage import Usage
@@ -91,33 +99,89 @@ def default_path(directory: Path, case_id: str, started: datetime) -> Path:
 
 
 def save(transcript: Transcript, path: Path, durable: bool = True) -> None:
-    """Write atomically: a temp file in the same folder, renamed over the old one, so a reader (or a process killed
-    mid-write) only ever sees a whole transcript. `durable` also forces the data to disk before the rename; without
-    it the caller is expected to `sync` soon (see `BackgroundSync`)."""
+    """Write the whole transcript as plain JSON, atomically: a temp file in the same folder, renamed over the old one,
+    so a reader (or a process killed mid-write) only ever sees a whole transcript, and no temp file is left behind.
+    `durable` also forces the data to disk before the rename; without it the caller is expected to `sync` soon (see
+    `BackgroundSync`). A failure raises `SaveError` and leaves the previous file as it was."""
     transcript.updated_at = now()
-    payload = transcript.model_dump_json(indent=2, exclude_none=False)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    write_atomic(path, plain_text(transcript).encode("utf-8"), durable=durable)
+
+
+def plain_text(transcript: Transcript) -> str:
+    return transcript.model_dump_json(indent=2, exclude_none=False)
+
+
+def write_atomic(path: Path, data: bytes, durable: bool = True, lock: Callable[[int], None] | None = None) -> int:
+    """Replace `path` with `data` through a temp file in the same folder; no temp file survives a failure.
+
+    With `lock`, it is called with the temp file's descriptor before the rename and the descriptor is returned open
+    (it is then the file at `path`): `interviewer.store` locks the new file before it appears, so its lock on the
+    transcript never lapses. Without it the descriptor is closed and -1 returned."""
+    fd, tmp_name = -1, ""
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(payload)
-            handle.flush()
-            if durable:
-                os.fsync(handle.fileno())
+        _make_folder(path)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        write_all(fd, data, 0)
+        if durable:
+            os.fsync(fd)
+        if lock is not None:
+            lock(fd)
+        else:
+            os.close(fd)
+            fd = -1
         os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
+        return fd
+    except BaseException as exc:
+        if fd >= 0:
+            os.close(fd)
+        if tmp_name:
+            Path(tmp_name).unlink(missing_ok=True)
+        if isinstance(exc, OSError | ValueError):
+            raise save_error(path, exc) from exc
         raise
+
+
+def _make_folder(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), path.parent)
+        raise SaveError(f"{path}: could not save the transcript ({blocker} is a file, not a folder)") from None
+
+
+def write_all(fd: int, data: bytes, offset: int) -> None:
+    """Write all of `data` at `offset` (a short write is continued, an error raised)."""
+    view = memoryview(data)
+    while view:
+        written = os.pwrite(fd, view, offset) if hasattr(os, "pwrite") else _seek_write(fd, view, offset)
+        view, offset = view[written:], offset + written
+
+
+def _seek_write(fd: int, data: memoryview, offset: int) -> int:  # pragma: no cover - platforms without pwrite
+    os.lseek(fd, offset, os.SEEK_SET)
+    return os.write(fd, data)
+
+
+def save_error(path: Path, exc: BaseException) -> SaveError:
+    """One line naming the file and the reason, for any failure to write it."""
+    if isinstance(exc, SaveError):
+        return exc
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
+    if isinstance(exc, UnicodeError):
+        reason = "the text cannot be stored as UTF-8"
+    return SaveError(f"{path}: could not save the transcript ({reason})")
 
 
 def sync(path: Path) -> None:
     """Force a saved file's data to disk (against power loss; a killed process loses nothing anyway)."""
     try:
         fd = os.open(path, os.O_RDONLY)
-    except FileNotFoundError:
+    except OSError:
         return
     try:
         os.fsync(fd)
+    except OSError:
+        pass  # nothing to do about it here; the data is still in the page cache and visible to every reader
     finally:
         os.close(fd)
 
@@ -153,8 +217,79 @@ class BackgroundSync:
                 sync(path)
 
 
-def load(path: Path) -> Transcript:
-    """Read a transcript, refusing files from an unknown schema version with one clear line."""
+# -- the journal --------------------------------------------------------------------------------------------------
+#
+# Line 1: {"interviewer_journal": 1, "schema_version": 1, "transcript": {the fixed fields}}
+# Then one line per committed change: {"n": turns saved before it, "turns": [the new turns], "phase": ..., ...}
+# with the state fields below (and "grade" once there is one). `n` makes every line checkable: a line that does not
+# continue exactly where the previous one ended is refused, so no turn can be read twice.
+
+JOURNAL_VERSION = 1
+JOURNAL_MAGIC = b'{"interviewer_journal":'
+FIXED_FIELDS = ("id", "case_id", "case_title", "case_source", "level", "model", "started_at")
+STATE_FIELDS = ("phase", "step_seconds", "ended_early", "model_failures", "usage", "updated_at")
+
+
+def _line(record: dict) -> bytes:
+    # ensure_ascii=False keeps the file small and readable; json escapes newlines inside strings, so every record is
+    # exactly one line. (Readers split on b"\n" only: U+2028 and friends may appear raw inside a line.)
+    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def journal_header(transcript: Transcript) -> bytes:
+    fixed = transcript.model_dump(mode="json", include=set(FIXED_FIELDS))
+    return _line({"interviewer_journal": JOURNAL_VERSION, "schema_version": SCHEMA_VERSION, "transcript": fixed})
+
+
+def journal_state(transcript: Transcript) -> dict:
+    """The small state a journal line carries (the grade only once there is one)."""
+    state = transcript.model_dump(mode="json", include=set(STATE_FIELDS))
+    if transcript.grade is not None:
+        state["grade"] = transcript.grade.model_dump(mode="json")
+    return state
+
+
+def journal_record(transcript: Transcript, first: int, written: dict | None = None) -> tuple[bytes, dict]:
+    """One line: the turns from index `first` on, and what changed in the state since `written` (the state the
+    journal already holds; everything when None). Returns the line and the state it leaves in the journal."""
+    transcript.updated_at = now()
+    state = journal_state(transcript)
+    turns = [turn.model_dump(mode="json", exclude_none=True) for turn in transcript.turns[first:]]
+    record: dict = {"n": first, "turns": turns}
+    record.update((key, value) for key, value in state.items() if written is None or written.get(key) != value)
+    return _line(record), state
+
+
+def journal_text(transcript: Transcript) -> tuple[bytes, dict]:
+    """A whole journal for a transcript: the header and one line with every turn so far; and the state it holds."""
+    line, state = journal_record(transcript, 0)
+    return journal_header(transcript) + line, state
+
+
+# -- reading ------------------------------------------------------------------------------------------------------
+
+
+class Loaded:
+    """What `read` found: the transcript, its form, and for a journal where its last whole line ends."""
+
+    def __init__(self, transcript: Transcript, journal: bool, good_bytes: int, torn: bool):
+        self.transcript = transcript
+        self.journal = journal
+        self.good_bytes = good_bytes  # a writer continuing the journal truncates the file here first
+        self.torn = torn
+
+
+def load(path: Path, on_warning: Callable[[str], None] | None = None) -> Transcript:
+    """Read a transcript, plain JSON or journal, refusing files from an unknown schema version with one clear line.
+
+    A journal whose last line is incomplete (the process stopped while writing it: that change was never
+    acknowledged) loads without it; `on_warning` hears about it (by default one line on stderr)."""
+    return read(path, on_warning).transcript
+
+
+def read(path: Path, on_warning: Callable[[str], None] | None = None) -> Loaded:
+    if _is_journal(path):
+        return _read_journal(path, on_warning or warn)
     text = read_text(path)
     try:
         data = json.loads(text)
@@ -162,17 +297,105 @@ def load(path: Path) -> Transcript:
         raise TranscriptError(f"{path}:{exc.lineno}: not a transcript: invalid JSON ({exc.msg})") from None
     if not isinstance(data, dict) or "turns" not in data:
         raise TranscriptError(f"{path}: not an interviewer transcript (no turns)")
-    version = data.get("schema_version")
-    if version != SCHEMA_VERSION:
+    _check_version(path, data.get("schema_version"))
+    return Loaded(_validate(path, data), journal=False, good_bytes=len(text.encode("utf-8")), torn=False)
+
+
+def _is_journal(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(JOURNAL_MAGIC)) == JOURNAL_MAGIC
+    except OSError:
+        return False  # `read_text` explains it
+
+
+def _check_version(path: Path, version: object) -> None:
+    # `True == 1` in Python: only the integer 1 is version 1.
+    if type(version) is not int or version != SCHEMA_VERSION:
         raise TranscriptError(
             f"{path}: unknown transcript schema_version {version!r}; this version of interviewer reads {SCHEMA_VERSION}"
         )
+
+
+def _validate(path: Path, data: dict) -> Transcript:
     try:
         return Transcript.model_validate(data)
     except ValidationError as exc:
         problems = format_validation_error(LoadedDocument(path, data, {}), exc)
         extra = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise TranscriptError(f"{problems[0]}{extra}") from None
+
+
+def _read_journal(path: Path, on_warning: Callable[[str], None]) -> Loaded:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InterviewerError(f"{path}: cannot read ({exc.strerror})") from None
+    lines = raw.split(b"\n")
+    tail = lines.pop()  # what follows the last newline: b"" in a whole journal, else a line cut short
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    try:
+        header = json.loads(lines[0]) if lines else None
+    except ValueError:
+        header = None
+    if not isinstance(header, dict) or not isinstance(header.get("transcript"), dict):
+        raise TranscriptError(f"{path}:1: not a transcript: invalid journal header")
+    _check_version(path, header.get("schema_version"))
+    if header.get("interviewer_journal") != JOURNAL_VERSION:
+        raise TranscriptError(f"{path}: unknown journal version {header.get('interviewer_journal')!r}")
+    data: dict = {**header["transcript"], "schema_version": header["schema_version"]}
+    turns: list = []
+    good, torn, torn_line = len(raw) - len(tail), bool(tail), len(lines) + 1
+    last = max((i for i, line in enumerate(lines) if line.strip()), default=0)
+    for index in range(1, last + 1):
+        if not lines[index].strip():
+            continue
+        record = _record(lines[index])
+        if isinstance(record, str):
+            if index == last and not tail.strip():  # garbage after the last whole change: never acknowledged
+                good, torn, torn_line = offsets[index], True, index + 1
+                break
+            raise TranscriptError(f"{path}:{index + 1}: not a transcript: {record}")
+        if record.get("n") != len(turns):  # a whole line in the wrong place: never read a turn twice
+            raise TranscriptError(
+                f"{path}:{index + 1}: not a transcript: journal line continues at turn {record.get('n')!r}, "
+                f"expected {len(turns)}"
+            )
+        turns.extend(record["turns"])
+        data.update({key: value for key, value in record.items() if key not in ("n", "turns")})
+    if torn:
+        on_warning(
+            f"{path}:{torn_line}: the last line of the journal is incomplete (the interview stopped while saving it); "
+            "that change was never acknowledged and is ignored"
+        )
+    data["turns"] = turns
+    return Loaded(_validate(path, data), journal=True, good_bytes=good, torn=torn)
+
+
+def _record(line: bytes) -> dict | str:
+    """A journal line as a dict, or what is wrong with it."""
+    try:
+        record = json.loads(line)
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError (a multi-byte character cut in two)
+        return f"invalid JSON in the journal ({getattr(exc, 'msg', 'not UTF-8')})"
+    if not isinstance(record, dict) or not isinstance(record.get("turns"), list):
+        return "invalid journal line (no turns)"
+    return record
+
+
+_warned: set[str] = set()
+
+
+def warn(message: str) -> None:
+    """A warning about a file, once per process (a command may read the same file twice)."""
+    if message in _warned:
+        return
+    _warned.add(message)
+    from interviewer.terminal import printable
+
+    print(f"interviewer: warning: {printable(message)}", file=sys.stderr)
 
 
 SYNCER = BackgroundSync()  # one flushing thread for the whole process, started on first use

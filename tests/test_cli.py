@@ -144,6 +144,71 @@ def test_kill_9_mid_interview_loses_no_completed_turn(tmp_path: Path) -> None:
     assert resumed.returncode == 0 and load(out).finished
 
 
+def test_kill_9_at_random_moments_then_resume_keeps_every_acknowledged_reply_once(tmp_path: Path) -> None:
+    """Rounds of: start or resume, send replies, SIGKILL at a random moment (mid-save included). Every reply the
+    interviewer answered is in the file exactly once, in order, and nothing was recorded that was not sent."""
+    import random
+    import threading
+
+    out = tmp_path / "t.json"
+    rng = random.Random(7)
+    sent: list[str] = []
+    for round_number in range(6):
+        args = (
+            ["resume", "--plain", str(out)] if round_number else ["chat", "--plain", "--case", ADS, "--out", str(out)]
+        )
+        process = subprocess.Popen(
+            [sys.executable, "-m", "interviewer", *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            cwd=ROOT,
+            env=os.environ.copy(),
+        )
+        assert process.stdin is not None and process.stdout is not None
+        said = [0]  # interviewer lines so far; each is printed only after the reply before it was saved
+        changed = threading.Condition()
+
+        def read_answers(stream=process.stdout, said=said, changed=changed) -> None:
+            for line in stream:
+                if line.startswith("Interviewer ("):
+                    with changed:
+                        said[0] += 1
+                        changed.notify_all()
+
+        def wait_for(count: int, said=said, changed=changed) -> None:
+            with changed:
+                assert changed.wait_for(lambda: said[0] >= count, timeout=30)
+
+        reader = threading.Thread(target=read_answers, daemon=True)
+        reader.start()
+        greeting = 1 if round_number else 2  # a reminder of the last question, or the intro and the first question
+        wait_for(greeting)
+        acknowledged = list(sent)
+        for number in range(rng.randint(3, 8)):
+            reply = f"Round {round_number} question {number}: what is the latency budget?"
+            process.stdin.write(reply + "\n")
+            process.stdin.flush()
+            sent.append(reply)
+            if rng.random() < 0.6:  # wait for its answer (one per question): this reply is then acknowledged
+                wait_for(greeting + number + 1)
+                acknowledged = list(sent)
+        time.sleep(rng.random() * 0.05)  # kill somewhere in the middle of what is in flight
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+        reader.join(timeout=10)
+        saved = [t.text for t in load(out).turns if t.role is Role.CANDIDATE]
+        assert saved == sent[: len(saved)], "every saved reply was sent, once, in order"
+        assert len(saved) >= len(acknowledged), "every acknowledged reply is saved"
+        del sent[len(saved) :]  # what was never saved was never acknowledged: it is simply not there
+    resumed = run_cli("resume", "--plain", str(out), stdin="/end\n")
+    assert resumed.returncode == 0, resumed.stderr
+    transcript = load(out)
+    assert transcript.finished and [t.text for t in transcript.turns if t.role is Role.CANDIDATE] == sent
+    assert [p.name for p in tmp_path.iterdir()] == ["t.json"]  # no temp file left by any of the kills
+
+
 def test_grade_answers_file_json_shape() -> None:
     result = run_cli("grade", str(ANSWERS / f"{ADS}-partial.yaml"), "--json")
     assert result.returncode == 0, result.stderr

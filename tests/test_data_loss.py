@@ -165,24 +165,18 @@ async def test_scorecard_export_asks_before_replacing_a_file(tmp_path: Path) -> 
 
 
 class Disk:
-    """Makes every save of an interview fail on demand, as the store does: `SaveError`, and the in-memory transcript
-    left as it was at the last save that worked. Install it before the interview is created."""
+    """Makes every save of an interview fail on demand with `SaveError`, as the store does when a write fails; the
+    session then undoes the change itself. Install it before the interview is created."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.full = False
-        self.saved: dict[int, object] = {}
         original = Interview._save
         disk = self
 
         def save(interview: Interview, transcript, *args, **kwargs) -> None:
             if disk.full:
-                last = disk.saved.get(id(interview))
-                if last is not None:
-                    for name in type(transcript).model_fields:
-                        setattr(transcript, name, getattr(last.model_copy(deep=True), name))
                 raise SaveError(f"cannot save {interview.path}: No space left on device")
             original(interview, transcript, *args, **kwargs)
-            disk.saved[id(interview)] = transcript.model_copy(deep=True)
 
         monkeypatch.setattr(Interview, "_save", save)
 
@@ -223,7 +217,8 @@ async def test_an_app_that_cannot_save_at_all_stops_with_one_line(tmp_path: Path
     app = InterviewerApp(InterviewScreen(new_interview(tmp_path)))
     async with app.run_test() as pilot:
         await wait_until(pilot, lambda: app.error is not None)
-    assert app.return_code == 2 and "nothing was saved" in str(app.error)
+    # The store wrote the (empty) transcript when the interview was created, so it can be resumed.
+    assert app.return_code == 2 and "could not be saved" in str(app.error) and "interviewer resume" in str(app.error)
 
 
 def test_line_mode_reports_an_unsaved_reply_and_how_to_continue(tmp_path: Path, monkeypatch) -> None:
@@ -250,7 +245,8 @@ def test_line_mode_that_cannot_save_exits_non_zero_with_one_line(tmp_path: Path,
     assert code == 2
     (line,) = capsys.readouterr().err.splitlines()
     assert line.startswith("interviewer: error: the interviewer's turn was not saved (cannot save ")
-    assert line.endswith("nothing was saved")
+    # The store wrote the transcript (no turn yet) when the interview was created: it can be resumed.
+    assert line.endswith(f"continue with `interviewer resume {tmp_path / 't.json'}`")
 
 
 # -- stdin ------------------------------------------------------------------------------------------------------------

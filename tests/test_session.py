@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import FakeClock
-from interviewer.errors import SessionError
+from interviewer.errors import SaveError, SessionError
 from interviewer.framework import STEP_IDS
 from interviewer.session import DONE, INTRO, MAX_REPLY_CHARS, PHASES, ReplyRejected, Session, clean_reply
 from interviewer.transcript import Role, Transcript, TurnKind
@@ -147,3 +147,47 @@ def test_changes_made_as_one_are_reported_once() -> None:
     assert saved == [1]
     session.reply("An answer.")
     assert saved == [1, 2]
+
+
+class FailingSave:
+    """An `on_change` that fails while `failing` is set, as a full disk would."""
+
+    def __init__(self) -> None:
+        self.failing = False
+        self.saved: list[int] = []
+
+    def __call__(self, transcript: Transcript) -> None:
+        if self.failing:
+            raise SaveError("t.json: could not save the transcript (No space left on device)")
+        self.saved.append(len(transcript.turns))
+
+
+def test_a_change_that_cannot_be_saved_is_undone_entirely() -> None:
+
+    clock, save = FakeClock(), FailingSave()
+    session = Session(Transcript(case_id="x", case_title="X", level="senior"), clock=clock, on_change=save)
+    session.say("Welcome.", TurnKind.INTRO)
+    session.advance()
+    clock.advance(400)  # over the requirements budget
+    session.reply("An answer.")
+    before = session.transcript.model_dump()
+    save.failing = True
+    for change in (
+        lambda: session.reply("Another answer."),
+        session.advance,
+        session.time_up,
+        session.end,
+        lambda: session.say("A question.", TurnKind.PROMPT),
+    ):
+        with pytest.raises(SaveError, match="No space left"):
+            change()
+        assert session.transcript.model_dump() == before
+        assert session.phase == "requirements" and session.step_seconds() == pytest.approx(400)
+    with pytest.raises(SaveError), session.one_change():
+        session.advance()
+        session.say("Opening of framing.", TurnKind.OPENING)
+    assert session.transcript.model_dump() == before and session.turns_in_phase("framing") == []
+    save.failing = False  # room again: the same change goes through, once
+    session.reply("Another answer.")
+    assert [t.text for t in session.turns_in_phase()] == ["An answer.", "Another answer."]
+    assert save.saved[-1] == 3  # the welcome and the two answers

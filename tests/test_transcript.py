@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.errors import TranscriptError
+from interviewer.errors import SaveError, TranscriptError
 from interviewer.transcript import SCHEMA_VERSION, Role, Transcript, Turn, TurnKind, load, save
 
 
@@ -47,7 +47,7 @@ def test_a_failed_save_keeps_the_previous_file(tmp_path: Path, monkeypatch: pyte
         raise OSError("disk full")
 
     monkeypatch.setattr("interviewer.transcript.os.replace", broken_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(SaveError, match=r"t\.json: could not save the transcript \(disk full\)"):
         save(sample(), path)
     assert path.read_text() == before
     assert [p.name for p in tmp_path.iterdir()] == ["t.json"]

@@ -44,6 +44,7 @@ def finished(tmp_path: Path, name: str = "t.json") -> Path:
     interview.advance_to("wrap_up")
     interview.reply(ANSWERS["wrap_up"])
     assert interview.done
+    interview.close()  # release the transcript, as the front ends do, so other processes may open it
     return interview.path
 
 

@@ -48,8 +48,10 @@ def grade_step(
     level: Level,
     seconds: float | None = None,
 ) -> StepGrade:
-    sentences, ignored = candidate_sentences(texts)
-    return _grade_sentences(step_id, rubric, sentences, ignored, Level(level), seconds)
+    grader = StepGrader(step_id, rubric, level)
+    for text in texts:
+        grader.add(text)
+    return grader.grade(seconds)
 
 
 def _grade_sentences(
@@ -60,55 +62,100 @@ def _grade_sentences(
     level: Level,
     seconds: float | None,
 ) -> StepGrade:
-    index = SentenceIndex(sentences)
-    # Clarifying requirements is done by asking, so there a real question counts as much as a statement.
-    asking_counts = step_id == "requirements"
-    explained = [is_explained(sentence) or (asking_counts and is_question(sentence)) for sentence in sentences]
+    grader = StepGrader(step_id, rubric, level)
+    grader.add_sentences(sentences, ignored)
+    return grader.grade(seconds)
 
-    items: list[ItemResult] = []
-    for item in rubric.items:
-        counted = item.level.rank <= level.rank
-        hits = index.matches_any(item.signals)
-        explained_hits = [hit for hit in hits if explained[hit]]
-        if explained_hits:
-            coverage, credit, evidence = Coverage.COVERED, 1.0, sentences[explained_hits[0]].text
-        elif hits:
-            coverage, credit, evidence = Coverage.PARTIAL, PARTIAL_CREDIT, sentences[hits[0]].text
-        else:
-            coverage, credit, evidence = Coverage.MISSED, 0.0, None
-        items.append(
-            ItemResult(
-                id=item.id,
-                covers=item.covers,
-                weight=item.weight,
-                level=item.level,
-                coverage=coverage,
-                credit=credit,
-                counted=counted,
-                evidence=evidence,
-            )
-        )
 
-    flags: list[RedFlagHit] = []
-    for flag in rubric.red_flags:
-        hits = index.matches_any(flag.signals)
-        if hits:
-            flags.append(
-                RedFlagHit(
-                    id=flag.id, description=flag.description, penalty=flag.penalty, evidence=sentences[hits[0]].text
+class StepGrader:
+    """A step's grade built reply by reply: each reply is analysed and matched once, when it is added.
+
+    Every signal matches within one sentence, so an item's coverage only needs, over all sentences in order, the
+    first sentence that hits it and the first explained one that does; a red flag, its first hit. Adding a reply
+    costs the same at reply 5 and at reply 5,000, and the grade is the one `grade_step` gives for all the replies.
+    """
+
+    def __init__(self, step_id: str, rubric: StepRubric, level: Level):
+        self.step_id = step_id
+        self.rubric = rubric
+        self.level = Level(level)
+        # Clarifying requirements is done by asking, so there a real question counts as much as a statement.
+        self._asking_counts = step_id == "requirements"
+        self._first_hit: list[str | None] = [None] * len(rubric.items)
+        self._first_explained: list[str | None] = [None] * len(rubric.items)
+        self._flag_hit: list[str | None] = [None] * len(rubric.red_flags)
+        self._ignored: list[str] = []
+        self._answered = False
+        self._graded: StepGrade | None = None
+
+    def add(self, text: str) -> None:
+        self.add_sentences(*candidate_sentences([text]))
+
+    def add_sentences(self, sentences: list[Sentence], ignored: list[str]) -> None:
+        self._ignored.extend(ignored)
+        self._answered = self._answered or bool(sentences or ignored)
+        self._graded = None
+        if not sentences:
+            return
+        index = SentenceIndex(sentences)
+        explained = [is_explained(s) or (self._asking_counts and is_question(s)) for s in sentences]
+        for number, item in enumerate(self.rubric.items):
+            if self._first_explained[number] is not None:
+                continue  # covered already: the evidence is the first explained sentence, found before
+            hits = index.matches_any(item.signals)
+            if not hits:
+                continue
+            if self._first_hit[number] is None:
+                self._first_hit[number] = sentences[hits[0]].text
+            explained_hits = [hit for hit in hits if explained[hit]]
+            if explained_hits:
+                self._first_explained[number] = sentences[explained_hits[0]].text
+        for number, flag in enumerate(self.rubric.red_flags):
+            if self._flag_hit[number] is None:
+                hits = index.matches_any(flag.signals)
+                if hits:
+                    self._flag_hit[number] = sentences[hits[0]].text
+
+    def grade(self, seconds: float | None = None) -> StepGrade:
+        if self._graded is not None and self._graded.seconds == seconds:
+            return self._graded
+        items: list[ItemResult] = []
+        for number, item in enumerate(self.rubric.items):
+            explained, hit = self._first_explained[number], self._first_hit[number]
+            if explained is not None:
+                coverage, credit, evidence = Coverage.COVERED, 1.0, explained
+            elif hit is not None:
+                coverage, credit, evidence = Coverage.PARTIAL, PARTIAL_CREDIT, hit
+            else:
+                coverage, credit, evidence = Coverage.MISSED, 0.0, None
+            items.append(
+                ItemResult(
+                    id=item.id,
+                    covers=item.covers,
+                    weight=item.weight,
+                    level=item.level,
+                    coverage=coverage,
+                    credit=credit,
+                    counted=item.level.rank <= self.level.rank,
+                    evidence=evidence,
                 )
             )
-
-    return StepGrade(
-        step=step_id,
-        score=step_score(items, flags),
-        items=items,
-        red_flags=flags,
-        ignored=ignored,
-        answered=bool(sentences or ignored),
-        seconds=seconds,
-        budget_seconds=STEP_BY_ID[step_id].budget_minutes * 60,
-    )
+        flags = [
+            RedFlagHit(id=flag.id, description=flag.description, penalty=flag.penalty, evidence=evidence)
+            for flag, evidence in zip(self.rubric.red_flags, self._flag_hit, strict=True)
+            if evidence is not None
+        ]
+        self._graded = StepGrade(
+            step=self.step_id,
+            score=step_score(items, flags),
+            items=items,
+            red_flags=flags,
+            ignored=list(self._ignored),
+            answered=self._answered,
+            seconds=seconds,
+            budget_seconds=STEP_BY_ID[self.step_id].budget_minutes * 60,
+        )
+        return self._graded
 
 
 def step_score(items: Sequence[ItemResult], flags: Sequence[RedFlagHit]) -> int:

@@ -56,16 +56,30 @@ class Utterance:
 
 @dataclass(frozen=True, slots=True)
 class View:
-    """What a policy may look at: the case, the level, the current phase and its turns."""
+    """What a policy may look at: the case, the level, the current phase and its turns.
+
+    `step_start` is where the phase's turns begin in `turns` (the session keeps it); without it the phase's turns
+    are found by walking back from the end. Phases only move forward, so they are the trailing run either way, and
+    nothing here scans the whole interview."""
 
     case: Case
     level: Level
     phase: str
     turns: list[Turn] = field(default_factory=list)
+    step_start: int | None = None
+
+    @property
+    def start(self) -> int:
+        if self.step_start is not None:
+            return self.step_start
+        start = len(self.turns)
+        while start and self.turns[start - 1].step == self.phase:
+            start -= 1
+        return start
 
     @property
     def step_turns(self) -> list[Turn]:
-        return [turn for turn in self.turns if turn.step == self.phase]
+        return self.turns[self.start :]
 
     @property
     def step_replies(self) -> list[str]:
@@ -77,8 +91,10 @@ class View:
 
     @property
     def last_reply(self) -> str:
-        replies = self.step_replies
-        return replies[-1] if replies else ""
+        for index in range(len(self.turns) - 1, self.start - 1, -1):  # usually the last turn or the one before
+            if self.turns[index].role is Role.CANDIDATE:
+                return self.turns[index].text
+        return ""
 
 
 class Policy(ABC):

@@ -8,14 +8,15 @@ follow-ups are spent. It only ever says openings, follow-up questions and facts,
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
-from interviewer.framework import STEP_BY_ID
-from interviewer.grading.deterministic import grade_step
+from interviewer.framework import STEP_BY_ID, STEP_IDS, Level
+from interviewer.grading.deterministic import StepGrader
 from interviewer.grading.models import Coverage, ItemResult, StepGrade
 from interviewer.grading.text import Sentence, SentenceIndex, analyse, normalise, split_sentences, words
 from interviewer.policy.base import Action, AdvanceReason, Decision, Policy, View
 from interviewer.rubric import Case, Fact
-from interviewer.transcript import TurnKind
+from interviewer.transcript import Role, Turn, TurnKind
 
 NOT_IN_FACTS = "That isn't specified. Assume what is reasonable, say your assumption out loud, and carry on."
 MOVE_ON_SIGNALS = [
@@ -45,7 +46,7 @@ class StubPolicy(Policy):
     max_follow_ups: int = 2
     covered_enough: int = 70  # step score at which the step counts as covered well
     name: str = "stub"
-    _last_grade: tuple[tuple, StepGrade] | None = dataclasses.field(default=None, repr=False, compare=False)
+    _step: _StepLog | None = dataclasses.field(default=None, repr=False, compare=False)
 
     # -- the policy interface ------------------------------------------------------------------------------------
 
@@ -61,7 +62,8 @@ class StubPolicy(Policy):
         return f"{_ACKNOWLEDGE[reason]}**{step.title}.** {question}"
 
     def respond(self, view: View) -> Decision:
-        reply = view.last_reply
+        step = self.step_log(view)
+        reply = step.last_reply
         if view.phase == "wrap_up":
             return Decision(Action.CLOSE)
         if asks_to_move_on(reply):
@@ -75,7 +77,7 @@ class StubPolicy(Policy):
         grade = self.step_grade(view)
         if grade.score >= self.covered_enough:
             return Decision(Action.ADVANCE, reason=AdvanceReason.COVERED)
-        asked = view.follow_ups_asked
+        asked = step.follow_ups
         if len(asked) < self.max_follow_ups:
             target = self._follow_up_target(grade.items, asked)
             if target is not None:
@@ -89,12 +91,20 @@ class StubPolicy(Policy):
     # -- helpers ---------------------------------------------------------------------------------------------------
 
     def step_grade(self, view: View) -> StepGrade:
-        """The current step graded on the replies so far; remembered, since a turn may ask more than once."""
-        key = (view.phase, view.level, tuple(view.step_replies))
-        if self._last_grade is None or self._last_grade[0] != key:
-            graded = grade_step(view.phase, view.case.steps[view.phase], view.step_replies, view.level)
-            self._last_grade = (key, graded)
-        return self._last_grade[1]
+        """The current step graded on the replies so far (each reply analysed once, see `StepGrader`)."""
+        grader = self.step_log(view).grader
+        if grader is None:
+            raise KeyError(view.phase)
+        return grader.grade()
+
+    def step_log(self, view: View) -> _StepLog:
+        """What the current step holds so far, brought up to date with only the turns added since the last call:
+        a turn costs the same however long the interview (or the step) has run."""
+        log, turns, start = self._step, view.turns, view.start
+        if log is None or not log.continues(view, start):
+            log = self._step = _StepLog(turns, view.phase, view.level, view.case, start)
+        log.catch_up()
+        return log
 
     @staticmethod
     def _follow_up_target(items: list[ItemResult], asked: list[str]) -> str | None:
@@ -105,6 +115,40 @@ class StubPolicy(Policy):
                 # Stable: equal weights keep the rubric's order, so the stub is deterministic.
                 return max(candidates, key=lambda item: (item.weight, -items.index(item))).id
         return None
+
+
+class _StepLog:
+    """The current step's replies, as the stub needs them, kept up to date turn by turn."""
+
+    def __init__(self, turns: list[Turn], phase: str, level: Level, case: Case, start: int):
+        self.turns, self.phase, self.level, self.case, self.start = turns, phase, level, case, start
+        self.seen = start  # turns[start:seen] are taken into account
+        self.last_seen: Turn | None = None
+        self.last_reply = ""
+        self.follow_ups: list[str] = []
+        # The wrap-up has no rubric: it is never graded as a step.
+        self.grader = StepGrader(phase, case.steps[phase], level) if phase in STEP_IDS else None
+
+    def continues(self, view: View, start: int) -> bool:
+        """True when `view` is this step with turns only added since (a new list, phase, or a turn taken back,
+        and the log starts afresh)."""
+        if self.turns is not view.turns or self.case is not view.case or self.seen > len(view.turns):
+            return False  # identity, not equality: comparing the lists would cost what this log saves
+        if (self.phase, self.level, self.start) != (view.phase, view.level, start):
+            return False
+        return self.seen == self.start or self.turns[self.seen - 1] is self.last_seen
+
+    def catch_up(self) -> None:
+        for turn in itertools.islice(self.turns, self.seen, None):
+            if turn.step == self.phase:
+                if turn.role is Role.CANDIDATE:
+                    self.last_reply = turn.text
+                    if self.grader is not None:
+                        self.grader.add(turn.text)
+                elif turn.kind is TurnKind.FOLLOW_UP and turn.item_id:
+                    self.follow_ups.append(turn.item_id)
+            self.last_seen = turn
+        self.seen = len(self.turns)
 
 
 def asks_to_move_on(reply: str) -> bool:
