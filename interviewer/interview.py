@@ -389,7 +389,12 @@ class Interview:
         return self.transcript.turns[mark:] if say else []
 
     def grade(self) -> Grade:
-        return self.transcript.grade or grade_transcript(self.transcript, self.case)
+        """The grade of the finished interview as saved at its end; until then (or when a file holds a grade it
+        cannot have had, e.g. an edited unfinished transcript), graded afresh from the turns."""
+        saved = self.transcript.grade
+        if saved is not None and self.transcript.finished:
+            return saved
+        return grade_transcript(self.transcript, self.case)
 
     @property
     def judge_model(self) -> str | None:

@@ -65,7 +65,8 @@ def render_grade(grade: Grade, title: str, detail: bool = True) -> str:
             if judged.error:
                 lines.append(f"  judge unavailable for this step: {judged.error}")
             for claim in judged.dropped:
-                lines.append(f"  x dropped judge claim {claim.item_id} ({claim.reason}): {_quote(claim.quote)}")
+                # Its quote is not shown: it is not in the transcript, and only the candidate's own words are evidence.
+                lines.append(f"  x dropped judge claim {claim.item_id} ({claim.reason})")
     if grade.talking_points:
         lines += ["", "Wrap-up talking points (not scored):"]
         for point in grade.talking_points:

@@ -59,7 +59,8 @@ def step_section(step_id: str, step: StepGrade, judged: StepJudgement | None = N
             lines += [f"*Judge unavailable for this step:* {judged.error}", ""]
         if judged.dropped:
             lines.append("**Judge claims dropped** (their quote could not be verified)")
-            lines += [f"- `{claim.item_id}`: {claim.reason}: {_quote(claim.quote)}" for claim in judged.dropped]
+            # Their quotes are not shown: they are not in the transcript; only the candidate's words are evidence.
+            lines += [f"- `{claim.item_id}`: {claim.reason}" for claim in judged.dropped]
             lines.append("")
     return lines
 

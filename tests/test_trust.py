@@ -241,3 +241,17 @@ def _interviewer() -> list[str]:
     import sys
 
     return [sys.executable, "-m", "interviewer"]
+
+
+def test_a_resumed_unfinished_transcript_never_trusts_a_grade_saved_in_it(tmp_path: Path) -> None:
+    path = finished(tmp_path)
+    data = json.loads(path.read_text())
+    honest = data["grade"]["overall"]
+    data["phase"] = "wrap_up"
+    data["grade"]["overall"] = 100
+    data["grade"]["hire_signal"] = "strong_hire"
+    path.write_text(json.dumps(data))
+    with Interview.resume(path, StubPolicy(), clock=FakeClock()) as interview:
+        assert interview.grade().overall == honest
+        interview.end()
+        assert load(path).grade.overall == honest
