@@ -31,7 +31,9 @@ def main() -> int:
     if not base_url or not model or model == "stub":
         print("make live: set OPENAI_BASE_URL and INTERVIEWER_MODEL to an OpenAI-compatible endpoint and model")
         return 2
-    print(f"endpoint {base_url}, model {model}")
+    from interviewer.redact import redact_url
+
+    print(f"endpoint {redact_url(base_url)}, model {model}")  # a URL may carry credentials
     out = Path(tempfile.mkdtemp()) / "live.json"
     chat = run(["chat", "--plain", "--case", "ad-click-prediction", "--out", str(out)], SCRIPT.read_text())
     if chat.returncode != 0 or "Traceback" in chat.stderr:
