@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 import threading
@@ -10,7 +9,7 @@ import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -18,7 +17,7 @@ from interviewer.errors import TranscriptError
 from interviewer.framework import Level
 from interviewer.grading.models import Grade
 from interviewer.usage import Usage
-from interviewer.yamlfile import LoadedDocument, format_validation_error, read_text
+from interviewer.yamlfile import LoadedDocument, format_validation_error, parse_json, read_text
 
 SCHEMA_VERSION = 1
 
@@ -66,7 +65,7 @@ class Transcript(BaseModel):
     started_at: datetime = Field(default_factory=now)
     updated_at: datetime = Field(default_factory=now)
     phase: str = "intro"
-    step_seconds: dict[str, float] = Field(default_factory=dict)
+    step_seconds: dict[str, Annotated[float, Field(ge=0, allow_inf_nan=False)]] = Field(default_factory=dict)
     ended_early: bool = False
     model_failures: int = Field(0, description="Turns the offline interviewer answered because the model could not.")
     usage: Usage = Field(default_factory=Usage, description="Tokens and cost of the interviewer, all turns.")
@@ -156,14 +155,11 @@ class BackgroundSync:
 def load(path: Path) -> Transcript:
     """Read a transcript, refusing files from an unknown schema version with one clear line."""
     text = read_text(path)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise TranscriptError(f"{path}:{exc.lineno}: not a transcript: invalid JSON ({exc.msg})") from None
+    data = parse_json(text, path, error=TranscriptError, label="not a transcript: invalid JSON")
     if not isinstance(data, dict) or "turns" not in data:
         raise TranscriptError(f"{path}: not an interviewer transcript (no turns)")
     version = data.get("schema_version")
-    if version != SCHEMA_VERSION:
+    if type(version) is not int or version != SCHEMA_VERSION:  # `true` and `1.0` equal 1 in Python
         raise TranscriptError(
             f"{path}: unknown transcript schema_version {version!r}; this version of interviewer reads {SCHEMA_VERSION}"
         )
