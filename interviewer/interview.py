@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from interviewer import transcript as transcripts
+from interviewer.answers import unknown_step_warnings
 from interviewer.errors import InterviewerError
 from interviewer.framework import WRAP_UP, Level, next_step_id
 from interviewer.grading.deterministic import grade_answers
@@ -27,6 +28,7 @@ __all__ = ["RESET", "Interview", "Reset", "Utterance", "case_for", "grade_transc
 def grade_transcript(transcript: Transcript, case: Case, level: Level | None = None) -> Grade:
     """Grade what the candidate said, step by step; an interrupted interview is graded on what is there."""
     warnings = [] if transcript.finished else ["the interview did not finish; graded on what was said"]
+    warnings += unknown_step_warnings(transcript.candidate_answers())
     return grade_answers(
         case, level or transcript.level, transcript.candidate_answers(), transcript.step_seconds, warnings
     )
