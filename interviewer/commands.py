@@ -61,22 +61,24 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _transcript_path(out: str | None, case_id: str) -> Path:
-    from interviewer.settings import load_settings
+    from interviewer.settings import load_settings, writable_dir
     from interviewer.transcript import default_path, now
 
     if out:
         path = Path(out)
         if path.exists():
             raise InterviewerError(f"{path} already exists; continue it with `interviewer resume {path}` or pick --out")
+        writable_dir(path.parent, "pick another --out")
         return path
-    return default_path(load_settings().transcripts_dir(), case_id, now())
+    directory = writable_dir(load_settings().transcripts_dir(), "set INTERVIEWER_DATA_DIR or use --out")
+    return default_path(directory, case_id, now())
 
 
 def _pick_case_interactively() -> str:
     from interviewer.rubric import available_case_ids, case_files, load_case_file
 
     ids = available_case_ids()
-    if not sys.stdin.isatty():
+    if sys.stdin is None or not sys.stdin.isatty():  # None: stdin closed (`<&-`)
         raise InterviewerError(f"choose a case with --case; valid case ids: {', '.join(ids)}")
     for number, path in enumerate(case_files(), start=1):
         case = load_case_file(path)
@@ -91,7 +93,7 @@ def _pick_case_interactively() -> str:
 
 
 def _need_terminal() -> None:
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not (sys.stdin is not None and sys.stdin.isatty() and sys.stdout is not None and sys.stdout.isatty()):
         raise InterviewerError("the interview app needs a terminal; add --plain for line mode on stdin/stdout")
 
 
@@ -282,7 +284,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     for warning in grade.warnings:
         print(f"interviewer: warning: {warning}", file=sys.stderr)
     if args.json:
-        print(json.dumps(grade.public_json(), indent=2, ensure_ascii=False))
+        print(json.dumps(grade.public_json(), indent=2, ensure_ascii=False, allow_nan=False))
     else:
         print(render_grade(grade, case.title))
     return 0

@@ -26,6 +26,8 @@ Anything else is your reply. Each line is one reply."""
 
 class LineMode:
     def __init__(self, interview: Interview, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout):
+        if stdin is None:  # started with `<&-`: Python has no stdin at all, and replies come from nowhere
+            raise InterviewerError("standard input is closed; line mode reads your replies from it (pipe or type them)")
         self.interview = interview
         self.stdin = stdin
         self.stdout = stdout
