@@ -155,7 +155,7 @@ def _os_error(exc: OSError) -> int:
         _silence_stdout()
         _error(f"interviewer: error: cannot write the output ({exc.strerror or exc})")
         return 2
-    _error(f"interviewer: error: cannot write ({exc.strerror or exc})")
+    _error(f"interviewer: error: {exc.strerror or exc}")
     return 2
 
 
