@@ -9,10 +9,12 @@ answers:
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from interviewer.catalog import CASE_ID, MAX_CASE_ID_CHARS
 from interviewer.errors import InterviewerError
 from interviewer.framework import STEP_IDS, WRAP_UP, Level
 from interviewer.yamlfile import LoadedDocument, format_validation_error
@@ -26,6 +28,19 @@ class AnswersFile(BaseModel):
     case: str = Field(min_length=1)
     level: Level = Level.SENIOR
     answers: dict[str, str | list[str] | None]
+
+    @field_validator("case")
+    @classmethod
+    def _case_reference(cls, case: str) -> str:
+        """A case id, or a case file the author points at; never a path to just any file."""
+        if Path(case).suffix in (".yaml", ".yml"):
+            return case
+        if len(case) > MAX_CASE_ID_CHARS or not CASE_ID.fullmatch(case):
+            raise ValueError(
+                f"{case[:60]!r}{'...' if len(case) > 60 else ''} is not a case id (up to {MAX_CASE_ID_CHARS} "
+                "lowercase letters, digits, '-' and '_') nor a .yaml case file"
+            )
+        return case
 
     @field_validator("answers")
     @classmethod
@@ -47,6 +62,18 @@ class AnswersFile(BaseModel):
     def missing_steps(self) -> list[str]:
         present = self.by_step()
         return [step_id for step_id in STEP_IDS if step_id not in present]
+
+
+def unknown_step_warnings(answers: Mapping[str, Sequence[str]]) -> list[str]:
+    """A warning for replies filed under a step that does not exist (a hand-edited transcript): they are left out
+    of the grade, and the rest is graded as usual."""
+    unknown = [step for step in answers if step not in ANSWER_KEYS]
+    if not unknown:
+        return []
+    count = sum(len(answers[step]) for step in unknown)
+    names = ", ".join(repr(step[:40]) for step in unknown[:5]) + (", ..." if len(unknown) > 5 else "")
+    replies = "reply" if count == 1 else "replies"
+    return [f"{count} {replies} under unknown steps ({names}) not graded; steps are {', '.join(ANSWER_KEYS)}"]
 
 
 def parse_answers(doc: LoadedDocument) -> AnswersFile:

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from interviewer.errors import UnknownCaseError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+CASE_ID = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+"""What a case id looks like; the same rule the case schema applies to its `id`."""
+MAX_CASE_ID_CHARS = 80
 _TOP_LEVEL = re.compile(r"^(id|title|summary):[ \t]*(.+?)[ \t]*$", re.MULTILINE)
 
 
@@ -38,11 +42,29 @@ def is_case_path(ref: str) -> bool:
     return Path(ref).suffix in (".yaml", ".yml") or os.sep in ref
 
 
+def _shown(ref: str, limit: int = 60) -> str:
+    """An id as it can be shown in one line: escaped (`repr`), and cut when it is long."""
+    if len(ref) <= limit:
+        return repr(ref)
+    return f"{ref[:limit]!r}... ({len(ref):,} characters)"
+
+
+def check_case_id(ref: str) -> str:
+    """`ref` if it is a well-formed case id; anything else (too long, `/`, `..`, control characters) is refused
+    before it can become part of a file name."""
+    if len(ref) > MAX_CASE_ID_CHARS or not CASE_ID.fullmatch(ref):
+        raise UnknownCaseError(
+            f"invalid case id {_shown(ref)}: a case id is up to {MAX_CASE_ID_CHARS} lowercase letters, digits, '-' "
+            f"and '_'; valid case ids: {', '.join(available_case_ids()) or '(none found)'}"
+        )
+    return ref
+
+
 def case_path(ref: str) -> Path:
     """The file of a case given by id (in the rubrics folder) or by path; unknown ids list the valid ones."""
     if is_case_path(ref):
         return Path(ref)
-    path = rubrics_dir() / f"{ref}.yaml"
+    path = rubrics_dir() / f"{check_case_id(ref)}.yaml"
     if not path.is_file():
         valid = ", ".join(available_case_ids()) or "(none found)"
         raise UnknownCaseError(f"unknown case {ref!r}; valid case ids: {valid}")
@@ -62,9 +84,19 @@ class CaseSummary:
 
 def peek_case(path: Path) -> CaseSummary:
     """Id, title and summary from the top-level lines of a case file; the full load validates them later."""
+    head = ""
     try:
-        head = path.read_text(encoding="utf-8", errors="replace")[:8192]
+        # Non-blocking, and only a regular file: a FIFO given as a case must not hang the app before it paints.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
-        head = ""
+        pass
+    else:
+        try:
+            if stat.S_ISREG(os.fstat(fd).st_mode):
+                head = os.read(fd, 8192).decode("utf-8", errors="replace")
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
     fields = {key: value.strip("'\"") for key, value in _TOP_LEVEL.findall(head)}
     return CaseSummary(fields.get("id", path.stem), fields.get("title", path.stem), fields.get("summary", ""))

@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _prepare_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     from interviewer.errors import InterviewerError
@@ -83,7 +84,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         handler = getattr(commands, f"cmd_{args.command}")
     try:
-        return handler(args)
+        code = handler(args)
+        if sys.stdout is not None:
+            sys.stdout.flush()  # here, not at exit, so a full disk or a closed pipe is handled below
+        return code
     except InterviewerError as exc:
         from interviewer.redact import redact
         from interviewer.terminal import printable
@@ -94,8 +98,70 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\ninterviewer: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
+    except OSError as exc:
+        return _os_error(exc)
+
+
+def _prepare_streams() -> None:
+    """Make the standard streams safe to use whatever the terminal or the shell did to them.
+
+    A closed descriptor (`<&-`, `>&-`) gets /dev/null, so no file the run opens lands on 0, 1 or 2. Text that the
+    output encoding cannot hold (an ASCII-only terminal, a file name with undecodable bytes) is replaced instead of
+    raising UnicodeEncodeError halfway through a scorecard.
+    """
+    import os
+
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            os.open(os.devnull, os.O_RDWR)  # the lowest free descriptor: this one
+    for stream in (sys.stdout, sys.stderr):
+        # `surrogateescape` (the C locale's default) raises too, on any character outside the encoding.
+        if getattr(stream, "errors", None) in ("strict", "surrogateescape") and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
+def _error(line: str) -> None:
+    from contextlib import suppress
+
+    from interviewer.terminal import printable
+
+    with suppress(OSError, ValueError):  # stderr itself is gone: nothing left to tell
+        print(printable(line), file=sys.stderr, flush=True)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the flush at exit does not fail again and print `Exception ignored`."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (AttributeError, OSError, ValueError):
+        pass
+
+
+def _os_error(exc: OSError) -> int:
+    """An operating system error that reached the top: a closed pipe ends quietly, anything else is one line."""
+    import errno
+
+    if exc.errno == errno.EPIPE:  # `interviewer cases | head -1`: the reader has all it wanted
+        _silence_stdout()
         return 0
+    if exc.filename is not None:
+        _error(f"interviewer: error: {exc.filename}: {exc.strerror or exc}")
+        return 2
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except OSError:  # the failure was the output itself (`> /dev/full`)
+        _silence_stdout()
+        _error(f"interviewer: error: cannot write the output ({exc.strerror or exc})")
+        return 2
+    _error(f"interviewer: error: {exc.strerror or exc}")
+    return 2
 
 
 if __name__ == "__main__":

@@ -62,22 +62,24 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _transcript_path(out: str | None, case_id: str) -> Path:
-    from interviewer.settings import load_settings
+    from interviewer.settings import load_settings, writable_dir
     from interviewer.transcript import default_path, now
 
     if out:
         path = Path(out)
         if path.exists():
             raise InterviewerError(f"{path} already exists; continue it with `interviewer resume {path}` or pick --out")
+        writable_dir(path.parent, "pick another --out")
         return path
-    return default_path(load_settings().transcripts_dir(), case_id, now())
+    directory = writable_dir(load_settings().transcripts_dir(), "set INTERVIEWER_DATA_DIR or use --out")
+    return default_path(directory, case_id, now())
 
 
 def _pick_case_interactively() -> str:
     from interviewer.rubric import available_case_ids, case_files, load_case_file
 
     ids = available_case_ids()
-    if not sys.stdin.isatty():
+    if sys.stdin is None or not sys.stdin.isatty():  # None: stdin closed (`<&-`)
         raise InterviewerError(f"choose a case with --case; valid case ids: {', '.join(ids)}")
     for number, path in enumerate(case_files(), start=1):
         case = load_case_file(path)
@@ -91,8 +93,15 @@ def _pick_case_interactively() -> str:
         print(f"Type a number from 1 to {len(ids)}.")
 
 
+def _need_input() -> None:
+    """Line mode reads the replies from stdin: a process started with it closed (`<&-`) is told so before anything
+    is created."""
+    if sys.stdin is None:
+        raise InterviewerError("standard input is closed; line mode reads your replies from it (pipe or type them)")
+
+
 def _need_terminal() -> None:
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not (sys.stdin is not None and sys.stdin.isatty() and sys.stdout is not None and sys.stdout.isatty()):
         raise InterviewerError("the interview app needs a terminal; add --plain for line mode on stdin/stdout")
 
 
@@ -126,6 +135,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
         return _run_app_for_new(args)
     from interviewer.plain import LineMode
 
+    _need_input()
     case_ref = args.case or _pick_case_interactively()
     return LineMode(_new_interview(case_ref, args.level, args.out, args)).run()
 
@@ -207,7 +217,9 @@ def cmd_resume(args: argparse.Namespace) -> int:
     from interviewer.policy.factory import make_policy
     from interviewer.transcript import load
 
-    if not args.plain:
+    if args.plain:
+        _need_input()
+    else:
         _need_terminal()
     path = Path(args.path)
     started_with = load(path).model  # the interviewer it began with, unless a flag or the settings say otherwise
@@ -327,7 +339,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     for warning in grade.warnings:
         print(printable(f"interviewer: warning: {warning}"), file=sys.stderr)
     if args.json:
-        print(json_printable(json.dumps(grade.public_json(), indent=2, ensure_ascii=False)))
+        print(json_printable(json.dumps(grade.public_json(), indent=2, ensure_ascii=False, allow_nan=False)))
     else:
         print(render_grade(grade, case.title))
     return 0

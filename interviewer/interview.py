@@ -14,6 +14,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
+from interviewer.answers import unknown_step_warnings
 from interviewer.errors import InterviewerError, SaveError, TranscriptError
 from interviewer.framework import STEP_IDS, WRAP_UP, Level, next_step_id
 from interviewer.grading.deterministic import grade_answers
@@ -31,6 +32,7 @@ __all__ = ["RESET", "Interview", "Reset", "Utterance", "case_for", "checked_grad
 def grade_transcript(transcript: Transcript, case: Case, level: Level | None = None) -> Grade:
     """Grade what the candidate said, step by step; an interrupted interview is graded on what is there."""
     warnings = [] if transcript.finished else ["the interview did not finish; graded on what was said"]
+    warnings += unknown_step_warnings(transcript.candidate_answers())
     return grade_answers(
         case, level or transcript.level, transcript.candidate_answers(), transcript.step_seconds, warnings
     )

@@ -6,14 +6,20 @@ reads, `OPENAI_BASE_URL` and `OPENAI_API_KEY`. Command-line flags (`--model`, `-
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from interviewer.errors import InterviewerError
+
 STUB = "stub"
+ENV_FILE = ".env"
+MAX_ENV_FILE_BYTES = 1024 * 1024
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
 
@@ -59,7 +65,12 @@ class Settings(BaseSettings):
     @field_validator("data_dir")
     @classmethod
     def _expand_home(cls, value: Path | None) -> Path | None:
-        return value.expanduser() if value is not None else None
+        if value is None:
+            return None
+        try:
+            return value.expanduser()
+        except RuntimeError:  # `~nosuchuser/x`, or `~` with no home directory
+            raise ValueError(f"cannot expand {value.parts[0]!r}: no such user or no home directory") from None
 
     @property
     def shown_base_url(self) -> str:
@@ -89,7 +100,92 @@ class Settings(BaseSettings):
 
 
 def load_settings(model: str | None = None, base_url: str | None = None) -> Settings:
-    """Settings from the environment and `.env`, with command-line overrides."""
+    """Settings from the environment and `.env`, with command-line overrides; a bad value is one InterviewerError
+    naming the variable (and the `.env` line it came from)."""
     overrides = {key: value for key, value in (("model", model), ("base_url", base_url)) if value}
-    settings = Settings()
+    _check_env_file()
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        raise InterviewerError(_settings_problem(exc)) from None
+    except UnicodeDecodeError:  # a `.env` that is not a regular file, so `_check_env_file` could not read it first
+        raise InterviewerError(f"{ENV_FILE}: not valid UTF-8 text") from None
     return settings.model_copy(update=overrides) if overrides else settings
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Bad settings as one line, and folders to save in
+
+
+def _check_env_file() -> None:
+    """Binary or non-UTF-8 `.env` files are refused with file:line before pydantic-settings reads them (it would
+    raise a bare UnicodeDecodeError). Anything that is not a regular file is left to it: a FIFO `.env` is how some
+    secret managers hand over variables."""
+    path = Path(ENV_FILE)
+    if path.is_file():
+        from interviewer.yamlfile import read_text
+
+        read_text(path, MAX_ENV_FILE_BYTES)
+
+
+def _env_name(field: str | int) -> str:
+    """The variable a pydantic error location refers to: an alias already is one; a field name gets the prefix."""
+    name = str(field)
+    if name not in Settings.model_fields:
+        return name.upper()
+    alias = Settings.model_fields[name].validation_alias
+    choices = [str(choice) for choice in getattr(alias, "choices", ())]
+    for choice in choices:
+        if choice in os.environ:
+            return choice
+    return choices[0] if choices else f"INTERVIEWER_{name.upper()}"
+
+
+def _env_file_line(name: str) -> int | None:
+    """The `.env` line that sets `name` (names match case-insensitively, as pydantic-settings reads them)."""
+    pattern = re.compile(rf"^\s*(?:export\s+)?{re.escape(name)}\s*=", re.IGNORECASE)
+    try:
+        text = Path(ENV_FILE).read_text(encoding="utf-8") if Path(ENV_FILE).is_file() else ""
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pattern.match(line):
+            found = number  # the last one wins, as in python-dotenv
+    return found
+
+
+def _settings_problem(exc: ValidationError) -> str:
+    """`NAME (environment variable): message` or `.env:LINE: NAME: message`, for the first problem."""
+    errors = exc.errors(include_url=False)
+    first = errors[0]
+    name = _env_name(first["loc"][0]) if first["loc"] else "settings"
+    message = first["msg"].removeprefix("Value error, ")
+    in_environment = any(key.upper() == name for key in os.environ)
+    line = None if in_environment else _env_file_line(name)
+    where = f"{ENV_FILE}:{line}: {name}" if line is not None else f"{name} (environment variable)"
+    extra = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{where}: {message}{extra}"
+
+
+def writable_dir(directory: Path, hint: str) -> Path:
+    """`directory`, created if needed, once a file could be written in it. Checked before an interview starts, so a
+    read-only home, a data folder that is a file or an unwritable `--out` is one clear line instead of a failed first
+    save. `hint` says how to choose another place."""
+    import tempfile
+
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise InterviewerError(f"{directory}: is a file, expected a folder; {hint}") from None
+    except NotADirectoryError:
+        raise InterviewerError(f"{directory}: part of this path is a file, not a folder; {hint}") from None
+    except OSError as exc:
+        raise InterviewerError(f"{directory}: cannot create this folder ({exc.strerror}); {hint}") from None
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".interviewer-write-check-", dir=directory)
+    except OSError as exc:
+        raise InterviewerError(f"{directory}: cannot save files here ({exc.strerror}); {hint}") from None
+    os.close(fd)
+    os.unlink(probe)
+    return directory

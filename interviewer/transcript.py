@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -26,7 +26,14 @@ from interviewer.errors import InterviewerError, SaveError, TranscriptError
 from interviewer.framework import Level
 from interviewer.grading.models import Grade
 from interviewer.usage import Usage
-from interviewer.yamlfile import LoadedDocument, format_validation_error, read_text
+from interviewer.yamlfile import (
+    MAX_TRANSCRIPT_BYTES,
+    LoadedDocument,
+    decode_text,
+    format_validation_error,
+    parse_json,
+    read_bytes,
+)
 
 SCHEMA_VERSION = 1
 
@@ -74,7 +81,7 @@ class Transcript(BaseModel):
     started_at: datetime = Field(default_factory=now)
     updated_at: datetime = Field(default_factory=now)
     phase: str = "intro"
-    step_seconds: dict[str, float] = Field(default_factory=dict)
+    step_seconds: dict[str, Annotated[float, Field(ge=0, allow_inf_nan=False)]] = Field(default_factory=dict)
     ended_early: bool = False
     model_failures: int = Field(0, description="Turns the offline interviewer answered because the model could not.")
     usage: Usage = Field(default_factory=Usage, description="Tokens and cost of the interviewer, all turns.")
@@ -288,25 +295,15 @@ def load(path: Path, on_warning: Callable[[str], None] | None = None) -> Transcr
 
 
 def read(path: Path, on_warning: Callable[[str], None] | None = None) -> Loaded:
-    if _is_journal(path):
-        return _read_journal(path, on_warning or warn)
-    text = read_text(path)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise TranscriptError(f"{path}:{exc.lineno}: not a transcript: invalid JSON ({exc.msg})") from None
+    raw = read_bytes(path, MAX_TRANSCRIPT_BYTES)  # regular files only (never blocks on a FIFO), size-limited
+    if raw.startswith(JOURNAL_MAGIC):
+        return _read_journal(path, raw, on_warning or warn)
+    text = decode_text(raw, path)
+    data = parse_json(text, path, error=TranscriptError, label="not a transcript: invalid JSON")
     if not isinstance(data, dict) or "turns" not in data:
         raise TranscriptError(f"{path}: not an interviewer transcript (no turns)")
     _check_version(path, data.get("schema_version"))
     return Loaded(_validate(path, data), journal=False, good_bytes=len(text.encode("utf-8")), torn=False)
-
-
-def _is_journal(path: Path) -> bool:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(len(JOURNAL_MAGIC)) == JOURNAL_MAGIC
-    except OSError:
-        return False  # `read_text` explains it
 
 
 def _check_version(path: Path, version: object) -> None:
@@ -326,20 +323,13 @@ def _validate(path: Path, data: dict) -> Transcript:
         raise TranscriptError(f"{problems[0]}{extra}") from None
 
 
-def _read_journal(path: Path, on_warning: Callable[[str], None]) -> Loaded:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InterviewerError(f"{path}: cannot read ({exc.strerror})") from None
+def _read_journal(path: Path, raw: bytes, on_warning: Callable[[str], None]) -> Loaded:
     lines = raw.split(b"\n")
     tail = lines.pop()  # what follows the last newline: b"" in a whole journal, else a line cut short
     offsets = [0]
     for line in lines:
         offsets.append(offsets[-1] + len(line) + 1)
-    try:
-        header = json.loads(lines[0]) if lines else None
-    except ValueError:
-        header = None
+    header = _record(path, lines[0], header=True) if lines else None
     if not isinstance(header, dict) or not isinstance(header.get("transcript"), dict):
         raise TranscriptError(f"{path}:1: not a transcript: invalid journal header")
     _check_version(path, header.get("schema_version"))
@@ -352,7 +342,7 @@ def _read_journal(path: Path, on_warning: Callable[[str], None]) -> Loaded:
     for index in range(1, last + 1):
         if not lines[index].strip():
             continue
-        record = _record(lines[index])
+        record = _record(path, lines[index])
         if isinstance(record, str):
             if index == last and not tail.strip():  # garbage after the last whole change: never acknowledged
                 good, torn, torn_line = offsets[index], True, index + 1
@@ -374,12 +364,24 @@ def _read_journal(path: Path, on_warning: Callable[[str], None]) -> Loaded:
     return Loaded(_validate(path, data), journal=True, good_bytes=good, torn=torn)
 
 
-def _record(line: bytes) -> dict | str:
-    """A journal line as a dict, or what is wrong with it."""
+class _LineRefused(InterviewerError):
+    pass
+
+
+def _record(path: Path, line: bytes, header: bool = False) -> dict | str | None:
+    """A journal line as a dict, or what is wrong with it (the header: a dict, or None).
+
+    Parsed as strictly as any file we read (no duplicate keys, NaN or deep nesting, which would otherwise end in a
+    RecursionError)."""
     try:
-        record = json.loads(line)
-    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError (a multi-byte character cut in two)
-        return f"invalid JSON in the journal ({getattr(exc, 'msg', 'not UTF-8')})"
+        text = line.decode("utf-8")  # a multi-byte character cut in two: the line was torn
+        record = parse_json(text, path, error=_LineRefused, label="invalid JSON in the journal")
+    except UnicodeDecodeError:
+        return None if header else "invalid JSON in the journal (not UTF-8)"
+    except _LineRefused as exc:
+        return None if header else str(exc)[len(str(path)) :].split(": ", 1)[1]
+    if header:
+        return record if isinstance(record, dict) else None
     if not isinstance(record, dict) or not isinstance(record.get("turns"), list):
         return "invalid journal line (no turns)"
     return record

@@ -282,21 +282,6 @@ async def test_the_stdin_reader_joins_split_characters_and_keeps_a_last_line_wit
     assert lines == ["caf\u00e9 one\n", "two \ufffd three\n", "last\n", ""]
 
 
-def test_line_mode_with_stdin_closed_reads_it_as_empty_input(tmp_path: Path) -> None:
-    out = tmp_path / "t.json"
-    result = subprocess.run(
-        [sys.executable, "-m", "interviewer", "chat", "--plain", "--case", ADS, "--out", str(out)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        preexec_fn=lambda: os.close(0),  # started with no stdin at all: sys.stdin is None
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
-    assert f"Input ended. Transcript saved; continue with: interviewer resume {out}" in result.stdout
-
-
 def test_line_mode_never_saves_a_surrogate(tmp_path: Path) -> None:
     interview = new_interview(tmp_path)
     LineMode(interview, stdin=io.StringIO("bad \udcff byte\n/quit\n"), stdout=io.StringIO()).run()

@@ -147,3 +147,31 @@ def test_check_command_reports_every_problem_and_exits_2(tmp_path: Path) -> None
 
 def test_rubrics_dir_points_at_the_checkout() -> None:
     assert (rubrics_dir() / "ad-click-prediction.yaml").is_file()
+
+
+def test_duplicate_keys_in_a_case_file_name_the_key_and_line(tmp_path: Path) -> None:
+    text = yaml.safe_dump(minimal_case(), sort_keys=False).replace("title: Tiny\n", "title: Tiny\ntitle: Again\n")
+    path = write(tmp_path / "tiny.yaml", text)
+    line = text.splitlines().index("title: Again") + 1
+    with pytest.raises(InterviewerError, match=rf"tiny\.yaml:{line}: invalid YAML: duplicate key 'title'"):
+        load_case_file(path)
+
+
+def test_a_case_file_may_share_blocks_with_aliases(tmp_path: Path) -> None:
+    data = minimal_case()
+    text = yaml.safe_dump(data, sort_keys=False)
+    facts = "facts:\n- &scale\n  topic: scale\n  keywords:\n  - scale\n  answer: Big.\n- *scale\n"
+    start = text.index("facts:")
+    end = text.index("steps:")
+    path = write(tmp_path / "tiny.yaml", text[:start] + facts + text[end:])
+    assert len(load_case_file(path).facts) == 2
+
+
+def test_schema_errors_keep_their_lines_in_a_file_with_aliases(tmp_path: Path) -> None:
+    text = yaml.safe_dump(minimal_case(), sort_keys=False)
+    text = text.replace("summary: A tiny case.", "summary: &s [not, text]")
+    path = write(tmp_path / "tiny.yaml", text)
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith("summary:"))
+    with pytest.raises(RubricError) as excinfo:
+        load_case_file(path)
+    assert excinfo.value.problems[0].startswith(f"{path}:{line}: summary:")
