@@ -50,6 +50,9 @@ class LineReader:
         except (AttributeError, OSError, ValueError):
             self.fd = None
         encoding = getattr(stream, "encoding", None) or "utf-8"
+        if codecs.lookup(encoding).name == "ascii":
+            # LANG=C names ASCII, yet terminals and pipes send UTF-8: an answer with "é" or "—" must not be mangled.
+            encoding = "utf-8"
         try:
             self.decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
         except LookupError:

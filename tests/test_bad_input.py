@@ -17,7 +17,7 @@ import yaml
 
 from conftest import ANSWERS, ROOT, run_cli
 from interviewer.errors import InterviewerError
-from interviewer.transcript import Role, Transcript, Turn
+from interviewer.transcript import Role, Transcript, Turn, load
 from interviewer.yamlfile import MAX_DEPTH, MAX_INPUT_BYTES, load_document, parse_json, read_text
 
 ADS = "ad-click-prediction"
@@ -410,6 +410,22 @@ def test_an_ascii_only_terminal_gets_replacements_not_a_crash(tmp_path: Path, en
     chat = run_raw("chat", "--plain", "--case", ADS, "--out", str(tmp_path / "t.json"), input="/quit\n", env=env)
     assert chat.returncode == 0, chat.stderr
     assert "Interviewer (" in chat.stdout
+
+
+@pytest.mark.parametrize("env", [{"PYTHONIOENCODING": "ascii"}, {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"}])
+def test_an_ascii_locale_still_reads_utf8_replies_as_they_were_typed(tmp_path: Path, env: dict[str, str]) -> None:
+    out = tmp_path / "t.json"
+    reply = "What is the latency budget — and the café's peak QPS?"
+    result = subprocess.run(
+        [sys.executable, "-m", "interviewer", "chat", "--plain", "--case", ADS, "--out", str(out)],
+        input=f"{reply}\n/quit\n".encode(),
+        capture_output=True,
+        cwd=ROOT,
+        env={**os.environ, **env},
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    assert [t.text for t in load(out).turns if t.role is Role.CANDIDATE] == [reply]
 
 
 # ---------------------------------------------------------------------------------------------------------------------
