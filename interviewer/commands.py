@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
-from interviewer.errors import InterviewerError, RubricError
+from interviewer.errors import InterviewerError, RubricError, SaveError
 from interviewer.terminal import json_printable, printable
 
 
@@ -67,8 +68,14 @@ def _transcript_path(out: str | None, case_id: str) -> Path:
 
     if out:
         path = Path(out)
+        if path.is_dir():
+            raise InterviewerError(f"--out {path} is a directory; pick a file path for the transcript")
+        if path.exists() and not path.is_file():
+            raise InterviewerError(f"--out {path} is not a regular file; pick a file path for the transcript")
         if path.exists():
-            raise InterviewerError(f"{path} already exists; continue it with `interviewer resume {path}` or pick --out")
+            raise InterviewerError(
+                f"{path} already exists; continue it with `interviewer resume {shlex.quote(str(path))}` or pick --out"
+            )
         writable_dir(path.parent, "pick another --out")
         return path
     directory = writable_dir(load_settings().transcripts_dir(), "set INTERVIEWER_DATA_DIR or use --out")
@@ -127,7 +134,15 @@ def _new_interview(case_ref: str, level: str, out: str | None, args: argparse.Na
     # `case_for` can insist on absolute paths when it reads one back).
     source = str(Path(case_ref).resolve()) if is_case_path(case_ref) else None
     policy = make_policy(_settings(args))
-    return Interview.create(case, Level(level), policy, _transcript_path(out, case.id), case_source=source)
+    for attempt in range(20):
+        path = _transcript_path(out, case.id)
+        try:
+            return Interview.create(case, Level(level), policy, path, case_source=source)
+        except SaveError:
+            # Another run took the same default name between our check and the store's: pick the next free one.
+            if out or not path.exists() or attempt == 19:
+                raise
+    raise AssertionError("unreachable")
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -224,6 +239,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
     path = Path(args.path)
     started_with = load(path).model  # the interviewer it began with, unless a flag or the settings say otherwise
     interview = Interview.resume(path, make_policy(_settings(args, started_with)))
+    _warn_unknown_steps(interview.transcript)  # before the app takes the screen
     if args.plain:
         from interviewer.plain import LineMode
 
@@ -246,8 +262,17 @@ def _graded_transcript(path: Path):
 
     transcript = load(path)
     case = case_for(transcript)
-    grade, notice = checked_grade(transcript, case)
+    grade, notice = checked_grade(transcript, case, path=path)
     return transcript, case, grade, notice
+
+
+def _warn_unknown_steps(transcript) -> None:
+    """Replies filed under a step that does not exist are left out of the grade: every command that reads a
+    transcript says so, once, as `grade` does."""
+    from interviewer.answers import unknown_step_warnings
+
+    for warning in unknown_step_warnings(transcript.candidate_answers()):
+        _warn(warning)
 
 
 def _warn(message: str) -> None:
@@ -263,6 +288,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from interviewer.tui.app import InterviewerApp
     from interviewer.tui.replay_screen import ReplayScreen
 
+    _warn_unknown_steps(transcript)
     if notice:
         _warn(notice)
     return _run_app(InterviewerApp(ReplayScreen(transcript, case, grade, path), notice=notice))
@@ -278,6 +304,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
         check_target(target, source, getattr(args, "force", False))
     transcript, case, grade, notice = _graded_transcript(source)
+    _warn_unknown_steps(transcript)
     if notice:
         _warn(notice)
     if args.format == "md":
@@ -304,7 +331,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
     path = Path(args.path)
     level = Level(args.level) if args.level else None
-    if path.suffix.lower() == ".json" and _looks_like_transcript(path):
+    if _looks_like_transcript(path):
         from interviewer.interview import case_for, checked_grade, grade_transcript
         from interviewer.transcript import load
 
@@ -314,7 +341,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         if args.model:  # a judge is asked afresh: it starts from the deterministic grade
             grade = grade_transcript(transcript, case, level)
         else:
-            grade, _ = checked_grade(transcript, case, level)  # its warning is among the grade's warnings
+            grade, _ = checked_grade(transcript, case, level, path)  # its warning is among the grade's warnings
     else:
         from interviewer.answers import load_answers
         from interviewer.grading.deterministic import grade_answers
@@ -346,7 +373,23 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 
 def _looks_like_transcript(path: Path) -> bool:
-    from interviewer.yamlfile import read_text
+    """A transcript by its content, whatever its name (`--out run.md` is allowed): a journal starts with its magic,
+    a plain transcript is a JSON object with turns. An answers file is YAML with `case` and `answers`."""
+    import json
 
-    head = read_text(path)[:4096]
-    return '"turns"' in head or '"schema_version"' in head
+    from interviewer.transcript import JOURNAL_MAGIC
+    from interviewer.yamlfile import MAX_TRANSCRIPT_BYTES, read_bytes
+
+    raw = read_bytes(path, MAX_TRANSCRIPT_BYTES).lstrip()
+    if raw.startswith(JOURNAL_MAGIC):
+        return True
+    if not raw.startswith(b"{"):
+        return False
+    head = raw[:4096]
+    if b'"turns"' in head or b'"schema_version"' in head:
+        return True  # even when the rest is broken: the transcript loader then says what is wrong, and where
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        return False  # the answers loader says what is wrong with it
+    return isinstance(data, dict) and ("turns" in data or "case_id" in data)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import shlex
 import stat
 import time
 from collections.abc import AsyncIterator, Callable
@@ -38,14 +39,20 @@ def grade_transcript(transcript: Transcript, case: Case, level: Level | None = N
     )
 
 
-def checked_grade(transcript: Transcript, case: Case, level: Level | None = None) -> tuple[Grade, str | None]:
+def checked_grade(
+    transcript: Transcript, case: Case, level: Level | None = None, path: Path | None = None
+) -> tuple[Grade, str | None]:
     """The transcript's grade recomputed from its turns, and a warning when the saved grade says otherwise.
 
     A saved grade is only a cache: anyone can edit the file. The deterministic grade is recomputed. A saved judge
-    grade cannot be asked again offline, so its credited items are checked by the judge's own rule (each quote in the
+    grade cannot be asked again offline, so it is kept only when it carries this installation's seal over the
+    candidate's turns (see `interviewer.grading.seal`): quoting a real sentence of the candidate for every item is
+    not enough. A sealed grade's credited items are still checked by the judge's own rule (each quote in the
     candidate's words of that step) and the grade is rebuilt from the fresh one plus those credits; if any credit
-    fails, the judge's part is dropped. Quotes that are not in the transcript are never kept for display.
+    fails, the judge's part is dropped. Quotes that are not in the transcript are never kept for display. `path`
+    (the transcript's file) only goes into the advice of a warning.
     """
+    from interviewer.grading import seal
     from interviewer.grading.judge import combine, unavailable
 
     fresh = grade_transcript(transcript, case, level)
@@ -55,6 +62,9 @@ def checked_grade(transcript: Transcript, case: Case, level: Level | None = None
     rebuilt = fresh
     judge = saved.judge
     if judge is not None:
+        if not seal.verify(transcript, judge):
+            warning = _unsealed_warning(judge, path)
+            return _warned(fresh, warning), warning
         problem = _unverified_credit(transcript, case, judge)
         if problem:
             warning = f"the saved judge grade does not match the transcript ({problem}); showing the regraded one"
@@ -70,6 +80,14 @@ def checked_grade(transcript: Transcript, case: Case, level: Level | None = None
         )
         return _warned(rebuilt, warning), warning
     return rebuilt, None
+
+
+def _unsealed_warning(judge: JudgeSummary, path: Path | None) -> str:
+    again = f"interviewer grade {shlex.quote(str(path)) if path else 'PATH'} --model {shlex.quote(judge.model or 'M')}"
+    return (
+        "the saved judge grade could not be verified (made on another machine or edited); showing the "
+        f"deterministic grade; run `{again}` to judge it again"
+    )
 
 
 def _verdict(grade: Grade) -> tuple:
@@ -208,7 +226,9 @@ class Interview:
             if transcript.finished:
                 if store.is_journal:  # killed between its last words and the compaction: finish that now
                     store.close(transcript)
-                raise InterviewerError(f"{path}: this interview has finished; see it with `interviewer grade {path}`")
+                raise InterviewerError(
+                    f"{path}: this interview has finished; see it with `interviewer grade {shlex.quote(str(path))}`"
+                )
             return cls(case_for(transcript), transcript, policy, path, clock, store=store)
         except BaseException:
             store.close()
@@ -414,6 +434,10 @@ class Interview:
         concurrency = getattr(client.settings, "judge_concurrency", 7)
         answers = self.transcript.candidate_answers()
         judged = await judge_grade(client, self.case, grade, answers, concurrency)
+        if judged.judge is not None:  # sealed, so that `checked_grade` can tell it from a forged one later
+            from interviewer.grading.seal import sign
+
+            judged.judge = judged.judge.model_copy(update={"seal": sign(self.transcript, judged.judge)})
         before, self.transcript.grade = self.transcript.grade, judged
         try:
             self._save(self.transcript, whole=True)

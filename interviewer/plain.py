@@ -6,6 +6,7 @@ import asyncio
 import codecs
 import io
 import os
+import shlex
 import sys
 import threading
 from typing import TextIO
@@ -151,7 +152,7 @@ class LineMode:
         except KeyboardInterrupt:
             path = self.interview.path
             if path is not None and path.exists():
-                self.out(f"\nInterrupted. Transcript saved; continue with: interviewer resume {path}")
+                self.out(f"\nInterrupted. Transcript saved; continue with: interviewer resume {shlex.quote(str(path))}")
             else:
                 self.out("\nInterrupted before anything was saved.")
             return 130
@@ -173,7 +174,8 @@ class LineMode:
         else:
             what = "the interviewer's turn was not saved"
         if path is not None and path.exists():
-            how = f"every turn before it is saved in {path}; fix that and continue with `interviewer resume {path}`"
+            again = f"interviewer resume {shlex.quote(str(path))}"
+            how = f"every turn before it is saved in {path}; fix that and continue with `{again}`"
         else:
             how = "nothing was saved"
         return SaveError(f"{what} ({error}); {how}")
@@ -195,7 +197,8 @@ class LineMode:
                 print("you> ", end="", file=self.stdout, flush=True)
             line = await self.lines.readline()
             if not line:  # end of input: everything said so far is already saved
-                self.out(f"Input ended. Transcript saved; continue with: interviewer resume {interview.path}")
+                again = f"interviewer resume {shlex.quote(str(interview.path))}"
+                self.out(f"Input ended. Transcript saved; continue with: {again}")
                 return 0
             line = line.rstrip("\r\n")
             command = line.strip().lower()
@@ -248,7 +251,7 @@ class LineMode:
                 f"total {mmss(session.total_seconds())} of {mmss(TOTAL_MINUTES * 60)}]"
             )
         elif command == "/quit":
-            self.out(f"Saved. Continue with: interviewer resume {interview.path}")
+            self.out(f"Saved. Continue with: interviewer resume {shlex.quote(str(interview.path))}")
             return True
         else:
             self.out(f"[unknown command {command}; type /help]")

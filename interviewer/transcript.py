@@ -102,7 +102,15 @@ class Transcript(BaseModel):
 
 
 def default_path(directory: Path, case_id: str, started: datetime) -> Path:
-    return directory / f"{started.astimezone().strftime('%Y%m%d-%H%M%S')}-{case_id}.json"
+    """`YYYYmmdd-HHMMSS-case.json`, or with `-2`, `-3`... when a run started in the same second has that name (the
+    store then creates the file, and refuses a name taken in between: the caller asks again)."""
+    stem = f"{started.astimezone().strftime('%Y%m%d-%H%M%S')}-{case_id}"
+    path = directory / f"{stem}.json"
+    number = 1
+    while os.path.lexists(path):
+        number += 1
+        path = directory / f"{stem}-{number}.json"
+    return path
 
 
 def save(transcript: Transcript, path: Path, durable: bool = True) -> None:

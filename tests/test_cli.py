@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ import yaml
 
 from conftest import ANSWERS, CASE_IDS, FIXTURES, ROOT, run_cli
 from interviewer.framework import STEP_IDS
-from interviewer.transcript import Role, load
+from interviewer.transcript import Role, Transcript, Turn, journal_text, load, plain_text
 
 ADS = "ad-click-prediction"
 SCRIPT = (FIXTURES / "scripted-interview.txt").read_text()
@@ -355,3 +357,165 @@ def test_replay_and_export_refuse_corrupt_and_unknown_version_files(tmp_path: Pa
     future = tmp_path / "future.json"
     future.write_text(json.dumps({"schema_version": 7, "turns": []}))
     assert_one_line_error(run_cli(command, str(future)), "unknown transcript schema_version 7")
+
+
+# -- transcripts under any name, unknown steps, shell-safe commands, --out and default names ------------------------
+
+
+def _small_transcript(phase: str = "data", extra_step: str | None = None) -> Transcript:
+    transcript = Transcript(case_id=ADS, case_title="Ads", level="senior", phase=phase)
+    transcript.turns.append(Turn(step="requirements", role=Role.CANDIDATE, text="What is the latency budget?"))
+    transcript.turns.append(Turn(step="data", role=Role.CANDIDATE, text="Join impressions with clicks."))
+    if extra_step:
+        transcript.turns.append(Turn(step=extra_step, role=Role.CANDIDATE, text="Somewhere else."))
+    return transcript
+
+
+@pytest.mark.parametrize("name", ["run.md", "run", "run.txt"])
+def test_grade_reads_a_transcript_whatever_its_name(tmp_path: Path, name: str) -> None:
+    plain = tmp_path / name
+    plain.write_text(plain_text(_small_transcript()))
+    journal = tmp_path / f"journal-{name}"
+    journal.write_bytes(journal_text(_small_transcript())[0])
+    for path in (plain, journal):
+        result = run_cli("grade", str(path), "--json")
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["case"] == ADS
+
+
+def test_grade_reads_a_transcript_saved_with_out_run_md(tmp_path: Path) -> None:
+    out = tmp_path / "run.md"
+    assert run_cli("chat", "--plain", "--case", ADS, "--out", str(out), stdin=SCRIPT).returncode == 0
+    result = run_cli("grade", str(out), "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["overall"] == load(out).grade.overall
+
+
+def test_an_answers_file_is_still_graded_as_answers(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.json"  # YAML's JSON form, with the .json suffix transcripts usually have
+    answers.write_text(json.dumps({"case": ADS, "level": "senior", "answers": {"requirements": "Latency budget?"}}))
+    result = run_cli("grade", str(answers), "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["case"] == ADS
+
+
+def _unknown_step_warnings(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if "under unknown steps" in line and "'bogus'" in line]
+
+
+def test_export_warns_about_replies_under_unknown_steps(tmp_path: Path) -> None:
+    path = tmp_path / "t.json"
+    path.write_text(plain_text(_small_transcript(extra_step="bogus")))
+    for fmt in ("md", "json"):
+        result = run_cli("export", str(path), "--format", fmt)
+        assert result.returncode == 0, result.stderr
+        (warning,) = _unknown_step_warnings(result.stderr)
+        assert warning.startswith("interviewer: warning: 1 reply under unknown steps")
+
+
+def test_resume_warns_about_replies_under_unknown_steps(tmp_path: Path) -> None:
+    path = tmp_path / "t.json"
+    path.write_text(plain_text(_small_transcript(extra_step="bogus")))
+    result = run_cli("resume", "--plain", str(path), stdin="/quit\n")
+    assert result.returncode == 0, result.stderr
+    assert len(_unknown_step_warnings(result.stderr)) == 1
+
+
+@pytest.mark.parametrize("command", ["replay", "resume"])
+def test_replay_and_the_app_warn_about_replies_under_unknown_steps_before_the_app_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    import argparse
+
+    from interviewer import commands
+
+    path = tmp_path / "t.json"
+    path.write_text(plain_text(_small_transcript(extra_step="bogus")))
+    started: list[str] = []
+    monkeypatch.setattr(commands, "_need_terminal", lambda: None)
+    monkeypatch.setattr(commands, "_run_app", lambda app: started.append(capsys.readouterr().err) or 1)
+    args = argparse.Namespace(path=str(path), plain=False, model=None, base_url=None)
+    getattr(commands, f"cmd_{command}")(args)
+    (before,) = started
+    assert len(_unknown_step_warnings(before)) == 1
+
+
+def test_printed_resume_commands_are_shell_safe(tmp_path: Path) -> None:
+    folder = tmp_path / "sp ace"
+    folder.mkdir()
+    out = folder / "$(touch PWNED).json"
+    quoted = shlex.quote(str(out))
+    for stdin in ("What is the latency budget?\n", "/quit\n"):
+        out.unlink(missing_ok=True)
+        result = run_cli("chat", "--plain", "--case", ADS, "--out", str(out), stdin=stdin)
+        assert result.returncode == 0, result.stderr
+        assert f"interviewer resume {quoted}" in result.stdout
+        assert f"interviewer resume {out}\n" not in result.stdout
+    again = run_cli("chat", "--plain", "--case", ADS, "--out", str(out), stdin="")
+    assert_one_line_error(again, f"interviewer resume {quoted}")
+    run_cli("resume", "--plain", str(out), stdin="/end\n")
+    assert_one_line_error(run_cli("resume", "--plain", str(out)), f"interviewer grade {quoted}")
+    assert not (ROOT / "PWNED").exists()
+
+
+def test_the_app_crash_line_quotes_the_path(tmp_path: Path) -> None:
+    from interviewer.tui.app import crash_line
+
+    path = tmp_path / "a b;rm -rf x.json"
+    path.write_text(plain_text(_small_transcript()))
+    from interviewer.errors import SaveError
+    from interviewer.tui.interview_screen import unsaved_reply
+
+    assert f"interviewer resume {shlex.quote(str(path))}" in crash_line(RuntimeError("boom"), path)
+    assert f"interviewer resume {shlex.quote(str(path))}" in str(unsaved_reply(SaveError("disk full"), path))
+
+
+def test_out_that_is_a_directory_or_a_fifo_asks_for_a_file_path(tmp_path: Path) -> None:
+    result = run_cli("chat", "--plain", "--case", ADS, "--out", str(tmp_path), stdin="")
+    assert_one_line_error(result, "is a directory", "pick a file path")
+    assert "resume" not in result.stderr
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    result = run_cli("chat", "--plain", "--case", ADS, "--out", str(fifo), stdin="")
+    assert_one_line_error(result, "is not a regular file", "pick a file path")
+    assert "resume" not in result.stderr
+
+
+def test_two_runs_started_in_the_same_second_get_distinct_transcripts(monkeypatch: pytest.MonkeyPatch) -> None:
+    import argparse
+
+    from interviewer import commands, transcript
+
+    moment = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    monkeypatch.setattr(transcript, "now", lambda: moment)
+    args = argparse.Namespace(model=None, base_url=None)
+    first = commands._new_interview(ADS, "senior", None, args)
+    second = commands._new_interview(ADS, "senior", None, args)
+    try:
+        assert first.path != second.path and first.path.exists() and second.path.exists()
+        assert second.path.name == first.path.name.replace(".json", "-2.json")
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_default_name_taken_between_the_check_and_the_create_is_not_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import argparse
+
+    from interviewer import commands, transcript
+
+    real = transcript.default_path
+    taken = tmp_path / "taken.json"
+    taken.write_text("another run's")
+    calls: list[Path] = []
+
+    def racing(directory: Path, case_id: str, started: datetime) -> Path:
+        calls.append(directory)
+        return taken if len(calls) == 1 else real(directory, case_id, started)  # the first answer goes stale
+
+    monkeypatch.setattr(transcript, "default_path", racing)
+    interview = commands._new_interview(ADS, "senior", None, argparse.Namespace(model=None, base_url=None))
+    interview.close()
+    assert interview.path != taken and taken.read_text() == "another run's" and len(calls) == 2

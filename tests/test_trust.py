@@ -12,6 +12,7 @@ import pytest
 
 from conftest import ROOT, FakeClock, run_cli
 from interviewer.framework import STEP_IDS, Level
+from interviewer.grading import seal
 from interviewer.grading.judge import combine
 from interviewer.grading.models import JudgeSummary, StepJudgement
 from interviewer.interview import Interview, case_for, checked_grade, grade_transcript
@@ -68,6 +69,7 @@ def judged(path: Path, quote: str) -> None:
     fresh = grade_transcript(transcript, case)
     missed = next(item.id for item in fresh.steps["model"].items if item.coverage == "missed")
     judge = JudgeSummary(model="m", status="ok", steps={"model": StepJudgement(step="model", credited={missed: quote})})
+    judge.seal = seal.sign(transcript, judge)  # as `Interview.ajudge` seals the grade it saves
     transcript.grade = combine(fresh, judge)
     save(transcript, path)
 
@@ -255,3 +257,140 @@ def test_a_resumed_unfinished_transcript_never_trusts_a_grade_saved_in_it(tmp_pa
         assert interview.grade().overall == honest
         interview.end()
         assert load(path).grade.overall == honest
+
+
+# -- the judge's seal -------------------------------------------------------------------------------------------------
+
+UNVERIFIED = "saved judge grade could not be verified"
+
+
+def forge_judge(path: Path, rebuild: bool = False) -> None:
+    """What probe-scripts/forge_judge.py does: credit every item not covered with one real sentence of the candidate
+    (every quote passes the verbatim check). `rebuild` also writes the grade that credit gives into the file, so the
+    saved grade agrees with its judge block."""
+    transcript = load(path)
+    case = case_for(transcript)
+    fresh = grade_transcript(transcript, case)
+    answers = transcript.candidate_answers()
+    steps = {
+        step_id: StepJudgement(
+            step=step_id,
+            credited={
+                item.id: " ".join(answers[step_id][0].split()[:8]) for item in step.items if item.coverage != "covered"
+            },
+        )
+        for step_id, step in fresh.steps.items()
+        if answers.get(step_id)
+    }
+    judge = JudgeSummary(model="gpt-forged", status="ok", steps=steps)
+    data = json.loads(path.read_text())
+    if rebuild:
+        data["grade"] = json.loads(combine(fresh, judge).model_dump_json())
+    else:
+        data["grade"]["judge"] = judge.model_dump(mode="json")
+        data["grade"]["grader"] = "deterministic+judge"
+    path.write_text(json.dumps(data))
+
+
+@pytest.mark.parametrize("rebuild", [False, True])
+def test_a_forged_judge_grade_is_not_trusted(tmp_path: Path, rebuild: bool) -> None:
+    path = finished(tmp_path)
+    honest = load(path).grade.overall
+    forge_judge(path, rebuild)
+    transcript = load(path)
+    assert grade_transcript(transcript, case_for(transcript)).overall == honest
+    for command in (("grade", str(path), "--json"), ("export", str(path), "--format", "json")):
+        result = run_cli(*command)
+        assert result.returncode == 0, result.stderr
+        data = json.loads(result.stdout)
+        assert data["overall"] == honest and data["grader"] == "deterministic" and data["judge"] is None
+        (warning,) = [line for line in result.stderr.splitlines() if "warning" in line]
+        assert UNVERIFIED in warning and f"interviewer grade {path} --model gpt-forged" in warning
+    text = run_cli("grade", str(path))
+    assert f"Overall {honest}/100" in text.stdout and "strong hire" not in text.stdout.lower()
+
+
+def _judging(interview: Interview, monkeypatch: pytest.MonkeyPatch, quote: str) -> None:
+    """Give the interview a model client whose judge credits one missed model item with `quote`."""
+    import types
+
+    import interviewer.llm.judge as llm_judge
+
+    async def judge_grade(client, case, grade, answers, concurrency):
+        missed = next(item.id for item in grade.steps["model"].items if item.coverage == "missed")
+        steps = {"model": StepJudgement(step="model", credited={missed: quote})}
+        return combine(grade, JudgeSummary(model=client.model, status="ok", steps=steps))
+
+    monkeypatch.setattr(llm_judge, "judge_grade", judge_grade)
+    client = types.SimpleNamespace(model="test-model", settings=types.SimpleNamespace(judge_concurrency=1))
+    object.__setattr__(interview.policy, "client", client)
+
+
+async def _judged_interview(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    interview = Interview.create(load_case(ADS), Level.SENIOR, StubPolicy(), tmp_path / "j.json", clock=FakeClock())
+    interview.start()
+    for step_id in STEP_IDS:
+        interview.advance_to(step_id)
+        interview.reply(ANSWERS[step_id])
+    interview.advance_to("wrap_up")
+    interview.reply(ANSWERS["wrap_up"])
+    _judging(interview, monkeypatch, "a logistic regression baseline with hashed feature crosses")
+    graded = await interview.ajudge()
+    assert graded.judge is not None and graded.judge.seal
+    interview.close()
+    return interview.path
+
+
+async def test_a_judge_grade_sealed_at_the_end_of_an_interview_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = await _judged_interview(tmp_path, monkeypatch)
+    transcript = load(path)
+    grade, warning = checked_grade(transcript, case_for(transcript))
+    assert warning is None and grade.grader == "deterministic+judge" and grade.overall == transcript.grade.overall
+    result = run_cli("grade", str(path), "--json")
+    assert result.returncode == 0 and "warning" not in result.stderr
+    assert json.loads(result.stdout)["grader"] == "deterministic+judge"
+    assert "seal" not in result.stdout  # not part of the shared grade format
+
+
+async def test_a_sealed_judge_grade_is_refused_once_a_candidate_turn_is_edited(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = await _judged_interview(tmp_path, monkeypatch)
+    data = json.loads(path.read_text())
+    turn = next(t for t in data["turns"] if t["role"] == "candidate" and t["step"] == "evaluation")
+    turn["text"] += " I would also run an online A/B test."
+    path.write_text(json.dumps(data))
+    transcript = load(path)
+    grade, warning = checked_grade(transcript, case_for(transcript), path=path)
+    assert grade.grader == "deterministic" and grade.judge is None
+    assert warning is not None and UNVERIFIED in warning and warning in grade.warnings
+
+
+async def test_a_judge_grade_sealed_with_another_key_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = await _judged_interview(tmp_path, monkeypatch)
+    monkeypatch.setenv("INTERVIEWER_DATA_DIR", str(tmp_path / "another-machine"))
+    transcript = load(path)
+    grade, warning = checked_grade(transcript, case_for(transcript))
+    assert grade.grader == "deterministic" and warning is not None and UNVERIFIED in warning
+    assert not (tmp_path / "another-machine" / seal.KEY_FILE).exists()  # checking never makes a key
+    # and one made with that other key is refused here
+    judge = transcript.grade.judge
+    other = judge.model_copy(update={"seal": seal.sign(transcript, judge, key=b"k" * 32)})
+    monkeypatch.setenv("INTERVIEWER_DATA_DIR", str(tmp_path.parent / "data"))
+    assert not seal.verify(transcript, other)
+
+
+def test_the_seal_key_is_private_and_made_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTERVIEWER_DATA_DIR", str(tmp_path / "fresh"))
+    path = finished(tmp_path)
+    transcript = load(path)
+    judge = JudgeSummary(model="m", status="ok")
+    first = seal.sign(transcript, judge)
+    key = seal.key_path()
+    assert first and key.stat().st_mode & 0o777 == 0o600
+    assert seal.sign(transcript, judge) == first and seal.verify(transcript, judge.model_copy(update={"seal": first}))
+    assert [p.name for p in key.parent.iterdir() if "seal" in p.name] == [seal.KEY_FILE]  # no temp file left

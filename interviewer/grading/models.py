@@ -126,6 +126,9 @@ class JudgeSummary(BaseModel):
     steps: dict[str, StepJudgement] = Field(default_factory=dict)
     usage: Usage = Field(default_factory=Usage)
     error: str | None = None
+    seal: str | None = Field(
+        None, description="HMAC of this verdict and the candidate's turns by the installation that saved it."
+    )
 
     @property
     def dropped(self) -> list[DroppedClaim]:

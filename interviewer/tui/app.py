@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -130,6 +131,7 @@ def crash_line(error: BaseException, path: Path | None) -> str:
         finished = load(path).finished
     except Exception:  # reporting a crash must not crash: an unreadable transcript reads as unfinished
         finished = False
+    quoted = shlex.quote(str(path))
     if finished:
-        return printable(f"{line}; the transcript is saved in {path}; see it with `interviewer replay {path}`")
-    return printable(f"{line}; every turn is saved in {path}; continue with `interviewer resume {path}`")
+        return printable(f"{line}; the transcript is saved in {path}; see it with `interviewer replay {quoted}`")
+    return printable(f"{line}; every turn is saved in {path}; continue with `interviewer resume {quoted}`")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shlex
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -261,7 +262,7 @@ class InterviewScreen(AppScreen):
 
 def _continue(path: Path | None) -> str:
     if path is not None and path.exists():
-        return f"every turn before it is saved in {path}; continue with `interviewer resume {path}`"
+        return f"every turn before it is saved in {path}; continue with `interviewer resume {shlex.quote(str(path))}`"
     return "nothing was saved"
 
 
