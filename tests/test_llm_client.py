@@ -316,3 +316,13 @@ async def test_other_exception_groups_are_not_taken_for_url_errors() -> None:
     respx.route(host="llm.test").mock(side_effect=ExceptionGroup("boom", [KeyError("x")]))
     with pytest.raises(ExceptionGroup):
         await unchecked(BASE).complete_json(MESSAGES, SCHEMA, "x")
+
+
+@respx.mock
+async def test_a_secret_cut_by_the_length_limit_of_an_error_detail_is_still_redacted() -> None:
+    # The detail is kept to 160 characters; cut there first, `user:s3cr3t` would end as `user:s3cr`, unrecognised.
+    body = "x" * 150 + " user:s3cr3t was not accepted"
+    respx.route(host="llm.test").mock(return_value=error(401, body))
+    with pytest.raises(ModelError) as excinfo:
+        await unchecked("http://user:s3cr3t@llm.test/v1").complete_json(MESSAGES, SCHEMA, "x")
+    assert "s3cr" not in str(excinfo.value) and "x *** was" in str(excinfo.value)

@@ -337,5 +337,6 @@ def _short_detail(exc: BaseException) -> str:
         message = body["error"].get("message")
     if not message:
         return ""
-    message = " ".join(str(message).split())
+    # Redacted before it is cut short: a cut can split a secret into a piece nothing would recognise (`user:secr`).
+    message = redact(" ".join(str(message).split()))
     return f": {message[:160]}"
