@@ -4,16 +4,22 @@ A server's error can echo the key it was sent (OpenAI's 401 says `Incorrect API 
 and `OPENAI_BASE_URL` can carry a password (`https://user:secret@host/v1`) or a key in its query (`?api-key=...`).
 `redact` removes, from any text: the keys registered by the model client (whole, or partly echoed: a prefix and a
 suffix around a mask, or any 8+ character piece), anything shaped like an `sk-` key, bearer tokens, the userinfo of
-URLs and the values of key-like query parameters. Light: only `re` and `urllib.parse`.
+URLs and the values of key-like query parameters, and a URL's `user:password` also as HTTP Basic auth (base64)
+sends it. Light: only `re`, `base64` and `urllib.parse`.
 """
 
 from __future__ import annotations
 
+import base64
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 MASK = "***"
 MIN_SECRET = 8  # shorter "keys" (`none`, `local`) are placeholders local servers accept, not secrets
+# A password in a URL is a secret whatever its length. From this length on it is redacted wherever it appears; a
+# shorter one (`ab`) would mask half the words of every text, so only the forms that carry it are: `user:ab`, the
+# userinfo as written, and the base64 of `user:ab` that httpx sends as `Authorization: Basic ...`.
+MIN_URL_PASSWORD = 4
 
 _secrets: set[str] = set()
 
@@ -39,16 +45,33 @@ def register_secret(secret: str | None) -> None:
 
 def register_url_secrets(url: str) -> None:
     """Redact the credentials inside an endpoint URL (its password, a token used as user name, key-like query values)
-    wherever they appear on their own, e.g. echoed in a server's error."""
+    wherever they appear on their own, e.g. echoed in a server's error, and in the forms a server can echo them:
+    `user:password` and the base64 of it that httpx sends as HTTP Basic auth."""
     try:
         parts = urlsplit(url)
-        register_secret(parts.password)
-        register_secret(parts.username)
+        if "@" in parts.netloc:
+            _register_userinfo(parts.netloc.rpartition("@")[0])
         for name, value in parse_qsl(parts.query):
             if _KEY_PARAM.match(name):
                 register_secret(value)
     except ValueError:
         pass
+
+
+def _register_userinfo(userinfo: str) -> None:
+    user, _, password = userinfo.partition(":")
+    for raw_user, raw_password in {(user, password), (unquote(user), unquote(password))}:
+        register_secret(raw_user)  # a token used as the user name
+        if len(raw_password) >= MIN_URL_PASSWORD:
+            _secrets.add(raw_password)
+        pair = f"{raw_user}:{raw_password}"
+        # Not `user:` (no password: it would mask every `user:` in a text), nor `:ab` (it would mask `key:about`).
+        if raw_password and (raw_user or len(raw_password) >= MIN_URL_PASSWORD):
+            _secrets.add(pair)
+        # httpx sends `Authorization: Basic base64(user:password)` (UTF-8); a server may echo it with or without
+        # its `=` padding. A user name alone is sent as `user:`, which the pair above already is.
+        encoded = base64.b64encode(pair.encode("utf-8", "surrogatepass")).decode("ascii")
+        _secrets.update({encoded, encoded.rstrip("=")})
 
 
 def redact_url(url: str) -> str:

@@ -6,8 +6,10 @@ reads, `OPENAI_BASE_URL` and `OPENAI_API_KEY`. Command-line flags (`--model`, `-
 
 from __future__ import annotations
 
+import io
 import os
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -62,6 +64,16 @@ class Settings(BaseSettings):
     price_output_per_1m: float = Field(0.0, ge=0)
     """Price of 1M output tokens in dollars, for the cost estimate."""
 
+    @field_validator("base_url")
+    @classmethod
+    def _check_base_url(cls, value: str) -> str:
+        if not value:  # `OPENAI_BASE_URL=` (an empty variable, as compose files pass them) means: not set
+            return DEFAULT_BASE_URL
+        problem = base_url_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
     @field_validator("data_dir")
     @classmethod
     def _expand_home(cls, value: Path | None) -> Path | None:
@@ -103,6 +115,9 @@ def load_settings(model: str | None = None, base_url: str | None = None) -> Sett
     """Settings from the environment and `.env`, with command-line overrides; a bad value is one InterviewerError
     naming the variable (and the `.env` line it came from)."""
     overrides = {key: value for key, value in (("model", model), ("base_url", base_url)) if value}
+    # `model_copy(update=...)` below skips validation: a flag is checked here, and named as the flag.
+    if base_url and (problem := base_url_problem(base_url)):
+        raise InterviewerError(f"--base-url: {problem}")
     _check_env_file()
     try:
         settings = Settings()
@@ -117,26 +132,89 @@ def load_settings(model: str | None = None, base_url: str | None = None) -> Sett
 # Bad settings as one line, and folders to save in
 
 
-def _check_env_file() -> None:
-    """Binary or non-UTF-8 `.env` files are refused with file:line before pydantic-settings reads them (it would
-    raise a bare UnicodeDecodeError). Anything that is not a regular file is left to it: a FIFO `.env` is how some
-    secret managers hand over variables."""
-    path = Path(ENV_FILE)
-    if path.is_file():
-        from interviewer.yamlfile import read_text
+def base_url_problem(url: str) -> str | None:
+    """Why `url` cannot be an endpoint, or None. Checked up front because httpx fails late and loudly on a bad one
+    (a port over 65535 is an OverflowError inside an ExceptionGroup at the first request). The URL is quoted
+    without its credentials; the caller's printer neutralises any control character in it."""
+    from urllib.parse import urlsplit
 
-        read_text(path, MAX_ENV_FILE_BYTES)
+    from interviewer.redact import redact_url
+
+    shown = redact_url(url)
+    if any(char.isspace() or not char.isprintable() for char in url):
+        return f"{shown!r}: a URL cannot contain spaces or control characters"
+    try:
+        parts = urlsplit(url)
+        hostname, port = parts.hostname, parts.port
+    except ValueError:  # `http://[::1` (an unclosed IPv6 address), a port that is not a number or out of range
+        return f"{shown!r}: not a valid URL (check the host and the port: a number from 1 to 65535)"
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"{shown!r}: must start with http:// or https://"
+    if not hostname:
+        return f"{shown!r}: names no host"
+    if port == 0:
+        return f"{shown!r}: port 0 is not a port a server listens on"
+    return None
+
+
+def _check_env_file() -> None:
+    """Refuse a `.env` that pydantic-settings would choke or hang on, with one line naming the file and the line:
+    a FIFO or device (reading it would block forever, so it is never opened), a binary or non-UTF-8 file (a bare
+    UnicodeDecodeError), and a line python-dotenv cannot parse (it would print a warning and drop the value). A
+    folder named `.env` (a common name for a virtualenv) is not a settings file and is left alone, as
+    pydantic-settings does."""
+    try:
+        info = os.stat(ENV_FILE)
+    except OSError:  # none here (or not even stat-able): there is no `.env` to read
+        return
+    if stat.S_ISDIR(info.st_mode):
+        return
+    from interviewer.yamlfile import read_text
+
+    text = read_text(Path(ENV_FILE), MAX_ENV_FILE_BYTES)  # refuses anything but a regular file, before opening it
+    _check_env_syntax(text)
+
+
+def _check_env_syntax(text: str) -> None:
+    """The first line python-dotenv cannot parse, as one error. The file is at most 1 MB and usually a few lines,
+    so parsing it once more than pydantic-settings does costs nothing that matters."""
+    from dotenv.parser import parse_stream
+
+    for binding in parse_stream(io.StringIO(text)):
+        if binding.error:
+            line = binding.original.string.splitlines()[0] if binding.original.string else ""
+            raise InterviewerError(f"{ENV_FILE}:{binding.original.line}: cannot parse this line ({_why(line)})")
+
+
+def _why(line: str) -> str:
+    """What is wrong with an unparsable `.env` line, naming the variable but never quoting the value (a key)."""
+    match = re.match(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*=\s*(.?)", line)
+    if not match:
+        return "expected NAME=value"
+    name, opening = match.groups()
+    if opening in ("'", '"'):
+        return f"{name}: the quoted value is not closed"
+    return f"{name}: expected NAME=value"
 
 
 def _env_name(field: str | int) -> str:
     """The variable a pydantic error location refers to: an alias already is one; a field name gets the prefix."""
     name = str(field)
+    fields = {
+        str(choice).upper(): key
+        for key, info in Settings.model_fields.items()
+        for choice in getattr(info.validation_alias, "choices", ())
+    }
+    name = fields.get(name.upper(), name)  # an alias: which of the field's aliases was set is found below
     if name not in Settings.model_fields:
         return name.upper()
     alias = Settings.model_fields[name].validation_alias
     choices = [str(choice) for choice in getattr(alias, "choices", ())]
     for choice in choices:
         if choice in os.environ:
+            return choice
+    for choice in choices:  # `INTERVIEWER_BASE_URL` in `.env` is named as such, not as its first alias
+        if _env_file_line(choice) is not None:
             return choice
     return choices[0] if choices else f"INTERVIEWER_{name.upper()}"
 

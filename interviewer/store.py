@@ -8,7 +8,8 @@ transcript people share. A resumed plain transcript becomes a journal again at i
 Guarantees: a change is acknowledged only when its whole line is written, so `kill -9` at any moment leaves a file
 `load` reads with every acknowledged change exactly once (a line cut short is ignored and reported). A failed
 append is cut off again and raises `SaveError`, so the file and the caller's transcript stay as they were. Whole-file
-writes go through a temp file and a rename, and no temp file survives a failure. An exclusive lock (`flock`, held on
+writes go through a temp file and a rename, and no temp file survives a failure; one a `kill -9` left
+between the two is removed when the transcript is next opened, under its lock. An exclusive lock (`flock`, held on
 the transcript file itself for the life of the store) keeps a second process from writing the same interview.
 """
 
@@ -17,6 +18,8 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
+import stat
 from pathlib import Path
 
 from interviewer import transcript as transcripts
@@ -58,7 +61,12 @@ class Store:
         if path.exists():
             raise SaveError(f"{path}: already exists; continue it with `interviewer resume {path}`")
         data, state = transcripts.journal_text(transcript)
-        fd = transcripts.write_atomic(path, data, durable=SYNC_EACH_LINE, lock=lambda new: _lock(new, path))
+        locked: list[bool] = []
+        fd = transcripts.write_atomic(
+            path, data, durable=SYNC_EACH_LINE, lock=lambda new: locked.append(_lock(new, path))
+        )
+        if all(locked):  # a file of the same name deleted after a kill -9 mid-rewrite can have left one behind
+            remove_stale_temps(path)
         if not SYNC_EACH_LINE:
             transcripts.SYNCER.request(path)
         store = cls(path, fd, len(data), len(transcript.turns), journal=True)
@@ -68,8 +76,10 @@ class Store:
     @classmethod
     def open(cls, path: Path) -> tuple[Store, Transcript]:
         """Lock an existing transcript (plain or journal) and read it; a line cut short at its end is dropped."""
-        fd = _open_locked(path)
+        fd, locked = _open_locked(path)
         try:
+            if locked:  # nobody else can be writing a temp file of this transcript now
+                remove_stale_temps(path)
             loaded = transcripts.read(path)
             store = cls(path, fd, loaded.good_bytes, len(loaded.transcript.turns), loaded.journal)
             if loaded.torn:  # the next line must start on a line of its own
@@ -170,9 +180,33 @@ class Store:
             self._journal = False  # the tail is unknown: never append after it
 
 
-def _open_locked(path: Path) -> int:
-    """Open `path` for writing and lock it. The lock is taken on the file, then checked to still be the file at
-    `path`: a holder that compacts renames a new, already locked file over it."""
+def remove_stale_temps(path: Path) -> list[Path]:
+    """Delete the temp files a whole-file rewrite of `path` left when it was killed (`kill -9` between writing
+    `.NAME.XXXXXXXX.tmp` and renaming it over `path`). Only called with the transcript's lock held: every rewrite of
+    it happens under that lock, so no temp of it can be in use. Only exactly the names `write_atomic` makes
+    (`tempfile.mkstemp` adds 8 characters of [a-z0-9_]) and only regular files, never through a symlink. Best
+    effort: a temp that cannot be removed is left, as before."""
+    pattern = re.compile(re.escape(f".{path.name}.") + r"[a-z0-9_]{8}" + re.escape(".tmp"))
+    removed = []
+    try:
+        with os.scandir(path.parent) as entries:
+            stale = [entry for entry in entries if pattern.fullmatch(entry.name)]
+    except OSError:
+        return removed
+    for entry in stale:
+        try:
+            if stat.S_ISREG(entry.stat(follow_symlinks=False).st_mode):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
+
+
+def _open_locked(path: Path) -> tuple[int, bool]:
+    """Open `path` for writing and lock it (False: the file system has no locks, the file is open unlocked). The
+    lock is taken on the file, then checked to still be the file at `path`: a holder that compacts renames a new,
+    already locked file over it."""
     for _ in range(20):
         try:
             fd = os.open(path, os.O_RDWR | getattr(os, "O_CLOEXEC", 0))
@@ -183,9 +217,9 @@ def _open_locked(path: Path) -> int:
         except OSError as exc:
             raise SaveError(f"{path}: cannot write the transcript ({exc.strerror})") from None
         try:
-            _lock(fd, path)
+            locked = _lock(fd, path)
             if _same_file(fd, path):
-                return fd
+                return fd, locked
         except BaseException:
             os.close(fd)
             raise
@@ -202,11 +236,13 @@ def _same_file(fd: int, path: Path) -> bool:
     return (opened.st_dev, opened.st_ino) == (current.st_dev, current.st_ino)
 
 
-def _lock(fd: int, path: Path) -> None:
+def _lock(fd: int, path: Path) -> bool:
+    """Lock the file behind `fd` for this process; False where the platform or file system has no locks."""
     if fcntl is None:  # pragma: no cover
-        return
+        return False
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
     except OSError as exc:
         if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
             holder = lock_holder(fd)
@@ -215,6 +251,7 @@ def _lock(fd: int, path: Path) -> None:
                 f"{path} is open in another interviewer process{who}; finish or quit it there first"
             ) from None
         # A file system without flock (some network mounts): go on unlocked rather than refuse to work.
+        return False
 
 
 def lock_holder(fd: int) -> int | None:

@@ -261,7 +261,10 @@ def load_document(path: Path) -> LoadedDocument:
     text = read_text(path, MAX_INPUT_BYTES)
     if path.suffix.lower() == ".json":
         return LoadedDocument(path, parse_json(text, path), {})
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # the pure-Python loader checks every character here already
+    except yaml.reader.ReaderError as exc:
+        raise InterviewerError(_reader_problem(path, text, exc)) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -270,6 +273,8 @@ def load_document(path: Path) -> LoadedDocument:
         # so a bomb is caught after a bounded walk instead of after expanding it.
         lines = _index_lines(path, node)
         data = loader.construct_document(node)
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids: not a MarkedYAMLError, it has no line
+        raise InterviewerError(_reader_problem(path, text, exc)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark else ""
@@ -282,6 +287,27 @@ def load_document(path: Path) -> LoadedDocument:
     finally:
         loader.dispose()
     return LoadedDocument(path, data, lines)
+
+
+def _reader_problem(path: Path, text: str, exc: Any) -> str:
+    """`file:line: invalid YAML: character <ESC> is not allowed`, for a character YAML does not accept (control
+    characters but tab and newline, and a few others). PyYAML says only `position N`, counted in characters by the
+    pure-Python reader and in UTF-8 bytes by libyaml; the reader stops at the first such character, so the first
+    occurrence of the one it names is the one it found."""
+    from interviewer.terminal import printable
+
+    character = exc.character
+    index = -1
+    if isinstance(character, int) and 0 <= character <= 0x10FFFF:
+        character = chr(character)
+    if isinstance(character, str) and character:
+        index = text.find(character)
+    if index < 0:  # unknown character: trust the position, as characters
+        index = exc.position if isinstance(exc.position, int) else None
+    shown = printable(character) if isinstance(character, str) else "?"
+    if isinstance(character, str) and shown == character:  # not a control character: name it by its code point
+        shown = f"U+{ord(character[0]):04X}"
+    return f"{path}{_line_of(text, index)}: invalid YAML: character {shown} is not allowed in YAML text"
 
 
 def _index_lines(path: Path, root: Any) -> dict[Location, int]:

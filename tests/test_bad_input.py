@@ -166,6 +166,40 @@ def test_the_pure_python_yaml_loader_refuses_100000_levels_too(tmp_path: Path, m
         load_document(path)
 
 
+# A raw control character in a YAML file: PyYAML's ReaderError is not a MarkedYAMLError and said only `position N`,
+# on two lines. Line 3, after a line with a two-byte character (libyaml counts bytes, the Python reader characters).
+RAW_CONTROL = 'id: ads\n# caf\u00e9 \u2014 notes\ntitle: "Ad \x1b]0;pwned\x07"\n'
+
+
+@pytest.mark.parametrize("loader", ["libyaml", "python"])
+def test_a_raw_control_character_in_yaml_names_its_line_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, loader: str
+) -> None:
+    from interviewer import yamlfile
+
+    if loader == "python":
+        monkeypatch.setattr(yamlfile, "_Loader", yaml.SafeLoader)
+    path = tmp_path / "case.yaml"
+    path.write_text(RAW_CONTROL, encoding="utf-8")
+    with pytest.raises(InterviewerError) as excinfo:
+        load_document(path)
+    assert str(excinfo.value) == f"{path}:3: invalid YAML: character <ESC> is not allowed in YAML text"
+
+
+@pytest.mark.parametrize("command", ["grade", "check"])
+def test_a_raw_control_character_in_a_yaml_file_is_one_line_from_the_cli(tmp_path: Path, command: str) -> None:
+    path = tmp_path / "evil.yaml"
+    path.write_text(f'case: {ADS}\nanswers:\n  requirements: "ok \x07 bell"\n', encoding="utf-8")
+    result = run_cli(command, str(path))
+    if command == "check":  # check reports each file on stdout, then the count on stderr
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert "evil.yaml:3: invalid YAML: character <BEL> is not allowed" in result.stdout
+        assert "\x07" not in result.stdout and "position" not in result.stdout
+    else:
+        line = assert_one_line_error(result, "evil.yaml:3: invalid YAML: character <BEL> is not allowed")
+        assert "\x07" not in line
+
+
 def test_json_just_under_the_depth_limit_loads(tmp_path: Path) -> None:
     depth = MAX_DEPTH
     assert parse_json("[" * depth + "]" * depth, tmp_path / "x.json") is not None

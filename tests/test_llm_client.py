@@ -275,3 +275,54 @@ async def test_a_stream_cut_names_no_credentials() -> None:
         async for _ in model.stream_chat(MESSAGES):
             pass
     assert "hunter2" not in str(excinfo.value)
+
+
+# -- a base URL httpx cannot use: one ModelError, never a traceback (settings check first; this is the second guard)
+
+
+def unchecked(base_url: str) -> ModelClient:
+    """A client for a URL that skipped the settings check (`model_copy` does not validate)."""
+    return ModelClient(settings(max_retries=0).model_copy(update={"base_url": base_url}), sleep=Sleeps())
+
+
+@pytest.mark.parametrize("base_url", ["http://[::1", "http://llm.test:x1/v1", "http://llm\x1b.test/v1"])
+def test_a_url_httpx_refuses_at_construction_is_one_model_error(base_url: str) -> None:
+    with pytest.raises(ModelError, match=r"not a usable endpoint URL") as excinfo:
+        unchecked(base_url)
+    assert "\n" not in str(excinfo.value)
+
+
+@respx.mock
+@pytest.mark.parametrize(
+    "failure",
+    [
+        OverflowError("connect(): port must be 0-65535."),
+        ExceptionGroup("unhandled errors in a TaskGroup", [OverflowError("connect(): port must be 0-65535.")]),
+        httpx.InvalidURL("Invalid port: '99999'"),
+    ],
+)
+async def test_a_url_that_fails_only_at_connect_is_one_model_error(failure: Exception) -> None:
+    respx.route(host="llm.test").mock(side_effect=failure)
+    model = unchecked("http://bob:hunter2-password@llm.test/v1")
+    with pytest.raises(ModelError, match=r"^http://\*\*\*@llm.test/v1: not a usable endpoint URL \(") as excinfo:
+        await model.complete_json(MESSAGES, SCHEMA, "x")
+    assert "hunter2" not in str(excinfo.value)
+    with pytest.raises(ModelError, match=r"not a usable endpoint URL"):
+        await collect(model)
+
+
+@respx.mock
+async def test_other_exception_groups_are_not_taken_for_url_errors() -> None:
+    respx.route(host="llm.test").mock(side_effect=ExceptionGroup("boom", [KeyError("x")]))
+    with pytest.raises(ExceptionGroup):
+        await unchecked(BASE).complete_json(MESSAGES, SCHEMA, "x")
+
+
+@respx.mock
+async def test_a_secret_cut_by_the_length_limit_of_an_error_detail_is_still_redacted() -> None:
+    # The detail is kept to 160 characters; cut there first, `user:s3cr3t` would end as `user:s3cr`, unrecognised.
+    body = "x" * 150 + " user:s3cr3t was not accepted"
+    respx.route(host="llm.test").mock(return_value=error(401, body))
+    with pytest.raises(ModelError) as excinfo:
+        await unchecked("http://user:s3cr3t@llm.test/v1").complete_json(MESSAGES, SCHEMA, "x")
+    assert "s3cr" not in str(excinfo.value) and "x *** was" in str(excinfo.value)

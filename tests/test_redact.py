@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import base64
 import io
 from pathlib import Path
 
+import httpx
 import pytest
 import respx
 from llm_fakes import SECRET, URL, Sleeps, error, settings
@@ -16,7 +18,7 @@ from interviewer.interview import Interview
 from interviewer.llm.client import ModelClient
 from interviewer.llm.interviewer import LLMPolicy
 from interviewer.plain import LineMode
-from interviewer.redact import redact, redact_url, register_secret
+from interviewer.redact import redact, redact_url, register_secret, register_url_secrets
 from interviewer.rubric import load_case
 from interviewer.settings import Settings
 
@@ -95,3 +97,57 @@ def test_grade_with_a_model_prints_the_endpoint_without_credentials(
     for shown in (printed.out, printed.err):
         assert SECRET not in shown and SECRET[-4:] not in shown and "hunter2" not in shown
     assert "grading with test-model at http://***@llm.test/v1" in printed.err
+
+
+# -- a short password in the base URL (issue 7): httpx sends it as `Authorization: Basic base64(user:password)`
+
+
+def echo_credentials(request: httpx.Request) -> httpx.Response:
+    """A server that echoes what it was sent, in every form a real one might."""
+    auth = request.headers.get("authorization", "")
+    decoded = base64.b64decode(auth.split()[-1]).decode() if auth.lower().startswith("basic ") else ""
+    unpadded = auth.rstrip("=")
+    return error(401, f"Incorrect API key provided: {auth} ({unpadded}); basic={decoded} {decoded[:-1]}... pw=s3cr3t")
+
+
+@respx.mock
+def test_a_short_password_in_the_base_url_is_never_printed_or_saved(tmp_path: Path) -> None:
+    route = respx.route(host="llm.test").mock(side_effect=echo_credentials)
+    client = ModelClient(settings(base_url="http://user:s3cr3t@llm.test/v1", max_retries=0), sleep=Sleeps())
+    path = tmp_path / "t.json"
+    interview = Interview.create(
+        load_case("ad-click-prediction"), Level.SENIOR, LLMPolicy(client=client), path, clock=FakeClock()
+    )
+    out = io.StringIO()
+    assert LineMode(interview, stdin=io.StringIO("What is the latency budget?\n"), stdout=out).run() == 0
+    assert route.called and route.calls[0].request.headers["authorization"].startswith("Basic ")
+    basic = base64.b64encode(b"user:s3cr3t").decode()
+    saved = path.read_text(encoding="utf-8")
+    for shown in (saved, out.getvalue()):
+        assert "Incorrect API key provided: Basic ***" in shown  # the server's message is there, the secret is not
+        for secret in ("s3cr3t", "s3cr3", basic, basic.rstrip("="), "user:s3"):
+            assert secret not in shown
+
+
+def test_a_one_to_three_character_password_is_redacted_only_where_it_is_a_credential() -> None:
+    register_url_secrets("http://bob:ab@llm.test/v1")
+    basic = base64.b64encode(b"bob:ab").decode()
+    shown = redact(f"sent bob:ab as Basic {basic} or {basic.rstrip('=')}, then http://bob:ab@llm.test/v1")
+    assert "bob:ab" not in shown and basic.rstrip("=") not in shown
+    assert redact("about a tab: ab") == "about a tab: ab"  # the password alone is too common to mask everywhere
+
+
+def test_a_user_name_without_password_masks_its_basic_form_not_every_user_word() -> None:
+    register_url_secrets("http://someuser@llm.test/v1")
+    basic = base64.b64encode(b"someuser:").decode()
+    assert basic.rstrip("=") not in redact(f"Authorization: Basic {basic}")
+    assert redact("someuser: hello") == "***: hello"  # an 8+ character user name is a token
+    register_url_secrets("http://ann@llm.test/v1")
+    assert redact("ann: the user: field") == "ann: the user: field"
+
+
+def test_a_percent_encoded_password_is_redacted_as_sent() -> None:
+    register_url_secrets("http://user:p%40ss@llm.test/v1")
+    basic = base64.b64encode(b"user:p@ss").decode()
+    shown = redact(f"basic=user:p@ss {basic} user:p%40ss")
+    assert "p@ss" not in shown and "p%40ss" not in shown and basic.rstrip("=") not in shown

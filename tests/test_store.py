@@ -188,6 +188,75 @@ def test_resuming_a_plain_transcript_journals_from_its_first_change(tmp_path: Pa
     assert leftovers(tmp_path) == []
 
 
+# -- temp files a kill -9 left behind --------------------------------------------------------------------------------
+
+
+def plant_temps(folder: Path) -> tuple[list[str], list[str]]:
+    """Temp files as a rewrite of t.json killed before its rename leaves them, and look-alikes that must stay."""
+    stale = [".t.json.k3x_9q2a.tmp", ".t.json.00000000.tmp"]
+    for name in stale:
+        (folder / name).write_text('{"schema_version": 1, "turns": [')  # cut short, as a kill leaves it
+    (folder / "elsewhere.txt").write_text("x")
+    unrelated = [
+        ".t.json.md.abcd1234.tmp",  # a temp of `t.json.md` (an export), not of the transcript
+        ".other.json.abcd1234.tmp",  # another transcript's
+        ".t.json.abcd123.tmp",  # not the shape mkstemp makes
+        "t.json.abcd1234.tmp",
+        ".t.json.link1234.tmp",  # a symlink is never followed nor removed
+        ".t.json.dir12345.tmp",  # nor a folder
+    ]
+    for name in unrelated[:4]:
+        (folder / name).write_text("keep")
+    (folder / unrelated[4]).symlink_to(folder / "elsewhere.txt")
+    (folder / unrelated[5]).mkdir()
+    return stale, unrelated
+
+
+def test_resume_removes_the_temp_files_a_killed_rewrite_left(tmp_path: Path) -> None:
+    path = tmp_path / "t.json"
+    with new_interview(path) as interview:
+        interview.start()
+        interview.reply(QUESTION)
+    stale, unrelated = plant_temps(tmp_path)
+    with Interview.resume(path, StubPolicy(), clock=FakeClock()) as resumed:
+        present = {p.name for p in tmp_path.iterdir()}
+        assert not present & set(stale)
+        assert set(unrelated) <= present and (tmp_path / "elsewhere.txt").read_text() == "x"
+        resumed.reply("How many daily active users are there?")
+    assert replies_in(path) == [QUESTION, "How many daily active users are there?"]
+
+
+def test_temp_files_are_left_alone_while_another_process_holds_the_transcript(tmp_path: Path) -> None:
+    path = tmp_path / "t.json"
+    interview = new_interview(path)
+    interview.start()
+    stale, _ = plant_temps(tmp_path)  # for all this opener knows, the holder is writing these right now
+    with pytest.raises(TranscriptInUseError):
+        Store.open(path)
+    assert all((tmp_path / name).exists() for name in stale)
+    interview.close()
+
+
+def test_creating_a_transcript_removes_temps_left_under_its_name(tmp_path: Path) -> None:
+    stale, unrelated = plant_temps(tmp_path)  # a kill -9 during a create, then the half-made file was never there
+    with new_interview(tmp_path / "t.json") as interview:
+        interview.start()
+    present = {p.name for p in tmp_path.iterdir()}
+    assert not present & set(stale) and set(unrelated) <= present
+
+
+def test_resume_from_the_cli_cleans_up_a_stale_temp(tmp_path: Path) -> None:
+    path = tmp_path / "t.json"
+    with new_interview(path) as interview:
+        interview.start()
+        interview.reply(QUESTION)
+    stale = tmp_path / ".t.json.abcd_123.tmp"
+    stale.write_text("half a transcript")
+    result = run_cli("resume", "--plain", str(path), stdin="/quit\n")
+    assert result.returncode == 0, result.stderr
+    assert not stale.exists() and leftovers(tmp_path) == []
+
+
 # -- a failed save loses nothing ------------------------------------------------------------------------------------
 
 

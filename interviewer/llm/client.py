@@ -31,7 +31,21 @@ from interviewer.redact import redact, redact_url, register_secret, register_url
 from interviewer.settings import Settings
 from interviewer.usage import Usage
 
+try:  # the SDK parses the endpoint with httpx2 where it ships it, and sends through the httpx client given to it
+    from httpx2 import InvalidURL as _InvalidURL2
+except ImportError:  # pragma: no cover - SDK versions without httpx2
+    _InvalidURL2 = httpx.InvalidURL
+
 T = TypeVar("T")
+# A URL that httpx cannot use: refused at construction, or only at connect (a port over 65535 is an OverflowError,
+# inside an ExceptionGroup from anyio). Settings check the URL first; this is the second guard.
+URL_ERRORS: tuple[type[BaseException], ...] = (
+    httpx.InvalidURL,
+    _InvalidURL2,
+    httpx.UnsupportedProtocol,
+    OverflowError,
+    UnicodeError,  # a host that IDNA cannot encode
+)
 # What the endpoint accepts for structured output, tried in this order and remembered once learnt.
 JsonMode = Literal["json_schema", "json_object_schema", "json_object", "text"]
 JSON_MODES: tuple[JsonMode, ...] = ("json_schema", "json_object_schema", "json_object", "text")
@@ -131,9 +145,12 @@ class ModelClient:
         # An httpx client of our own (the SDK accepts one): the same transport in use and in tests, where respx
         # mocks it, and a read timeout that bounds the wait between two tokens of a stream.
         http_client = http_client or httpx.AsyncClient(timeout=httpx.Timeout(settings.timeout, connect=10.0))
-        self._client = AsyncOpenAI(
-            api_key=key, base_url=self.endpoint, timeout=settings.timeout, max_retries=0, http_client=http_client
-        )
+        try:
+            self._client = AsyncOpenAI(
+                api_key=key, base_url=self.endpoint, timeout=settings.timeout, max_retries=0, http_client=http_client
+            )
+        except (*URL_ERRORS, ValueError) as exc:
+            raise self.bad_url(exc) from None
         self._sleep = sleep
         self.json_mode: JsonMode = JSON_MODES[0]
         self.stream_usage = True  # ask streams for a usage chunk until the server says it cannot
@@ -166,7 +183,18 @@ class ModelClient:
                     return await call()
         except openai.OpenAIError as exc:
             raise self.explain(exc, attempts) from None
+        except URL_ERRORS as exc:
+            raise self.bad_url(exc) from None
+        except BaseExceptionGroup as group:
+            if group.subgroup(URL_ERRORS) is None:
+                raise
+            raise self.bad_url(_first_leaf(group.subgroup(URL_ERRORS))) from None
         raise ModelError(f"{self.base_url}: no answer")  # pragma: no cover - tenacity always returns or raises
+
+    def bad_url(self, exc: BaseException) -> ModelError:
+        """One line for an endpoint URL httpx cannot use; httpx's reason may quote the URL, so it is redacted too."""
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        return ModelError(f"{self.base_url}: not a usable endpoint URL ({redact(reason)[:160]}); check the base URL")
 
     def explain(self, exc: BaseException, attempts: int = 1) -> ModelError:
         tries = f" after {attempts} tries" if attempts > 1 else ""
@@ -295,6 +323,13 @@ class ModelClient:
         )
 
 
+def _first_leaf(group: BaseException | None) -> BaseException:
+    while isinstance(group, BaseExceptionGroup):
+        group = group.exceptions[0]
+    assert group is not None
+    return group
+
+
 def _short_detail(exc: BaseException) -> str:
     body = getattr(exc, "body", None)
     message = body.get("message") if isinstance(body, dict) else None
@@ -302,5 +337,6 @@ def _short_detail(exc: BaseException) -> str:
         message = body["error"].get("message")
     if not message:
         return ""
-    message = " ".join(str(message).split())
+    # Redacted before it is cut short: a cut can split a secret into a piece nothing would recognise (`user:secr`).
+    message = redact(" ".join(str(message).split()))
     return f": {message[:160]}"
