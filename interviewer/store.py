@@ -19,6 +19,7 @@ import contextlib
 import errno
 import os
 import re
+import shlex
 import stat
 from pathlib import Path
 
@@ -58,13 +59,16 @@ class Store:
     @classmethod
     def create(cls, transcript: Transcript, path: Path) -> Store:
         """A new journal at `path` (which must not exist), holding what the transcript has so far."""
-        if path.exists():
-            raise SaveError(f"{path}: already exists; continue it with `interviewer resume {path}`")
         data, state = transcripts.journal_text(transcript)
         locked: list[bool] = []
-        fd = transcripts.write_atomic(
-            path, data, durable=SYNC_EACH_LINE, lock=lambda new: locked.append(_lock(new, path))
-        )
+        try:
+            # Never over another file: two interviews started in the same instant with the same name both get here.
+            fd = transcripts.write_atomic(
+                path, data, durable=SYNC_EACH_LINE, lock=lambda new: locked.append(_lock(new, path)), replace=False
+            )
+        except FileExistsError:
+            shown = shlex.quote(str(path))
+            raise SaveError(f"{path}: already exists; continue it with `interviewer resume {shown}`") from None
         if all(locked):  # a file of the same name deleted after a kill -9 mid-rewrite can have left one behind
             remove_stale_temps(path)
         if not SYNC_EACH_LINE:

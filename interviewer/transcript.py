@@ -126,12 +126,19 @@ def plain_text(transcript: Transcript) -> str:
     return transcript.model_dump_json(indent=2, exclude_none=False)
 
 
-def write_atomic(path: Path, data: bytes, durable: bool = True, lock: Callable[[int], None] | None = None) -> int:
+def write_atomic(
+    path: Path,
+    data: bytes,
+    durable: bool = True,
+    lock: Callable[[int], None] | None = None,
+    replace: bool = True,
+) -> int:
     """Replace `path` with `data` through a temp file in the same folder; no temp file survives a failure.
 
     With `lock`, it is called with the temp file's descriptor before the rename and the descriptor is returned open
     (it is then the file at `path`): `interviewer.store` locks the new file before it appears, so its lock on the
-    transcript never lapses. Without it the descriptor is closed and -1 returned."""
+    transcript never lapses. Without it the descriptor is closed and -1 returned. With `replace=False` an existing
+    `path` is never replaced, even one created a moment ago by another process: `FileExistsError`."""
     fd, tmp_name = -1, ""
     try:
         _make_folder(path)
@@ -144,8 +151,16 @@ def write_atomic(path: Path, data: bytes, durable: bool = True, lock: Callable[[
         else:
             os.close(fd)
             fd = -1
-        os.replace(tmp_name, path)
+        if replace:
+            os.replace(tmp_name, path)
+        else:
+            _link_new(tmp_name, path)
         return fd
+    except FileExistsError:
+        if fd >= 0:
+            os.close(fd)
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
     except BaseException as exc:
         if fd >= 0:
             os.close(fd)
@@ -154,6 +169,21 @@ def write_atomic(path: Path, data: bytes, durable: bool = True, lock: Callable[[
         if isinstance(exc, OSError | ValueError):
             raise save_error(path, exc) from exc
         raise
+
+
+def _link_new(tmp_name: str, path: Path) -> None:
+    """Give the temp file its final name only if that name is free (a hard link fails on an existing name, where a
+    rename would replace it), then drop the temp name."""
+    try:
+        os.link(tmp_name, path)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: the check and the rename are as close as it gets
+        if os.path.lexists(path):
+            raise FileExistsError(path) from None
+        os.replace(tmp_name, path)
+        return
+    os.unlink(tmp_name)
 
 
 def _make_folder(path: Path) -> None:

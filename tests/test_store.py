@@ -354,6 +354,26 @@ def test_a_data_dir_that_is_a_file_is_one_clear_error(tmp_path: Path) -> None:
         new_interview(blocker / "transcripts" / "t.json")
 
 
+def test_create_never_replaces_a_file_that_appeared_after_the_name_was_chosen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two interviews started in the same instant can pick the same free name: the second must not replace the
+    first's file (a rename would, and the first would go on writing to a file nobody can see)."""
+    path = tmp_path / "t.json"
+    original = transcripts.write_all
+
+    def other_process_wins(fd: int, data: bytes, offset: int) -> None:
+        original(fd, data, offset)
+        if not path.exists():
+            path.write_text("the other interview")  # created between our check and our rename
+
+    monkeypatch.setattr(transcripts, "write_all", other_process_wins)
+    with pytest.raises(SaveError, match="already exists"):
+        Store.create(transcripts.Transcript(case_id="ad-click-prediction", case_title="Ads", level="senior"), path)
+    assert path.read_text() == "the other interview"
+    assert [p.name for p in tmp_path.iterdir()] == ["t.json"]  # and no temp file left
+
+
 def test_a_failed_create_or_compaction_leaves_no_temp_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "t.json"
     with monkeypatch.context() as patch:
