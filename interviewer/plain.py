@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import contextlib
 import io
 import os
 import shlex
+import signal
 import sys
 import threading
+from collections.abc import Iterator
 from typing import TextIO
 
 from interviewer.errors import InterviewerError, SaveError
@@ -98,6 +101,33 @@ class LineReader:
                 return
 
 
+class _Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, handled as Ctrl-C is: the run ends at once, saved, with the way to resume."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _signals_end_the_run() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise `_Stopped` in the main thread while line mode runs (elsewhere: left as they are)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise _Stopped(signum)
+
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous = {signum: signal.signal(signum, stop) for signum in wanted}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 class LineMode:
     def __init__(self, interview: Interview, stdin: TextIO | None = None, stdout: TextIO | None = None):
         self.interview = interview
@@ -146,16 +176,20 @@ class LineMode:
             self.out()
 
     def run(self) -> int:
-        """Run to the end; Ctrl-C stops at once (every committed turn is saved) with the way to resume, exit 130."""
+        """Run to the end; Ctrl-C, SIGTERM or a closed terminal (SIGHUP) stop at once (every committed turn is saved)
+        with the way to resume, exit 128 + the signal's number."""
         try:
-            return asyncio.run(self.run_async())
-        except KeyboardInterrupt:
+            with _signals_end_the_run():
+                return asyncio.run(self.run_async())
+        except KeyboardInterrupt as stop:
             path = self.interview.path
-            if path is not None and path.exists():
-                self.out(f"\nInterrupted. Transcript saved; continue with: interviewer resume {shlex.quote(str(path))}")
-            else:
-                self.out("\nInterrupted before anything was saved.")
-            return 130
+            with contextlib.suppress(OSError, ValueError):  # after SIGHUP the terminal may be gone
+                if path is not None and path.exists():
+                    resume = f"interviewer resume {shlex.quote(str(path))}"
+                    self.out(f"\nInterrupted. Transcript saved; continue with: {resume}")
+                else:
+                    self.out("\nInterrupted before anything was saved.")
+            return 128 + getattr(stop, "signum", signal.SIGINT)
         finally:
             self.interview.close()  # compact the transcript and release its lock
 

@@ -292,7 +292,12 @@ def test_line_mode_never_saves_a_surrogate(tmp_path: Path) -> None:
 # -- Ctrl-C -----------------------------------------------------------------------------------------------------------
 
 
-def test_ctrl_c_at_the_prompt_ends_at_once_with_a_pipe_that_stays_open(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("sent", "code"),
+    [(signal.SIGINT, 130), (signal.SIGTERM, 128 + signal.SIGTERM), (signal.SIGHUP, 128 + signal.SIGHUP)],
+)
+def test_ctrl_c_at_the_prompt_ends_at_once_with_a_pipe_that_stays_open(tmp_path: Path, sent: int, code: int) -> None:
+    """Ctrl-C, a `kill` and a closed terminal all end line mode at once, saved, with the way to resume."""
     out = tmp_path / "t.json"
     process = subprocess.Popen(
         [sys.executable, "-m", "interviewer", "chat", "--plain", "--case", ADS, "--out", str(out)],
@@ -314,14 +319,14 @@ def test_ctrl_c_at_the_prompt_ends_at_once_with_a_pipe_that_stays_open(tmp_path:
             break
         time.sleep(0.05)
     started = time.monotonic()
-    process.send_signal(signal.SIGINT)
+    process.send_signal(sent)
     try:
         stdout, stderr = process.communicate(timeout=10)  # stdin stays open: a blocked reader must not hold it up
     except subprocess.TimeoutExpired:
         process.kill()
-        pytest.fail("line mode hung after Ctrl-C")
+        pytest.fail("line mode hung after the signal")
     assert time.monotonic() - started < 6  # at once: the interpreter starts and stops in well under that
-    assert process.returncode == 130, stderr.decode()
+    assert process.returncode == code, stderr.decode()
     assert f"interviewer resume {out}".encode() in stdout
     assert b"Traceback" not in stderr and b"Fatal Python error" not in stderr
     transcript = load(out)
