@@ -314,6 +314,10 @@ class Interview:
     def commit(self, utterance: Utterance, text: str | None = None) -> Turn:
         """Record the utterance as said: `text` is what was shown (a model's words), or else the draft."""
         said = text.strip() if text and text.strip() else utterance.text
+        if said is not utterance.text:  # a model's words: a key it echoes (or was fed) is never saved
+            from interviewer.redact import redact
+
+            said = redact(said)
         usage, fallback = self._pending_usage, self._pending_fallback
         # Moving to the next step and its opening question, or the closing words, the end and the grade: one save.
         # If it fails nothing of it is recorded (`SaveError`) and the same utterance can be committed again.

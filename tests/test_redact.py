@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 import respx
-from llm_fakes import SECRET, URL, Sleeps, error, settings
+from llm_fakes import SECRET, URL, Sleeps, error, settings, stream
 
 from conftest import FakeClock
 from interviewer.framework import Level
@@ -75,6 +75,19 @@ def test_a_model_error_notice_saved_and_printed_has_no_key(tmp_path: Path) -> No
     for shown in (saved, out.getvalue()):
         assert SECRET not in shown and SECRET[-4:] not in shown and "hunter2" not in shown
         assert "Incorrect API key provided: ***" in shown  # the server's reason is kept, the key is not
+
+
+@respx.mock
+def test_a_key_the_model_says_in_its_own_words_is_never_saved(tmp_path: Path) -> None:
+    respx.post(URL).mock(side_effect=lambda request: stream("Sure. Your key is ", SECRET[:10], SECRET[10:], " ok?"))
+    client = ModelClient(settings(max_retries=0), sleep=Sleeps())
+    path = tmp_path / "t.json"
+    interview = Interview.create(
+        load_case("ad-click-prediction"), Level.SENIOR, LLMPolicy(client=client), path, clock=FakeClock()
+    )
+    assert LineMode(interview, stdin=io.StringIO("What is the latency budget?\n"), stdout=io.StringIO()).run() == 0
+    saved = path.read_text(encoding="utf-8")
+    assert "Your key is ***" in saved and SECRET not in saved and SECRET[-4:] not in saved
 
 
 @respx.mock
