@@ -35,6 +35,19 @@ def run_cli(*args: str, stdin: str | None = None, env: dict[str, str] | None = N
     )
 
 
+def start_cli(*args: str, text: bool = True, stderr: int = subprocess.PIPE) -> subprocess.Popen:
+    """Start the real `interviewer` entry point with pipes, for a test that talks to it or signals it while it runs."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "interviewer", *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=text,
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )
+
+
 class FakeClock:
     """A monotonic clock the test moves by hand."""
 

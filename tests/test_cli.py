@@ -7,7 +7,6 @@ import os
 import shlex
 import signal
 import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ANSWERS, CASE_IDS, FIXTURES, ROOT, run_cli
+from conftest import ANSWERS, CASE_IDS, FIXTURES, ROOT, run_cli, start_cli
 from interviewer.framework import STEP_IDS
 from interviewer.transcript import Role, Transcript, Turn, journal_text, load, plain_text
 
@@ -107,15 +106,7 @@ def test_end_of_input_keeps_the_transcript_and_resume_continues_it(tmp_path: Pat
 
 def test_kill_9_mid_interview_loses_no_completed_turn(tmp_path: Path) -> None:
     out = tmp_path / "t.json"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "interviewer", "chat", "--plain", "--case", ADS, "--out", str(out)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env=os.environ.copy(),
-    )
+    process = start_cli("chat", "--plain", "--case", ADS, "--out", str(out))
     replies = [
         "What is the latency budget?",
         "I want to maximise long term revenue for advertisers while keeping users happy.",
@@ -159,15 +150,7 @@ def test_kill_9_at_random_moments_then_resume_keeps_every_acknowledged_reply_onc
         args = (
             ["resume", "--plain", str(out)] if round_number else ["chat", "--plain", "--case", ADS, "--out", str(out)]
         )
-        process = subprocess.Popen(
-            [sys.executable, "-m", "interviewer", *args],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            cwd=ROOT,
-            env=os.environ.copy(),
-        )
+        process = start_cli(*args, stderr=subprocess.DEVNULL)
         assert process.stdin is not None and process.stdout is not None
         said = [0]  # interviewer lines so far; each is printed only after the reply before it was saved
         changed = threading.Condition()

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from tui_helpers import new_interview, wait_until
 
-from conftest import ROOT, FakeClock, run_cli
+from conftest import ROOT, FakeClock, run_cli, start_cli
 from interviewer.errors import InterviewerError, SaveError
 from interviewer.exportfile import export_to, looks_like_transcript
 from interviewer.framework import STEP_IDS, Level
@@ -299,13 +299,7 @@ def test_line_mode_never_saves_a_surrogate(tmp_path: Path) -> None:
 def test_ctrl_c_at_the_prompt_ends_at_once_with_a_pipe_that_stays_open(tmp_path: Path, sent: int, code: int) -> None:
     """Ctrl-C, a `kill` and a closed terminal all end line mode at once, saved, with the way to resume."""
     out = tmp_path / "t.json"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "interviewer", "chat", "--plain", "--case", ADS, "--out", str(out)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=ROOT,
-    )
+    process = start_cli("chat", "--plain", "--case", ADS, "--out", str(out), text=False)
     assert process.stdin is not None
     process.stdin.write(b"What is the latency budget?\n")
     process.stdin.flush()

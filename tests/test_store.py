@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ANSWERS, ROOT, FakeClock, run_cli
+from conftest import ANSWERS, ROOT, FakeClock, run_cli, start_cli
 from interviewer import store as store_module
 from interviewer import transcript as transcripts
 from interviewer.answers import load_answers
@@ -34,6 +34,14 @@ QUESTION = "What is the latency budget?"
 
 def new_interview(path: Path, clock: FakeClock | None = None) -> Interview:
     return Interview.create(load_case(ADS), Level.SENIOR, StubPolicy(), path, clock=clock or FakeClock())
+
+
+def left_journal(path: Path) -> None:
+    """The journal a process killed after one reply leaves: the problem, the first question, a reply and its answer."""
+    interview = new_interview(path)
+    interview.start()
+    interview.reply(QUESTION)
+    interview._store.close()  # as if killed: the journal stays
 
 
 def replies_in(path: Path) -> list[str]:
@@ -112,10 +120,7 @@ def test_a_torn_last_line_is_ignored_and_reported(tmp_path: Path, capsys: pytest
 
 def test_resume_cuts_a_torn_line_off_and_continues_after_it(tmp_path: Path) -> None:
     path = tmp_path / "t.json"
-    interview = new_interview(path)
-    interview.start()
-    interview.reply(QUESTION)
-    interview._store.close()
+    left_journal(path)
     with path.open("ab") as handle:
         handle.write('{"n":4,"turns":[{"text":"caf\u00e9'.encode()[:-1])  # cut inside a UTF-8 character
     with Interview.resume(path, StubPolicy(), clock=FakeClock()) as resumed:
@@ -127,10 +132,7 @@ def test_resume_cuts_a_torn_line_off_and_continues_after_it(tmp_path: Path) -> N
 
 def test_a_broken_line_inside_the_journal_is_an_error_naming_the_line(tmp_path: Path) -> None:
     path = tmp_path / "t.json"
-    interview = new_interview(path)
-    interview.start()
-    interview.reply(QUESTION)
-    interview._store.close()
+    left_journal(path)
     lines = path.read_bytes().split(b"\n")
     lines[2] = b'{"n": 2, "turns": [oops'
     path.write_bytes(b"\n".join(lines))
@@ -140,10 +142,7 @@ def test_a_broken_line_inside_the_journal_is_an_error_naming_the_line(tmp_path: 
 
 def test_a_line_that_repeats_turns_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "t.json"
-    interview = new_interview(path)
-    interview.start()
-    interview.reply(QUESTION)
-    interview._store.close()
+    left_journal(path)
     lines = path.read_bytes().split(b"\n")
     path.write_bytes(b"\n".join([*lines[:-1], lines[-2], b""]))  # the last change written twice
     with pytest.raises(
@@ -453,18 +452,6 @@ def test_lock_holder_names_the_other_process(tmp_path: Path) -> None:
     assert found == holder.pid
 
 
-def _start_line_mode(*args: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "interviewer", *args],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env=os.environ.copy(),
-    )
-
-
 def _wait_for_replies(path: Path, count: int, timeout: float = 30) -> list[str]:
     deadline = time.monotonic() + timeout
     found: list[str] = []
@@ -481,7 +468,7 @@ def _wait_for_replies(path: Path, count: int, timeout: float = 30) -> list[str]:
 
 def test_two_processes_one_transcript_the_second_is_refused_and_the_first_keeps_every_turn(tmp_path: Path) -> None:
     path = tmp_path / "t.json"
-    first = _start_line_mode("chat", "--plain", "--case", ADS, "--out", str(path))
+    first = start_cli("chat", "--plain", "--case", ADS, "--out", str(path))
     assert first.stdin is not None
     sent = [f"{QUESTION} (first process, reply {number})" for number in range(3)]
     try:
