@@ -29,7 +29,7 @@ def annotate(transcript: Transcript, case: Case, level: Level | None = None) -> 
     for index, turn in enumerate(transcript.turns):
         if turn.role is not Role.CANDIDATE or turn.step not in STEP_IDS:
             continue
-        graded = grade_step(turn.step, case.steps[turn.step], [turn.text], level)
+        graded = grade_step(case, turn.step, [turn.text], level)
         notes[index] = ReplyNote(
             covered=graded.ids(Coverage.COVERED),
             partial=graded.ids(Coverage.PARTIAL),

@@ -27,6 +27,7 @@ class AnswersFile(BaseModel):
 
     case: str = Field(min_length=1)
     level: Level = Level.SENIOR
+    label: str | None = Field(None, max_length=40, description="For calibration: what kind of answer this is.")
     answers: dict[str, str | list[str] | None]
 
     @field_validator("case")

@@ -67,6 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="validate case files and report every problem")
     check.add_argument("paths", nargs="*", metavar="PATH", help="case files or folders (default: the built-in cases)")
+
+    calibrate = commands.add_parser("calibrate", help="measure the grader on labelled answers, per relation and step")
+    calibrate.add_argument(
+        "dir", nargs="?", metavar="DIR", help="labelled answers files (default: the checkout's tests/calibration)"
+    )
+    calibrate.add_argument("--verbose", "-v", action="store_true", help="list every (set, step) that fails")
     return parser
 
 

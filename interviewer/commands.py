@@ -393,3 +393,30 @@ def _looks_like_transcript(path: Path) -> bool:
     except (ValueError, RecursionError):
         return False  # the answers loader says what is wrong with it
     return isinstance(data, dict) and ("turns" in data or "case_id" in data)
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """Per relation and step, the share of labelled sets where the grade is ordered as it should be; exit 1 below a
+    bar. Stance probes in DIR/probes.yaml are checked one by one."""
+    from interviewer.calibrate import (
+        HONEST as HONEST_LABELS,
+    )
+    from interviewer.calibrate import PROBES_FILE, calibrate, load_probes, load_sets, render, render_probes, run_probes
+    from interviewer.catalog import PACKAGE_DIR
+
+    directory = Path(args.dir) if args.dir else PACKAGE_DIR.parent / "tests" / "calibration"
+    if not directory.is_dir():
+        raise InterviewerError(f"{directory}: no such folder of labelled answers (give one: interviewer calibrate DIR)")
+    sets = load_sets(directory)
+    if not sets:
+        raise InterviewerError(f"{directory}: no answers file with a label ({', '.join(HONEST_LABELS)}) found")
+    report = calibrate(sets)
+    print(printable(render(report, verbose=args.verbose)))
+    ok = report.passed()
+    probes_path = directory / PROBES_FILE
+    if probes_path.is_file():
+        results = run_probes(load_probes(probes_path))
+        print()
+        print(printable(render_probes(results, verbose=args.verbose)))
+        ok = ok and all(held for _, held in results)
+    return 0 if ok else 1

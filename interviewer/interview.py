@@ -18,7 +18,8 @@ from pathlib import Path
 from interviewer.answers import unknown_step_warnings
 from interviewer.errors import InterviewerError, SaveError, TranscriptError
 from interviewer.framework import STEP_IDS, WRAP_UP, Level, next_step_id
-from interviewer.grading.deterministic import grade_answers
+from interviewer.grading.claims import Reply
+from interviewer.grading.deterministic import grade_replies
 from interviewer.grading.models import Grade, JudgeSummary
 from interviewer.policy.base import Action, AdvanceReason, Policy, Utterance, View
 from interviewer.rubric import Case, load_case, load_case_file
@@ -34,9 +35,22 @@ def grade_transcript(transcript: Transcript, case: Case, level: Level | None = N
     """Grade what the candidate said, step by step; an interrupted interview is graded on what is there."""
     warnings = [] if transcript.finished else ["the interview did not finish; graded on what was said"]
     warnings += unknown_step_warnings(transcript.candidate_answers())
-    return grade_answers(
-        case, level or transcript.level, transcript.candidate_answers(), transcript.step_seconds, warnings
-    )
+    replies = transcript_replies(transcript)
+    return grade_replies(case, level or transcript.level, replies, transcript.step_seconds, warnings)
+
+
+def transcript_replies(transcript: Transcript) -> list[Reply]:
+    """The candidate's replies in order, each with the item the interviewer's latest follow-up in its step asked
+    about: an item first raised there was prompted, not volunteered."""
+    replies: list[Reply] = []
+    asked: dict[str, str] = {}
+    for turn in transcript.turns:
+        if turn.role is Role.INTERVIEWER and turn.kind is TurnKind.FOLLOW_UP and turn.item_id:
+            asked[turn.step] = turn.item_id
+        elif turn.role is Role.CANDIDATE and turn.step in (*STEP_IDS, WRAP_UP.id):
+            prompted = frozenset({asked[turn.step]}) if turn.step in asked else frozenset()
+            replies.append(Reply(turn.step, turn.text, prompted))
+    return replies
 
 
 def checked_grade(

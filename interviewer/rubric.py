@@ -13,6 +13,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from interviewer.catalog import available_case_ids, case_files, case_path, rubrics_dir
+from interviewer.concepts import vocabulary
 from interviewer.errors import RubricError
 
 __all__ = ["Case", "available_case_ids", "case_files", "load_case", "load_case_file", "parse_case", "rubrics_dir"]
@@ -47,8 +48,15 @@ class RubricItem(_Strict):
     signals: list[Signal] = Field(min_length=1, description="Phrasings that show the item was covered.")
     follow_up: Text = Field(description="The question the interviewer asks when the item is missing.")
     level: Level = Field(Level.MID, description="The lowest level expected to cover this item.")
+    concepts: list[Slug] = Field(
+        default_factory=list, description="Shared concepts (rubrics/concepts/) whose phrasings also show the item."
+    )
+    opposite: list[Signal] = Field(
+        default_factory=list,
+        description="Phrasings of the wrong decision this item guards against; endorsing one is a recorded mistake.",
+    )
 
-    _signals_have_words = field_validator("signals")(_check_signals)
+    _signals_have_words = field_validator("signals", "opposite")(_check_signals)
 
     @field_validator("follow_up")
     @classmethod
@@ -65,6 +73,7 @@ class RedFlag(_Strict):
     description: Text
     signals: list[Signal] = Field(min_length=1)
     penalty: float = Field(10, gt=0, le=50, description="Points taken off the step score.")
+    concepts: list[Slug] = Field(default_factory=list, description="Shared concepts whose phrasings also raise it.")
 
     _signals_have_words = field_validator("signals")(_check_signals)
 
@@ -135,6 +144,14 @@ class Case(_Strict):
 def _semantic_problems(case: Case, path: Path) -> list[tuple[Location, str]]:
     """Rules the schema alone cannot express. Each problem is (location, message)."""
     problems: list[tuple[Location, str]] = []
+    known_concepts = vocabulary()
+    for step_id, rubric in case.steps.items():
+        for kind, entries in (("items", rubric.items), ("red_flags", rubric.red_flags)):
+            for index, entry in enumerate(entries):
+                for number, concept in enumerate(entry.concepts):
+                    if concept not in known_concepts:
+                        loc = ("steps", step_id, kind, index, "concepts", number)
+                        problems.append((loc, f"unknown concept {concept!r}; see rubrics/concepts/"))
     if path.stem != case.id:
         problems.append((("id",), f"the id {case.id!r} must match the file name {path.stem!r}"))
     seen: dict[str, str] = {}

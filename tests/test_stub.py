@@ -85,7 +85,24 @@ def test_at_most_two_follow_ups_then_it_moves_on(tmp_path: Path) -> None:
 def test_a_well_covered_step_moves_on_without_follow_ups(tmp_path: Path) -> None:
     run = interview(tmp_path)
     rubric = run.case.steps["requirements"]
-    explained = " ".join(f"I would ask about {item.signals[0]} because it shapes the design." for item in rubric.items)
+    reasons = [
+        "prices depend on it",
+        "peak load sets the fleet size",
+        "25 ms caps the model size",
+        "500 candidates per request bound the work",
+        "the bid multiplies the number",
+        "labels take 30 minutes",
+        "campaigns last days",
+        "a daily model is the bar",
+        "consent differs by region",
+        "conversions are out of scope",
+        "new ads have no clicks",
+        "advertisers pay per click",
+    ]
+    explained = " ".join(
+        f"I take it {item.signals[0]} matters here, since {reason}."
+        for item, reason in zip(rubric.items, reasons, strict=False)
+    )
     (turn,) = run.reply(explained)
     assert turn.kind is TurnKind.OPENING and turn.step == "framing"
     assert turn.text.startswith("Good, that covers it.")

@@ -1,39 +1,135 @@
-"""The deterministic grader: rubric signals matched in the candidate's own sentences.
+"""The deterministic grader: the case's signals and the shared concept vocabulary read in the candidate's sentences.
 
-Scoring rule, per step: each rubric item at or below the candidate's level adds its weight to what is possible; a
-covered item earns its full weight, a partial one (a bare mention with no decision or reason) earns
-`PARTIAL_CREDIT` of it. Items above the level add a bonus when covered but never count against the candidate. Red
-flags subtract their penalty. The step score is clamped to 0-100; the overall score is the mean of the step scores
-weighted by the framework's step weights.
+Each reply becomes claims (`interviewer.grading.claims`), and one rule turns claims into item results, red flags and
+step scores (`interviewer.grading.merge`, which documents it). Per step: each rubric item at or below the
+candidate's level adds its weight to what is possible; items above the level add a bonus when covered but never
+count against the candidate; red flags and recorded mistakes subtract their penalty. The step score is clamped to
+0-100; the overall score is the mean of the step scores weighted by the framework's step weights.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
-from interviewer.framework import STEP_BY_ID, STEP_IDS, STEPS, Level
+from interviewer.concepts import concept_words
+from interviewer.errors import InterviewerError
+from interviewer.framework import STEP_IDS, STEPS, Level
+from interviewer.grading.addressed import addressed_to_grader, split_addressed
+from interviewer.grading.claims import ClaimCollector, CompiledCase, Reply
+from interviewer.grading.content import content_words
 from interviewer.grading.hire import hire_signal
-from interviewer.grading.models import Coverage, Grade, ItemResult, RedFlagHit, StepGrade, TalkingPointResult
-from interviewer.grading.text import (
-    Sentence,
-    SentenceIndex,
-    addressed_to_grader,
-    analyse,
-    is_explained,
-    is_question,
-    split_sentences,
-)
-from interviewer.rubric import Case, StepRubric
+from interviewer.grading.merge import PARTIAL_CREDIT, merge, step_score
+from interviewer.grading.models import Grade, StepGrade, TalkingPointResult
+from interviewer.grading.text import Sentence, SentenceIndex, analyse, split_sentences
+from interviewer.rubric import Case
 
-PARTIAL_CREDIT = 0.4
+__all__ = [
+    "PARTIAL_CREDIT",
+    "StepGrader",
+    "candidate_sentences",
+    "compiled",
+    "grade_answers",
+    "grade_replies",
+    "grade_step",
+    "overall_score",
+    "step_score",
+]
+
+_COMPILED: dict[tuple[int, str], tuple[Case, CompiledCase]] = {}
+
+
+def compiled(case: Case, step: str | None = None) -> CompiledCase:
+    """The case's targets, compiled once per case object (and step, for a grader of one step)."""
+    key = (id(case), step or "")
+    hit = _COMPILED.get(key)
+    if hit is None or hit[0] is not case:
+        if len(_COMPILED) > 64:
+            _COMPILED.clear()
+        hit = (case, CompiledCase.of(case, (step,) if step else STEP_IDS))
+        _COMPILED[key] = hit
+    return hit[1]
+
+
+# An answer is taken to be about another case when at least this share of its sentences use that case's own words
+# and twice as many as use this case's: a generic answer (few of anyone's words) is never scaled.
+ANOTHER_CASE_SHARE = 0.25
+
+
+def _relevance(case: Case, collector: ClaimCollector) -> tuple[float, float, str]:
+    """How much the answer uses this case's own words, and the most it uses another built-in case's, and which.
+
+    Generic ML words ("retrain daily, monitor drift") fit every case; an answer that speaks more in another case's
+    words than in this one's is about that problem, and its credit shrinks in proportion (see `grade_replies`). An
+    answer that is generic everywhere is left alone: the rubric already gives generic words little.
+    """
+    from interviewer.rubric import available_case_ids
+
+    here = collector.relevance(distinctive_words(case)) or 0.0
+    best, best_id = 0.0, ""
+    for other_id in available_case_ids():
+        if other_id == case.id:
+            continue
+        words = _distinctive_of(other_id)
+        share = collector.relevance(words) if words else None
+        if share is not None and share > best:
+            best, best_id = share, other_id
+    return here, best, best_id
+
+
+@lru_cache(maxsize=64)
+def _distinctive_of(case_id: str) -> frozenset[str]:
+    from interviewer.rubric import load_case
+
+    try:
+        return distinctive_words(load_case(case_id))
+    except InterviewerError:
+        return frozenset()
+
+
+@lru_cache(maxsize=32)
+def _brief_words(case_id: str, texts: tuple[str, ...]) -> frozenset[str]:
+    words: set[str] = set()
+    for text in texts:
+        for sentence in split_sentences(text):
+            words |= content_words(analyse(sentence))
+    return frozenset(words)
+
+
+def _brief_of(case: Case) -> frozenset[str]:
+    return _brief_words(case.id, (case.title, case.prompt, *(fact.answer for fact in case.facts)))
+
+
+@lru_cache(maxsize=32)
+def _background(case_id: str) -> frozenset[str]:
+    """The brief words of every other built-in case."""
+    from interviewer.rubric import available_case_ids, load_case
+
+    others: set[str] = set()
+    for other_id in available_case_ids():
+        if other_id != case_id:
+            try:
+                others |= _brief_of(load_case(other_id))
+            except InterviewerError:
+                continue  # a broken built-in case is reported by `check`; it only narrows the background here
+    return frozenset(others)
+
+
+def distinctive_words(case: Case) -> frozenset[str]:
+    """Words of this case's brief that no other built-in case's brief uses, and that no shared concept uses."""
+    others = _background(case.id)
+    generic = concept_words()
+    return frozenset(w for w in _brief_of(case) if w not in others and w not in generic and not w[0].isdigit())
 
 
 def candidate_sentences(texts: Sequence[str]) -> tuple[list[Sentence], list[str]]:
-    """The sentences that may earn credit, and those addressed to the grader (which never do)."""
+    """The sentences that may earn credit, and the text addressed to the grader (which never does)."""
     kept: list[Sentence] = []
     ignored: list[str] = []
     for text in texts:
-        for sentence in split_sentences(text):
+        rest, cut = split_addressed(text)
+        ignored.extend(cut)
+        for sentence in split_sentences(rest):
             if addressed_to_grader(sentence):
                 ignored.append(sentence)
             else:
@@ -41,129 +137,41 @@ def candidate_sentences(texts: Sequence[str]) -> tuple[list[Sentence], list[str]
     return kept, ignored
 
 
-def grade_step(
-    step_id: str,
-    rubric: StepRubric,
-    texts: Sequence[str],
-    level: Level,
-    seconds: float | None = None,
-) -> StepGrade:
-    grader = StepGrader(step_id, rubric, level)
-    for text in texts:
-        grader.add(text)
-    return grader.grade(seconds)
-
-
-def _grade_sentences(
-    step_id: str,
-    rubric: StepRubric,
-    sentences: list[Sentence],
-    ignored: list[str],
-    level: Level,
-    seconds: float | None,
-) -> StepGrade:
-    grader = StepGrader(step_id, rubric, level)
-    grader.add_sentences(sentences, ignored)
-    return grader.grade(seconds)
-
-
 class StepGrader:
-    """A step's grade built reply by reply: each reply is analysed and matched once, when it is added.
+    """One step graded reply by reply, as the offline interviewer needs it to choose its follow-ups: each reply is
+    analysed once, when it is added. Only this step's replies and items are read."""
 
-    Every signal matches within one sentence, so an item's coverage only needs, over all sentences in order, the
-    first sentence that hits it and the first explained one that does; a red flag, its first hit. Adding a reply
-    costs the same at reply 5 and at reply 5,000, and the grade is the one `grade_step` gives for all the replies.
-    """
-
-    def __init__(self, step_id: str, rubric: StepRubric, level: Level):
-        self.step_id = step_id
-        self.rubric = rubric
-        self.level = Level(level)
-        # Clarifying requirements is done by asking, so there a real question counts as much as a statement.
-        self._asking_counts = step_id == "requirements"
-        self._first_hit: list[str | None] = [None] * len(rubric.items)
-        self._first_explained: list[str | None] = [None] * len(rubric.items)
-        self._flag_hit: list[str | None] = [None] * len(rubric.red_flags)
-        self._ignored: list[str] = []
-        self._answered = False
+    def __init__(self, case: Case, step_id: str, level: Level):
+        self.case, self.step_id, self.level = case, step_id, Level(level)
+        self._collector = ClaimCollector(compiled(case, step_id))
         self._graded: StepGrade | None = None
 
-    def add(self, text: str) -> None:
-        self.add_sentences(*candidate_sentences([text]))
-
-    def add_sentences(self, sentences: list[Sentence], ignored: list[str]) -> None:
-        self._ignored.extend(ignored)
-        self._answered = self._answered or bool(sentences or ignored)
+    def add(self, text: str, prompted: frozenset[str] = frozenset()) -> None:
+        self._collector.add(Reply(self.step_id, text, prompted))
         self._graded = None
-        if not sentences:
-            return
-        index = SentenceIndex(sentences)
-        explained = [is_explained(s) or (self._asking_counts and is_question(s)) for s in sentences]
-        for number, item in enumerate(self.rubric.items):
-            if self._first_explained[number] is not None:
-                continue  # covered already: the evidence is the first explained sentence, found before
-            hits = index.matches_any(item.signals)
-            if not hits:
-                continue
-            if self._first_hit[number] is None:
-                self._first_hit[number] = sentences[hits[0]].text
-            explained_hits = [hit for hit in hits if explained[hit]]
-            if explained_hits:
-                self._first_explained[number] = sentences[explained_hits[0]].text
-        for number, flag in enumerate(self.rubric.red_flags):
-            if self._flag_hit[number] is None:
-                hits = index.matches_any(flag.signals)
-                if hits:
-                    self._flag_hit[number] = sentences[hits[0]].text
 
     def grade(self, seconds: float | None = None) -> StepGrade:
         if self._graded is not None and self._graded.seconds == seconds:
             return self._graded
-        items: list[ItemResult] = []
-        for number, item in enumerate(self.rubric.items):
-            explained, hit = self._first_explained[number], self._first_hit[number]
-            if explained is not None:
-                coverage, credit, evidence = Coverage.COVERED, 1.0, explained
-            elif hit is not None:
-                coverage, credit, evidence = Coverage.PARTIAL, PARTIAL_CREDIT, hit
-            else:
-                coverage, credit, evidence = Coverage.MISSED, 0.0, None
-            items.append(
-                ItemResult(
-                    id=item.id,
-                    covers=item.covers,
-                    weight=item.weight,
-                    level=item.level,
-                    coverage=coverage,
-                    credit=credit,
-                    counted=item.level.rank <= self.level.rank,
-                    evidence=evidence,
-                )
-            )
-        flags = [
-            RedFlagHit(id=flag.id, description=flag.description, penalty=flag.penalty, evidence=evidence)
-            for flag, evidence in zip(self.rubric.red_flags, self._flag_hit, strict=True)
-            if evidence is not None
-        ]
-        self._graded = StepGrade(
-            step=self.step_id,
-            score=step_score(items, flags),
-            items=items,
-            red_flags=flags,
-            ignored=list(self._ignored),
-            answered=self._answered,
-            seconds=seconds,
-            budget_seconds=STEP_BY_ID[self.step_id].budget_minutes * 60,
-        )
+        collector = self._collector
+        self._graded = merge(
+            self.case,
+            self.level,
+            collector.claims(),
+            steps=(self.step_id,),
+            ignored=collector.ignored,
+            restated=collector.restated,
+            answered=collector.answered,
+            seconds={self.step_id: seconds} if seconds is not None else None,
+        )[self.step_id]
         return self._graded
 
 
-def step_score(items: Sequence[ItemResult], flags: Sequence[RedFlagHit]) -> int:
-    """The step's score: credit earned over the weight of the items counted at this level, less red flags."""
-    possible = sum(item.weight for item in items if item.counted)
-    earned = sum(item.credit * item.weight for item in items)
-    raw = 100.0 * earned / possible if possible else 0.0
-    return round(max(0.0, min(100.0, raw) - sum(flag.penalty for flag in flags)))
+def grade_step(case: Case, step_id: str, texts: Sequence[str], level: Level, seconds: float | None = None) -> StepGrade:
+    grader = StepGrader(case, step_id, level)
+    for text in texts:
+        grader.add(text)
+    return grader.grade(seconds)
 
 
 def overall_score(steps: Mapping[str, StepGrade]) -> int:
@@ -188,23 +196,38 @@ def grade_talking_points(case: Case, sentences: list[Sentence]) -> list[TalkingP
     return results
 
 
-def grade_answers(
+def grade_replies(
     case: Case,
     level: Level,
-    answers: Mapping[str, Sequence[str]],
+    replies: Sequence[Reply],
     seconds: Mapping[str, float] | None = None,
     warnings: Sequence[str] = (),
 ) -> Grade:
-    """Grade the candidate's replies, grouped by step id (`wrap_up` included for the talking points)."""
-    seconds = seconds or {}
-    analysed = {step_id: candidate_sentences(answers.get(step_id, ())) for step_id in (*STEP_IDS, "wrap_up")}
-    steps = {
-        step_id: _grade_sentences(step_id, case.steps[step_id], *analysed[step_id], level, seconds.get(step_id))
-        for step_id in STEP_IDS
-    }
+    """Grade the whole interview: every reply, in order, with the step it was said in (`wrap_up` included)."""
+    collector = ClaimCollector(compiled(case))
+    for reply in replies:
+        collector.add(reply)
+    relevance, elsewhere, other_id = _relevance(case, collector)
+    about_another = elsewhere >= ANOTHER_CASE_SHARE and elsewhere > 2 * relevance
+    scale = relevance / elsewhere if about_another else 1.0
+    steps = merge(
+        case,
+        level,
+        collector.claims(),
+        ignored=collector.ignored,
+        restated=collector.restated,
+        answered=collector.answered,
+        seconds=seconds,
+        scale=scale,
+    )
     overall = overall_score(steps)
     signal, reasons = hire_signal(overall, level, steps)
-    everything = [sentence for sentences, _ in analysed.values() for sentence in sentences]
+    if scale < 1.0:
+        reasons.append(
+            f"the answer reads as one for {other_id} ({elsewhere:.0%} of its sentences use that case's own words, "
+            f"{relevance:.0%} this one's), so credit is scaled by {scale:.2f}"
+        )
+    everything, _ = candidate_sentences([reply.text for reply in replies])
     return Grade(
         case_id=case.id,
         level=level,
@@ -215,3 +238,15 @@ def grade_answers(
         talking_points=grade_talking_points(case, everything),
         warnings=list(warnings),
     )
+
+
+def grade_answers(
+    case: Case,
+    level: Level,
+    answers: Mapping[str, Sequence[str]],
+    seconds: Mapping[str, float] | None = None,
+    warnings: Sequence[str] = (),
+) -> Grade:
+    """Grade the candidate's replies grouped by step id (an answers file, where nothing was prompted)."""
+    replies = [Reply(step_id, text) for step_id in (*STEP_IDS, "wrap_up") for text in answers.get(step_id, ())]
+    return grade_replies(case, level, replies, seconds, warnings)

@@ -40,13 +40,16 @@ class ItemResult(BaseModel):
     counted: bool = Field(description="False for an item above the candidate's level: it can only add a bonus.")
     evidence: str | None = None
     graded_by: list[str] = Field(default_factory=lambda: ["signals"])
+    said_in: str | None = Field(None, description="The step in which the evidence was said (any step counts).")
+    prompted: bool = Field(False, description="Raised only after the interviewer's follow-up on this item.")
 
 
 class RedFlagHit(BaseModel):
-    id: str
+    id: str = Field(description="The red flag's id; `dismissed:ITEM` or `opposite:ITEM` for a wrong decision.")
     description: str
     penalty: float
     evidence: str
+    said_in: str | None = None
 
 
 class StepGrade(BaseModel):
@@ -55,6 +58,9 @@ class StepGrade(BaseModel):
     items: list[ItemResult]
     red_flags: list[RedFlagHit] = Field(default_factory=list)
     ignored: list[str] = Field(default_factory=list, description="Sentences addressed to the grader, never credited.")
+    restated: list[str] = Field(
+        default_factory=list, description="Sentences that only restate the prompt, the facts or a follow-up question."
+    )
     answered: bool = Field(description="Whether the candidate said anything in this step.")
     seconds: float | None = None
     budget_seconds: float | None = None

@@ -8,6 +8,7 @@ negation in the same clause does not count.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,12 +27,17 @@ _NEGATIONS = frozenset({"not", "no", "never", "without", "avoid", "nor", "neithe
 _TWO_WORD_NEGATIONS = frozenset({("instead", "of"), ("rather", "than")})
 
 
+_SHORT_PLURALS = frozenset({"ads", "ids", "ops", "gpus", "cpus", "urls", "apis", "llms"})
+
+
 @lru_cache(maxsize=65536)
 def fold(token: str) -> str:
     """Fold a lowercase word so its plural, -ed and -ing forms compare equal: calibrate, calibrated, calibrating.
 
     The stems need not be words ("calibrat"); both sides of every comparison are folded the same way.
     """
+    if token in _SHORT_PLURALS:
+        return token[:-1]
     if len(token) <= 3 or token.isdigit():
         return token
     if token.endswith("ies") and len(token) > 4:
@@ -57,9 +63,26 @@ _NOT_A_NEGATION_BEFORE = frozenset(
 )
 
 
+# Letters that look like Latin ones (Cyrillic, Greek) and invisible characters: text written to slip past the
+# signals ("calibration" written with a Cyrillic "a") reads as what it looks like. NFKC already folds full-width forms.
+_LOOK_ALIKES = str.maketrans(
+    {
+        **dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"), None),
+        **{ord(k): v for k, v in zip("асеіјкорсухѕԁһӏɡνοαερτικυ", "aceijkopcyxsdhlgvoaeptiku", strict=True)},
+    }
+)
+
+
+def fold_unicode(text: str) -> str:
+    """NFKC, then look-alike letters mapped to Latin and invisible characters removed."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKC", text).translate(_LOOK_ALIKES)
+
+
 def _lower(text: str) -> str:
     """Lowercase with contractions expanded, so "don't" reads as "do not"."""
-    text = text.lower().replace("\u2019", "'")
+    text = fold_unicode(text).lower().replace("\u2019", "'")
     return _CONTRACTION.sub(lambda m: _CONTRACTED[m.group(0)], text) if "'" in text or "cannot" in text else text
 
 
@@ -150,6 +173,35 @@ class SentenceIndex:
             if sentence.tokens[start : start + size] == phrase and start not in sentence.negated:
                 hits.add(s_index)
         return hits
+
+    def spans(self, signal: str) -> list[tuple[int, int, int]]:
+        """Every place the signal matches, negated or not, as (sentence, first token, token after the last).
+
+        For an `a & b` signal the span is its first part's first place in the sentence (the stance of the whole is
+        read there); a sentence counts once per signal.
+        """
+        parts = compile_signal(signal)
+        if not parts:
+            return []
+        per_part = [self._phrase_places(phrase) for phrase in parts]
+        common = set(per_part[0])
+        for places in per_part[1:]:
+            common &= set(places)
+        found = []
+        for s_index in sorted(common):
+            starts = [per_part[k][s_index] for k in range(len(parts))]
+            first = min(range(len(parts)), key=lambda k: starts[k])
+            found.append((s_index, starts[first], starts[first] + len(parts[first])))
+        return found
+
+    def _phrase_places(self, phrase: tuple[str, ...]) -> dict[int, int]:
+        """Sentence -> first position where `phrase` occurs (negated or not)."""
+        places: dict[int, int] = {}
+        size = len(phrase)
+        for s_index, start in self._positions.get(phrase[0], ()):
+            if s_index not in places and self.sentences[s_index].tokens[start : start + size] == phrase:
+                places[s_index] = start
+        return places
 
     def matching_sentences(self, signal: str) -> list[int]:
         """Indexes of sentences in which the signal matches, in order."""

@@ -120,7 +120,7 @@ class LLMPolicy(StubPolicy):
                 continue
             key = (step_id, tuple(texts))
             if key not in self._summaries:
-                graded = grade_step(step_id, view.case.steps[step_id], texts, view.level)
+                graded = grade_step(view.case, step_id, texts, view.level)
                 covered = ", ".join(graded.ids(Coverage.COVERED)) or "nothing specific"
                 self._summaries[key] = f"- {STEP_BY_ID[step_id].short}: discussed {covered}"
             lines.append(self._summaries[key])

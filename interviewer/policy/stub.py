@@ -127,7 +127,7 @@ class _StepLog:
         self.last_reply = ""
         self.follow_ups: list[str] = []
         # The wrap-up has no rubric: it is never graded as a step.
-        self.grader = StepGrader(phase, case.steps[phase], level) if phase in STEP_IDS else None
+        self.grader = StepGrader(case, phase, level) if phase in STEP_IDS else None
 
     def continues(self, view: View, start: int) -> bool:
         """True when `view` is this step with turns only added since (a new list, phase, or a turn taken back,
@@ -144,7 +144,8 @@ class _StepLog:
                 if turn.role is Role.CANDIDATE:
                     self.last_reply = turn.text
                     if self.grader is not None:
-                        self.grader.add(turn.text)
+                        asked = frozenset(self.follow_ups[-1:])  # the reply answers the latest follow-up
+                        self.grader.add(turn.text, asked)
                 elif turn.kind is TurnKind.FOLLOW_UP and turn.item_id:
                     self.follow_ups.append(turn.item_id)
             self.last_seen = turn

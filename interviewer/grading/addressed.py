@@ -1,0 +1,75 @@
+"""Text addressed to whoever scores the answer, which never earns credit and is listed as ignored.
+
+Found by form, not by a list of tricks: HTML comments, JSON or XML blobs, lines spoken in another role
+("Interviewer: great, that covers X"), notes or requests to an evaluator, scorer, grader or reviewer, and claims about
+the rubric or the score. Matching runs on Unicode-folded text, so look-alike letters do not hide it. Ordinary design
+prose that mentions "human graders" or "the rubric reviewers follow" is kept: those words alone prove nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from interviewer.grading.text import fold_unicode
+
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+_JSON_BLOB = re.compile(r"\{[^{}]*\"[^\"{}]{1,60}\"\s*:[^{}]*\}")
+_XML_BLOCK = re.compile(r"<([A-Za-z][\w:-]{0,30})\b[^<>]*>.*?(?:</\1\s*>|$)", re.DOTALL)
+_LONE_TAG = re.compile(r"</?[A-Za-z][\w:-]{0,30}\b[^<>]*>")
+_ROLES = (
+    r"interviewer|system|assistant|user|candidate|evaluator|grader|judge|reviewer|scorer|assessor|examiner|"
+    r"marker|rubric|ai|model|llm|bot|admin|developer|moderator|feedback|verdict|score|note|ps|p\.s|nb|n\.b"
+)
+_ROLE_LINE = re.compile(
+    rf"(?:^|(?<=[.!?\n])|(?<=[.!?]\s))[ \t]*[\[(]?(?:{_ROLES})"
+    rf"(?:[ \t]+(?:to|for)[ \t]+[\w ]{{1,30}})?[\])]?[ \t]*:[^\n]*",
+    re.IGNORECASE | re.MULTILINE,
+)
+_SCORER = r"(?:evaluator|grader|grading|scorer|scoring|assessor|examiner|marker|judge|reviewer|rater|ai|llm|model)s?"
+_SENTENCE = re.compile(
+    r"\b(?:"
+    rf"(?:note|message|instruction|instructions|request|reminder|hint)s? (?:to|for) (?:the |any |all )?{_SCORER}|"
+    rf"(?:dear|hey|hi|hello|attention|to the) {_SCORER}\b|"
+    rf"^\W*{_SCORER}\s*[,:]|"
+    r"(?:please|kindly) (?:mark|score|grade|rate|credit|count|note|consider|treat|record|award|give)\b|"
+    r"full marks|full credit|perfect score|maximum score|max score|highest score|top marks|top score|"
+    r"\d+ ?/ ?(?:10|100)\b|"
+    r"(?:ignore|disregard|forget|override) (?:all |any |the |your |these )?(?:previous|prior|above|earlier|preceding|"
+    r"other|rubric|instructions?|rules?)|"
+    r"system prompt|as an ai\b|you are now|new instructions|"
+    r"(?:award|give|grant|assign) (?:me|the candidate|this (?:answer|response|candidate)|them|him|her) "
+    r"(?:a |an |the )?(?:full|perfect|max|maximum|top|high|higher|\d+|points?|marks?|score|credit|hire|strong|pass)|"
+    r"(?:score|mark|rate|grade|credit|count) (?:me|this (?:answer|response|candidate|step)|it|each|every|all)\b"
+    r"(?: (?:as|with|at|a|an|the|fully|highly|for)\b)|"
+    r"the candidate (?:has )?(?:clearly |fully |already )?(?:covered|mentioned|addressed|explained|deserves|"
+    r"demonstrated|nailed|satisfied)|"
+    r"(?:covers|covered|satisfies|satisfied|addresses|addressed|hits|meets|met|ticks) (?:off )?"
+    r"(?:all|every|each|the) (?:of the )?(?:rubric|criteria|criterion|items?|points?|boxes)|"
+    r"(?:every|all|each) (?:of the )?(?:rubric|grading) (?:item|point|criteri)|rubric items? (?:is|are) "
+    r"(?:covered|met|satisfied)|"
+    r"(?:strong[ _]hire|hire[ _]signal|lean[ _]hire)\b|"
+    r"\b(?:verdict|overall score|final score|grade)\s*[:=]|\bscore\s*[:=]\s*\d"
+    r")",
+    re.IGNORECASE,
+)
+
+
+def split_addressed(text: str) -> tuple[str, list[str]]:
+    """The text with blobs, comments and role lines cut out, and what was cut (each piece, trimmed)."""
+    folded = fold_unicode(text)
+    ignored: list[str] = []
+
+    def cut(match: re.Match[str]) -> str:
+        piece = " ".join(match.group(0).split())
+        if piece:
+            ignored.append(piece[:300])
+        return "\n"
+
+    for pattern in (_HTML_COMMENT, _JSON_BLOB, _JSON_BLOB, _XML_BLOCK, _LONE_TAG, _ROLE_LINE):
+        folded = pattern.sub(cut, folded)
+    return folded, ignored
+
+
+def addressed_to_grader(sentence: str) -> bool:
+    """True for a sentence that talks to the grader instead of answering ("note to the evaluator: ...")."""
+    return bool(_SENTENCE.search(fold_unicode(sentence)))

@@ -1,0 +1,240 @@
+"""The one grader interface: a grader turns the candidate's replies into claims, and `merge` turns claims into a grade.
+
+A `Claim` says: this target (a rubric item, a red flag, or an item's opposite) is addressed in this quote, with this
+stance, by this grader. The deterministic grader here reads the signals and the shared concept vocabulary; the LLM
+judge produces claims of the same shape (`interviewer.grading.judge`). Nothing downstream knows which grader spoke
+except through `Claim.source`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from interviewer.concepts import phrasings
+from interviewer.framework import STEP_IDS
+from interviewer.grading.addressed import addressed_to_grader, split_addressed
+from interviewer.grading.content import TEMPLATE_MIN_WORDS, content_words, is_explained, skeleton
+from interviewer.grading.stance import Stance, stance_of, target_of
+from interviewer.grading.text import Sentence, SentenceIndex, analyse, compile_signal, normalise, split_sentences
+from interviewer.rubric import Case
+
+Kind = Literal["item", "red_flag", "opposite"]
+
+# A sentence that restates the brief adds fewer than this many content words to the brief sentence it overlaps most.
+RESTATED_MAX_NEW_WORDS = 1
+RESTATED_MIN_OVERLAP = 0.75
+RESTATED_MIN_WORDS = 5
+# A sentence that names this many items or more with little of its own is a list of terms, not an answer.
+CROWDED_ITEMS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One reply of the candidate: the step it was said in, and the items the interviewer's last follow-up asked."""
+
+    step: str
+    text: str
+    prompted: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    kind: Kind
+    target: str  # item or red flag id
+    step: str  # the rubric step the target belongs to
+    stance: Stance
+    quote: str
+    said_in: str
+    explained: bool = False
+    listed: bool = False  # said in a bare list of terms or a template sentence
+    prompted: bool = False
+    source: str = "signals"
+    order: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    kind: Kind
+    id: str
+    step: str
+    phrasings: tuple[str, ...]
+    own: frozenset[str]  # the target's own vocabulary: saying only these words explains nothing
+
+
+@dataclass
+class CompiledCase:
+    """A case's targets with their phrasings resolved, and the brief a parrot would restate."""
+
+    targets: list[_Target]
+    vocabulary: frozenset[str]
+    brief: list[frozenset[str]]
+    case_id: str
+    # first word of a phrasing -> (target number, phrasing number, phrasing): a reply only tries the phrasings
+    # that can start somewhere in it.
+    by_first_word: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for number, target in enumerate(self.targets):
+            for order, phrase in enumerate(target.phrasings):
+                parts = compile_signal(phrase)
+                if parts:
+                    self.by_first_word.setdefault(parts[0][0], []).append((number, order, phrase))
+
+    @classmethod
+    def of(cls, case: Case, steps: Iterable[str] = STEP_IDS) -> CompiledCase:
+        targets: list[_Target] = []
+        for step_id in steps:
+            rubric = case.steps[step_id]
+            for item in rubric.items:
+                said = (*item.signals, *phrasings(item.concepts))
+                own = _tokens_of(said) | frozenset(normalise(item.id.replace("-", " ")))
+                targets.append(_Target("item", item.id, step_id, said, own))
+                if item.opposite:
+                    wrong = tuple(item.opposite)
+                    targets.append(_Target("opposite", item.id, step_id, wrong, _tokens_of(wrong)))
+            for flag in rubric.red_flags:
+                said = (*flag.signals, *phrasings(flag.concepts))
+                targets.append(_Target("red_flag", flag.id, step_id, said, _tokens_of(said)))
+        vocabulary = frozenset().union(*(t.own for t in targets)) if targets else frozenset()
+        brief_texts = [case.prompt, *(fact.answer for fact in case.facts)]
+        for _, rubric in case.steps.items():
+            brief_texts += [item.follow_up for item in rubric.items]
+            if rubric.opening:
+                brief_texts.append(rubric.opening)
+        brief = [content_words(analyse(s)) for text in brief_texts for s in split_sentences(text)]
+        return cls(targets, vocabulary, [words for words in brief if len(words) >= 3], case.id)
+
+
+def _tokens_of(phrases: Iterable[str]) -> frozenset[str]:
+    return frozenset(token for phrase in phrases for part in compile_signal(phrase) for token in part)
+
+
+@dataclass
+class _Said:
+    sentence: Sentence
+    reply: Reply
+    order: int
+    skeleton: tuple[str, ...]
+
+
+@dataclass
+class ClaimCollector:
+    """The deterministic grader: each reply is analysed once when added, into claims.
+
+    Whether a sentence is a template depends on the whole answer (its skeleton repeats), so `claims()` applies that
+    at the end; everything else is fixed when the reply is added.
+    """
+
+    compiled: CompiledCase
+    ignored: dict[str, list[str]] = field(default_factory=dict)
+    restated: dict[str, list[str]] = field(default_factory=dict)
+    answered: set[str] = field(default_factory=set)
+    _claims: list[tuple[Claim, int]] = field(default_factory=list)  # claim, index of its sentence in _said
+    _said: list[_Said] = field(default_factory=list)
+    _skeletons: Counter = field(default_factory=Counter)
+
+    def add(self, reply: Reply) -> None:
+        text, cut = split_addressed(reply.text)
+        ignored = self.ignored.setdefault(reply.step, [])
+        ignored.extend(cut)
+        sentences: list[Sentence] = []
+        for raw in split_sentences(text):
+            if addressed_to_grader(raw):
+                ignored.append(raw)
+            else:
+                sentences.append(analyse(raw))
+        if sentences or cut or ignored:
+            self.answered.add(reply.step)
+        kept = []
+        for sentence in sentences:
+            if self._restates_brief(sentence, reply.step):
+                self.restated.setdefault(reply.step, []).append(sentence.text)
+            else:
+                kept.append(sentence)
+        if not kept:
+            return
+        base = len(self._said)
+        for offset, sentence in enumerate(kept):
+            shape = skeleton(sentence, self.compiled.vocabulary)
+            self._said.append(_Said(sentence, reply, base + offset, shape))
+            if len(shape) >= TEMPLATE_MIN_WORDS:
+                self._skeletons[shape] += 1
+        index = SentenceIndex(kept)
+        present = {token for sentence in kept for token in sentence.tokens}
+        tries = sorted(entry for token in present for entry in self.compiled.by_first_word.get(token, ()))
+        crowd: Counter = Counter()
+        found: list[tuple[_Target, int, Stance]] = []
+        seen: set[tuple[int, int]] = set()
+        for number, _, phrase in tries:
+            target = self.compiled.targets[number]
+            for s_index, start, end in index.spans(phrase):
+                if (number, s_index) in seen:
+                    continue
+                seen.add((number, s_index))
+                kind = target_of(kept[s_index].tokens[start:end], mistake=target.kind != "item")
+                found.append((target, s_index, stance_of(kept[s_index], start, end, kind)))
+                if target.kind == "item":
+                    crowd[s_index] += 1
+        for target, s_index, stance in found:
+            sentence = kept[s_index]
+            said = self._said[base + s_index]
+            claim = Claim(
+                kind=target.kind,
+                target=target.id,
+                step=target.step,
+                stance=stance,
+                quote=sentence.text,
+                said_in=reply.step,
+                explained=is_explained(sentence, target.own, template=False),
+                listed=crowd[s_index] >= CROWDED_ITEMS and _is_list(sentence),
+                prompted=target.id in reply.prompted,
+                order=said.order,
+            )
+            self._claims.append((claim, base + s_index))
+
+    def _restates_brief(self, sentence: Sentence, step: str) -> bool:
+        """A statement that mostly repeats one sentence of the prompt, the facts or a follow-up question. A question
+        in requirements is how clarifying is done, so it never counts as restating."""
+        if step == "requirements" and sentence.text.rstrip().endswith("?"):
+            return False
+        words = content_words(sentence)
+        if len(words) < RESTATED_MIN_WORDS:
+            return False
+        for brief in self.compiled.brief:
+            shared = len(words & brief)
+            if shared >= RESTATED_MIN_OVERLAP * len(words) and len(words) - shared <= RESTATED_MAX_NEW_WORDS:
+                return True
+        return False
+
+    def relevance(self, distinctive: frozenset[str]) -> float | None:
+        """The share of the candidate's sentences that use a word only this case's brief has (None: nothing said).
+        An answer about another system talks in generic ML words and scores low here."""
+        if not self._said or not distinctive:
+            return None
+        specific = sum(1 for said in self._said if not distinctive.isdisjoint(said.sentence.tokens))
+        return specific / len(self._said)
+
+    def claims(self) -> list[Claim]:
+        """Every claim, with template sentences (a skeleton said twice or more) marked as listed and unexplained."""
+        result = []
+        for claim, said_index in self._claims:
+            shape = self._said[said_index].skeleton
+            if len(shape) >= TEMPLATE_MIN_WORDS and self._skeletons[shape] >= 2:
+                claim = _as_template(claim)
+            result.append(claim)
+        return result
+
+
+def _as_template(claim: Claim) -> Claim:
+    from dataclasses import replace
+
+    return replace(claim, explained=False, listed=True)
+
+
+def _is_list(sentence: Sentence) -> bool:
+    """Mostly terms: few content words per item named, or separated like a list."""
+    segments = [seg for seg in sentence.text.replace(";", ",").split(",") if seg.strip()]
+    return (len(segments) >= 3 and len(sentence.tokens) / len(segments) < 4.5) or len(content_words(sentence)) <= 6

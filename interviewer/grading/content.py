@@ -1,0 +1,81 @@
+"""Explained means content: what a sentence says beyond the words that matched.
+
+An item earns full credit only from a sentence that adds information of its own: a number, or enough words that are
+neither the item's own vocabulary, nor filler ("matters", "important", "really"), nor function words. "We use
+calibration because calibration matters" adds nothing; "With 25 ms for the stage, feature fetch gets 5 ms and scoring
+15 ms" adds numbers, with or without a reason word. A sentence whose skeleton (its words minus the rubric's vocabulary)
+repeats across the answer is a template and adds nothing either, however long it is.
+"""
+
+from __future__ import annotations
+
+import re
+
+from interviewer.grading.text import Sentence, fold
+
+MIN_NEW_WORDS = 4
+MIN_NEW_WORDS_WITH_NUMBER = 1
+TEMPLATE_MIN_WORDS = 4
+
+
+def _folded(text: str) -> frozenset[str]:
+    return frozenset(fold(word) for word in text.split())
+
+
+FUNCTION_WORDS = _folded(
+    "a an the and or but if then so to of in on at by for with from into onto over under as is are was were be been "
+    "being am do does did done have has had having i we you he she it they me us them my our your its their this "
+    "that these those there here which who whom whose what when where why how all any both each few more most other "
+    "some such no nor not only own same than too very can will just should would could might must shall may also "
+    "about above after again against before below between during through up down out off once further because "
+    "while until whether per via like just really quite rather pretty basically actually probably maybe perhaps "
+    "let lets gonna going get got make makes made use used using want need needs one thing things way ways "
+    "something anything everything yes yeah okay ok well think thinking know say said see look"
+)
+# Words that praise or assert without informing: a template's padding.
+FILLER = _folded(
+    "important importance matter matters key crucial critical essential vital significant good great best better "
+    "strong robust useful helpful help helps value valuable relevant necessary core central fundamental big huge "
+    "definitely certainly clearly obviously always overall general generally approach approaches solution "
+    "system systems component components part parts area aspect aspects piece consider considering focus "
+    "ensure ensures make sure handle handles address addresses cover covers include includes including "
+    "plan design implement implementation build work works working leverage leverages utilize solid proper "
+    "properly correct correctly appropriate appropriately effective effectively efficient efficiently"
+)
+_NUMBER = re.compile(r"\d")
+NUMBER_WORDS = _folded(
+    "two three four five six seven eight nine ten twenty thirty fifty hundred hundreds thousand thousands million "
+    "millions billion billions percent half double triple twice dozen"
+)
+
+
+def has_number(sentence: Sentence) -> bool:
+    return any(_NUMBER.search(token) or token in NUMBER_WORDS for token in sentence.tokens)
+
+
+def content_words(sentence: Sentence) -> frozenset[str]:
+    return frozenset(t for t in sentence.tokens if t not in FUNCTION_WORDS and t not in FILLER and len(t) > 1)
+
+
+def skeleton(sentence: Sentence, vocabulary: frozenset[str]) -> tuple[str, ...]:
+    """The sentence without the rubric's content words: what stays the same when a template is filled with other
+    terms ("We use X because X really matters here")."""
+    return tuple(
+        t
+        for t in sentence.tokens
+        if (t in FUNCTION_WORDS or t in FILLER or t not in vocabulary) and not _NUMBER.search(t)
+    )
+
+
+def new_words(sentence: Sentence, own: frozenset[str]) -> frozenset[str]:
+    """Content words beyond the item's own vocabulary."""
+    return content_words(sentence) - own
+
+
+def is_explained(sentence: Sentence, own: frozenset[str], template: bool) -> bool:
+    if template:
+        return False
+    extra = new_words(sentence, own)
+    if has_number(sentence):
+        return len(extra) >= MIN_NEW_WORDS_WITH_NUMBER
+    return len(extra) >= MIN_NEW_WORDS

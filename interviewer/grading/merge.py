@@ -1,0 +1,187 @@
+"""The merge rule: claims from every grader in, item results and red flags out. The only place credit is decided.
+
+Per rubric item, over the claims of every step of the interview (an idea counts wherever it was said):
+- **covered** (full weight): an endorsing claim from a sentence that explains (content beyond the item's own words,
+  see `interviewer.grading.content`); in `requirements`, a real question about a requirements item counts too;
+- **partial**: an endorsing claim that only names the item: `PARTIAL_CREDIT` from a sentence, `LISTED_CREDIT` from
+  a bare list of terms, a template sentence, or a question outside requirements;
+- **missed** otherwise. An item only rejected or dismissed ("calibration does not matter here") is missed, and when
+  it weighs `IMPORTANT_WEIGHT` or more the dismissal is a recorded mistake. An endorsed *opposite* (the wrong
+  decision the case author named) is a mistake and caps the item at partial.
+Red flags fire on an endorsing claim only. Mistakes cost `MISTAKE_PENALTY_PER_WEIGHT` points per unit of the item's
+weight, at most `MAX_MISTAKE_PENALTY`. `scale` (below 1 for an answer that is mostly about another problem, see
+`interviewer.grading.deterministic.RELEVANT_SHARE`) multiplies every item's credit.
+
+Graders take part in one of two modes. `adds` (the signals; an embedding or judge that may only add): its endorsing
+claims count as above. `confirms` (a judge asked to confirm): on an item it judged, its verdict decides: its
+endorsement covers the item, its rejection takes away what the signals gave. A claim from a `confirms` grader must
+carry a quote verified in the candidate's words before it reaches here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from interviewer.framework import STEP_BY_ID, STEP_IDS, Level
+from interviewer.grading.claims import Claim
+from interviewer.grading.models import Coverage, ItemResult, RedFlagHit, StepGrade
+from interviewer.grading.stance import Stance
+from interviewer.rubric import Case
+
+PARTIAL_CREDIT = 0.4
+LISTED_CREDIT = 0.15
+IMPORTANT_WEIGHT = 3
+MISTAKE_PENALTY_PER_WEIGHT = 2.0
+MAX_MISTAKE_PENALTY = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class StepContext:
+    seconds: float | None = None
+
+
+def _credits(claim: Claim, item_step: str) -> tuple[Coverage, float] | None:
+    """What one claim is worth for its item, before other claims are considered."""
+    if claim.stance is Stance.ASKS:
+        if item_step == "requirements" and claim.said_in == "requirements":
+            return (Coverage.PARTIAL, LISTED_CREDIT) if claim.listed else (Coverage.COVERED, 1.0)
+        if claim.said_in == item_step:
+            return Coverage.PARTIAL, LISTED_CREDIT
+        return None
+    if claim.stance is not Stance.ENDORSES:
+        return None
+    if claim.listed:
+        return Coverage.PARTIAL, LISTED_CREDIT
+    if claim.explained:
+        return Coverage.COVERED, 1.0
+    return Coverage.PARTIAL, PARTIAL_CREDIT
+
+
+def _best(claims: list[Claim], item_step: str) -> tuple[Coverage, float, Claim] | None:
+    best: tuple[Coverage, float, Claim] | None = None
+    for claim in sorted(claims, key=lambda c: c.order):
+        worth = _credits(claim, item_step)
+        if worth and (best is None or worth[1] > best[1]):
+            best = (*worth, claim)
+    return best
+
+
+def merge(
+    case: Case,
+    level: Level,
+    claims: Iterable[Claim],
+    *,
+    steps: Iterable[str] = STEP_IDS,
+    ignored: Mapping[str, list[str]] | None = None,
+    restated: Mapping[str, list[str]] | None = None,
+    answered: set[str] | None = None,
+    seconds: Mapping[str, float] | None = None,
+    confirming: Iterable[str] = (),
+    scale: float = 1.0,
+) -> dict[str, StepGrade]:
+    """Item results, red flags and step scores from every grader's claims (see the module docstring)."""
+    level = Level(level)
+    confirmers = set(confirming)
+    by_target: dict[tuple[str, str], list[Claim]] = defaultdict(list)
+    for claim in claims:
+        by_target[(claim.kind, claim.target)].append(claim)
+    ignored, restated, seconds = ignored or {}, restated or {}, seconds or {}
+    answered = answered if answered is not None else set()
+    grades: dict[str, StepGrade] = {}
+    for step_id in steps:
+        rubric = case.steps[step_id]
+        items: list[ItemResult] = []
+        flags: list[RedFlagHit] = []
+        for item in rubric.items:
+            said = by_target.get(("item", item.id), [])
+            verdicts = [c for c in said if c.source in confirmers]
+            plain = [c for c in said if c.source not in confirmers]
+            best = _best(plain, step_id)
+            graded_by = sorted({c.source for c in plain if _credits(c, step_id)})
+            judged = _best(verdicts, step_id)
+            if judged is not None:
+                best = judged if best is None or judged[1] >= best[1] else best
+                graded_by = sorted({*graded_by, judged[2].source})
+            elif any(c.stance is Stance.REJECTS for c in verdicts):
+                best, graded_by = None, sorted({c.source for c in verdicts})
+            opposite = next((c for c in by_target.get(("opposite", item.id), []) if c.stance is Stance.ENDORSES), None)
+            if best is None:
+                coverage, credit, evidence, where, prompted = Coverage.MISSED, 0.0, None, None, False
+                dismissal = next((c for c in said if c.stance is Stance.REJECTS), None)
+                if dismissal is not None and item.weight >= IMPORTANT_WEIGHT:
+                    flags.append(_mistake("dismissed", item.id, f"Dismissed: {item.covers}", item.weight, dismissal))
+            else:
+                coverage, credit, claim = best
+                evidence, where = claim.quote, claim.said_in
+                prompted = not any(
+                    not c.prompted and _credits(c, step_id) for c in said if c.stance is not Stance.REJECTS
+                )
+            if opposite is not None:
+                wrong = f"Chose the opposite of: {item.covers}"
+                flags.append(_mistake("opposite", item.id, wrong, item.weight, opposite))
+                if coverage is Coverage.COVERED:
+                    coverage, credit = Coverage.PARTIAL, PARTIAL_CREDIT
+            items.append(
+                ItemResult(
+                    id=item.id,
+                    covers=item.covers,
+                    weight=item.weight,
+                    level=item.level,
+                    coverage=coverage,
+                    credit=round(credit * scale, 3),
+                    counted=item.level.rank <= level.rank,
+                    evidence=evidence,
+                    graded_by=graded_by or ["signals"],
+                    said_in=where,
+                    prompted=prompted,
+                )
+            )
+        for flag in rubric.red_flags:
+            hit = next(
+                (
+                    c
+                    for c in sorted(by_target.get(("red_flag", flag.id), []), key=lambda c: c.order)
+                    if c.stance is Stance.ENDORSES
+                ),
+                None,
+            )
+            if hit is not None:
+                flags.append(
+                    RedFlagHit(
+                        id=flag.id,
+                        description=flag.description,
+                        penalty=flag.penalty,
+                        evidence=hit.quote,
+                        said_in=hit.said_in,
+                    )
+                )
+        grades[step_id] = StepGrade(
+            step=step_id,
+            score=step_score(items, flags),
+            items=items,
+            red_flags=flags,
+            ignored=list(ignored.get(step_id, [])),
+            restated=list(restated.get(step_id, [])),
+            answered=step_id in answered,
+            seconds=seconds.get(step_id),
+            budget_seconds=STEP_BY_ID[step_id].budget_minutes * 60,
+        )
+    return grades
+
+
+def _mistake(kind: str, item_id: str, description: str, weight: float, claim: Claim) -> RedFlagHit:
+    penalty = min(MAX_MISTAKE_PENALTY, MISTAKE_PENALTY_PER_WEIGHT * weight)
+    return RedFlagHit(
+        id=f"{kind}:{item_id}", description=description, penalty=penalty, evidence=claim.quote, said_in=claim.said_in
+    )
+
+
+def step_score(items: Iterable[ItemResult], flags: Iterable[RedFlagHit]) -> int:
+    """The step's score: credit earned over the weight of the items counted at this level, less red flags."""
+    items = list(items)
+    possible = sum(item.weight for item in items if item.counted)
+    earned = sum(item.credit * item.weight for item in items)
+    raw = 100.0 * earned / possible if possible else 0.0
+    return round(max(0.0, min(100.0, raw) - sum(flag.penalty for flag in flags)))

@@ -1,0 +1,211 @@
+"""Stance: what the candidate says about a matched idea: endorses it, rejects or dismisses it, names it as a mistake to
+avoid, or asks about it. Read from the words around the match in its sentence; no model.
+
+Three kinds of target read differently:
+- a *practice* (an item that is something to do: calibrate, split by time): "not", "never", "skip", "instead of",
+  "X does not matter", "X is overkill" reject it, and two such cues cancel ("we can't skip calibration");
+- a *risk* (an item whose phrasing names a hazard: leakage, position bias, drift): naming it with "avoid", "no" or
+  "prevent" engages with it, so only a dismissal rejects it ("ignore position bias", "leakage is not a concern");
+- a *mistake* (a red flag or an item's opposite): it counts only when endorsed; a negation, a question, a
+  hypothetical "if", or a sentence that frames it as an error ("a common mistake is...", "...which leaks the
+  future", "X is useless here") keeps it from counting.
+"""
+
+from __future__ import annotations
+
+import itertools
+from enum import StrEnum
+from functools import lru_cache
+
+from interviewer.grading.text import Sentence, fold
+
+
+class Stance(StrEnum):
+    ENDORSES = "endorses"
+    REJECTS = "rejects"  # says not to do it, or that it does not matter
+    AVOIDS = "avoids"  # a mistake named as one to avoid
+    ASKS = "asks"
+
+
+class Target(StrEnum):
+    PRACTICE = "practice"
+    RISK = "risk"
+    MISTAKE = "mistake"
+
+
+def _folded(*phrases: str) -> frozenset[str]:
+    return frozenset(fold(word) for phrase in phrases for word in phrase.split())
+
+
+# Words that end a scope beyond the punctuation and "but"/"however" the sentence analysis already uses.
+_SCOPE_BREAKS = _folded("so because since which then whereas unless until once therefore thus hence plus")
+_SUBJECT_AFTER_AND = _folded("i we it they you would will should can could then instead also this that")
+_INTENSIFIERS = _folded("ever at all any under circumstance circumstances really absolutely even just ever again")
+SCOPE_WINDOW = 8
+
+_HARD_NEGATIONS = _folded("not no never nor neither none nothing without lack")
+_TWO_WORD_NEGATIONS = frozenset({(fold("instead"), fold("of")), (fold("rather"), fold("than"))})
+_DISMISS_VERBS = _folded("skip skipping ignore ignoring forget forgo ditch abandon drop dropping bypass")
+_DISMISS_VERBS |= _folded("neglect overlook")
+_AVOID_VERBS = _folded("avoid prevent guard protect steer stop violate violating breach compromise hurt harm break")
+# "no more than 50 ms", "not only X", "no doubt" limit or add to what follows rather than deny it.
+_NOT_A_NEGATION_BEFORE = _folded("more less later longer only doubt fewer just")
+
+# After the match, in its scope: "X does not matter", "X is overkill", "A/B tests are too slow".
+_EVALUATIVE = _folded("matter need necessary important worth concern problem issue relevant required help useful")
+_EVALUATIVE |= _folded("priority care crucial critical essential big deal something option sufficient enough")
+_EVALUATIVE |= _folded("acceptable way propose recommend")
+_DISMISSALS_AFTER = _folded("unnecessary irrelevant useless pointless meaningless overkill overrated negligible waste")
+_TOO = fold("too")
+_TOO_WHAT = _folded("slow expensive costly complex complicated hard late noisy much")
+
+# A sentence that frames what it names as an error: the mistake named is not the candidate's choice.
+_MISTAKE_FRAMES = _folded(
+    "mistake mistaken pitfall trap wrong naive antipattern tempting temptation misleading useless meaningless pointless"
+)
+_MISTAKE_FRAMES |= _folded("dangerous leak leaks leaking leakage flaw flawed fool fooled overstate inflate cheat")
+_MISTAKE_FRAMES |= _folded("error bad worse beware careful bug overfit broken breaks fails fail problem misguided")
+_HYPOTHETICAL = _folded("if whether suppose supposing imagine")
+# Two words that frame what follows as what others get wrong: "people often treat reports as labels".
+_MISTAKE_PAIRS = frozenset(
+    (fold(a), fold(b)) for a, b in (("people", "often"), ("teams", "often"), ("often", "assume"), ("people", "assume"))
+)
+
+RISK_WORDS = _folded(
+    "leak leakage bias biased skew drift loop noise noisy imbalance imbalanced fraud spam abuse bot adversary "
+    "adversarial evade evasion delay delayed stale overfit overfitting sensitive discrimination outage failure "
+    "timeout mislabel attack manipulation clickbait starvation cold"
+)
+
+
+def target_of(phrase_tokens: tuple[str, ...], mistake: bool) -> Target:
+    if mistake:
+        return Target.MISTAKE
+    return Target.RISK if any(token in RISK_WORDS for token in phrase_tokens) else Target.PRACTICE
+
+
+@lru_cache(maxsize=4096)
+def scopes(sentence: Sentence) -> tuple[int, ...]:
+    """A scope number per token: the sentence's clauses, split further at "so", "because", "which"... and at "and"
+    before a new subject or verb. A negation reaches only within its scope."""
+    tokens = sentence.tokens
+    result: list[int] = []
+    scope = 0
+    for index, token in enumerate(tokens):
+        new_clause = bool(index) and sentence.clauses[index] != sentence.clauses[index - 1]
+        new_subject = token in ("and", "or") and index + 1 < len(tokens) and tokens[index + 1] in _SUBJECT_AFTER_AND
+        if new_clause or token in _SCOPE_BREAKS or new_subject:
+            scope += 1
+        result.append(scope)
+    return tuple(result)
+
+
+def is_question(sentence: Sentence) -> bool:
+    return sentence.text.rstrip().rstrip("\"')").endswith("?")
+
+
+def _negation_width(tokens: tuple[str, ...], index: int) -> int:
+    token = tokens[index]
+    if index + 1 < len(tokens) and (token, tokens[index + 1]) in _TWO_WORD_NEGATIONS:
+        return 2
+    if token in _HARD_NEGATIONS:
+        after = index + 1
+        if after < len(tokens) and tokens[after] in _NOT_A_NEGATION_BEFORE:
+            return 0
+        return 1
+    return 0
+
+
+def _in_reach(sentence: Sentence, cue: int, start: int) -> bool:
+    """Whether a cue at `cue` governs the match at `start`: same scope, or a scope that holds nothing after the cue
+    but intensifiers ("I would never, ever split at random"), and within the window."""
+    if start - cue > SCOPE_WINDOW:
+        return False
+    scope = scopes(sentence)
+    if scope[cue] == scope[start]:
+        return True
+    if scope[start] != scope[cue] + 1:
+        return False
+    rest = [t for i, t in enumerate(sentence.tokens[cue + 1 : start], cue + 1) if scope[i] == scope[cue]]
+    return all(token in _INTENSIFIERS for token in rest)
+
+
+def _cues_before(sentence: Sentence, start: int) -> tuple[int, int, int]:
+    """(negations, dismissal verbs, avoidance verbs) that govern the match at `start`."""
+    tokens = sentence.tokens
+    negations = dismissals = avoidances = 0
+    index = max(0, start - SCOPE_WINDOW)
+    while index < start:
+        width = _negation_width(tokens, index)
+        if width and _in_reach(sentence, index, start):
+            negations += 1
+            index += width
+            continue
+        token = tokens[index]
+        if token in _DISMISS_VERBS and _in_reach(sentence, index, start):
+            dismissals += 1
+        elif token in _AVOID_VERBS and _in_reach(sentence, index, start):
+            avoidances += 1
+        index += 1
+    return negations, dismissals, avoidances
+
+
+def _dismissed_after(sentence: Sentence, end: int) -> bool:
+    """ "X does not matter", "X is not needed", "X is overkill", "X are too slow": said of the match, in its scope."""
+    tokens, scope = sentence.tokens, scopes(sentence)
+    if end >= len(tokens):
+        return False
+    limit = min(len(tokens), end + SCOPE_WINDOW)
+    home = scope[end - 1]
+    for index in range(end, limit):
+        if scope[index] != home:
+            break
+        token = tokens[index]
+        if token in _DISMISSALS_AFTER:
+            return True
+        if token == _TOO and index + 1 < len(tokens) and tokens[index + 1] in _TOO_WHAT:
+            return True
+        if token in _HARD_NEGATIONS and any(t in _EVALUATIVE for t in tokens[index + 1 : index + 4]):
+            return True
+    return False
+
+
+def _framed_as_mistake(sentence: Sentence, start: int, end: int) -> bool:
+    tokens = sentence.tokens
+    if any(pair in _MISTAKE_PAIRS for pair in itertools.pairwise(tokens)):
+        return True
+    return any(token in _MISTAKE_FRAMES for i, token in enumerate(tokens) if not start <= i < end)
+
+
+def _hypothetical(sentence: Sentence, start: int) -> bool:
+    scope = scopes(sentence)
+    return any(
+        sentence.tokens[i] in _HYPOTHETICAL and scope[i] == scope[start] for i in range(max(0, start - 6), start)
+    )
+
+
+def stance_of(sentence: Sentence, start: int, end: int, target: Target) -> Stance:
+    """The candidate's stance toward what matched at tokens [start, end) of `sentence`."""
+    if is_question(sentence):
+        return Stance.ASKS
+    negations, dismissals, avoidances = _cues_before(sentence, start)
+    dismissed_after = _dismissed_after(sentence, end)
+    if target is Target.MISTAKE:
+        flips = negations + dismissals + avoidances + dismissed_after
+        if flips % 2:
+            return Stance.AVOIDS
+        if _framed_as_mistake(sentence, start, end) or _hypothetical(sentence, start):
+            return Stance.AVOIDS
+        return Stance.ENDORSES
+    if target is Target.RISK:
+        # "avoid leakage", "no leakage" engage with the risk; "ignore position bias" or "drift is not a concern"
+        # dismiss it, and "we can't ignore it" does not.
+        flips = dismissals + dismissed_after
+        if dismissals and negations:
+            flips += negations
+        return Stance.REJECTS if flips % 2 else Stance.ENDORSES
+    flips = negations + dismissals + avoidances + dismissed_after
+    frame = any(token in _MISTAKE_FRAMES for token in sentence.tokens[:start])
+    if frame and flips:
+        flips += 1  # "a common mistake is to skip calibration" endorses calibration
+    return Stance.REJECTS if flips % 2 else Stance.ENDORSES

@@ -1,0 +1,86 @@
+"""The grade measured on blind labelled answers (`interviewer calibrate`), and the stance probes one by one."""
+
+from __future__ import annotations
+
+import shutil
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_cli
+from interviewer.answers import load_answers
+from interviewer.calibrate import RELATIONS, Report, calibrate, load_probes, load_sets, probe_outcome
+from interviewer.framework import STEP_IDS
+from interviewer.grading.deterministic import grade_answers
+from interviewer.rubric import load_case
+
+CALIBRATION = ROOT / "tests" / "calibration"
+PROBES = load_probes(CALIBRATION / "probes.yaml")
+
+# Relations not yet at their bar (issue 8 is open on them): they must not fall below what was measured when they were
+# last improved, so a change that makes them worse fails here.
+BELOW_BAR_FLOORS = {
+    "strong > partial > weak": 0.90,
+    "plain >= partial": 0.16,
+    "plain >= 0.8 x strong": 0.16,
+}
+
+
+@cache
+def report() -> Report:
+    return calibrate(load_sets(CALIBRATION))
+
+
+@pytest.mark.parametrize("relation", RELATIONS, ids=lambda r: r.name)
+def test_each_relation_holds_on_the_blind_calibration_set(relation) -> None:
+    share = report().share(relation.name)
+    assert share is not None, f"{relation.name}: nothing measured"
+    floor = BELOW_BAR_FLOORS.get(relation.name, relation.bar)
+    assert share >= floor, f"{relation.name}: {share:.0%} < {floor:.0%}; " + "; ".join(
+        report().failures[relation.name][:5]
+    )
+
+
+def test_the_calibration_set_has_every_honest_level_for_every_case_twice() -> None:
+    sets = load_sets(CALIBRATION)
+    assert len(sets) == 6
+    for entry in sets:
+        assert set(entry.honest) == {"strong", "plain", "partial", "weak", "wrong_fluent"}, entry.name
+
+
+@pytest.mark.parametrize("probe", PROBES, ids=lambda p: f"{p.case[:8]}-{p.target}-{p.id}-{p.stance}")
+def test_stance_probe(probe) -> None:
+    assert probe_outcome(probe) is probe.expect, f"{probe.sentence!r}: expected {probe.expect} ({probe.stance})"
+
+
+def test_honest_answers_are_never_scaled_as_another_cases() -> None:
+    """The relevance rule removes credit from answers about another problem; every honest answer keeps all of it."""
+    for path in sorted(CALIBRATION.rglob("*.yaml")):
+        if path.name == "probes.yaml":
+            continue
+        answers = load_answers(path)
+        grade = grade_answers(load_case(answers.case), answers.level, answers.by_step())
+        assert not any("scaled" in reason for reason in grade.hire_reasons), (path, grade.hire_reasons)
+
+
+def test_calibrate_command_reports_every_step_and_exits_non_zero_below_a_bar(tmp_path: Path) -> None:
+    # One case's set alone: no other case's answer to attack with, and plain falls below its bar.
+    shutil.copytree(CALIBRATION / "ad-click-prediction" / "a", tmp_path / "ads")
+    result = run_cli("calibrate", str(tmp_path))
+    assert result.returncode == 1, result.stderr
+    header = result.stdout.splitlines()[0]
+    assert all(short in header for short in ("req", "frame", "data", "model", "eval", "serve", "monit"))
+    assert "plain >= partial" in result.stdout and "LOW" in result.stdout
+    assert "another case" not in result.stdout  # not measurable with one case: not reported as held
+
+
+def test_calibrate_command_with_no_labelled_answers_is_one_line_error(tmp_path: Path) -> None:
+    result = run_cli("calibrate", str(tmp_path / "missing"))
+    assert result.returncode != 0 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_every_step_is_measured_for_every_relation() -> None:
+    for relation in RELATIONS:
+        for step in STEP_IDS:
+            assert report().share(relation.name, step) is not None, (relation.name, step)
