@@ -14,7 +14,7 @@ from interviewer.rubric import load_case
 
 ADS = "ad-click-prediction"
 
-# Different content for each sentence: the same sentence with other terms plugged in is a template, and explains nothing.
+# Different content per sentence: one sentence with other terms plugged in is a template, and explains nothing.
 REASONS = [
     "it reflects revenue at 8 billion impressions a day",
     "its variance drops after two weeks of traffic",
