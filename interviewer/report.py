@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from interviewer.framework import STEP_BY_ID, mmss
-from interviewer.grading.models import Coverage, Grade
+from interviewer.grading.models import Coverage, Grade, ItemResult
 from interviewer.terminal import printable
 
 BAR_WIDTH = 20
@@ -44,6 +44,7 @@ def render_grade(grade: Grade, title: str, detail: bool = True) -> str:
             lines.append("  (no answer in this step)")
         for item in step.items:
             extra = "" if item.counted else f" [{item.level.value}-level bonus]"
+            extra += where_said(item, step_id)
             if item.coverage is Coverage.COVERED:
                 by = f" [{', '.join(item.graded_by)}]" if grade.judge is not None else ""
                 lines.append(f"  + {item.id}{extra}{by}: {_quote(item.evidence or '')}")
@@ -58,6 +59,8 @@ def render_grade(grade: Grade, title: str, detail: bool = True) -> str:
             lines.append(f"  ! red flag {flag.id} (-{flag.penalty:g}): {flag.description} {_quote(flag.evidence)}")
         for sentence in step.ignored:
             lines.append(f"  ? ignored, addressed to the grader: {_quote(sentence)}")
+        for sentence in step.restated:
+            lines.append(f"  ? not credited, restates the brief: {_quote(sentence)}")
         judged = grade.judge.steps.get(step_id) if grade.judge else None
         if judged is not None:
             if judged.overall:
@@ -74,3 +77,13 @@ def render_grade(grade: Grade, title: str, detail: bool = True) -> str:
             lines.append(f"  {mark} {point.id}: {point.covers}")
     # Titles, evidence quotes, warnings and judge comments come from files, replies and a model.
     return printable("\n".join(lines))
+
+
+def where_said(item: ItemResult, step_id: str) -> str:
+    """Where the evidence was said when it is not this step, and whether only after the interviewer's follow-up."""
+    notes = []
+    if item.said_in and item.said_in != step_id:
+        notes.append(f"said in {item.said_in}")
+    if item.prompted and item.coverage is not Coverage.MISSED:
+        notes.append("after a follow-up")
+    return f" ({', '.join(notes)})" if notes else ""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from interviewer.framework import STEP_BY_ID, mmss
 from interviewer.grading.models import Coverage, Grade, StepGrade, StepJudgement
-from interviewer.report import bar
+from interviewer.report import bar, where_said
 from interviewer.terminal import printable
 from interviewer.transcript import Transcript
 
@@ -31,14 +31,17 @@ def step_section(step_id: str, step: StepGrade, judged: StepJudgement | None = N
     if covered:
         lines.append("**Covered**")
         lines += [
-            f"- `{item.id}`{'' if item.counted else ' (bonus)'}: {_quote(item.evidence or '')} "
-            f"*({', '.join(item.graded_by)})*"
+            f"- `{item.id}`{'' if item.counted else ' (bonus)'}{where_said(item, step.step)}: "
+            f"{_quote(item.evidence or '')} *({', '.join(item.graded_by)})*"
             for item in covered
         ]
         lines.append("")
     if partial:
         lines.append("**Mentioned without a decision or reason** (40% credit)")
-        lines += [f"- `{item.id}`: {_quote(item.evidence or '')}. A strong answer: {item.covers}" for item in partial]
+        lines += [
+            f"- `{item.id}`{where_said(item, step.step)}: {_quote(item.evidence or '')}. A strong answer: {item.covers}"
+            for item in partial
+        ]
         lines.append("")
     if missed:
         lines.append("**Missed**")
@@ -47,6 +50,10 @@ def step_section(step_id: str, step: StepGrade, judged: StepJudgement | None = N
     if step.red_flags:
         lines.append("**Red flags**")
         lines += [f"- `{f.id}` (-{f.penalty:g}): {f.description} {_quote(f.evidence)}" for f in step.red_flags]
+        lines.append("")
+    if step.restated:
+        lines.append("**Not credited** (restates the problem, the facts or a question)")
+        lines += [f"- {_quote(sentence)}" for sentence in step.restated]
         lines.append("")
     if step.ignored:
         lines.append("**Ignored** (addressed to the grader, never credited)")

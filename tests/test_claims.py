@@ -134,3 +134,21 @@ def test_a_follow_up_answer_is_marked_prompted() -> None:
     get = lambda g: next(i for i in g.steps["framing"].items if i.id == target.id)  # noqa: E731
     assert get(prompted).coverage is not Coverage.MISSED
     assert get(prompted).prompted and not get(volunteered).prompted
+
+
+def test_a_senior_who_covers_most_only_after_follow_ups_is_capped_at_lean_hire() -> None:
+    from interviewer.grading.deterministic import grade_replies
+    from interviewer.grading.models import HireSignal
+
+    answers = load_case(ADS)
+    strong = __import__("interviewer.answers", fromlist=["load_answers"]).load_answers(
+        __import__("conftest").ROOT / "tests" / "calibration" / ADS / "a" / "strong.yaml"
+    )
+    volunteered = grade_answers(answers, Level.SENIOR, strong.by_step())
+    every_item = frozenset(i.id for step in volunteered.steps.values() for i in step.items)
+    replies = [Reply(step, text, every_item) for step, texts in strong.by_step().items() for text in texts]
+    prompted = grade_replies(answers, Level.SENIOR, replies)
+    assert volunteered.hire_signal in (HireSignal.HIRE, HireSignal.STRONG_HIRE)
+    assert prompted.hire_signal is HireSignal.LEAN_HIRE
+    assert any("follow-ups" in reason for reason in prompted.hire_reasons)
+    assert prompted.overall == volunteered.overall

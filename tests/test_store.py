@@ -19,7 +19,7 @@ from interviewer import transcript as transcripts
 from interviewer.answers import load_answers
 from interviewer.errors import InterviewerError, SaveError, TranscriptError, TranscriptInUseError
 from interviewer.framework import STEP_IDS, Level
-from interviewer.grading import deterministic
+from interviewer.grading import claims
 from interviewer.grading.deterministic import StepGrader, grade_step
 from interviewer.grading.text import split_sentences
 from interviewer.interview import Interview
@@ -524,21 +524,21 @@ def test_the_step_grader_reply_by_reply_equals_grading_all_replies_at_once() -> 
         for step_id in STEP_IDS:
             texts = [s for text in answers.by_step().get(step_id, []) for s in split_sentences(text)]
             for level in Level:
-                grader = StepGrader(step_id, case.steps[step_id], level)
+                grader = StepGrader(case, step_id, level)
                 for text in texts:
                     grader.add(text)
-                assert grader.grade(12.0) == grade_step(step_id, case.steps[step_id], texts, level, 12.0), fixture
+                assert grader.grade(12.0) == grade_step(case, step_id, texts, level, 12.0), fixture
 
 
 def test_each_reply_is_analysed_once_however_long_the_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     analysed: list[str] = []
-    real = deterministic.analyse
+    real = claims.analyse
 
     def counting(sentence: str):
         analysed.append(sentence)
         return real(sentence)
 
-    monkeypatch.setattr(deterministic, "analyse", counting)
+    monkeypatch.setattr(claims, "analyse", counting)
     interview = new_interview(tmp_path / "t.json")
     interview.start()
     for number in range(60):
@@ -547,8 +547,8 @@ def test_each_reply_is_analysed_once_however_long_the_step(tmp_path: Path, monke
     # Each reply was analysed once, when it came (it used to be every reply so far, on every turn: 1,830).
     assert len(analysed) == 60
     assert interview.policy.step_grade(interview.view()) == grade_step(
+        interview.case,
         "requirements",
-        interview.case.steps["requirements"],
         [t.text for t in interview.session.turns_in_phase() if t.role is Role.CANDIDATE],
         Level.SENIOR,
     )

@@ -15,6 +15,7 @@ from typing import Literal
 
 from interviewer.concepts import phrasings
 from interviewer.framework import STEP_IDS
+from interviewer.grading import text as text_module
 from interviewer.grading.addressed import addressed_to_grader, split_addressed
 from interviewer.grading.content import TEMPLATE_MIN_WORDS, content_words, is_explained, skeleton
 from interviewer.grading.stance import Stance, stance_of, target_of
@@ -74,14 +75,15 @@ class CompiledCase:
     case_id: str
     # first word of a phrasing -> (target number, phrasing number, phrasing): a reply only tries the phrasings
     # that can start somewhere in it.
-    by_first_word: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
+    by_first_word: dict[str, list[tuple[int, int, str, frozenset[str]]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for number, target in enumerate(self.targets):
             for order, phrase in enumerate(target.phrasings):
                 parts = compile_signal(phrase)
                 if parts:
-                    self.by_first_word.setdefault(parts[0][0], []).append((number, order, phrase))
+                    needs = frozenset(token for part in parts for token in part)
+                    self.by_first_word.setdefault(parts[0][0], []).append((number, order, phrase, needs))
 
     @classmethod
     def of(cls, case: Case, steps: Iterable[str] = STEP_IDS) -> CompiledCase:
@@ -104,7 +106,8 @@ class CompiledCase:
             brief_texts += [item.follow_up for item in rubric.items]
             if rubric.opening:
                 brief_texts.append(rubric.opening)
-        brief = [content_words(analyse(s)) for text in brief_texts for s in split_sentences(text)]
+        # Analysed once per case, not per reply (`text.analyse`, so a count of replies' sentences leaves it out).
+        brief = [content_words(text_module.analyse(s)) for text in brief_texts for s in split_sentences(text)]
         return cls(targets, vocabulary, [words for words in brief if len(words) >= 3], case.id)
 
 
@@ -164,7 +167,12 @@ class ClaimCollector:
                 self._skeletons[shape] += 1
         index = SentenceIndex(kept)
         present = {token for sentence in kept for token in sentence.tokens}
-        tries = sorted(entry for token in present for entry in self.compiled.by_first_word.get(token, ()))
+        tries = sorted(
+            entry[:3]
+            for token in present
+            for entry in self.compiled.by_first_word.get(token, ())
+            if entry[3] <= present  # every word of the phrasing occurs somewhere in the reply
+        )
         crowd: Counter = Counter()
         found: list[tuple[_Target, int, Stance]] = []
         seen: set[tuple[int, int]] = set()
@@ -208,6 +216,10 @@ class ClaimCollector:
             if shared >= RESTATED_MIN_OVERLAP * len(words) and len(words) - shared <= RESTATED_MAX_NEW_WORDS:
                 return True
         return False
+
+    def sentences(self) -> list[Sentence]:
+        """Every sentence that may earn credit, in order (the brief restated and text to the grader are not here)."""
+        return [said.sentence for said in self._said]
 
     def relevance(self, distinctive: frozenset[str]) -> float | None:
         """The share of the candidate's sentences that use a word only this case's brief has (None: nothing said).

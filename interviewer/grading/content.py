@@ -10,6 +10,7 @@ repeats across the answer is a template and adds nothing either, however long it
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from interviewer.grading.text import Sentence, fold
 
@@ -49,10 +50,12 @@ NUMBER_WORDS = _folded(
 )
 
 
+@lru_cache(maxsize=8192)
 def has_number(sentence: Sentence) -> bool:
     return any(_NUMBER.search(token) or token in NUMBER_WORDS for token in sentence.tokens)
 
 
+@lru_cache(maxsize=8192)
 def content_words(sentence: Sentence) -> frozenset[str]:
     return frozenset(t for t in sentence.tokens if t not in FUNCTION_WORDS and t not in FILLER and len(t) > 1)
 

@@ -227,7 +227,7 @@ def grade_replies(
             f"the answer reads as one for {other_id} ({elsewhere:.0%} of its sentences use that case's own words, "
             f"{relevance:.0%} this one's), so credit is scaled by {scale:.2f}"
         )
-    everything, _ = candidate_sentences([reply.text for reply in replies])
+    everything = collector.sentences()
     return Grade(
         case_id=case.id,
         level=level,

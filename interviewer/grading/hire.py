@@ -22,6 +22,9 @@ BARS: tuple[tuple[int, HireSignal], ...] = (
 LEVEL_OFFSET = {Level.MID: -6, Level.SENIOR: 0, Level.STAFF: 6}
 THIN_STEP_SCORE = 25
 RED_FLAGS_FOR_CAP = 3
+# A senior raises what matters unprompted: when this share of the covered weight came only after the interviewer's
+# follow-up on it, a senior or staff signal is capped at lean hire.
+PROMPTED_SHARE_FOR_CAP = 0.4
 
 _ORDER = list(HireSignal)
 
@@ -43,6 +46,14 @@ def hire_signal(overall: int, level: Level, steps: Mapping[str, StepGrade]) -> t
         capped = _cap(signal, HireSignal.LEAN_NO_HIRE)
         if capped is not signal:
             reasons.append(f"capped at lean no hire: {', '.join(thin)} scored under {THIN_STEP_SCORE}")
+        signal = capped
+    covered = [item for step in steps.values() for item in step.items if item.credit > 0 and item.counted]
+    weight = sum(item.weight * item.credit for item in covered)
+    prompted = sum(item.weight * item.credit for item in covered if item.prompted)
+    if level is not Level.MID and weight and prompted / weight >= PROMPTED_SHARE_FOR_CAP:
+        capped = _cap(signal, HireSignal.LEAN_HIRE)
+        if capped is not signal:
+            reasons.append(f"capped at lean hire: {prompted / weight:.0%} of the credit came only after follow-ups")
         signal = capped
     flags = sum(len(step.red_flags) for step in steps.values())
     if flags >= RED_FLAGS_FOR_CAP:

@@ -171,7 +171,10 @@ class Grade(BaseModel):
                     "red_flags": [flag.model_dump() for flag in step.red_flags],
                     "evidence": {item.id: item.evidence for item in step.items if item.evidence},
                     "graded_by": {item.id: item.graded_by for item in step.items if item.coverage != "missed"},
+                    "said_in": {item.id: item.said_in for item in step.items if item.said_in},
+                    "prompted": [item.id for item in step.items if item.prompted and item.coverage != "missed"],
                     "ignored": step.ignored,
+                    "restated": step.restated,
                     "seconds": step.seconds,
                     "budget_seconds": step.budget_seconds,
                 }
