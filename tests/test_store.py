@@ -19,7 +19,7 @@ from interviewer import transcript as transcripts
 from interviewer.answers import load_answers
 from interviewer.errors import InterviewerError, SaveError, TranscriptError, TranscriptInUseError
 from interviewer.framework import STEP_IDS, Level
-from interviewer.grading import claims
+from interviewer.grading import addressed
 from interviewer.grading.deterministic import StepGrader, grade_step
 from interviewer.grading.text import split_sentences
 from interviewer.interview import Interview
@@ -532,13 +532,13 @@ def test_the_step_grader_reply_by_reply_equals_grading_all_replies_at_once() -> 
 
 def test_each_reply_is_analysed_once_however_long_the_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     analysed: list[str] = []
-    real = claims.analyse
+    real = addressed.analyse
 
     def counting(sentence: str):
         analysed.append(sentence)
         return real(sentence)
 
-    monkeypatch.setattr(claims, "analyse", counting)
+    monkeypatch.setattr(addressed, "analyse", counting)
     interview = new_interview(tmp_path / "t.json")
     interview.start()
     for number in range(60):

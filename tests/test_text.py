@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.grading.text import (
-    SentenceIndex,
-    addressed_to_grader,
-    analyse,
-    fold,
-    is_explained,
-    normalise,
-    split_sentences,
-)
+from interviewer.grading.addressed import addressed_to_grader
+from interviewer.grading.text import SentenceIndex, analyse, fold, is_explained, normalise, split_sentences
 
 
 def matches(text: str, signal: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from interviewer.grading.text import fold_unicode
+from interviewer.grading.text import Sentence, analyse, fold_unicode, split_sentences
 
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 _JSON_BLOB = re.compile(r"\{[^{}]*\"[^\"{}]{1,60}\"\s*:[^{}]*\}")
@@ -73,3 +73,18 @@ def split_addressed(text: str) -> tuple[str, list[str]]:
 def addressed_to_grader(sentence: str) -> bool:
     """True for a sentence that talks to the grader instead of answering ("note to the evaluator: ...")."""
     return bool(_SENTENCE.search(fold_unicode(sentence)))
+
+
+def candidate_sentences(texts: list[str] | tuple[str, ...]) -> tuple[list[Sentence], list[str]]:
+    """The sentences that may earn credit, and the text addressed to the grader (which never does), in order."""
+    kept: list[Sentence] = []
+    ignored: list[str] = []
+    for text in texts:
+        rest, cut = split_addressed(text)
+        ignored.extend(cut)
+        for sentence in split_sentences(rest):
+            if addressed_to_grader(sentence):
+                ignored.append(sentence)
+            else:
+                kept.append(analyse(sentence))
+    return kept, ignored

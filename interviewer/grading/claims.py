@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from interviewer.concepts import phrasings
 from interviewer.framework import STEP_IDS
-from interviewer.grading import text as text_module
-from interviewer.grading.addressed import addressed_to_grader, split_addressed
+from interviewer.grading.addressed import candidate_sentences
 from interviewer.grading.content import TEMPLATE_MIN_WORDS, content_words, is_explained, skeleton
 from interviewer.grading.stance import Stance, stance_of, target_of
 from interviewer.grading.text import Sentence, SentenceIndex, analyse, compile_signal, normalise, split_sentences
@@ -106,8 +105,7 @@ class CompiledCase:
             brief_texts += [item.follow_up for item in rubric.items]
             if rubric.opening:
                 brief_texts.append(rubric.opening)
-        # Analysed once per case, not per reply (`text.analyse`, so a count of replies' sentences leaves it out).
-        brief = [content_words(text_module.analyse(s)) for text in brief_texts for s in split_sentences(text)]
+        brief = [content_words(analyse(s)) for text in brief_texts for s in split_sentences(text)]
         return cls(targets, vocabulary, [words for words in brief if len(words) >= 3], case.id)
 
 
@@ -140,16 +138,9 @@ class ClaimCollector:
     _skeletons: Counter = field(default_factory=Counter)
 
     def add(self, reply: Reply) -> None:
-        text, cut = split_addressed(reply.text)
-        ignored = self.ignored.setdefault(reply.step, [])
-        ignored.extend(cut)
-        sentences: list[Sentence] = []
-        for raw in split_sentences(text):
-            if addressed_to_grader(raw):
-                ignored.append(raw)
-            else:
-                sentences.append(analyse(raw))
-        if sentences or cut or ignored:
+        sentences, ignored = candidate_sentences((reply.text,))
+        self.ignored.setdefault(reply.step, []).extend(ignored)
+        if sentences or ignored:
             self.answered.add(reply.step)
         kept = []
         for sentence in sentences:
@@ -241,8 +232,6 @@ class ClaimCollector:
 
 
 def _as_template(claim: Claim) -> Claim:
-    from dataclasses import replace
-
     return replace(claim, explained=False, listed=True)
 
 

@@ -15,7 +15,6 @@ from functools import lru_cache
 from interviewer.concepts import concept_words
 from interviewer.errors import InterviewerError
 from interviewer.framework import STEP_IDS, STEPS, Level
-from interviewer.grading.addressed import addressed_to_grader, split_addressed
 from interviewer.grading.claims import ClaimCollector, CompiledCase, Reply
 from interviewer.grading.content import content_words
 from interviewer.grading.hire import hire_signal
@@ -27,7 +26,6 @@ from interviewer.rubric import Case
 __all__ = [
     "PARTIAL_CREDIT",
     "StepGrader",
-    "candidate_sentences",
     "compiled",
     "grade_answers",
     "grade_replies",
@@ -120,21 +118,6 @@ def distinctive_words(case: Case) -> frozenset[str]:
     others = _background(case.id)
     generic = concept_words()
     return frozenset(w for w in _brief_of(case) if w not in others and w not in generic and not w[0].isdigit())
-
-
-def candidate_sentences(texts: Sequence[str]) -> tuple[list[Sentence], list[str]]:
-    """The sentences that may earn credit, and the text addressed to the grader (which never does)."""
-    kept: list[Sentence] = []
-    ignored: list[str] = []
-    for text in texts:
-        rest, cut = split_addressed(text)
-        ignored.extend(cut)
-        for sentence in split_sentences(rest):
-            if addressed_to_grader(sentence):
-                ignored.append(sentence)
-            else:
-                kept.append(analyse(sentence))
-    return kept, ignored
 
 
 class StepGrader:

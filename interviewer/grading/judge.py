@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from interviewer.grading.deterministic import candidate_sentences, overall_score, step_score
+from interviewer.grading.addressed import candidate_sentences
+from interviewer.grading.deterministic import overall_score, step_score
 from interviewer.grading.hire import hire_signal
 from interviewer.grading.models import (
     Coverage,

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from interviewer.framework import STEP_BY_ID, STEP_IDS, Level
 from interviewer.grading.claims import Claim
@@ -35,11 +34,6 @@ LISTED_CREDIT = 0.15
 IMPORTANT_WEIGHT = 3
 MISTAKE_PENALTY_PER_WEIGHT = 2.0
 MAX_MISTAKE_PENALTY = 10.0
-
-
-@dataclass(frozen=True, slots=True)
-class StepContext:
-    seconds: float | None = None
 
 
 def _credits(claim: Claim, item_step: str) -> tuple[Coverage, float] | None:
