@@ -5,7 +5,17 @@ from __future__ import annotations
 import pytest
 
 from interviewer.grading.addressed import addressed_to_grader
-from interviewer.grading.text import SentenceIndex, analyse, fold, is_explained, normalise, split_sentences
+from interviewer.grading.claims import ClaimCollector, Reply
+from interviewer.grading.deterministic import compiled
+from interviewer.grading.text import SentenceIndex, analyse, fold, normalise, split_sentences
+from interviewer.rubric import load_case
+
+
+def is_explained(sentence) -> bool:
+    """Whether any rubric item of the ad-click case is credited as explained by the sentence alone."""
+    collector = ClaimCollector(compiled(load_case("ad-click-prediction")))
+    collector.add(Reply("framing", sentence.text))
+    return any(claim.explained and not claim.listed for claim in collector.claims())
 
 
 def matches(text: str, signal: str) -> bool:

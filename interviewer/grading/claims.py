@@ -236,6 +236,6 @@ def _as_template(claim: Claim) -> Claim:
 
 
 def _is_list(sentence: Sentence) -> bool:
-    """Mostly terms: few content words per item named, or separated like a list."""
+    """Terms separated like a list: three or more short comma or semicolon segments."""
     segments = [seg for seg in sentence.text.replace(";", ",").split(",") if seg.strip()]
-    return (len(segments) >= 3 and len(sentence.tokens) / len(segments) < 4.5) or len(content_words(sentence)) <= 6
+    return len(segments) >= 3 and len(sentence.tokens) / len(segments) < 4.5

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from interviewer.grading.text import Sentence, fold
 
+MIN_EXPLAINED_WORDS = 6
 MIN_NEW_WORDS = 4
 MIN_NEW_WORDS_WITH_NUMBER = 1
 TEMPLATE_MIN_WORDS = 4
@@ -76,8 +77,8 @@ def new_words(sentence: Sentence, own: frozenset[str]) -> frozenset[str]:
 
 
 def is_explained(sentence: Sentence, own: frozenset[str], template: bool) -> bool:
-    if template:
-        return False
+    if template or len(sentence.tokens) < MIN_EXPLAINED_WORDS:
+        return False  # "Two tower model and AUC" is a fragment, whatever its numbers
     extra = new_words(sentence, own)
     if has_number(sentence):
         return len(extra) >= MIN_NEW_WORDS_WITH_NUMBER

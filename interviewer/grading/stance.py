@@ -45,9 +45,10 @@ SCOPE_WINDOW = 8
 
 _HARD_NEGATIONS = _folded("not no never nor neither none nothing without lack")
 _TWO_WORD_NEGATIONS = frozenset({(fold("instead"), fold("of")), (fold("rather"), fold("than"))})
-_DISMISS_VERBS = _folded("skip skipping ignore ignoring forget forgo ditch abandon drop dropping bypass")
+# Not "drop" or "stop": "drop borderline videos", "stop showing spam" are practices, not dismissals.
+_DISMISS_VERBS = _folded("skip skipping ignore ignoring forget forgo ditch abandon bypass")
 _DISMISS_VERBS |= _folded("neglect overlook")
-_AVOID_VERBS = _folded("avoid prevent guard protect steer stop violate violating breach compromise hurt harm break")
+_AVOID_VERBS = _folded("avoid prevent guard protect steer violate violating breach compromise hurt harm break")
 # "no more than 50 ms", "not only X", "no doubt" limit or add to what follows rather than deny it.
 _NOT_A_NEGATION_BEFORE = _folded("more less later longer only doubt fewer just")
 
@@ -56,6 +57,8 @@ _EVALUATIVE = _folded("matter need necessary important worth concern problem iss
 _EVALUATIVE |= _folded("priority care crucial critical essential big deal something option sufficient enough")
 _EVALUATIVE |= _folded("acceptable way propose recommend")
 _DISMISSALS_AFTER = _folded("unnecessary irrelevant useless pointless meaningless overkill overrated negligible waste")
+_DISMISSALS_AFTER |= _folded("optional luxury afterthought wastes")
+_NICE_TO_HAVE = (fold("nice"), fold("to"), fold("have"))
 _TOO = fold("too")
 _TOO_WHAT = _folded("slow expensive costly complex complicated hard late noisy much")
 
@@ -161,7 +164,7 @@ def _dismissed_after(sentence: Sentence, end: int) -> bool:
         if scope[index] != home:
             break
         token = tokens[index]
-        if token in _DISMISSALS_AFTER:
+        if token in _DISMISSALS_AFTER or tokens[index : index + 3] == _NICE_TO_HAVE:
             return True
         if token == _TOO and index + 1 < len(tokens) and tokens[index + 1] in _TOO_WHAT:
             return True

@@ -13,8 +13,21 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-_CONTRACTION = re.compile(r"\b(?:can't|cannot|won't|shan't)\b|n't\b")
-_CONTRACTED = {"can't": "can not", "cannot": "can not", "won't": "will not", "shan't": "shall not", "n't": " not"}
+_CONTRACTION = re.compile(r"\b(?:can't|cannot|won't|shan't)\b|n't\b|'(?:re|ll|ve|d|m|s)\b")
+# "we're ranking" must not read as "re rank"; "'s" (is, or a possessive) says nothing a signal needs.
+_CONTRACTED = {
+    "can't": "can not",
+    "cannot": "can not",
+    "won't": "will not",
+    "shan't": "shall not",
+    "n't": " not",
+    "'re": " are",
+    "'ll": " will",
+    "'ve": " have",
+    "'d": " would",
+    "'m": " am",
+    "'s": "",
+}
 _WORD = re.compile(r"[a-z0-9]+")
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]]|\s[-\u2013\u2014]+\s")
 _CLAUSE_WORDS = frozenset({"but", "however", "although", "though", "whereas", "while", "yet"})
@@ -221,57 +234,3 @@ class SentenceIndex:
         for signal in signals:
             matched.update(self.matching_sentences(signal))
         return sorted(matched)
-
-
-# ---------------------------------------------------------------------------------------------------------------------
-# Sentence quality: explained answers versus bare lists, and text addressed to the grader
-
-MIN_EXPLAINED_WORDS = 6
-# A sentence with one of these words states a decision or a reason; a list of terms has none of them.
-_REASON_WORDS = frozenset(
-    fold(word)
-    for word in (
-        *("because", "since", "so", "therefore", "thus", "hence", "which", "that", "to", "if", "when", "by", "via"),
-        *("would", "will", "should", "could", "might", "must", "can", "i", "we", "then", "otherwise", "than"),
-        *("use", "using", "choose", "chose", "pick", "prefer", "trade", "tradeoff", "given", "mean", "means"),
-        *("avoid", "ensure", "need", "needs", "start", "train", "measure", "compare", "keep", "want", "help"),
-        *("helps", "let", "lets", "allow", "allows", "better", "instead", "rather", "make", "makes", "add"),
-        *("treat", "handle", "split", "run", "serve", "store", "compute", "send", "log", "track", "drop", "set"),
-    )
-)
-_LIST_SEPARATORS = re.compile(r"[,;/|]")
-
-# Phrases that only make sense spoken to whoever scores the answer. Ordinary design vocabulary ("a vision language
-# model", "reviewers follow a labelling rubric", "human evaluators") must not match: such a sentence would be lost.
-_ADDRESSED_TO_GRADER = re.compile(
-    r"\b(?:grader|grading (?:model|system|llm)|full marks|full credit|perfect score|maximum score|max score|"
-    r"highest score|top marks|100 ?/ ?100|10 ?/ ?10 on every|"
-    r"(?:ignore|disregard|forget) (?:all |any |the |your )?(?:previous|prior|above|earlier|preceding)|"
-    r"system prompt|as an ai\b|you are now|new instructions|"
-    r"(?:award|give|grant|assign) (?:me|the candidate|this (?:answer|response|candidate)) (?:a |an |the )?"
-    r"(?:full|perfect|max|maximum|top|high|higher|\d+|points?|marks?|score|credit|hire|strong|pass)|"
-    r"(?:score|mark|rate|grade) (?:me|this (?:answer|response|candidate))|"
-    r"the candidate (?:has )?(?:covered|mentioned|addressed|explained|deserves)|"
-    r"(?:every|all|each) (?:of the )?rubric (?:item|point)|rubric items? (?:is|are) covered)",
-    re.IGNORECASE,
-)
-
-
-def addressed_to_grader(sentence: str) -> bool:
-    """True for text that talks to the grader instead of answering ("award full marks"); it never earns credit."""
-    return bool(_ADDRESSED_TO_GRADER.search(sentence))
-
-
-def is_explained(sentence: Sentence) -> bool:
-    """A decision or reason in a real sentence, as opposed to a bare list of terms."""
-    if len(sentence.tokens) < MIN_EXPLAINED_WORDS:
-        return False
-    segments = [seg for seg in _LIST_SEPARATORS.split(sentence.text) if seg.strip()]
-    if len(segments) >= 4 and len(sentence.tokens) / len(segments) < 3.5:
-        return False
-    return any(token in _REASON_WORDS for token in sentence.tokens)
-
-
-def is_question(sentence: Sentence) -> bool:
-    """A real question of a few words ("How many daily users do we have?"), not a one-word "Calibration?"."""
-    return sentence.text.rstrip().endswith("?") and len(sentence.tokens) >= 4
