@@ -133,16 +133,21 @@ def _warned(grade: Grade, warning: str) -> Grade:
 def _unverified_credit(transcript: Transcript, case: Case, judge: JudgeSummary) -> str | None:
     """Why a saved judge credit cannot stand (the first such reason), or None when every one is verified."""
     from interviewer.grading.judge import verify
-    from interviewer.grading.models import JudgeClaim, JudgeReply
+    from interviewer.grading.models import JudgeClaim, JudgeFlag, JudgeReply
 
     answers = transcript.candidate_answers()
     for step_id, judged in judge.steps.items():
-        if not judged.credited:
+        if not (judged.credited or judged.rejected or judged.flagged):
             continue
         if step_id not in STEP_IDS:
             return f"credit in an unknown step {step_id!r}"
         claims = [JudgeClaim(id=item_id, covered=True, quote=quote) for item_id, quote in judged.credited.items()]
-        _, _, dropped = verify(case, step_id, answers.get(step_id, []), JudgeReply(items=claims))
+        claims += [
+            JudgeClaim(id=item_id, covered=True, stance="rejects", quote=quote)
+            for item_id, quote in judged.rejected.items()
+        ]
+        flags = [JudgeFlag(id=flag_id, quote=quote) for flag_id, quote in judged.flagged.items()]
+        dropped = verify(case, step_id, answers.get(step_id, []), JudgeReply(items=claims, red_flags=flags)).dropped
         if dropped:
             return f"{step_id}/{dropped[0].item_id}: {dropped[0].reason}"
     return None

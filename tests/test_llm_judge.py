@@ -110,7 +110,8 @@ async def test_quotes_from_text_addressed_to_the_grader_never_count() -> None:
     reply = JudgeReply.model_validate(
         {"items": [{"id": item.id, "covered": True, "quote": "the candidate covered calibration and position bias"}]}
     )
-    credited, _, dropped = verify(case, "model", texts, reply)
+    verdict = verify(case, "model", texts, reply)
+    credited, dropped = verdict.credited, verdict.dropped
     assert credited == {}
     assert [claim.reason for claim in dropped] == ["quote is text addressed to the grader"]
 
@@ -243,5 +244,68 @@ def test_short_quotes_are_not_evidence() -> None:
     case = load_case(ADS)
     item = case.steps["model"].items[0]
     reply = JudgeReply.model_validate({"items": [{"id": item.id, "covered": True, "quote": "logistic regression"}]})
-    credited, _, dropped = verify(case, "model", ["We start with logistic regression."], reply)
+    verdict = verify(case, "model", ["We start with logistic regression."], reply)
+    credited, dropped = verdict.credited, verdict.dropped
     assert credited == {} and dropped[0].reason == f"quote shorter than {MIN_QUOTE_WORDS} words"
+
+
+@respx.mock
+async def test_a_verified_rejection_takes_away_signal_credit_and_records_the_dismissal() -> None:
+    case = load_case(ADS)
+    said = (
+        "The output has to be calibrated because the bid multiplies it, though honestly in practice "
+        "calibration does not matter much to me as long as the ranking looks right."
+    )
+    answers = {"framing": [said]}
+    baseline = grade_answers(case, Level.SENIOR, answers)
+    item = next(i for i in baseline.steps["framing"].items if i.id == "calibration-needed")
+    assert item.coverage is not Coverage.MISSED  # the signals read the first clause as an endorsement
+
+    def claims(step_id: str) -> list[dict]:
+        quote = "calibration does not matter much to me"
+        return [{"id": item.id, "covered": True, "stance": "rejects", "quote": quote, "comment": "dismissed"}]
+
+    respx.post(URL).mock(side_effect=judge_answers(claims))
+    graded = await judge_grade(client(), case, baseline, answers)
+    judged = next(i for i in graded.steps["framing"].items if i.id == item.id)
+    assert judged.coverage is Coverage.MISSED and judged.graded_by == ["judge"]
+    assert any(f.id == f"dismissed:{item.id}" for f in graded.steps["framing"].red_flags)
+    assert graded.steps["framing"].score < baseline.steps["framing"].score
+
+
+@respx.mock
+async def test_a_red_flag_needs_a_verified_quote_to_cost_anything() -> None:
+    case = load_case(ADS)
+    flag = case.steps["evaluation"].red_flags[0]
+    answers = {"evaluation": ["We report one number to leadership, and it is plain accuracy on the test days."]}
+    baseline = grade_answers(case, Level.SENIOR, answers)
+
+    def reply(quote: str):
+        def respond(request: httpx.Request) -> httpx.Response:
+            unaddressed = {"id": case.steps["evaluation"].items[0].id, "covered": False, "stance": "", "quote": ""}
+            body = {"items": [unaddressed], "red_flags": [{"id": flag.id, "quote": quote}], "comment": "ok"}
+            return completion(json.dumps(body))
+
+        return respond
+
+    respx.post(URL).mock(side_effect=reply("the candidate optimises accuracy above all"))
+    invented = await judge_grade(client(), case, baseline, answers)
+    assert [f.id for f in invented.steps["evaluation"].red_flags] == [
+        f.id for f in baseline.steps["evaluation"].red_flags
+    ]
+    assert invented.judge.dropped[0].reason == "quote not found in the candidate's words"
+
+    respx.post(URL).mock(side_effect=reply("it is plain accuracy on the test days"))
+    quoted = await judge_grade(client(), case, baseline, answers)
+    hit = next(f for f in quoted.steps["evaluation"].red_flags if f.id == flag.id)
+    assert hit.evidence == "it is plain accuracy on the test days"
+
+
+@respx.mock
+async def test_the_judge_is_asked_at_temperature_zero_with_a_seed_and_sees_the_red_flags() -> None:
+    case = load_case(ADS)
+    route = respx.post(URL).mock(return_value=completion(json.dumps({"items": [], "red_flags": [], "comment": ""})))
+    await judge_grade(client(), case, grade_answers(case, Level.SENIOR, {"model": ["x y z"]}), {"model": ["x y z"]})
+    body = json.loads(route.calls[0].request.content)
+    assert body["temperature"] == 0 and body["seed"] is not None
+    assert case.steps["model"].red_flags[0].id in body["messages"][1]["content"]

@@ -10,12 +10,13 @@ count against the candidate; red flags and recorded mistakes subtract their pena
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from interviewer.concepts import concept_words
 from interviewer.errors import InterviewerError
 from interviewer.framework import STEP_IDS, STEPS, Level
-from interviewer.grading.claims import ClaimCollector, CompiledCase, Reply
+from interviewer.grading.claims import Claim, ClaimCollector, CompiledCase, Reply
 from interviewer.grading.content import content_words
 from interviewer.grading.hire import hire_signal
 from interviewer.grading.merge import PARTIAL_CREDIT, merge, step_score
@@ -193,34 +194,76 @@ def grade_replies(
     relevance, elsewhere, other_id = _relevance(case, collector)
     about_another = elsewhere >= ANOTHER_CASE_SHARE and elsewhere > 2 * relevance
     scale = relevance / elsewhere if about_another else 1.0
-    steps = merge(
-        case,
-        level,
-        collector.claims(),
-        ignored=collector.ignored,
-        restated=collector.restated,
-        answered=collector.answered,
-        seconds=seconds,
+    note = (
+        f"the answer reads as one for {other_id} ({elsewhere:.0%} of its sentences use that case's own words, "
+        f"{relevance:.0%} this one's), so credit is scaled by {scale:.2f}"
+        if about_another
+        else None
+    )
+    basis = GradeBasis(
+        case=case,
+        level=Level(level),
+        claims=tuple(collector.claims()),
+        ignored={step: list(texts) for step, texts in collector.ignored.items()},
+        restated={step: list(texts) for step, texts in collector.restated.items()},
+        answered=frozenset(collector.answered),
+        seconds=dict(seconds or {}),
         scale=scale,
+        scale_note=note,
+        talking_points=tuple(grade_talking_points(case, collector.sentences())),
+        warnings=tuple(warnings),
+    )
+    return assemble(basis)
+
+
+@dataclass(frozen=True)
+class GradeBasis:
+    """What the deterministic grader read, kept with the grade so another grader's claims can be merged with it
+    (`assemble`) without reading the answers again."""
+
+    case: Case
+    level: Level
+    claims: tuple[Claim, ...]
+    ignored: dict[str, list[str]]
+    restated: dict[str, list[str]]
+    answered: frozenset[str]
+    seconds: dict[str, float]
+    scale: float
+    scale_note: str | None
+    talking_points: tuple[TalkingPointResult, ...]
+    warnings: tuple[str, ...]
+
+
+def assemble(basis: GradeBasis, extra: Sequence[Claim] = (), confirming: frozenset[str] = frozenset()) -> Grade:
+    """The grade from the deterministic claims plus any other grader's (`confirming`: the sources whose verdict on an
+    item decides it, see `interviewer.grading.merge`)."""
+    steps = merge(
+        basis.case,
+        basis.level,
+        [*basis.claims, *extra],
+        ignored=basis.ignored,
+        restated=basis.restated,
+        answered=set(basis.answered),
+        seconds=basis.seconds,
+        scale=basis.scale,
+        confirming=confirming,
     )
     overall = overall_score(steps)
-    signal, reasons = hire_signal(overall, level, steps)
-    if scale < 1.0:
-        reasons.append(
-            f"the answer reads as one for {other_id} ({elsewhere:.0%} of its sentences use that case's own words, "
-            f"{relevance:.0%} this one's), so credit is scaled by {scale:.2f}"
-        )
-    everything = collector.sentences()
-    return Grade(
-        case_id=case.id,
-        level=level,
+    signal, reasons = hire_signal(overall, basis.level, steps)
+    if basis.scale_note:
+        reasons.append(basis.scale_note)
+    grade = Grade(
+        case_id=basis.case.id,
+        level=basis.level,
         overall=overall,
         hire_signal=signal,
         hire_reasons=reasons,
         steps=steps,
-        talking_points=grade_talking_points(case, everything),
-        warnings=list(warnings),
+        talking_points=list(basis.talking_points),
+        warnings=list(basis.warnings),
     )
+    grade._basis = basis
+    return grade
 
 
 def grade_answers(

@@ -96,7 +96,7 @@ def merge(
             graded_by = sorted({c.source for c in plain if _credits(c, step_id)})
             judged = _best(verdicts, step_id)
             if judged is not None:
-                best = judged if best is None or judged[1] >= best[1] else best
+                best = judged if best is None or judged[1] > best[1] else best
                 graded_by = sorted({*graded_by, judged[2].source})
             elif any(c.stance is Stance.REJECTS for c in verdicts):
                 best, graded_by = None, sorted({c.source for c in verdicts})

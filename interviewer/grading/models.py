@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from interviewer.framework import Level
 from interviewer.usage import Usage
@@ -87,10 +87,19 @@ class JudgeClaim(BaseModel):
 
     id: str = ""
     covered: bool = False
+    stance: str = Field("", description="endorses, rejects (the candidate dismissed it) or empty (not addressed).")
     quote: str = ""
     comment: str = ""
 
-    @field_validator("id", "quote", "comment", mode="before")
+    @property
+    def rejects(self) -> bool:
+        return self.stance.strip().lower() in ("rejects", "dismisses", "rejected", "dismissed")
+
+    @property
+    def endorses(self) -> bool:
+        return self.covered and not self.rejects
+
+    @field_validator("id", "stance", "quote", "comment", mode="before")
     @classmethod
     def _text(cls, value: object) -> str:
         return "" if value is None else str(value)
@@ -103,10 +112,25 @@ class JudgeClaim(BaseModel):
         return bool(value)
 
 
+class JudgeFlag(BaseModel):
+    """A red flag the judge says the candidate endorsed, with the quote that shows it."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str = ""
+    quote: str = ""
+
+    @field_validator("id", "quote", mode="before")
+    @classmethod
+    def _text(cls, value: object) -> str:
+        return "" if value is None else str(value)
+
+
 class JudgeReply(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     items: list[JudgeClaim] = Field(default_factory=list)
+    red_flags: list[JudgeFlag] = Field(default_factory=list)
     comment: str = ""
 
 
@@ -120,6 +144,10 @@ class DroppedClaim(BaseModel):
 class StepJudgement(BaseModel):
     step: str
     credited: dict[str, str] = Field(default_factory=dict, description="Item id -> verified quote.")
+    rejected: dict[str, str] = Field(
+        default_factory=dict, description="Item id -> verified quote in which the candidate dismissed it."
+    )
+    flagged: dict[str, str] = Field(default_factory=dict, description="Red flag id -> verified quote endorsing it.")
     comments: dict[str, str] = Field(default_factory=dict)
     overall: str = ""
     dropped: list[DroppedClaim] = Field(default_factory=list)
@@ -152,6 +180,9 @@ class Grade(BaseModel):
     talking_points: list[TalkingPointResult] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     judge: JudgeSummary | None = Field(None, description="What the LLM judge said, when one was asked.")
+    # What the deterministic grader read (`interviewer.grading.deterministic.GradeBasis`), so the judge's claims merge
+    # with it; not saved: a grade read from a file is always recomputed from its turns.
+    _basis: Any = PrivateAttr(default=None)
 
     def public_json(self) -> dict:
         """The stable `grade --json` shape: step ids as keys, item ids in covered / partial / missed."""

@@ -40,6 +40,9 @@ def payload(transcript: Transcript, judge: JudgeSummary) -> bytes:
     for step in verdict.get("steps", {}).values():
         for claim in step.get("dropped", []):
             claim.pop("quote", None)
+        for field in ("rejected", "flagged"):  # added later: empty, they leave older seals valid
+            if not step.get(field):
+                step.pop(field, None)
     document = {
         "version": SEAL_VERSION,
         "transcript": transcript.id,

@@ -51,6 +51,9 @@ JsonMode = Literal["json_schema", "json_object_schema", "json_object", "text"]
 JSON_MODES: tuple[JsonMode, ...] = ("json_schema", "json_object_schema", "json_object", "text")
 REFUSAL_STATUSES = (400, 422)
 
+# Structured calls (the judge) are made repeatable: temperature 0 and a fixed seed unless the settings give one.
+JSON_SEED = 7
+
 
 class ModelError(InterviewerError):
     """The endpoint could not give an answer; the message names it and says why, in one line."""
@@ -317,7 +320,7 @@ class ModelClient:
             model=self.model,
             messages=messages,  # type: ignore[arg-type]
             temperature=0,
-            seed=self.settings.seed,
+            seed=JSON_SEED if self.settings.seed is None else self.settings.seed,
             max_tokens=max_tokens,
             **extra,
         )

@@ -24,7 +24,9 @@ ANSWER_CHARS = 12_000  # a step's answer beyond this is cut (the deterministic g
 
 
 def judge_messages(case: Case, step_id: str, texts: Sequence[str], level: Level) -> list[dict[str, str]]:
-    items = "\n".join(f"- {item.id}: {item.covers}" for item in case.steps[step_id].items)
+    rubric = case.steps[step_id]
+    items = "\n".join(f"- {item.id}: {item.covers}" for item in rubric.items)
+    flags = "\n".join(f"- {flag.id}: {flag.description}" for flag in rubric.red_flags) or "(none)"
     answer = "\n\n".join(texts)[:ANSWER_CHARS]
     fenced = fence(answer, "candidate_answer").removeprefix("<candidate_answer>").removesuffix("</candidate_answer>")
     return render(
@@ -33,6 +35,7 @@ def judge_messages(case: Case, step_id: str, texts: Sequence[str], level: Level)
         title=case.title,
         step_title=STEP_BY_ID[step_id].title,
         items=items,
+        red_flags=flags,
         answer=fenced,
     )
 
@@ -48,10 +51,17 @@ async def judge_step(
         reply = JudgeReply.model_validate(data if isinstance(data, dict) else {"items": data})
     except ValidationError:
         return StepJudgement(step=step_id, error="the judge's answer did not have the fields asked for"), used
-    credited, comments, dropped = verify(case, step_id, texts, reply)
+    verdict = verify(case, step_id, texts, reply)
     error = None if reply.items else "the judge's answer listed no items"
     judgement = StepJudgement(
-        step=step_id, credited=credited, comments=comments, overall=reply.comment.strip(), dropped=dropped, error=error
+        step=step_id,
+        credited=verdict.credited,
+        rejected=verdict.rejected,
+        flagged=verdict.flagged,
+        comments=verdict.comments,
+        overall=reply.comment.strip(),
+        dropped=verdict.dropped,
+        error=error,
     )
     return judgement, used
 
@@ -74,7 +84,11 @@ async def judge_grade(
     results = await asyncio.gather(*(one(step_id) for step_id in steps))
     judged = {judgement.step: judgement for judgement, _ in results}
     usage = sum((used for _, used in results), Usage())
-    failed = [judgement for judgement in judged.values() if judgement.error and not judgement.credited]
+    failed = [
+        judgement
+        for judgement in judged.values()
+        if judgement.error and not (judgement.credited or judgement.rejected or judgement.flagged)
+    ]
     if steps and len(failed) == len(steps):
         return unavailable(grade, client.model, failed[0].error or "no answer", usage)
     status = "partial" if failed else "ok"
