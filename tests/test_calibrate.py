@@ -22,8 +22,8 @@ PROBES = load_probes(CALIBRATION / "probes.yaml")
 # last improved, so a change that makes them worse fails here.
 BELOW_BAR_FLOORS = {
     "strong > partial > weak": 0.88,
-    "plain >= partial": 0.16,
-    "plain >= 0.8 x strong": 0.16,
+    "plain >= partial": 0.44,
+    "plain >= 0.8 x strong": 0.32,
 }
 
 

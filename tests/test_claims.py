@@ -152,3 +152,40 @@ def test_a_senior_who_covers_most_only_after_follow_ups_is_capped_at_lean_hire()
     assert prompted.hire_signal is HireSignal.LEAN_HIRE
     assert any("follow-ups" in reason for reason in prompted.hire_reasons)
     assert prompted.overall == volunteered.overall
+
+
+def test_a_two_part_mistake_counts_only_when_every_part_is_endorsed() -> None:
+    # "religion & as & feature": the negation sits between the parts, after the one that comes first.
+    case = load_case("video-recommendation")
+    step = next(
+        step_id
+        for step_id, rubric in case.steps.items()
+        if any(f.id == "sensitive-attributes" for f in rubric.red_flags)
+    )
+
+    def flagged(text: str) -> bool:
+        grade = grade_answers(case, Level.SENIOR, {step: [text]})
+        return any(f.id == "sensitive-attributes" for f in grade.steps[step].red_flags)
+
+    assert flagged("We add religion as a feature for every user, since it predicts taste.")
+    assert not flagged("As a feature source, nothing in the system should ever encode religion.")
+
+
+def test_yes_or_no_is_not_a_negation() -> None:
+    found = stances(
+        "harmful-content-detection",
+        "framing",
+        "Each category gets its own probability, not one yes or no answer, since a post can be two things at once.",
+    )
+    assert Stance.REJECTS not in found.values()
+
+
+def test_a_long_step_keeps_a_bounded_number_of_claims_per_item() -> None:
+    from interviewer.grading.claims import CLAIMS_KEPT_PER_TARGET
+
+    case = load_case(ADS)
+    collector = ClaimCollector(compiled(case, "model"))
+    for n in range(60):
+        collector.add(Reply("model", f"Reply {n}: I would start from logistic regression on {n + 2} hashed crosses."))
+    per_item = [c for c in collector.claims() if c.target == "logistic-regression-baseline"]
+    assert 1 <= len(per_item) <= CLAIMS_KEPT_PER_TARGET

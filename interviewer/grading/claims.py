@@ -27,6 +27,8 @@ Kind = Literal["item", "red_flag", "opposite"]
 RESTATED_MAX_NEW_WORDS = 1
 RESTATED_MIN_OVERLAP = 0.75
 RESTATED_MIN_WORDS = 5
+# The claims kept per target: enough that templates (found later) and dismissals cannot hide a real endorsement.
+CLAIMS_KEPT_PER_TARGET = 8
 # A sentence that names this many items or more with little of its own is a list of terms, not an answer.
 CROWDED_ITEMS = 3
 
@@ -61,7 +63,9 @@ class _Target:
     id: str
     step: str
     phrasings: tuple[str, ...]
-    own: frozenset[str]  # the target's own vocabulary: saying only these words explains nothing
+    # Every word of the target's phrasings and id: saying only these explains nothing. (Measured: counting only the
+    # phrasings that matched in the sentence instead let partial answers catch up with strong ones.)
+    own: frozenset[str]
 
 
 @dataclass
@@ -76,7 +80,12 @@ class CompiledCase:
     # that can start somewhere in it.
     by_first_word: dict[str, list[tuple[int, int, str, frozenset[str]]]] = field(default_factory=dict)
 
+    brief_by_word: dict[str, list[int]] = field(default_factory=dict)  # word -> brief sentences that use it
+
     def __post_init__(self) -> None:
+        for number, words in enumerate(self.brief):
+            for word in words:
+                self.brief_by_word.setdefault(word, []).append(number)
         for number, target in enumerate(self.targets):
             for order, phrase in enumerate(target.phrasings):
                 parts = compile_signal(phrase)
@@ -133,7 +142,9 @@ class ClaimCollector:
     ignored: dict[str, list[str]] = field(default_factory=dict)
     restated: dict[str, list[str]] = field(default_factory=dict)
     answered: set[str] = field(default_factory=set)
-    _claims: list[tuple[Claim, int]] = field(default_factory=list)  # claim, index of its sentence in _said
+    # Per target, its first claims (claim, index of its sentence in _said): the merge needs the first few of each;
+    # keeping only CLAIMS_KEPT_PER_TARGET makes a reply cost the same at reply 5 and at reply 5,000.
+    _claims: dict[tuple[str, str], list[tuple[Claim, int]]] = field(default_factory=dict)
     _said: list[_Said] = field(default_factory=list)
     _skeletons: Counter = field(default_factory=Counter)
 
@@ -165,19 +176,18 @@ class ClaimCollector:
             if entry[3] <= present  # every word of the phrasing occurs somewhere in the reply
         )
         crowd: Counter = Counter()
-        found: list[tuple[_Target, int, Stance]] = []
-        seen: set[tuple[int, int]] = set()
+        found: dict[tuple[int, int], Stance] = {}
         for number, _, phrase in tries:
             target = self.compiled.targets[number]
-            for s_index, start, end in index.spans(phrase):
-                if (number, s_index) in seen:
-                    continue
-                seen.add((number, s_index))
-                kind = target_of(kept[s_index].tokens[start:end], mistake=target.kind != "item")
-                found.append((target, s_index, stance_of(kept[s_index], start, end, kind)))
+            for s_index, parts in index.spans(phrase):
+                key = (number, s_index)
+                if key in found:
+                    continue  # the first phrasing that matched gives the stance
+                found[key] = _stance_of_match(kept[s_index], parts, mistake=target.kind != "item")
                 if target.kind == "item":
                     crowd[s_index] += 1
-        for target, s_index, stance in found:
+        for (number, s_index), stance in found.items():
+            target = self.compiled.targets[number]
             sentence = kept[s_index]
             said = self._said[base + s_index]
             claim = Claim(
@@ -192,7 +202,9 @@ class ClaimCollector:
                 prompted=target.id in reply.prompted,
                 order=said.order,
             )
-            self._claims.append((claim, base + s_index))
+            kept_claims = self._claims.setdefault((target.kind, target.id), [])
+            if len(kept_claims) < CLAIMS_KEPT_PER_TARGET:
+                kept_claims.append((claim, base + s_index))
 
     def _restates_brief(self, sentence: Sentence, step: str) -> bool:
         """A statement that mostly repeats one sentence of the prompt, the facts or a follow-up question. A question
@@ -202,11 +214,11 @@ class ClaimCollector:
         words = content_words(sentence)
         if len(words) < RESTATED_MIN_WORDS:
             return False
-        for brief in self.compiled.brief:
-            shared = len(words & brief)
-            if shared >= RESTATED_MIN_OVERLAP * len(words) and len(words) - shared <= RESTATED_MAX_NEW_WORDS:
-                return True
-        return False
+        shared = Counter(number for word in words for number in self.compiled.brief_by_word.get(word, ()))
+        if not shared:
+            return False
+        most = max(shared.values())
+        return most >= RESTATED_MIN_OVERLAP * len(words) and len(words) - most <= RESTATED_MAX_NEW_WORDS
 
     def sentences(self) -> list[Sentence]:
         """Every sentence that may earn credit, in order (the brief restated and text to the grader are not here)."""
@@ -223,12 +235,26 @@ class ClaimCollector:
     def claims(self) -> list[Claim]:
         """Every claim, with template sentences (a skeleton said twice or more) marked as listed and unexplained."""
         result = []
-        for claim, said_index in self._claims:
+        for claim, said_index in (entry for entries in self._claims.values() for entry in entries):
             shape = self._said[said_index].skeleton
             if len(shape) >= TEMPLATE_MIN_WORDS and self._skeletons[shape] >= 2:
                 claim = _as_template(claim)
             result.append(claim)
         return result
+
+
+def _stance_of_match(sentence: Sentence, parts: tuple[tuple[int, int], ...], mistake: bool) -> Stance:
+    """The stance read where the match starts; a mistake (`a & b`) counts only if every part of it is endorsed, so
+    "nothing infers health or religion" does not endorse "religion & feature" because "feature" came first."""
+    start, end = parts[0]
+    kind = target_of(sentence.tokens[start:end], mistake=mistake)
+    stance = stance_of(sentence, start, end, kind)
+    if mistake and stance is Stance.ENDORSES:
+        for start, end in parts[1:]:
+            other = stance_of(sentence, start, end, kind)
+            if other is not Stance.ENDORSES:
+                return other
+    return stance
 
 
 def _as_template(claim: Claim) -> Claim:

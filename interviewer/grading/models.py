@@ -184,6 +184,14 @@ class Grade(BaseModel):
     # with it; not saved: a grade read from a file is always recomputed from its turns.
     _basis: Any = PrivateAttr(default=None)
 
+    def __eq__(self, other: object) -> bool:
+        # Two grades are equal when they say the same; what was read to make one (`_basis`) is not part of it.
+        if not isinstance(other, Grade):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like any pydantic model
+
     def public_json(self) -> dict:
         """The stable `grade --json` shape: step ids as keys, item ids in covered / partial / missed."""
         return {

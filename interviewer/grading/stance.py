@@ -109,6 +109,8 @@ def is_question(sentence: Sentence) -> bool:
 
 def _negation_width(tokens: tuple[str, ...], index: int) -> int:
     token = tokens[index]
+    if token == "no" and index and tokens[index - 1] in ("or", "yes"):
+        return 0  # "a yes or no answer" names a kind of answer, it denies nothing
     if index + 1 < len(tokens) and (token, tokens[index + 1]) in _TWO_WORD_NEGATIONS:
         return 2
     if token in _HARD_NEGATIONS:

@@ -187,12 +187,9 @@ class SentenceIndex:
                 hits.add(s_index)
         return hits
 
-    def spans(self, signal: str) -> list[tuple[int, int, int]]:
-        """Every place the signal matches, negated or not, as (sentence, first token, token after the last).
-
-        For an `a & b` signal the span is its first part's first place in the sentence (the stance of the whole is
-        read there); a sentence counts once per signal.
-        """
+    def spans(self, signal: str) -> list[tuple[int, tuple[tuple[int, int], ...]]]:
+        """Every sentence the signal matches, negated or not, with each part's first place (first token, token after
+        the last), earliest first; a sentence counts once per signal."""
         parts = compile_signal(signal)
         if not parts:
             return []
@@ -200,12 +197,18 @@ class SentenceIndex:
         common = set(per_part[0])
         for places in per_part[1:]:
             common &= set(places)
-        found = []
-        for s_index in sorted(common):
-            starts = [per_part[k][s_index] for k in range(len(parts))]
-            first = min(range(len(parts)), key=lambda k: starts[k])
-            found.append((s_index, starts[first], starts[first] + len(parts[first])))
-        return found
+        return [
+            (
+                s_index,
+                tuple(
+                    sorted(
+                        (places[s_index], places[s_index] + len(part))
+                        for part, places in zip(parts, per_part, strict=True)
+                    )
+                ),
+            )
+            for s_index in sorted(common)
+        ]
 
     def _phrase_places(self, phrase: tuple[str, ...]) -> dict[int, int]:
         """Sentence -> first position where `phrase` occurs (negated or not)."""
