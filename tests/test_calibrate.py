@@ -84,3 +84,22 @@ def test_every_step_is_measured_for_every_relation() -> None:
     for relation in RELATIONS:
         for step in STEP_IDS:
             assert report().share(relation.name, step) is not None, (relation.name, step)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("strong.yaml", "case: ad-click-prediction\nlabel: strong\nanswers: [oops\n", "strong.yaml:"),
+        ("strong.yaml", "case: ad-click-prediction\nlabel: strong\nanswers:\n  nosuchstep: hi\n", "nosuchstep"),
+        ("probes.yaml", "- case: ad-click-prediction\n  step: model\n  target: itme\n", "probes.yaml:3"),
+    ],
+)
+def test_a_broken_calibration_file_is_one_line_naming_it(
+    tmp_path: Path, name: str, content: str, expected: str
+) -> None:
+    shutil.copytree(CALIBRATION / "ad-click-prediction" / "a", tmp_path / "ads")
+    folder = tmp_path if name == "probes.yaml" else tmp_path / "ads"  # probes live at the top of DIR
+    (folder / name).write_text(content, encoding="utf-8")
+    result = run_cli("calibrate", str(tmp_path))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and expected in result.stderr and "Traceback" not in result.stderr
