@@ -244,17 +244,16 @@ class ClaimCollector:
 
 
 def _stance_of_match(sentence: Sentence, parts: tuple[tuple[int, int], ...], mistake: bool) -> Stance:
-    """The stance read where the match starts; a mistake (`a & b`) counts only if every part of it is endorsed, so
-    "nothing infers health or religion" does not endorse "religion & feature" because "feature" came first."""
-    start, end = parts[0]
-    kind = target_of(sentence.tokens[start:end], mistake=mistake)
-    stance = stance_of(sentence, start, end, kind)
-    if mistake and stance is Stance.ENDORSES:
-        for start, end in parts[1:]:
-            other = stance_of(sentence, start, end, kind)
-            if other is not Stance.ENDORSES:
-                return other
-    return stance
+    """The stance read at each part of the match (`a & b`): it is endorsed only if every part is, so "nothing infers
+    health or religion" does not endorse "religion & feature", and "the auction only needs the order, so calibration
+    does not matter" does not endorse "auction & calibrated"."""
+    words = tuple(token for start, end in parts for token in sentence.tokens[start:end])
+    kind = target_of(words, mistake=mistake)
+    for start, end in parts:
+        stance = stance_of(sentence, start, end, kind)
+        if stance is not Stance.ENDORSES:
+            return stance
+    return Stance.ENDORSES
 
 
 def _as_template(claim: Claim) -> Claim:

@@ -45,8 +45,9 @@ SCOPE_WINDOW = 8
 
 _HARD_NEGATIONS = _folded("not no never nor neither none nothing without lack")
 _TWO_WORD_NEGATIONS = frozenset({(fold("instead"), fold("of")), (fold("rather"), fold("than"))})
-# Not "drop" or "stop": "drop borderline videos", "stop showing spam" are practices, not dismissals.
-_DISMISS_VERBS = _folded("skip skipping ignore ignoring forget forgo ditch abandon bypass")
+# "drop the retrieval stage" dismisses a practice; "drop borderline videos" names a risk (see RISK_WORDS), where a
+# dismissal verb is how it is handled.
+_DISMISS_VERBS = _folded("skip skipping ignore ignoring forget forgo ditch abandon bypass drop dropping defer")
 _DISMISS_VERBS |= _folded("neglect overlook")
 _AVOID_VERBS = _folded("avoid prevent guard protect steer violate violating breach compromise hurt harm break")
 # "no more than 50 ms", "not only X", "no doubt" limit or add to what follows rather than deny it.
@@ -57,7 +58,7 @@ _EVALUATIVE = _folded("matter need necessary important worth concern problem iss
 _EVALUATIVE |= _folded("priority care crucial critical essential big deal something option sufficient enough")
 _EVALUATIVE |= _folded("acceptable way propose recommend")
 _DISMISSALS_AFTER = _folded("unnecessary irrelevant useless pointless meaningless overkill overrated negligible waste")
-_DISMISSALS_AFTER |= _folded("optional luxury afterthought wastes")
+_DISMISSALS_AFTER |= _folded("optional luxury afterthought wastes polish negotiable flexible deprioritise deprioritize")
 _NICE_TO_HAVE = (fold("nice"), fold("to"), fold("have"))
 _TOO = fold("too")
 _TOO_WHAT = _folded("slow expensive costly complex complicated hard late noisy much")
@@ -77,7 +78,8 @@ _MISTAKE_PAIRS = frozenset(
 RISK_WORDS = _folded(
     "leak leakage bias biased skew drift loop noise noisy imbalance imbalanced fraud spam abuse bot adversary "
     "adversarial evade evasion delay delayed stale overfit overfitting sensitive discrimination outage failure "
-    "timeout mislabel attack manipulation clickbait starvation cold"
+    "timeout mislabel attack manipulation clickbait starvation cold borderline harmful toxic violating invalid fake "
+    "duplicate outlier"
 )
 
 
