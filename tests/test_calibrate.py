@@ -21,9 +21,9 @@ PROBES = load_probes(CALIBRATION / "probes.yaml")
 # Relations not yet at their bar (issue 8 is open on them): they must not fall below what was measured when they were
 # last improved, so a change that makes them worse fails here.
 BELOW_BAR_FLOORS = {
-    "strong > partial > weak": 0.88,
-    "plain >= partial": 0.44,
-    "plain >= 0.8 x strong": 0.32,
+    "strong > partial > weak": 0.91,
+    "plain >= partial": 0.43,
+    "plain >= 0.8 x strong": 0.31,
 }
 
 
@@ -42,9 +42,9 @@ def test_each_relation_holds_on_the_blind_calibration_set(relation) -> None:
     )
 
 
-def test_the_calibration_set_has_every_honest_level_for_every_case_twice() -> None:
+def test_the_calibration_set_has_every_honest_level_for_every_case_three_times() -> None:
     sets = load_sets(CALIBRATION)
-    assert len(sets) == 6
+    assert len(sets) == 9
     for entry in sets:
         assert set(entry.honest) == {"strong", "plain", "partial", "weak", "wrong_fluent"}, entry.name
 
