@@ -93,6 +93,11 @@ class CompiledCase:
                     needs = frozenset(token for part in parts for token in part)
                     self.by_first_word.setdefault(parts[0][0], []).append((number, order, phrase, needs))
 
+    def only(self, step: str) -> CompiledCase:
+        """This compilation for a grader of one step: its targets, with the case's vocabulary and brief (compiled
+        once per case, and the same templates and restatements as the whole interview's grade)."""
+        return CompiledCase([t for t in self.targets if t.step == step], self.vocabulary, self.brief, self.case_id)
+
     @classmethod
     def of(cls, case: Case, steps: Iterable[str] = STEP_IDS) -> CompiledCase:
         targets: list[_Target] = []

@@ -45,7 +45,7 @@ def compiled(case: Case, step: str | None = None) -> CompiledCase:
     if hit is None or hit[0] is not case:
         if len(_COMPILED) > 64:
             _COMPILED.clear()
-        hit = (case, CompiledCase.of(case, (step,) if step else STEP_IDS))
+        hit = (case, compiled(case).only(step) if step else CompiledCase.of(case))
         _COMPILED[key] = hit
     return hit[1]
 
