@@ -66,6 +66,8 @@ def _relevance(case: Case, collector: ClaimCollector) -> tuple[float, float, str
 
     here = collector.relevance(distinctive_words(case)) or 0.0
     best, best_id = 0.0, ""
+    if 2 * here >= 1.0:
+        return here, best, best_id  # no other case can reach twice this share: their files need not be read
     for other_id in available_case_ids():
         if other_id == case.id:
             continue
