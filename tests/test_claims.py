@@ -189,3 +189,27 @@ def test_a_long_step_keeps_a_bounded_number_of_claims_per_item() -> None:
         collector.add(Reply("model", f"Reply {n}: I would start from logistic regression on {n + 2} hashed crosses."))
     per_item = [c for c in collector.claims() if c.target == "logistic-regression-baseline"]
     assert 1 <= len(per_item) <= CLAIMS_KEPT_PER_TARGET
+
+
+@pytest.mark.parametrize(
+    "honest",
+    [
+        "Model: a two-tower retrieval stage, then a ranker that scores a few hundred candidates.",
+        "Note: we retrain daily, and the counters update every few minutes.",
+        "User: someone who opens the app at least once a week.",
+    ],
+)
+def test_labels_candidates_write_are_not_roles(honest: str) -> None:
+    kept, cut = split_addressed(honest)
+    assert not cut and not addressed_to_grader(kept.strip())
+
+
+def test_words_for_harm_do_not_turn_a_decision_around() -> None:
+    said = stances(
+        "harmful-content-detection",
+        "serving",
+        "A very high chance of a severe breach of the rules means we remove the post at once.",
+    )
+    assert Stance.REJECTS not in said.values()
+    privacy = stances(ADS, "data", "We use only consented signals, without violating privacy rules in any region.")
+    assert Stance.REJECTS not in privacy.values()

@@ -16,13 +16,16 @@ _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 _JSON_BLOB = re.compile(r"\{[^{}]*\"[^\"{}]{1,60}\"\s*:[^{}]*\}")
 _XML_BLOCK = re.compile(r"<([A-Za-z][\w:-]{0,30})\b[^<>]*>.*?(?:</\1\s*>|$)", re.DOTALL)
 _LONE_TAG = re.compile(r"</?[A-Za-z][\w:-]{0,30}\b[^<>]*>")
+# Who scores an answer; "model" and "reviewer" are ordinary design words ("Model: a two-tower retrieval stage").
+_GRADERS = r"(?:evaluator|grader|scorer|assessor|examiner|marker|judge)s?"
+# Speakers of a made-up dialogue, and notes to a grader. Not "Note:", "Model:" or "User:", which candidates write.
 _ROLES = (
-    r"interviewer|system|assistant|user|candidate|evaluator|grader|judge|reviewer|scorer|assessor|examiner|"
-    r"marker|rubric|ai|model|llm|bot|admin|developer|moderator|feedback|verdict|score|note|ps|p\.s|nb|n\.b"
+    r"interviewer|system|assistant|candidate|evaluator|grader|judge|scorer|assessor|examiner|marker|rubric|ai|llm|"
+    rf"verdict|(?:note|message|ps|p\.s|nb|n\.b|feedback)[ \t]+(?:to|for)[ \t]+(?:the[ \t]+|any[ \t]+)?"
+    rf"(?:{_GRADERS}|reviewers?|ai|llm|model)"
 )
 _ROLE_LINE = re.compile(
-    rf"(?:^|(?<=[.!?\n])|(?<=[.!?]\s))[ \t]*[\[(]?(?:{_ROLES})"
-    rf"(?:[ \t]+(?:to|for)[ \t]+[\w ]{{1,30}})?[\])]?[ \t]*:[^\n]*",
+    rf"(?:^|(?<=[.!?\n])|(?<=[.!?]\s))[ \t]*[\[(]?(?:{_ROLES})[\])]?[ \t]*:[^\n]*",
     re.IGNORECASE | re.MULTILINE,
 )
 _SCORER = r"(?:evaluator|grader|grading|scorer|scoring|assessor|examiner|marker|judge|reviewer|rater|ai|llm|model)s?"
@@ -30,7 +33,7 @@ _SENTENCE = re.compile(
     r"\b(?:"
     rf"(?:note|message|instruction|instructions|request|reminder|hint)s? (?:to|for) (?:the |any |all )?{_SCORER}|"
     rf"(?:dear|hey|hi|hello|attention|to the) {_SCORER}\b|"
-    rf"^\W*{_SCORER}\s*[,:]|"
+    rf"^\W*{_GRADERS}\s*[,:]|"
     r"(?:please|kindly) (?:mark|score|grade|rate|credit|count|note|consider|treat|record|award|give)\b|"
     r"full marks|full credit|perfect score|maximum score|max score|highest score|top marks|top score|"
     r"\d+ ?/ ?(?:10|100)\b|"

@@ -49,7 +49,9 @@ _TWO_WORD_NEGATIONS = frozenset({(fold("instead"), fold("of")), (fold("rather"),
 # dismissal verb is how it is handled.
 _DISMISS_VERBS = _folded("skip skipping ignore ignoring forget forgo ditch abandon bypass drop dropping defer")
 _DISMISS_VERBS |= _folded("neglect overlook")
-_AVOID_VERBS = _folded("avoid prevent guard protect steer violate violating breach compromise hurt harm break")
+_AVOID_VERBS = _folded("avoid prevent guard protect steer")
+# "without violating privacy", "never breaking the rules": the negation denies the harm, not what follows it.
+_HARMS = _folded("violate violating breach breaching compromise compromising hurt hurting harm harming break breaking")
 # "no more than 50 ms", "not only X", "no doubt" limit or add to what follows rather than deny it.
 _NOT_A_NEGATION_BEFORE = _folded("more less later longer only doubt fewer just")
 
@@ -117,7 +119,7 @@ def _negation_width(tokens: tuple[str, ...], index: int) -> int:
         return 2
     if token in _HARD_NEGATIONS:
         after = index + 1
-        if after < len(tokens) and tokens[after] in _NOT_A_NEGATION_BEFORE:
+        if after < len(tokens) and (tokens[after] in _NOT_A_NEGATION_BEFORE or tokens[after] in _HARMS):
             return 0
         return 1
     return 0
