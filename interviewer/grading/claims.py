@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from interviewer.concepts import phrasings
-from interviewer.framework import STEP_IDS
 from interviewer.grading.addressed import candidate_sentences
 from interviewer.grading.content import TEMPLATE_MIN_WORDS, content_words, is_explained, skeleton
 from interviewer.grading.stance import Stance, stance_of, target_of
@@ -99,10 +98,9 @@ class CompiledCase:
         return CompiledCase([t for t in self.targets if t.step == step], self.vocabulary, self.brief, self.case_id)
 
     @classmethod
-    def of(cls, case: Case, steps: Iterable[str] = STEP_IDS) -> CompiledCase:
+    def of(cls, case: Case) -> CompiledCase:
         targets: list[_Target] = []
-        for step_id in steps:
-            rubric = case.steps[step_id]
+        for step_id, rubric in case.steps.items():
             for item in rubric.items:
                 said = (*item.signals, *phrasings(item.concepts))
                 own = _tokens_of(said) | frozenset(normalise(item.id.replace("-", " ")))

@@ -11,17 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
-from interviewer.concepts import concept_words
-from interviewer.errors import InterviewerError
 from interviewer.framework import STEP_IDS, STEPS, Level
 from interviewer.grading.claims import Claim, ClaimCollector, CompiledCase, Reply
-from interviewer.grading.content import content_words
 from interviewer.grading.hire import hire_signal
 from interviewer.grading.merge import PARTIAL_CREDIT, merge, step_score
 from interviewer.grading.models import Grade, StepGrade, TalkingPointResult
-from interviewer.grading.text import Sentence, SentenceIndex, analyse, split_sentences
+from interviewer.grading.relevance import scale_for
+from interviewer.grading.text import Sentence, SentenceIndex
 from interviewer.rubric import Case
 
 __all__ = [
@@ -48,79 +45,6 @@ def compiled(case: Case, step: str | None = None) -> CompiledCase:
         hit = (case, compiled(case).only(step) if step else CompiledCase.of(case))
         _COMPILED[key] = hit
     return hit[1]
-
-
-# An answer is taken to be about another case when at least this share of its sentences use that case's own words
-# and twice as many as use this case's: a generic answer (few of anyone's words) is never scaled.
-ANOTHER_CASE_SHARE = 0.25
-
-
-def _relevance(case: Case, collector: ClaimCollector) -> tuple[float, float, str]:
-    """How much the answer uses this case's own words, and the most it uses another built-in case's, and which.
-
-    Generic ML words ("retrain daily, monitor drift") fit every case; an answer that speaks more in another case's
-    words than in this one's is about that problem, and its credit shrinks in proportion (see `grade_replies`). An
-    answer that is generic everywhere is left alone: the rubric already gives generic words little.
-    """
-    from interviewer.rubric import available_case_ids
-
-    here = collector.relevance(distinctive_words(case)) or 0.0
-    best, best_id = 0.0, ""
-    if 2 * here >= 1.0:
-        return here, best, best_id  # no other case can reach twice this share: their files need not be read
-    for other_id in available_case_ids():
-        if other_id == case.id:
-            continue
-        words = _distinctive_of(other_id)
-        share = collector.relevance(words) if words else None
-        if share is not None and share > best:
-            best, best_id = share, other_id
-    return here, best, best_id
-
-
-@lru_cache(maxsize=64)
-def _distinctive_of(case_id: str) -> frozenset[str]:
-    from interviewer.rubric import load_case
-
-    try:
-        return distinctive_words(load_case(case_id))
-    except InterviewerError:
-        return frozenset()
-
-
-@lru_cache(maxsize=32)
-def _brief_words(case_id: str, texts: tuple[str, ...]) -> frozenset[str]:
-    words: set[str] = set()
-    for text in texts:
-        for sentence in split_sentences(text):
-            words |= content_words(analyse(sentence))
-    return frozenset(words)
-
-
-def _brief_of(case: Case) -> frozenset[str]:
-    return _brief_words(case.id, (case.title, case.prompt, *(fact.answer for fact in case.facts)))
-
-
-@lru_cache(maxsize=32)
-def _background(case_id: str) -> frozenset[str]:
-    """The brief words of every other built-in case."""
-    from interviewer.rubric import available_case_ids, load_case
-
-    others: set[str] = set()
-    for other_id in available_case_ids():
-        if other_id != case_id:
-            try:
-                others |= _brief_of(load_case(other_id))
-            except InterviewerError:
-                continue  # a broken built-in case is reported by `check`; it only narrows the background here
-    return frozenset(others)
-
-
-def distinctive_words(case: Case) -> frozenset[str]:
-    """Words of this case's brief that no other built-in case's brief uses, and that no shared concept uses."""
-    others = _background(case.id)
-    generic = concept_words()
-    return frozenset(w for w in _brief_of(case) if w not in others and w not in generic and not w[0].isdigit())
 
 
 class StepGrader:
@@ -193,15 +117,7 @@ def grade_replies(
     collector = ClaimCollector(compiled(case))
     for reply in replies:
         collector.add(reply)
-    relevance, elsewhere, other_id = _relevance(case, collector)
-    about_another = elsewhere >= ANOTHER_CASE_SHARE and elsewhere > 2 * relevance
-    scale = relevance / elsewhere if about_another else 1.0
-    note = (
-        f"the answer reads as one for {other_id} ({elsewhere:.0%} of its sentences use that case's own words, "
-        f"{relevance:.0%} this one's), so credit is scaled by {scale:.2f}"
-        if about_another
-        else None
-    )
+    scale, note = scale_for(case, collector)
     basis = GradeBasis(
         case=case,
         level=Level(level),

@@ -1,0 +1,92 @@
+"""Relevance: is an answer about this case, or about another built-in case?
+
+Generic ML words ("retrain daily, monitor drift") fit every case. A case's own words are those of its brief (title,
+prompt, facts) that no other built-in case's brief uses and no shared concept uses. An answer that speaks in another
+case's own words far more than in this one's was written for that problem, and its credit shrinks in proportion (see
+`interviewer.grading.deterministic.grade_replies`). An answer that is generic everywhere is left alone: the rubric
+already gives generic words little.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from interviewer.concepts import concept_words
+from interviewer.errors import InterviewerError
+from interviewer.grading.claims import ClaimCollector
+from interviewer.grading.content import content_words
+from interviewer.grading.text import analyse, split_sentences
+from interviewer.rubric import Case
+
+# About another case: at least this share of the sentences use that case's own words, and twice this case's share.
+ANOTHER_CASE_SHARE = 0.25
+
+
+def brief_words(case: Case) -> frozenset[str]:
+    words: set[str] = set()
+    for text in (case.title, case.prompt, *(fact.answer for fact in case.facts)):
+        for sentence in split_sentences(text):
+            words |= content_words(analyse(sentence))
+    return frozenset(words)
+
+
+@lru_cache(maxsize=4)
+def _built_in_briefs(directory: str) -> dict[str, frozenset[str]]:
+    """Each built-in case's brief words, each case file read once per process."""
+    from interviewer.rubric import available_case_ids, load_case
+
+    briefs = {}
+    for case_id in available_case_ids():
+        try:
+            briefs[case_id] = brief_words(load_case(case_id))
+        except InterviewerError:
+            continue  # a broken built-in case is reported by `check`; it only narrows the background here
+    return briefs
+
+
+def _briefs() -> dict[str, frozenset[str]]:
+    from interviewer.catalog import rubrics_dir
+
+    return _built_in_briefs(str(rubrics_dir()))
+
+
+def _own_words(case_id: str, brief: frozenset[str], briefs: dict[str, frozenset[str]]) -> frozenset[str]:
+    others = frozenset().union(*(words for other, words in briefs.items() if other != case_id))
+    generic = concept_words()
+    return frozenset(w for w in brief if w not in others and w not in generic and not w[0].isdigit())
+
+
+def distinctive_words(case: Case) -> frozenset[str]:
+    """This case's own words (see the module docstring)."""
+    return _own_words(case.id, brief_words(case), _briefs())
+
+
+def relevance(case: Case, collector: ClaimCollector) -> tuple[float, float, str]:
+    """The share of the answer's sentences in this case's own words, the highest share in another built-in case's,
+    and that case's id."""
+    here = collector.relevance(distinctive_words(case)) or 0.0
+    best, best_id = 0.0, ""
+    if 2 * here >= 1.0:
+        return here, best, best_id  # no other case can reach twice this share
+    briefs = _briefs()
+    for other_id, brief in briefs.items():
+        if other_id == case.id:
+            continue
+        words = _own_words(other_id, brief, briefs)
+        share = collector.relevance(words) if words else None
+        if share is not None and share > best:
+            best, best_id = share, other_id
+    return here, best, best_id
+
+
+def scale_for(case: Case, collector: ClaimCollector) -> tuple[float, str | None]:
+    """The factor on every item's credit, and the reason shown with the hire signal when it is below 1."""
+    here, elsewhere, other_id = relevance(case, collector)
+    if elsewhere >= ANOTHER_CASE_SHARE and elsewhere > 2 * here:
+        scale = here / elsewhere
+        note = (
+            f"the answer reads as one for {other_id} ({elsewhere:.0%} of its sentences use that case's own words, "
+            f"{here:.0%} this one's), so credit is scaled by {scale:.2f}"
+        )
+        return scale, note
+    return 1.0, None
