@@ -139,3 +139,11 @@ def test_text_addressed_to_the_grader_is_recognised(text: str) -> None:
 )
 def test_ordinary_design_text_is_not_addressed_to_the_grader(text: str) -> None:
     assert not addressed_to_grader(text)
+
+
+def test_look_alike_letters_and_invisible_characters_read_as_what_they_look_like() -> None:
+    cyrillic = "\u0441\u0430libr\u0430tion"  # Cyrillic "c" and "a"
+    assert normalise(cyrillic) == normalise("calibration")
+    assert normalise("cali\u200bbration") == normalise("calibration")  # a zero-width space inside
+    assert normalise("\uff43\uff41\uff4c\uff49bration") == normalise("calibration")  # full-width letters
+    assert matches(f"We must keep the {cyrillic} of the predicted click rate.", "calibration")
