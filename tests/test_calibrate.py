@@ -22,8 +22,8 @@ PROBES = load_probes(CALIBRATION / "probes.yaml")
 # last improved, so a change that makes them worse fails here.
 BELOW_BAR_FLOORS = {
     "strong > partial > weak": 0.92,
-    "plain >= partial": 0.47,
-    "plain >= 0.8 x strong": 0.34,
+    "plain >= partial": 0.49,
+    "plain >= 0.8 x strong": 0.39,
     "wrong but fluent < partial": 0.84,
 }
 

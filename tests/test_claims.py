@@ -213,3 +213,14 @@ def test_words_for_harm_do_not_turn_a_decision_around() -> None:
     assert Stance.REJECTS not in said.values()
     privacy = stances(ADS, "data", "We use only consented signals, without violating privacy rules in any region.")
     assert Stance.REJECTS not in privacy.values()
+
+
+def test_a_mistake_explained_by_its_consequence_is_not_endorsed_and_the_rule_it_breaks_is_kept() -> None:
+    said = stances(
+        ADS,
+        "evaluation",
+        "Train on earlier days and test on later ones, because a random split lets the model learn from the future.",
+    )
+    assert Stance.ENDORSES not in {stance for (kind, _), stance in said.items() if kind != "item"}
+    peek = stances(ADS, "data", "Each feature must never peek at information from after the ad was shown.")
+    assert Stance.REJECTS not in peek.values()

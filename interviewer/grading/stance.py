@@ -71,6 +71,7 @@ _MISTAKE_FRAMES = _folded(
 )
 _MISTAKE_FRAMES |= _folded("dangerous leak leaks leaking leakage flaw flawed fool fooled overstate inflate cheat")
 _MISTAKE_FRAMES |= _folded("error bad worse beware careful bug overfit broken breaks fails fail problem misguided")
+_MISTAKE_FRAMES |= _folded("future peek peeking")  # "a random split lets it learn from the future"
 _HYPOTHETICAL = _folded("if whether suppose supposing imagine")
 # Two words that frame what follows as what others get wrong: "people often treat reports as labels".
 _MISTAKE_PAIRS = frozenset(
@@ -81,7 +82,7 @@ RISK_WORDS = _folded(
     "leak leakage bias biased skew drift loop noise noisy imbalance imbalanced fraud spam abuse bot adversary "
     "adversarial evade evasion delay delayed stale overfit overfitting sensitive discrimination outage failure "
     "timeout mislabel attack manipulation clickbait starvation cold borderline harmful toxic violating invalid fake "
-    "duplicate outlier"
+    "duplicate outlier peek peeking future"
 )
 
 
