@@ -106,7 +106,7 @@ WRAP_UP = Step(
     short="Wrap-up",
     title="Wrap-up",
     about="Extra talking points: anything you would add, improve or do next.",
-    opening="We have a couple of minutes left. Is there anything you would add, or improve with more time?",
+    opening="Before we finish: is there anything you would add, or improve with more time?",
     budget_minutes=2,
     weight=0.0,
 )

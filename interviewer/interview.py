@@ -21,6 +21,7 @@ from interviewer.framework import STEP_IDS, WRAP_UP, Level, next_step_id
 from interviewer.grading.claims import Reply
 from interviewer.grading.deterministic import grade_replies
 from interviewer.grading.models import Grade, JudgeSummary
+from interviewer.intents import Intent, intent_of
 from interviewer.policy.base import Action, AdvanceReason, Policy, Utterance, View
 from interviewer.rubric import Case, load_case, load_case_file
 from interviewer.session import DONE, INTRO, PHASES, Session
@@ -43,13 +44,15 @@ def transcript_replies(transcript: Transcript) -> list[Reply]:
     """The candidate's replies in order, each with the item the interviewer's latest follow-up in its step asked
     about: an item first raised there was prompted, not volunteered."""
     replies: list[Reply] = []
-    asked: dict[str, str] = {}
+    asked: dict[str, frozenset[str]] = {}
     for turn in transcript.turns:
         if turn.role is Role.INTERVIEWER and turn.kind is TurnKind.FOLLOW_UP and turn.item_id:
-            asked[turn.step] = turn.item_id
+            asked[turn.step] = frozenset({turn.item_id})
+        elif turn.role is Role.INTERVIEWER and turn.kind is TurnKind.PUSHBACK and turn.item_id:
+            # A challenge prompts the answer on its red flag, or on the item a mistake was about.
+            asked[turn.step] = frozenset({turn.item_id, turn.item_id.partition(":")[2] or turn.item_id})
         elif turn.role is Role.CANDIDATE and turn.step in (*STEP_IDS, WRAP_UP.id):
-            prompted = frozenset({asked[turn.step]}) if turn.step in asked else frozenset()
-            replies.append(Reply(turn.step, turn.text, prompted))
+            replies.append(Reply(turn.step, turn.text, asked.get(turn.step, frozenset())))
     return replies
 
 
@@ -276,7 +279,15 @@ class Interview:
 
     def view(self) -> View:
         phase = self.session.phase
-        return View(self.case, self.transcript.level, phase, self.transcript.turns, self.session.step_start(phase))
+        return View(
+            self.case,
+            self.transcript.level,
+            phase,
+            self.transcript.turns,
+            self.session.step_start(phase),
+            elapsed=self.session.total_seconds(),
+            step_elapsed=self.session.step_seconds(phase),
+        )
 
     # -- planning and committing ----------------------------------------------------------------------------------
     #
@@ -300,7 +311,7 @@ class Interview:
         Raises `SaveError` when the reply cannot be saved; the transcript is then as it was, so the reply can be
         offered again."""
         with self.session.one_change():  # the reply and a time-up notice are saved together, or neither
-            self.session.reply(text)
+            self.session.reply(text, intent=intent_of(text))
             over = self.session.over_budget()
             timed_out = over and not self._in_wrap_up
             if timed_out:
@@ -314,15 +325,23 @@ class Interview:
             return self.plan_end()
         if decision.action is Action.ADVANCE:
             return [self._opening(decision.reason or AdvanceReason.COVERED)]
-        return [Utterance(decision.text, decision.kind, decision.item_id)]
+        return [Utterance(decision.text, decision.kind, decision.item_id, intent=decision.intent)]
 
     def plan_next_step(self) -> list[Utterance]:
-        """The candidate asked to move on."""
+        """The candidate asked to move on. Before anything was answered in a step (the interviewer may just have
+        moved on by itself), the interviewer first says where we are; asked again, it moves on."""
         if self.session.done:
             raise InterviewerError("the interview is over")
         if self._in_wrap_up:
             return self.plan_end()
+        view = self.view()
+        if self.session.phase in STEP_IDS and not view.answered and not self._skip_offered(view):
+            return [Utterance(self.policy.confirm_skip(view), TurnKind.PROMPT, intent=Intent.MOVE_ON)]
         return [self._opening(AdvanceReason.CANDIDATE)]
+
+    @staticmethod
+    def _skip_offered(view: View) -> bool:
+        return any(turn.role is Role.INTERVIEWER and turn.intent == Intent.MOVE_ON for turn in view.step_turns)
 
     def plan_end(self) -> list[Utterance]:
         """Close the interview now; committing the closing words grades it."""
@@ -343,7 +362,9 @@ class Interview:
         with self.session.one_change():
             if utterance.advance_first:
                 self.session.advance()
-            turn = self.session.say(said, utterance.kind, utterance.item_id, usage=usage, fallback=fallback)
+            turn = self.session.say(
+                said, utterance.kind, utterance.item_id, usage=usage, fallback=fallback, intent=utterance.intent
+            )
             if utterance.ends_interview:
                 self.session.end()
                 self.transcript.grade = grade_transcript(self.transcript, self.case)
@@ -480,7 +501,9 @@ class Interview:
         phase = self.session.phase
         if advance:
             phase = next_step_id(phase) or DONE
-        view = View(self.case, self.transcript.level, phase, self.transcript.turns)
+        view = View(
+            self.case, self.transcript.level, phase, self.transcript.turns, elapsed=self.session.total_seconds()
+        )
         return Utterance(self.policy.open_step(view, reason), TurnKind.OPENING, advance_first=advance)
 
     def _say_all(self, plan: Callable[[], list[Utterance]]) -> list[Turn]:

@@ -56,7 +56,8 @@ def render_grade(grade: Grade, title: str, detail: bool = True) -> str:
             elif item.counted:
                 lines.append(f"  - {item.id}: missed. A strong answer: {item.covers}")
         for flag in step.red_flags:
-            lines.append(f"  ! red flag {flag.id} (-{flag.penalty:g}): {flag.description} {_quote(flag.evidence)}")
+            cost = "corrected after a challenge, no penalty" if flag.corrected else f"-{flag.penalty:g}"
+            lines.append(f"  ! red flag {flag.id} ({cost}): {flag.description} {_quote(flag.evidence)}")
         for sentence in step.ignored:
             lines.append(f"  ? ignored, addressed to the grader: {_quote(sentence)}")
         for sentence in step.restated:

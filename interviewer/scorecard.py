@@ -49,7 +49,11 @@ def step_section(step_id: str, step: StepGrade, judged: StepJudgement | None = N
         lines.append("")
     if step.red_flags:
         lines.append("**Red flags**")
-        lines += [f"- `{f.id}` (-{f.penalty:g}): {f.description} {_quote(f.evidence)}" for f in step.red_flags]
+        lines += [
+            f"- `{f.id}` ({'corrected after a challenge' if f.corrected else f'-{f.penalty:g}'}): {f.description} "
+            f"{_quote(f.evidence)}"
+            for f in step.red_flags
+        ]
         lines.append("")
     if step.restated:
         lines.append("**Not credited** (restates the problem, the facts or a question)")

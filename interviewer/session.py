@@ -97,18 +97,29 @@ class Session:
         role: Role = Role.INTERVIEWER,
         usage: Usage | None = None,
         fallback: bool = False,
+        intent: str | None = None,
     ) -> Turn:
         """Record an interviewer (or system) turn in the current phase."""
         if self.done:
             raise SessionError("the interview is over; nothing more can be said")
-        turn = Turn(step=self.phase, role=role, text=text, kind=kind, item_id=item_id, usage=usage, fallback=fallback)
+        turn = Turn(
+            step=self.phase,
+            role=role,
+            text=text,
+            kind=kind,
+            item_id=item_id,
+            usage=usage,
+            fallback=fallback,
+            intent=intent,
+        )
         return self._record(turn)
 
-    def reply(self, text: str) -> Turn:
-        """Record the candidate's reply in the current step."""
+    def reply(self, text: str, intent: str | None = None) -> Turn:
+        """Record the candidate's reply in the current step (with what it asked of the interviewer, if anything)."""
         if not self.in_step:
             raise SessionError(f"a reply is not expected in phase {self.phase!r}")
-        return self._record(Turn(step=self.phase, role=Role.CANDIDATE, text=clean_reply(text), kind=TurnKind.REPLY))
+        turn = Turn(step=self.phase, role=Role.CANDIDATE, text=clean_reply(text), kind=TurnKind.REPLY, intent=intent)
+        return self._record(turn)
 
     def advance(self) -> str:
         """Move to the next phase (the candidate asked, the policy decided, or the step's time ran out)."""

@@ -57,6 +57,7 @@ class TurnKind(StrEnum):
     CLOSING = "closing"  # end of the interview
     REPLY = "reply"  # candidate text
     NOTICE = "notice"  # system: step moved on, time budget passed, etc.
+    PUSHBACK = "pushback"  # challenges a decision the candidate just made (item_id: the red flag or mistake)
 
 
 class Turn(BaseModel):
@@ -68,6 +69,11 @@ class Turn(BaseModel):
     item_id: str | None = Field(None, description="The rubric item a follow-up targeted.")
     usage: Usage | None = Field(None, description="Tokens (and cost) the model used for this turn.")
     fallback: bool = Field(False, description="The model failed; the offline interviewer's words were used.")
+    intent: str | None = Field(
+        None,
+        description="On a candidate's turn, what it asked of the interviewer when it was not an answer (repeat, "
+        "meaning, hint, dont_know, time, thinking, small_talk, move_on); on the interviewer's, the intent it answers.",
+    )
 
 
 class Transcript(BaseModel):

@@ -192,3 +192,27 @@ def test_grade_command_when_the_judge_is_down_is_flagged_not_failed(monkeypatch,
     data = json.loads(captured.out)
     assert data["grader"] == "deterministic" and data["judge"]["status"] == "unavailable"
     assert "API key rejected" in captured.err
+
+
+@respx.mock
+async def test_the_model_keeps_the_stubs_decisions_for_intents_and_pushback(tmp_path: Path) -> None:
+    """The same decisions as offline (repeat, hint, pushback), recorded on the turns; the model only phrases them,
+    is told what the candidate asked for, and never sees what a rubric item covers."""
+    route = respx.post(URL).mock(return_value=stream("Phrased by the model."))
+    interview = llm_interview(tmp_path)
+    await say(interview, interview.plan_start())
+    moves = {}
+    for text in ("Sorry, can you repeat the question?", "Can you give me a hint?"):
+        await say(interview, interview.plan_reply(text))
+        human = json.loads(route.calls.last.request.content)["messages"][-1]["content"]
+        moves[text] = human
+        assert interview.transcript.turns[-1].intent == interview.transcript.turns[-2].intent
+    assert "asked you to repeat the question" in moves["Sorry, can you repeat the question?"]
+    assert "asked for a hint" in moves["Can you give me a hint?"]
+    await say(interview, interview.plan_reply("We should ship if the offline AUC goes up, no A/B test needed."))
+    turn = interview.transcript.turns[-1]
+    human = json.loads(route.calls.last.request.content)["messages"][-1]["content"]
+    assert turn.kind is TurnKind.PUSHBACK and turn.text == "Phrased by the model." and "Challenge the decision" in human
+    for _, rubric in interview.case.steps.items():
+        for item in rubric.items:
+            assert item.covers not in human

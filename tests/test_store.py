@@ -317,6 +317,7 @@ def test_a_failed_step_change_rolls_back_the_phase_and_the_clock(
     clock = FakeClock()
     interview = new_interview(tmp_path / "t.json", clock)
     interview.start()
+    interview.reply("I would first ask about the business goal and the latency budget.")
     clock.advance(42)
     before = interview.transcript.model_dump()
     plan = interview.plan_next_step()

@@ -105,13 +105,24 @@ def test_a_well_covered_step_moves_on_without_follow_ups(tmp_path: Path) -> None
     )
     (turn,) = run.reply(explained)
     assert turn.kind is TurnKind.OPENING and turn.step == "framing"
-    assert turn.text.startswith("Good, that covers it.")
+    assert turn.text.startswith("Thanks, noted on ")  # the candidate's own words from the step just covered
+    assert "**Frame it as an ML task**" in turn.text
 
 
 def test_asking_to_move_on_moves_on(tmp_path: Path) -> None:
     run = interview(tmp_path)
+    run.reply("I would first ask about the business goal and the latency budget.")
     (turn,) = run.reply("Can we move on to the next step?")
-    assert run.session.phase == "framing" and turn.text.startswith("Sure, let's move on.")
+    assert run.session.phase == "framing" and turn.text.startswith(("Sure, let's move on.", "Okay, moving on."))
+
+
+def test_asking_to_move_on_before_answering_is_confirmed_first(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    (check,) = run.reply("Can we move on to the next step?")
+    assert run.session.phase == "requirements" and check.kind is TurnKind.PROMPT and check.intent == "move_on"
+    assert "ask for the next step again" in check.text
+    (turn,) = run.reply("Yes, next step please.")
+    assert run.session.phase == "framing" and turn.kind is TurnKind.OPENING
 
 
 def test_move_on_detection_ignores_long_design_answers() -> None:
@@ -204,6 +215,7 @@ def test_open_step_uses_the_case_opening_when_there_is_one(tmp_path: Path) -> No
 def test_an_uncommitted_reply_leaves_the_interview_where_it_was(tmp_path: Path) -> None:
     """What Esc relies on: planned utterances that are never committed change nothing but the candidate's turn."""
     run = interview(tmp_path)
+    run.reply("I would first ask about the business goal and the latency budget.")
     before = len(run.transcript.turns)
     plan = run.plan_reply("Can we move on to the next step?")
     assert [u.kind for u in plan] == [TurnKind.OPENING] and plan[0].advance_first

@@ -8,6 +8,7 @@ except through `Claim.source`.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -17,7 +18,15 @@ from interviewer.concepts import phrasings
 from interviewer.grading.addressed import candidate_sentences
 from interviewer.grading.content import TEMPLATE_MIN_WORDS, content_words, is_explained, skeleton
 from interviewer.grading.stance import Stance, stance_of, target_of
-from interviewer.grading.text import Sentence, SentenceIndex, analyse, compile_signal, normalise, split_sentences
+from interviewer.grading.text import (
+    Sentence,
+    SentenceIndex,
+    analyse,
+    compile_signal,
+    normalise,
+    split_sentences,
+    words,
+)
 from interviewer.rubric import Case
 
 Kind = Literal["item", "red_flag", "opposite"]
@@ -82,8 +91,8 @@ class CompiledCase:
     brief_by_word: dict[str, list[int]] = field(default_factory=dict)  # word -> brief sentences that use it
 
     def __post_init__(self) -> None:
-        for number, words in enumerate(self.brief):
-            for word in words:
+        for number, brief_words in enumerate(self.brief):
+            for word in brief_words:
                 self.brief_by_word.setdefault(word, []).append(number)
         for number, target in enumerate(self.targets):
             for order, phrase in enumerate(target.phrasings):
@@ -165,6 +174,8 @@ class ClaimCollector:
         if not kept:
             return
         base = len(self._said)
+        if reply.prompted:
+            self._retractions(reply, kept, base)
         for offset, sentence in enumerate(kept):
             shape = skeleton(sentence, self.compiled.vocabulary)
             self._said.append(_Said(sentence, reply, base + offset, shape))
@@ -209,6 +220,33 @@ class ClaimCollector:
             if len(kept_claims) < CLAIMS_KEPT_PER_TARGET:
                 kept_claims.append((claim, base + s_index))
 
+    def _retractions(self, reply: Reply, kept: list[Sentence], base: int) -> None:
+        """After the interviewer challenged a decision ("opposite:ID" or a red flag id in `reply.prompted`), a
+        sentence that takes it back ("I take that back", "I was wrong") rejects it, in whatever words follow."""
+        sentence = next((s for s in kept if _RETRACTION.search(" ".join(words(s.text)))), None)
+        if sentence is None:
+            return
+        for prompted in reply.prompted:
+            kind, _, item = prompted.partition(":")
+            wanted: tuple[Kind, str] = ("opposite", item) if kind == "opposite" else ("red_flag", prompted)
+            for target in self.compiled.targets:
+                if (target.kind, target.id) == wanted:
+                    claim = Claim(
+                        kind=target.kind,
+                        target=target.id,
+                        step=target.step,
+                        stance=Stance.REJECTS,
+                        quote=sentence.text,
+                        said_in=reply.step,
+                        prompted=True,
+                        source="signals",
+                        order=base + kept.index(sentence),
+                    )
+                    kept_claims = self._claims.setdefault((target.kind, target.id), [])
+                    if len(kept_claims) < CLAIMS_KEPT_PER_TARGET:
+                        kept_claims.append((claim, claim.order))
+                    break
+
     def _restates_brief(self, sentence: Sentence, step: str) -> bool:
         """A statement that mostly repeats one sentence of the prompt, the facts or a follow-up question. A question
         in requirements is how clarifying is done, so it never counts as restating."""
@@ -244,6 +282,14 @@ class ClaimCollector:
                 claim = _as_template(claim)
             result.append(claim)
         return result
+
+
+# Taking a decision back, in the reply to a challenge of it.
+_RETRACTION = re.compile(
+    r"\b(take (that|it|this) back|i was wrong|on second thought|scratch that|i stand corrected|let me correct"
+    r"|i would (change|revise|reconsider) (that|this|it)|i (retract|withdraw) (that|this|it)"
+    r"|that was (a mistake|wrong))\b"
+)
 
 
 def _stance_of_match(sentence: Sentence, parts: tuple[tuple[int, int], ...], mistake: bool) -> Stance:

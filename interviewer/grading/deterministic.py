@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from interviewer.framework import STEP_IDS, STEPS, Level
 from interviewer.grading.claims import Claim, ClaimCollector, CompiledCase, Reply
 from interviewer.grading.hire import hire_signal
-from interviewer.grading.merge import PARTIAL_CREDIT, merge, step_score
+from interviewer.grading.merge import IMPORTANT_WEIGHT, PARTIAL_CREDIT, merge, step_score
 from interviewer.grading.models import Grade, StepGrade, TalkingPointResult
 from interviewer.grading.relevance import scale_for
+from interviewer.grading.stance import Stance
 from interviewer.grading.text import Sentence, SentenceIndex
 from interviewer.rubric import Case
 
@@ -28,6 +29,7 @@ __all__ = [
     "grade_answers",
     "grade_replies",
     "grade_step",
+    "mistakes_said",
     "overall_score",
     "step_score",
 ]
@@ -56,8 +58,9 @@ class StepGrader:
         self._collector = ClaimCollector(compiled(case, step_id))
         self._graded: StepGrade | None = None
 
-    def add(self, text: str, prompted: frozenset[str] = frozenset()) -> None:
-        self._collector.add(Reply(self.step_id, text, prompted))
+    def add(self, text: str, prompted: frozenset[str] = frozenset(), step: str | None = None) -> None:
+        """A reply of this step, or (`step`) one said earlier in another step that may already cover its items."""
+        self._collector.add(Reply(step or self.step_id, text, prompted))
         self._graded = None
 
     def grade(self, seconds: float | None = None) -> StepGrade:
@@ -75,6 +78,20 @@ class StepGrader:
             seconds={self.step_id: seconds} if seconds is not None else None,
         )[self.step_id]
         return self._graded
+
+
+def mistakes_said(case: Case, text: str, step: str) -> list[Claim]:
+    """The wrong decisions one reply endorses, whatever step they belong to: red flags, an item's opposite, and the
+    dismissal of an important item; what the interviewer pushes back on, in the order they were said."""
+    collector = ClaimCollector(compiled(case))
+    collector.add(Reply(step, text))
+
+    def wrong(claim: Claim) -> bool:
+        if claim.kind != "item":
+            return claim.stance is Stance.ENDORSES
+        return claim.stance is Stance.REJECTS and case.item(claim.step, claim.target).weight >= IMPORTANT_WEIGHT
+
+    return sorted(filter(wrong, collector.claims()), key=lambda claim: claim.order)
 
 
 def grade_step(case: Case, step_id: str, texts: Sequence[str], level: Level, seconds: float | None = None) -> StepGrade:

@@ -9,8 +9,10 @@ Per rubric item, over the claims of every step of the interview (an idea counts 
   it weighs `IMPORTANT_WEIGHT` or more the dismissal is a recorded mistake. An endorsed *opposite* (the wrong
   decision the case author named) is a mistake and caps the item at partial.
 Red flags fire on an endorsing claim only. Mistakes cost `MISTAKE_PENALTY_PER_WEIGHT` points per unit of the item's
-weight, at most `MAX_MISTAKE_PENALTY`. `scale` (below 1 for an answer that is mostly about another problem, see
-`interviewer.grading.deterministic.RELEVANT_SHARE`) multiplies every item's credit.
+weight, at most `MAX_MISTAKE_PENALTY`. A red flag or an endorsed opposite is *corrected* when a later claim, prompted
+by the interviewer's challenge of it (a pushback), rejects or avoids it, or endorses the item an opposite was about:
+it stays on the record, costs nothing, and no longer caps its item. `scale` (below 1 for an answer that is mostly
+about another problem, see `interviewer.grading.deterministic.RELEVANT_SHARE`) multiplies every item's credit.
 
 Graders take part in one of two modes. `adds` (the signals; an embedding or judge that may only add): its endorsing
 claims count as above. `confirms` (a judge asked to confirm): on an item it judged, its verdict decides: its
@@ -100,7 +102,9 @@ def merge(
                 graded_by = sorted({*graded_by, judged[2].source})
             elif any(c.stance is Stance.REJECTS for c in verdicts):
                 best, graded_by = None, sorted({c.source for c in verdicts})
-            opposite = next((c for c in by_target.get(("opposite", item.id), []) if c.stance is Stance.ENDORSES), None)
+            wrongs = by_target.get(("opposite", item.id), [])
+            opposite = next((c for c in sorted(wrongs, key=lambda c: c.order) if c.stance is Stance.ENDORSES), None)
+            corrected = False
             if best is None:
                 coverage, credit, evidence, where, prompted = Coverage.MISSED, 0.0, None, None, False
                 dismissal = next((c for c in said if c.stance is Stance.REJECTS), None)
@@ -112,11 +116,19 @@ def merge(
                 prompted = not any(
                     not c.prompted and _credits(c, step_id) for c in said if c.stance is not Stance.REJECTS
                 )
+                dismissal = next((c for c in said if c.stance is Stance.REJECTS and c.order < claim.order), None)
+                if dismissal is not None and item.weight >= IMPORTANT_WEIGHT and _corrected(dismissal, said, []):
+                    flags.append(
+                        _mistake("dismissed", item.id, f"Dismissed: {item.covers}", item.weight, dismissal, True)
+                    )
+                    corrected = True
             if opposite is not None:
                 wrong = f"Chose the opposite of: {item.covers}"
-                flags.append(_mistake("opposite", item.id, wrong, item.weight, opposite))
-                if coverage is Coverage.COVERED:
+                fixed = _corrected(opposite, [*wrongs, *(c for c in said if c.stance is Stance.ENDORSES)], wrongs)
+                flags.append(_mistake("opposite", item.id, wrong, item.weight, opposite, fixed))
+                if coverage is Coverage.COVERED and not fixed:
                     coverage, credit = Coverage.PARTIAL, PARTIAL_CREDIT
+                corrected = corrected or fixed
             items.append(
                 ItemResult(
                     id=item.id,
@@ -130,25 +142,22 @@ def merge(
                     graded_by=graded_by or ["signals"],
                     said_in=where,
                     prompted=prompted,
+                    corrected=corrected,
                 )
             )
         for flag in rubric.red_flags:
-            hit = next(
-                (
-                    c
-                    for c in sorted(by_target.get(("red_flag", flag.id), []), key=lambda c: c.order)
-                    if c.stance is Stance.ENDORSES
-                ),
-                None,
-            )
+            raised = sorted(by_target.get(("red_flag", flag.id), []), key=lambda c: c.order)
+            hit = next((c for c in raised if c.stance is Stance.ENDORSES), None)
             if hit is not None:
+                fixed = _corrected(hit, raised, raised)
                 flags.append(
                     RedFlagHit(
                         id=flag.id,
                         description=flag.description,
-                        penalty=flag.penalty,
+                        penalty=0.0 if fixed else flag.penalty,
                         evidence=hit.quote,
                         said_in=hit.said_in,
+                        corrected=fixed,
                     )
                 )
         grades[step_id] = StepGrade(
@@ -165,10 +174,31 @@ def merge(
     return grades
 
 
-def _mistake(kind: str, item_id: str, description: str, weight: float, claim: Claim) -> RedFlagHit:
-    penalty = min(MAX_MISTAKE_PENALTY, MISTAKE_PENALTY_PER_WEIGHT * weight)
+def _corrected(mistake: Claim, later: Iterable[Claim], wrong: list[Claim]) -> bool:
+    """Whether, after the interviewer challenged it, the candidate took `mistake` back: a later prompted claim that
+    turns away from the wrong decision (`wrong` are its claims: rejecting or avoiding them counts) or endorses the
+    item it was about."""
+    for claim in later:
+        if claim.order <= mistake.order or not claim.prompted:
+            continue
+        if claim in wrong and claim.stance in (Stance.REJECTS, Stance.AVOIDS):
+            return True
+        if claim not in wrong and claim.stance is Stance.ENDORSES:
+            return True
+    return False
+
+
+def _mistake(
+    kind: str, item_id: str, description: str, weight: float, claim: Claim, corrected: bool = False
+) -> RedFlagHit:
+    penalty = 0.0 if corrected else min(MAX_MISTAKE_PENALTY, MISTAKE_PENALTY_PER_WEIGHT * weight)
     return RedFlagHit(
-        id=f"{kind}:{item_id}", description=description, penalty=penalty, evidence=claim.quote, said_in=claim.said_in
+        id=f"{kind}:{item_id}",
+        description=description,
+        penalty=penalty,
+        evidence=claim.quote,
+        said_in=claim.said_in,
+        corrected=corrected,
     )
 
 

@@ -42,6 +42,10 @@ class ItemResult(BaseModel):
     graded_by: list[str] = Field(default_factory=lambda: ["signals"])
     said_in: str | None = Field(None, description="The step in which the evidence was said (any step counts).")
     prompted: bool = Field(False, description="Raised only after the interviewer's follow-up on this item.")
+    corrected: bool = Field(
+        False,
+        description="First dismissed or decided the wrong way, then taken back after the interviewer's challenge.",
+    )
 
 
 class RedFlagHit(BaseModel):
@@ -50,6 +54,9 @@ class RedFlagHit(BaseModel):
     penalty: float
     evidence: str
     said_in: str | None = None
+    corrected: bool = Field(
+        False, description="The interviewer challenged it and the candidate changed course: recorded, not penalised."
+    )
 
 
 class StepGrade(BaseModel):

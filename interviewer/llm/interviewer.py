@@ -28,6 +28,22 @@ REPLY_TOKENS = 220
 STOP = ["<candidate", "\nCandidate:", "\nYou:", "\nInterviewer:"]
 
 
+# What the model is told to do when the candidate asked something of the interviewer (`interviewer.intents`).
+_INTENT_MOVES = {
+    "repeat": 'The candidate asked you to repeat the question. Repeat it in your own words: "{draft}"',
+    "meaning": "The candidate asked what you meant. Rephrase the question more plainly, without suggesting an answer: "
+    '"{draft}"',
+    "hint": "The candidate asked for a hint. Do not give the answer or list what you are looking for; say this in your "
+    'own words: "{draft}"',
+    "dont_know": "The candidate said they do not know. Acknowledge it kindly in a few words, then say this in your own "
+    'words: "{draft}"',
+    "time": 'The candidate asked about the time. Tell them exactly this, in your own words: "{draft}"',
+    "thinking": 'The candidate is thinking aloud. Reply in one short sentence: "{draft}"',
+    "small_talk": 'Reply briefly and friendly, then steer back to the question: "{draft}"',
+    "move_on": 'The candidate asked to skip a step they have not answered yet. Say this in your own words: "{draft}"',
+}
+
+
 def clip(text: str, limit: int = TURN_CHARS) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit // 2] + " […] " + text[-limit // 2 :]
@@ -84,6 +100,13 @@ class LLMPolicy(StubPolicy):
             return f'Answer the candidate\'s question using only this information, in your own words: "{draft}"'
         if utterance.kind is TurnKind.FOLLOW_UP:
             return f'Ask this follow-up question in your own words, without hinting at an answer: "{draft}"'
+        if utterance.kind is TurnKind.PUSHBACK:
+            return (
+                "Challenge the decision the candidate just made, in your own words, as an interviewer would; never say "
+                f'what the right answer is: "{draft}"'
+            )
+        if utterance.intent in _INTENT_MOVES:
+            return _INTENT_MOVES[utterance.intent].format(draft=draft)
         if utterance.kind is TurnKind.CLOSING:
             return "The interview is over. Thank the candidate in one sentence; give no feedback and no grade."
         if utterance.kind is TurnKind.OPENING:

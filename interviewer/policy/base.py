@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from interviewer.framework import Level
+from interviewer.framework import STEP_BY_ID, STEP_IDS, Level
 from interviewer.rubric import Case
 from interviewer.transcript import Role, Turn, TurnKind
 from interviewer.usage import Usage
@@ -38,6 +38,7 @@ class Decision:
     kind: TurnKind = TurnKind.PROMPT
     item_id: str | None = None
     reason: AdvanceReason | None = None  # why the step ends, for ADVANCE
+    intent: str | None = None  # the candidate's intent this answers
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,7 @@ class Utterance:
     item_id: str | None = None
     advance_first: bool = False  # it opens the next step, so committing it moves the session on
     ends_interview: bool = False
+    intent: str | None = None  # the candidate's intent this answers (`interviewer.intents.Intent`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,8 @@ class View:
     phase: str
     turns: list[Turn] = field(default_factory=list)
     step_start: int | None = None
+    elapsed: float | None = None  # seconds of interview so far (the session's clock), when known
+    step_elapsed: float | None = None  # seconds spent in the current phase
 
     @property
     def start(self) -> int:
@@ -90,11 +94,34 @@ class View:
         return [turn.item_id for turn in self.step_turns if turn.kind is TurnKind.FOLLOW_UP and turn.item_id]
 
     @property
+    def question(self) -> str:
+        """The question the candidate is answering now: the step's latest follow-up, or else its opening question."""
+        for turn in reversed(self.step_turns):
+            if turn.role is Role.INTERVIEWER and turn.kind is TurnKind.FOLLOW_UP and turn.item_id:
+                try:
+                    return self.case.item(self.phase, turn.item_id).follow_up
+                except KeyError:
+                    break
+        return opening_question(self.case, self.phase)
+
+    @property
+    def answered(self) -> bool:
+        """Whether the candidate has said anything in this phase that was more than a request (repeat, next...)."""
+        return any(turn.role is Role.CANDIDATE and not turn.intent for turn in self.step_turns)
+
+    @property
     def last_reply(self) -> str:
         for index in range(len(self.turns) - 1, self.start - 1, -1):  # usually the last turn or the one before
             if self.turns[index].role is Role.CANDIDATE:
                 return self.turns[index].text
         return ""
+
+
+def opening_question(case: Case, phase: str) -> str:
+    """The first question of a phase: the case's own for the step, or the framework's."""
+    step = STEP_BY_ID[phase]
+    rubric = case.steps[phase] if phase in STEP_IDS else None
+    return (rubric.opening if rubric is not None else None) or step.opening
 
 
 class Policy(ABC):
@@ -117,6 +144,12 @@ class Policy(ABC):
     @abstractmethod
     def close(self, view: View) -> str:
         """The last words of the interview."""
+
+    def confirm_skip(self, view: View) -> str:
+        """Said when the candidate asks for the next step before answering this one (asked again, it moves on)."""
+        from interviewer.policy.voice import confirm_skip
+
+        return confirm_skip(view.phase, view.question)
 
     async def phrase(
         self, utterance: Utterance, view: View, on_usage: Callable[[Usage], None] | None = None

@@ -1,8 +1,10 @@
 """The offline interviewer: deterministic, rubric-driven, no network.
 
-It opens each step with a question, answers clarifying questions only from the case's fact sheet, asks follow-ups
-aimed at the highest-weight rubric item still missing in the step, and moves on when the step is covered well or its
-follow-ups are spent. It only ever says openings, follow-up questions and facts, never what a rubric item covers.
+It opens each step with a question, handles what the candidate asks of it (repeat, explain, a hint, "I don't know",
+the time: `interviewer.intents`), answers clarifying questions only from the case's fact sheet, pushes back once a step
+on a decision the grader reads as a red flag or a dismissed item, asks follow-ups aimed at the highest-weight rubric
+item still missing (anywhere in the interview so far), and moves on when the step is covered well or its follow-ups
+are spent. It only ever says openings, follow-up questions and facts, never what a rubric item covers.
 """
 
 from __future__ import annotations
@@ -11,34 +13,38 @@ import dataclasses
 import itertools
 
 from interviewer.framework import STEP_BY_ID, STEP_IDS, Level
-from interviewer.grading.deterministic import StepGrader
+from interviewer.grading.deterministic import StepGrader, mistakes_said
 from interviewer.grading.models import Coverage, ItemResult, StepGrade
-from interviewer.grading.text import Sentence, SentenceIndex, analyse, normalise, split_sentences, words
-from interviewer.policy.base import Action, AdvanceReason, Decision, Policy, View
-from interviewer.rubric import Case, Fact
+from interviewer.grading.text import SentenceIndex, analyse, words
+from interviewer.intents import MOVE_ON_SIGNALS, Intent, asks_to_move_on
+from interviewer.policy import voice
+from interviewer.policy.base import Action, AdvanceReason, Decision, Policy, View, opening_question
+from interviewer.policy.facts import (
+    NOT_IN_FACTS,
+    answer_from_facts,
+    best_fact,
+    clarifying_questions,
+    matching_facts,
+    question_parts,
+)
+from interviewer.rubric import Case
 from interviewer.transcript import Role, Turn, TurnKind
 
-NOT_IN_FACTS = "That isn't specified. Assume what is reasonable, say your assumption out loud, and carry on."
-MOVE_ON_SIGNALS = [
-    "move on",
-    "moving on",
-    "next step",
-    "next section",
-    "next topic",
-    "go to the next",
-    "skip this",
-    "proceed to",
-    "that is all for this",
-    "that is all i have",
-    "i am done with this",
+__all__ = [
+    "MOVE_ON_SIGNALS",
+    "NOT_IN_FACTS",
+    "StubPolicy",
+    "answer_from_facts",
+    "asks_to_move_on",
+    "best_fact",
+    "clarifying_questions",
+    "matching_facts",
+    "question_parts",
 ]
-_ACKNOWLEDGE = {
-    AdvanceReason.START: "",
-    AdvanceReason.COVERED: "Good, that covers it. ",
-    AdvanceReason.FOLLOW_UPS_SPENT: "Okay, let's keep moving. ",
-    AdvanceReason.CANDIDATE: "Sure, let's move on. ",
-    AdvanceReason.TIME: "We're over time on that part, so let's move on. ",
-}
+
+# Short quotes: a pushback quotes the candidate's sentence, cut to this many words.
+QUOTE_WORDS = 24
+PHRASE_MAX_WORDS = 4
 
 
 @dataclasses.dataclass
@@ -58,16 +64,30 @@ class StubPolicy(Policy):
 
     def open_step(self, view: View, reason: AdvanceReason) -> str:
         step = STEP_BY_ID[view.phase]
-        question = step.opening if view.phase == "wrap_up" else view.case.steps[view.phase].opening or step.opening
-        return f"{_ACKNOWLEDGE[reason]}**{step.title}.** {question}"
+        turn = _said_count(view)
+        ack = voice.acknowledge(reason, turn, self._closing_phrase(view, reason))
+        first = not any(t.kind is TurnKind.OPENING for t in view.turns)
+        note = ""
+        if view.phase in STEP_IDS and any(t.role is Role.CANDIDATE for t in view.turns):
+            earlier = self.step_log(view).grader
+            if earlier is not None and earlier.grade().ids(Coverage.COVERED):
+                note = voice.already_touched(turn)
+        return f"{ack}{voice.transition(step, turn, first)}{note}{opening_question(view.case, view.phase)}"
 
     def respond(self, view: View) -> Decision:
         step = self.step_log(view)
         reply = step.last_reply
+        intent = step.last_intent
         if view.phase == "wrap_up":
+            if intent in (Intent.TIME, Intent.REPEAT, Intent.MEANING) and not step.handled_in_wrap_up:
+                return self._answer_intent(view, step, Intent(intent))
             return Decision(Action.CLOSE)
-        if asks_to_move_on(reply):
+        if intent == Intent.MOVE_ON or (intent is None and asks_to_move_on(reply)):
+            if not view.answered and not step.skip_offered:
+                return Decision(Action.STAY, self.confirm_skip(view), TurnKind.PROMPT, intent=Intent.MOVE_ON)
             return Decision(Action.ADVANCE, reason=AdvanceReason.CANDIDATE)
+        if intent is not None:
+            return self._answer_intent(view, step, Intent(intent))
         questions = clarifying_questions(reply)
         if questions:
             return Decision(Action.STAY, answer_from_facts(view.case, questions), TurnKind.CLARIFICATION)
@@ -75,6 +95,9 @@ class StubPolicy(Policy):
             return Decision(Action.STAY, "Take your time. Walk me through your thinking.", TurnKind.PROMPT)
 
         grade = self.step_grade(view)
+        challenge = self._pushback(view, step, reply)
+        if challenge is not None:
+            return challenge
         if grade.score >= self.covered_enough:
             return Decision(Action.ADVANCE, reason=AdvanceReason.COVERED)
         asked = step.follow_ups
@@ -87,6 +110,73 @@ class StubPolicy(Policy):
 
     def close(self, view: View) -> str:
         return "Thanks, that's the end of the interview. Let's look at how it went."
+
+    # -- intents and pushback --------------------------------------------------------------------------------------
+
+    def _answer_intent(self, view: View, step: _StepLog, intent: Intent) -> Decision:
+        turn = _said_count(view)
+        current = STEP_BY_ID[view.phase]
+        question = view.question
+        stay = Action.STAY
+
+        def said(text: str, kind: TurnKind = TurnKind.PROMPT, item_id: str | None = None) -> Decision:
+            return Decision(stay, text, kind, item_id=item_id, intent=intent)
+
+        if intent is Intent.REPEAT:
+            return said(voice.repeat(question, turn))
+        if intent is Intent.MEANING:
+            return said(voice.meaning(current, question, turn))
+        if intent is Intent.TIME:
+            return said(voice.time_left(view.elapsed, current, view.step_elapsed))
+        if intent is Intent.THINKING:
+            return said(voice.thinking(turn))
+        if intent is Intent.SMALL_TALK:
+            return said(voice.small_talk(question, turn))
+        target = self._next_follow_up(view, step)
+        if intent is Intent.HINT:
+            if step.intents.count(Intent.HINT) <= 1 or target is None:
+                return said(voice.decline_hint(current, turn))
+            return said(voice.narrow(target[1], turn), TurnKind.FOLLOW_UP, target[0])
+        # I don't know: a simpler angle first (the follow-up on the biggest gap), then move on.
+        if step.intents.count(Intent.DONT_KNOW) <= 1 and target is not None:
+            return said(voice.dont_know(target[1], turn), TurnKind.FOLLOW_UP, target[0])
+        return Decision(Action.ADVANCE, reason=AdvanceReason.FOLLOW_UPS_SPENT, intent=intent)
+
+    def _next_follow_up(self, view: View, step: _StepLog) -> tuple[str, str] | None:
+        if view.phase not in STEP_IDS or len(step.follow_ups) >= self.max_follow_ups:
+            return None
+        target = self._follow_up_target(self.step_grade(view).items, step.follow_ups)
+        if target is None:
+            return None
+        return target, view.case.item(view.phase, target).follow_up
+
+    def _pushback(self, view: View, step: _StepLog, reply: str) -> Decision | None:
+        """At most once a step: challenge a red flag, an item's opposite or a dismissed important item that the
+        latest reply endorsed, whichever step of the rubric it belongs to."""
+        if step.pushed_back:
+            return None
+        for claim in mistakes_said(view.case, reply, view.phase):
+            dismissed = claim.kind == "item"
+            target = (
+                claim.target
+                if claim.kind == "red_flag"
+                else f"{'dismissed' if dismissed else claim.kind}:{claim.target}"
+            )
+            text = voice.pushback(_shortened(claim.quote), dismissed, _said_count(view))
+            return Decision(Action.STAY, text, TurnKind.PUSHBACK, item_id=target)
+        return None
+
+    def _closing_phrase(self, view: View, reason: AdvanceReason) -> str | None:
+        """A few of the candidate's own words from the step that just ended well, to acknowledge it."""
+        log = self._step
+        if reason is not AdvanceReason.COVERED or log is None or log.grader is None or not log.last_reply:
+            return None
+        for item in log.grader.grade().items:
+            if item.coverage is Coverage.COVERED and item.evidence and item.evidence in log.last_reply:
+                phrase = _said_phrase(view.case, log.phase, item.id, item.evidence)
+                if phrase:
+                    return phrase
+        return None
 
     # -- helpers ---------------------------------------------------------------------------------------------------
 
@@ -118,16 +208,29 @@ class StubPolicy(Policy):
 
 
 class _StepLog:
-    """The current step's replies, as the stub needs them, kept up to date turn by turn."""
+    """The current step's replies, as the stub needs them, kept up to date turn by turn.
+
+    Its grader also reads what the candidate said in earlier steps (once, when the step opens): an item covered
+    anywhere is never asked about again, and a step the candidate already answered while jumping ahead ends sooner.
+    """
 
     def __init__(self, turns: list[Turn], phase: str, level: Level, case: Case, start: int):
         self.turns, self.phase, self.level, self.case, self.start = turns, phase, level, case, start
         self.seen = start  # turns[start:seen] are taken into account
         self.last_seen: Turn | None = None
         self.last_reply = ""
+        self.last_intent: str | None = None
+        self.intents: list[str] = []
         self.follow_ups: list[str] = []
+        self.pushed_back = False
+        self.skip_offered = False  # the interviewer asked to confirm a skip, and nothing was answered since
+        self.handled_in_wrap_up = False
         # The wrap-up has no rubric: it is never graded as a step.
         self.grader = StepGrader(case, phase, level) if phase in STEP_IDS else None
+        if self.grader is not None:
+            for turn in itertools.islice(turns, 0, start):
+                if turn.role is Role.CANDIDATE and not turn.intent:
+                    self.grader.add(turn.text, step=turn.step)
 
     def continues(self, view: View, start: int) -> bool:
         """True when `view` is this step with turns only added since (a new list, phase, or a turn taken back,
@@ -142,90 +245,49 @@ class _StepLog:
         for turn in itertools.islice(self.turns, self.seen, None):
             if turn.step == self.phase:
                 if turn.role is Role.CANDIDATE:
-                    self.last_reply = turn.text
-                    if self.grader is not None:
+                    self.last_reply, self.last_intent = turn.text, turn.intent
+                    if turn.intent:
+                        self.intents.append(turn.intent)
+                    elif self.grader is not None:
                         asked = frozenset(self.follow_ups[-1:])  # the reply answers the latest follow-up
                         self.grader.add(turn.text, asked)
-                elif turn.kind is TurnKind.FOLLOW_UP and turn.item_id:
-                    self.follow_ups.append(turn.item_id)
+                    if not turn.intent:
+                        self.skip_offered = False
+                elif turn.role is Role.INTERVIEWER:
+                    if turn.kind is TurnKind.FOLLOW_UP and turn.item_id:
+                        self.follow_ups.append(turn.item_id)
+                    elif turn.kind is TurnKind.PUSHBACK:
+                        self.pushed_back = True
+                    if turn.intent == Intent.MOVE_ON:
+                        self.skip_offered = True
+                    elif turn.intent and self.phase == "wrap_up":
+                        self.handled_in_wrap_up = True
             self.last_seen = turn
         self.seen = len(self.turns)
 
 
-def asks_to_move_on(reply: str) -> bool:
-    if len(words(reply)) > 25:  # a long answer that says "next step" is describing a design, not asking to move
-        return False
-    return bool(SentenceIndex.of([reply]).matches_any(MOVE_ON_SIGNALS))
+def _said_count(view: View) -> int:
+    """How many turns the interview has had: chooses among phrasings, the same for the same transcript."""
+    return len(view.turns)
 
 
-def clarifying_questions(reply: str) -> list[str]:
-    """The questions in a reply that is mostly questions; a rhetorical question inside an answer is not one."""
-    sentences = split_sentences(reply)
-    questions = [sentence for sentence in sentences if sentence.rstrip().endswith("?")]
-    if not questions:
-        return []
-    question_words = sum(len(words(q)) for q in questions)
-    if reply.rstrip().endswith("?") or question_words * 2 >= len(words(reply)):
-        return questions
-    return []
+def _shortened(sentence: str) -> str:
+    said = sentence.split()
+    return " ".join(said) if len(said) <= QUOTE_WORDS else " ".join(said[:QUOTE_WORDS]) + " ..."
 
 
-def _unnegated(sentence: str) -> Sentence:
-    # Questions are matched without negation handling: "is there no latency limit?" still asks about latency.
-    return dataclasses.replace(analyse(sentence), negated=frozenset())
-
-
-# Words that say nothing about what a question is after, left out of the word-overlap fallback.
-_QUESTION_STOPWORDS = frozenset(
-    normalise(
-        "what which who whom whose when where why how is are was were do does did can could would should will shall "
-        "there the a an of to in on for with about any some our your we you i it this that these those be been have "
-        "has had and or if may might much many kind sort type know tell me us"
-    )
-)
-
-
-def matching_facts(case: Case, question: str, most: int = 2) -> list[Fact]:
-    """The facts whose keywords the question hits, best first ("latency and how many users?" asks two things).
-
-    When no keyword phrase matches, the fact sharing the most words with the question, if it is about that fact.
-    """
-    index = SentenceIndex([_unnegated(question)])
-    scored: list[tuple[tuple[int, int], int, Fact]] = []
-    for order, fact in enumerate(case.facts):
-        hits = [keyword for keyword in fact.keywords if index.matching_sentences(keyword)]
-        if hits:
-            scored.append(((len(hits), sum(len(words(k)) for k in hits)), -order, fact))
-    if scored:
-        return [fact for *_, fact in sorted(scored, key=lambda entry: entry[:2], reverse=True)[:most]]
-    asked = set(normalise(question)) - _QUESTION_STOPWORDS
-    overlap, found = 0, None
-    for fact in case.facts:
-        vocabulary = {token for text in (fact.topic, *fact.keywords) for token in normalise(text)}
-        shared = len(asked & vocabulary)
-        # At least half the question's own words must be about this fact, so "budget for hiring" is not "latency".
-        if shared > overlap and shared * 2 >= len(asked):
-            overlap, found = shared, fact
-    return [found] if found else []
-
-
-def best_fact(case: Case, question: str) -> Fact | None:
-    facts = matching_facts(case, question, most=1)
-    return facts[0] if facts else None
-
-
-def answer_from_facts(case: Case, questions: list[str]) -> str:
-    """Answers from the fact sheet only; whatever it does not cover is left to the candidate's assumptions."""
-    answers: list[str] = []
-    unanswered = False
-    for question in questions[:3]:
-        facts = matching_facts(case, question)
-        unanswered = unanswered or not facts
-        for fact in facts:
-            if fact.answer.strip() not in answers:
-                answers.append(fact.answer.strip())
-    if not answers:
-        return NOT_IN_FACTS
-    if unanswered:
-        answers.append("Anything else you asked isn't specified: assume what is reasonable and say so.")
-    return " ".join(answers)
+def _said_phrase(case: Case, step_id: str, item_id: str, evidence: str) -> str | None:
+    """The candidate's own words where one of the item's short signals matched in `evidence` (never the rubric's)."""
+    sentence = analyse(evidence)
+    raw = words(evidence)
+    if len(raw) != len(sentence.tokens):
+        return None
+    index = SentenceIndex([sentence])
+    for signal in case.item(step_id, item_id).signals:
+        if "&" in signal or len(signal.split()) > PHRASE_MAX_WORDS:
+            continue
+        for _, parts in index.spans(signal):
+            start, end = parts[0]
+            if start not in sentence.negated:
+                return " ".join(raw[start:end])
+    return None

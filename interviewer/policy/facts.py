@@ -1,0 +1,145 @@
+"""Answers to the candidate's clarifying questions, from the case's fact sheet only.
+
+A question with several parts ("posts per day, what share is violating, how many reviewers?") is split into its
+parts; every part the fact sheet covers is answered, and only the parts it does not cover are left to the
+candidate's assumptions, by name. A covered fact is never called unspecified.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from interviewer.grading.text import Sentence, SentenceIndex, analyse, normalise, split_sentences, words
+from interviewer.rubric import Case, Fact
+
+NOT_IN_FACTS = "That isn't specified. Assume what is reasonable, say your assumption out loud, and carry on."
+MAX_QUESTIONS = 4  # questions answered from one reply; more get "one at a time"
+MAX_PARTS = 6
+SHOWN_PART_CHARS = 60
+
+# Where a question's parts meet: a semicolon, a comma or "and"/"or"/"also"/"plus" followed by a new question word.
+_QUESTION_WORD = r"(?:what|which|who|how|when|where|why|is|are|do|does|did|can|could|will|would|should|any|anything)"
+_PART_BREAK = re.compile(
+    rf";|,\s*(?:and\s+|or\s+|also\s+|plus\s+)?(?={_QUESTION_WORD}\b)|,\s*(?:and|or|plus|also)\s+"
+    rf"|\s+(?:and|or|also|plus)\s+(?={_QUESTION_WORD}\b)|,\s+(?=[a-z]+(?:\s+[a-z]+)?\s+(?:per|of|for)\b)",
+    re.IGNORECASE,
+)
+# A comma list of short noun phrases ("posts per day, the share, reviewers?") splits at every comma.
+_LIST_ITEM_MAX_WORDS = 6
+
+
+def clarifying_questions(reply: str) -> list[str]:
+    """The questions in a reply that is mostly questions; a rhetorical question inside an answer is not one."""
+    sentences = split_sentences(reply)
+    questions = [sentence for sentence in sentences if sentence.rstrip().endswith("?")]
+    if not questions:
+        return []
+    question_words = sum(len(words(q)) for q in questions)
+    if reply.rstrip().endswith("?") or question_words * 2 >= len(words(reply)):
+        return questions
+    return []
+
+
+def question_parts(question: str) -> list[str]:
+    """The parts of a question that asks several things at once, each with at least one word of its own."""
+    text = question.strip().rstrip("?").strip()
+    parts = [part.strip(" ,") for part in _PART_BREAK.split(text)]
+    segments = [segment.strip() for segment in text.split(",")]
+    if len(segments) >= 3 and all(len(words(segment)) <= _LIST_ITEM_MAX_WORDS for segment in segments):
+        parts = [re.sub(r"^(?:and|or|also|plus)\s+", "", segment, flags=re.IGNORECASE) for segment in segments]
+    merged: list[str] = []
+    for part in parts:
+        if not part:
+            continue
+        if merged and not (set(normalise(part)) - _QUESTION_STOPWORDS):
+            merged[-1] = f"{merged[-1]} {part}"  # "which one, and why" has nothing to answer on its own
+        else:
+            merged.append(part)
+    return merged[:MAX_PARTS] or [text]
+
+
+def _unnegated(sentence: str) -> Sentence:
+    # Questions are matched without negation handling: "is there no latency limit?" still asks about latency.
+    return dataclasses.replace(analyse(sentence), negated=frozenset())
+
+
+# Words that say nothing about what a question is after, left out of the word-overlap fallback.
+_QUESTION_STOPWORDS = frozenset(
+    normalise(
+        "what which who whom whose when where why how is are was were do does did can could would should will shall "
+        "there the a an of to in on for with about any some our your we you i it this that these those be been have "
+        "has had and or if may might much many kind sort type know tell me us also plus else anything"
+    )
+)
+
+
+def matching_facts(case: Case, question: str, most: int = 2) -> list[Fact]:
+    """The facts whose keywords the question hits, best first ("latency and how many users?" asks two things).
+
+    When no keyword phrase matches, the fact sharing the most words with the question, if it is about that fact.
+    """
+    index = SentenceIndex([_unnegated(question)])
+    scored: list[tuple[tuple[int, int], int, Fact]] = []
+    for order, fact in enumerate(case.facts):
+        hits = [keyword for keyword in fact.keywords if index.matching_sentences(keyword)]
+        if hits:
+            scored.append(((len(hits), sum(len(words(k)) for k in hits)), -order, fact))
+    if scored:
+        return [fact for *_, fact in sorted(scored, key=lambda entry: entry[:2], reverse=True)[:most]]
+    asked = set(normalise(question)) - _QUESTION_STOPWORDS
+    overlap, found = 0, None
+    for fact in case.facts:
+        vocabulary = {token for text in (fact.topic, *fact.keywords) for token in normalise(text)}
+        shared = len(asked & vocabulary)
+        # At least half the question's own words must be about this fact, so "budget for hiring" is not "latency".
+        if shared > overlap and shared * 2 >= len(asked):
+            overlap, found = shared, fact
+    return [found] if found else []
+
+
+def best_fact(case: Case, question: str) -> Fact | None:
+    facts = matching_facts(case, question, most=1)
+    return facts[0] if facts else None
+
+
+def _shown(part: str) -> str:
+    part = " ".join(part.split()).strip(" ,;")
+    return part if len(part) <= SHOWN_PART_CHARS else part[: SHOWN_PART_CHARS - 3].rstrip() + "..."
+
+
+def answer_from_facts(case: Case, questions: list[str]) -> str:
+    """Every part the fact sheet covers answered; the parts it does not cover named and left to assumptions."""
+    answers: list[str] = []
+    said: set[str] = set()  # the words of the answers given, so a part they already answer is not "unspecified"
+    unanswered: list[str] = []
+    for question in questions[:MAX_QUESTIONS]:
+        parts = question_parts(question)
+        whole = matching_facts(case, question, most=len(parts) + 1) if len(parts) > 1 else []
+        for part in parts:
+            facts = matching_facts(case, part, most=1)
+            if not facts and len(parts) == 1:
+                facts = matching_facts(case, question)
+            if not facts:
+                unanswered.append(part)
+                continue
+            for fact in facts:
+                _add(answers, said, fact)
+        for fact in whole:  # a fact the question as a whole names, that no single part did
+            _add(answers, said, fact)
+    unanswered = [part for part in unanswered if set(normalise(part)) - _QUESTION_STOPWORDS - said]
+    if not answers:
+        return NOT_IN_FACTS
+    if unanswered:
+        named = "; ".join(f'"{_shown(part)}"' for part in unanswered)
+        answers.append(f"As for {named}: that isn't specified, so assume what is reasonable and say so.")
+    if len(questions) > MAX_QUESTIONS:
+        answers.append("Let's take your other questions one at a time.")
+    return " ".join(answers)
+
+
+def _add(answers: list[str], said: set[str], fact: Fact) -> None:
+    answer = fact.answer.strip()
+    if answer not in answers:
+        answers.append(answer)
+        said.update(normalise(answer), normalise(fact.topic))

@@ -1,0 +1,147 @@
+"""How the offline interviewer says things: acknowledgements, transitions, answers to the candidate's intents, time.
+
+Deterministic for a given transcript (a variant is chosen by how many turns the interviewer has had), so tests stay
+exact, yet the same words do not come back every turn. Nothing here knows what a rubric item covers: an
+acknowledgement only ever repeats a phrase the candidate said.
+"""
+
+from __future__ import annotations
+
+from interviewer.framework import STEP_BY_ID, TOTAL_MINUTES, Step
+from interviewer.policy.base import AdvanceReason
+
+
+def pick(options: tuple[str, ...], turn: int) -> str:
+    return options[turn % len(options)]
+
+
+_ACKNOWLEDGE: dict[AdvanceReason, tuple[str, ...]] = {
+    AdvanceReason.START: ("",),
+    AdvanceReason.COVERED: ("Good. ", "Thanks, that's clear. ", "Okay, that's a good picture. ", "Got it. "),
+    AdvanceReason.FOLLOW_UPS_SPENT: ("Okay, let's leave it there. ", "Fair enough. ", "Alright. "),
+    AdvanceReason.CANDIDATE: ("Sure, let's move on. ", "Okay, moving on. "),
+    AdvanceReason.TIME: ("We're over time on that part, so let's move on. ",),
+}
+_ACKNOWLEDGE_SAID = (
+    "Thanks, noted on {phrase}. ",
+    "Okay, {phrase}, got it. ",
+    "Right, {phrase}. ",
+)
+_TRANSITION = ("Next, **{title}**. ", "Let's turn to **{title}**. ", "Moving to **{title}**. ")
+
+
+def acknowledge(reason: AdvanceReason, turn: int, phrase: str | None = None) -> str:
+    """The words that close a step; with `phrase` (the candidate's own words) when the step ended covered."""
+    if phrase and reason is AdvanceReason.COVERED:
+        return pick(_ACKNOWLEDGE_SAID, turn).format(phrase=phrase)
+    return pick(_ACKNOWLEDGE[reason], turn)
+
+
+def transition(step: Step, turn: int, first: bool) -> str:
+    if first:
+        return f"Let's start with **{step.title}**. "
+    return pick(_TRANSITION, turn).format(title=step.title)
+
+
+def repeat(question: str, turn: int) -> str:
+    return pick(("Sure. {q}", "Of course, here it is again: {q}", "No problem. {q}"), turn).format(q=question)
+
+
+def meaning(step: Step, question: str, turn: int) -> str:
+    about = step.about.rstrip(".").lower()
+    return pick(
+        (
+            "Put another way: in this part I'm interested in {about}. The question was: {q}",
+            "I mean it broadly: this step is about {about}. So: {q}",
+        ),
+        turn,
+    ).format(about=about, q=question)
+
+
+def decline_hint(step: Step, turn: int) -> str:
+    about = step.about.rstrip(".").lower()
+    return pick(
+        (
+            "I'd rather not steer you to a particular answer; how you approach it is part of what I'm listening for. "
+            "Think about {about}: what matters most here?",
+            "I won't give you a checklist, but a good place to start is {about}. What stands out to you?",
+        ),
+        turn,
+    ).format(about=about)
+
+
+def narrow(question: str, turn: int) -> str:
+    return pick(("Let me narrow it down. {q}", "Let's make it more concrete. {q}"), turn).format(q=question)
+
+
+def dont_know(question: str | None, turn: int) -> str:
+    if question is None:
+        return "That's fine, thanks for saying so. Let's move on; we can come back to it if there's time."
+    return pick(
+        (
+            "That's fine, saying so beats guessing. Let's try a simpler angle: {q} If you'd rather, ask for the next "
+            "step and we'll move on.",
+            "No problem. Try this smaller piece first: {q} Or we can move on if you prefer.",
+        ),
+        turn,
+    ).format(q=question)
+
+
+def thinking(turn: int) -> str:
+    return pick(("Sure, take your time.", "Take a moment; go ahead when you're ready."), turn)
+
+
+def small_talk(question: str, turn: int) -> str:
+    return pick(("Thanks. Whenever you're ready: {q}", "Sure. Back to the question: {q}"), turn).format(q=question)
+
+
+def time_left(elapsed: float | None, step: Step | None, step_elapsed: float | None) -> str:
+    """A true time remark from the clock (the whole interview and the current step)."""
+    if elapsed is None:
+        return f"The whole interview is planned for about {round(TOTAL_MINUTES)} minutes."
+    left = max(0, round(TOTAL_MINUTES - elapsed / 60))
+    spent = round(elapsed / 60)
+    text = (
+        f"We're about {spent} minute{'s' if spent != 1 else ''} in, with about {left} of {round(TOTAL_MINUTES)} left."
+    )
+    if step is not None and step_elapsed is not None:
+        step_left = round(step.budget_minutes - step_elapsed / 60)
+        if step_left > 0:
+            text += f" For {step.short.lower()} I'd plan about {step_left} more minute{'s' if step_left != 1 else ''}."
+        else:
+            text += f" We're at the end of the time for {step.short.lower()}, so let's wrap this part up."
+    return text
+
+
+def pushback(quote: str, dismissed: bool, turn: int) -> str:
+    if dismissed:
+        return pick(
+            ('Let me push on one thing. You said: "{q}" Why is that safe to leave out in this system?',),
+            turn,
+        ).format(q=quote)
+    return pick(
+        (
+            'Let me push back on one thing. You said: "{q}" What could go wrong with that here, and would you still '
+            "do it?",
+            'I want to challenge that a little: "{q}" Walk me through how that holds up in this system.',
+        ),
+        turn,
+    ).format(q=quote)
+
+
+def confirm_skip(step_id: str, question: str) -> str:
+    step = STEP_BY_ID[step_id]
+    return (
+        f"We've only just started **{step.title}** and I haven't heard your take yet: {question} "
+        "If you want to skip it, ask for the next step again."
+    )
+
+
+def already_touched(turn: int) -> str:
+    return pick(
+        (
+            "You touched on some of this earlier, so focus on what you haven't covered yet. ",
+            "Some of this came up already; build on it rather than repeat it. ",
+        ),
+        turn,
+    )

@@ -1,0 +1,289 @@
+"""The offline interviewer as a person across the table: intents, complete fact answers, pushback, flow, memory,
+voice. Each test drives a real `Interview` on the stub, as line mode and the app do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import FakeClock
+from interviewer.framework import STEP_BY_ID, Level
+from interviewer.grading.deterministic import grade_step
+from interviewer.grading.models import Coverage
+from interviewer.intents import Intent, intent_of
+from interviewer.interview import Interview
+from interviewer.policy.facts import NOT_IN_FACTS, answer_from_facts, question_parts
+from interviewer.policy.stub import StubPolicy
+from interviewer.rubric import load_case
+from interviewer.transcript import Role, TurnKind
+
+ADS = "ad-click-prediction"
+HARM = "harmful-content-detection"
+
+
+def interview(tmp_path: Path, case_id: str = ADS, clock: FakeClock | None = None) -> Interview:
+    run = Interview.create(
+        load_case(case_id), Level.SENIOR, StubPolicy(), tmp_path / "t.json", clock=clock or FakeClock()
+    )
+    run.start()
+    return run
+
+
+def said(run: Interview, text: str):
+    (turn,) = run.reply(text)
+    return turn
+
+
+def reply_turn(run: Interview, text: str):
+    return next(t for t in reversed(run.transcript.turns) if t.role is Role.CANDIDATE and t.text == text)
+
+
+# -- recognising intents ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("reply", "intent"),
+    [
+        ("Sorry, can you repeat the question?", Intent.REPEAT),
+        ("Could you say that again?", Intent.REPEAT),
+        ("What do you mean by the handful?", Intent.MEANING),
+        ("I'm not sure what you are asking.", Intent.MEANING),
+        ("Can you give me a hint?", Intent.HINT),
+        ("What are you looking for exactly?", Intent.HINT),
+        ("I don't know, honestly", Intent.DONT_KNOW),
+        ("No idea.", Intent.DONT_KNOW),
+        ("How much time do we have left?", Intent.TIME),
+        ("Hmm, let me think.", Intent.THINKING),
+        ("Thanks!", Intent.SMALL_TALK),
+        ("Can we move on to the next step?", Intent.MOVE_ON),
+    ],
+)
+def test_requests_to_the_interviewer_are_recognised(reply: str, intent: Intent) -> None:
+    assert intent_of(reply) is intent
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "How often do we repeat training?",  # a fact question that says "repeat"
+        "What is the latency budget?",
+        "I'm not sure whether a GBDT or a two-tower model is better here; I would start with the GBDT because the "
+        "features are tabular and it trains in minutes.",
+        "Let's not move on yet, I have more to say.",
+        "Thanks to the auction, the predicted probability must be calibrated.",  # an answer that starts with thanks
+    ],
+)
+def test_answers_and_fact_questions_are_not_intents(reply: str) -> None:
+    assert intent_of(reply) is None
+
+
+# -- answering them --------------------------------------------------------------------------------------------------
+
+
+def test_repeat_says_the_current_question_again_and_is_recorded(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    opening = run.case.steps["requirements"].opening or STEP_BY_ID["requirements"].opening
+    turn = said(run, "Sorry, can you repeat the question?")
+    assert opening in turn.text and turn.intent == "repeat" and turn.step == "requirements"
+    assert reply_turn(run, "Sorry, can you repeat the question?").intent == "repeat"
+    assert NOT_IN_FACTS not in turn.text
+
+
+def test_repeat_after_a_follow_up_repeats_the_follow_up(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    follow_up = said(run, "I would ask about the number of users and then design the model directly.")
+    assert follow_up.kind is TurnKind.FOLLOW_UP
+    turn = said(run, "Could you say that again?")
+    assert run.case.item("requirements", follow_up.item_id).follow_up in turn.text
+
+
+def test_what_do_you_mean_rephrases_with_the_step_angle_not_the_rubric(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    turn = said(run, "What do you mean?")
+    assert turn.intent == "meaning" and "business goal" in turn.text.lower()
+    for item in run.case.steps["requirements"].items:
+        assert item.covers not in turn.text
+
+
+def test_a_hint_is_declined_then_narrowed_without_naming_the_item(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    first = said(run, "Can you give me a hint?")
+    assert first.intent == "hint" and first.kind is TurnKind.PROMPT and "?" in first.text
+    second = said(run, "Any hint at all?")
+    assert second.kind is TurnKind.FOLLOW_UP and second.item_id
+    item = run.case.item("requirements", second.item_id)
+    assert item.follow_up in second.text and item.covers not in second.text
+
+
+def test_i_dont_know_is_acknowledged_then_moves_on(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    said(run, "We need the business goal first: revenue, advertiser value and user experience all matter here.")
+    first = said(run, "I don't know, honestly")
+    assert first.intent == "dont_know" and first.text.startswith(("That's fine", "No problem"))
+    assert run.session.phase == "requirements"
+    second = said(run, "No idea.")
+    assert run.session.phase == "framing" and second.kind is TurnKind.OPENING
+
+
+def test_the_time_answer_comes_from_the_clock(tmp_path: Path) -> None:
+    clock = FakeClock()
+    run = interview(tmp_path, clock=clock)
+    clock.advance(3 * 60)
+    turn = said(run, "How much time do we have left?")
+    assert "about 3 minutes in" in turn.text and "about 42 of 45 left" in turn.text
+    assert "about 2 more minutes" in turn.text  # requirements has a 5 minute budget
+
+
+def test_thinking_aloud_and_small_talk_get_a_brief_answer_that_steers_back(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    assert said(run, "Hmm, let me think.").text.startswith(("Sure, take your time", "Take a moment"))
+    turn = said(run, "Thanks!")
+    assert turn.intent == "small_talk" and turn.text.endswith("?")
+
+
+# -- complete fact answers -------------------------------------------------------------------------------------------
+
+
+def test_a_question_in_several_parts_is_split() -> None:
+    assert question_parts("posts per day, what share is violating, how many reviewers?") == [
+        "posts per day",
+        "what share is violating",
+        "how many reviewers",
+    ]
+    assert question_parts("What is the business goal, and is there an existing system?") == [
+        "What is the business goal",
+        "is there an existing system",
+    ]
+    assert question_parts("What are the latency and throughput requirements?") == [
+        "What are the latency and throughput requirements"
+    ]
+
+
+def test_every_covered_part_is_answered_and_none_is_called_unspecified() -> None:
+    case = load_case(HARM)
+    answer = answer_from_facts(case, ["posts per day, what share is violating, how many reviewers?"])
+    for fact_topic in ("volume", "prevalence", "human review"):
+        fact = next(f for f in case.facts if fact_topic in f.topic.lower())
+        assert fact.answer.strip() in answer
+    assert "isn't specified" not in answer
+
+
+def test_only_the_uncovered_part_is_left_to_assumptions_by_name() -> None:
+    case = load_case(HARM)
+    answer = answer_from_facts(case, ["How many posts per day, and what is the office dress code?"])
+    volume = next(f for f in case.facts if f.topic == "volume")
+    assert volume.answer.strip() in answer
+    assert '"what is the office dress code": that isn\'t specified' in answer
+
+
+# -- pushback --------------------------------------------------------------------------------------------------------
+
+
+def test_a_clearly_wrong_decision_is_challenged_once_a_step(tmp_path: Path) -> None:
+    run = interview(tmp_path, HARM)
+    turn = said(run, "We should ship if accuracy is above 95 percent, no A/B test needed.")
+    assert turn.kind is TurnKind.PUSHBACK and turn.item_id and "You said" in turn.text
+    later = said(run, "Also we would split at random across all days for validation.")
+    assert later.kind is not TurnKind.PUSHBACK  # at most one pushback in a step
+
+
+def test_a_mistake_named_to_avoid_is_not_challenged(tmp_path: Path) -> None:
+    run = interview(tmp_path, HARM)
+    turn = said(run, "A common mistake is to split at random across all days, which leaks the future; I never would.")
+    assert turn.kind is not TurnKind.PUSHBACK
+
+
+# -- flow and memory -------------------------------------------------------------------------------------------------
+
+
+def test_next_right_after_the_interviewer_moved_on_does_not_skip_the_unseen_step(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    run.reply("I would first ask about the business goal and the latency budget.")
+    run.next_step()  # answered requirements, so this moves on
+    assert run.session.phase == "framing"
+    (check,) = run.next_step()
+    assert run.session.phase == "framing" and check.intent == "move_on" and "Frame it as an ML task" in check.text
+    run.next_step()  # asked twice: skip it
+    assert run.session.phase == "data"
+
+
+def test_a_follow_up_is_never_asked_on_an_item_covered_in_an_earlier_step(tmp_path: Path) -> None:
+    early = (
+        "We retrain the model every day on the last 30 days of logs and refresh the counters every few minutes, "
+        "because ads and budgets change within hours. At serving time, the ranking tier calls a feature store and "
+        "scores 500 candidates within a 10 ms budget, falling back to a cached prior when it times out."
+    )
+    covered = set(grade_step(load_case(ADS), "serving", [early], Level.SENIOR).ids(Coverage.COVERED))
+    assert covered  # the earlier answer really covers serving items, so the test can fail
+    run = interview(tmp_path)
+    run.reply(early)
+    run.advance_to("serving")
+    asked = []
+    while run.session.phase == "serving":
+        turn = said(run, "I would keep it simple and reuse the existing ad server.")
+        if turn.kind is TurnKind.FOLLOW_UP:
+            asked.append(turn.item_id)
+    assert asked and not covered & set(asked)
+
+
+def test_a_step_already_answered_while_jumping_ahead_is_noted(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    turn = said(
+        run,
+        "For the data, I would train on impression logs joined with clicks within 30 minutes, with user, ad and "
+        "context features, and negative downsampling of non-clicks with a weight correction to keep calibration.",
+    )
+    while run.session.phase != "data":
+        turn = run.next_step()[-1]
+    assert "earlier" in turn.text or "already" in turn.text
+
+
+def test_acknowledgements_vary_and_name_the_next_step(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    openings = []
+    for _ in range(4):
+        run.reply("I would answer this part briefly and move on to the next part of the design.")
+        openings.append(run.next_step()[-1].text)
+    assert len({text.split("**")[0] for text in openings}) >= 2
+    assert all("**" in text for text in openings)
+
+
+def test_the_wrap_up_makes_no_false_claim_about_the_time(tmp_path: Path) -> None:
+    run = interview(tmp_path)  # three minutes in, not "a couple of minutes left"
+    run.advance_to("wrap_up")
+    opening = run.transcript.turns[-1].text
+    assert "minutes left" not in opening and opening.endswith("?")
+
+
+def test_correcting_course_after_a_pushback_is_recorded_and_not_penalised(tmp_path: Path) -> None:
+    run = interview(tmp_path, HARM)
+    wrong = "We should ship if accuracy is above 95 percent, no A/B test needed."
+    challenge = said(run, wrong)
+    assert challenge.kind is TurnKind.PUSHBACK
+    said(run, "You're right, I take that back: we do need an A/B test, because offline accuracy hides the rare harms.")
+    grade = run.grade()
+    flags = [flag for step in grade.steps.values() for flag in step.red_flags]
+    challenged = next(flag for flag in flags if flag.id == challenge.item_id)
+    assert challenged.corrected and challenged.penalty == 0
+    item = next(i for step in grade.steps.values() for i in step.items if i.id == challenge.item_id.split(":")[-1])
+    assert item.corrected and item.prompted and item.coverage == "covered"
+
+
+def test_a_mistake_kept_after_a_pushback_still_costs(tmp_path: Path) -> None:
+    run = interview(tmp_path, HARM)
+    challenge = said(run, "We should ship if accuracy is above 95 percent, no A/B test needed.")
+    said(run, "I would still ship on the offline number; it is good enough for this system.")
+    flags = [flag for step in run.grade().steps.values() for flag in step.red_flags]
+    challenged = next(flag for flag in flags if flag.id == challenge.item_id)
+    assert not challenged.corrected and challenged.penalty > 0
+
+
+def test_a_red_flag_taken_back_after_the_challenge_is_corrected(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    run.advance_to("evaluation")
+    challenge = said(run, "Offline, I would report accuracy as the headline metric.")
+    assert challenge.kind is TurnKind.PUSHBACK and challenge.item_id == "accuracy-metric"
+    said(run, "Fair point, I take it back: accuracy is useless with clicks this rare, so I would use log loss.")
+    flag = next(f for f in run.grade().steps["evaluation"].red_flags if f.id == "accuracy-metric")
+    assert flag.corrected and flag.penalty == 0
