@@ -23,7 +23,7 @@ PROBES = load_probes(CALIBRATION / "probes.yaml")
 BELOW_BAR_FLOORS = {
     "strong > partial > weak": 0.92,
     "plain >= partial": 0.49,
-    "plain >= 0.8 x strong": 0.39,
+    "plain >= 0.8 x strong": 0.38,
     "wrong but fluent < partial": 0.84,
 }
 

@@ -62,6 +62,8 @@ _EVALUATIVE |= _folded("acceptable way propose recommend")
 _DISMISSALS_AFTER = _folded("unnecessary irrelevant useless pointless meaningless overkill overrated negligible waste")
 _DISMISSALS_AFTER |= _folded("optional luxury afterthought wastes polish negotiable flexible deprioritise deprioritize")
 _NICE_TO_HAVE = (fold("nice"), fold("to"), fold("have"))
+_AUXILIARIES = _folded("is are was were be been being am do does did will would should can could seem seems feel feels")
+_ADVICE = _folded("recommend propose")
 _TOO = fold("too")
 _TOO_WHAT = _folded("slow expensive costly complex complicated hard late noisy much")
 
@@ -136,8 +138,12 @@ def _in_reach(sentence: Sentence, cue: int, start: int) -> bool:
         return True
     if scope[start] != scope[cue] + 1:
         return False
-    rest = [t for i, t in enumerate(sentence.tokens[cue + 1 : start], cue + 1) if scope[i] == scope[cue]]
-    return all(token in _INTENSIFIERS for token in rest)
+    between = list(enumerate(sentence.tokens[cue + 1 : start], cue + 1))
+    rest = [t for i, t in between if scope[i] == scope[cue]]
+    opens = [t for i, t in between if scope[i] == scope[start]]
+    # Only intensifiers carry it over ("never, ever use"); a cue that ends its clause ("No, I would calibrate", "if it
+    # drops, we retrain") governs nothing after the break.
+    return all(token in _INTENSIFIERS for token in rest) and bool(opens) and opens[0] in _INTENSIFIERS
 
 
 def _cues_before(sentence: Sentence, start: int) -> tuple[int, int, int]:
@@ -160,6 +166,17 @@ def _cues_before(sentence: Sentence, start: int) -> tuple[int, int, int]:
     return negations, dismissals, avoidances
 
 
+def _judges(tokens: tuple[str, ...], negation: int) -> bool:
+    """A negation that judges what came before: "X is not needed", "X does not matter", "X never matters"; not a
+    rule the design follows ("borderline videos never recommended")."""
+    after = tokens[negation + 1 : negation + 4]
+    if not any(t in _EVALUATIVE for t in after):
+        return False
+    if negation and tokens[negation - 1] in _AUXILIARIES:
+        return True
+    return bool(after) and after[0] in _EVALUATIVE and after[0] not in _ADVICE
+
+
 def _dismissed_after(sentence: Sentence, end: int) -> bool:
     """ "X does not matter", "X is not needed", "X is overkill", "X are too slow": said of the match, in its scope."""
     tokens, scope = sentence.tokens, scopes(sentence)
@@ -175,7 +192,7 @@ def _dismissed_after(sentence: Sentence, end: int) -> bool:
             return True
         if token == _TOO and index + 1 < len(tokens) and tokens[index + 1] in _TOO_WHAT:
             return True
-        if token in _HARD_NEGATIONS and any(t in _EVALUATIVE for t in tokens[index + 1 : index + 4]):
+        if token in _HARD_NEGATIONS and _judges(tokens, index):
             return True
     return False
 

@@ -14,6 +14,7 @@ from interviewer.grading.text import Sentence, SentenceIndex, analyse, normalise
 from interviewer.rubric import Case, Fact
 
 NOT_IN_FACTS = "That isn't specified. Assume what is reasonable, say your assumption out loud, and carry on."
+ONE_AT_A_TIME = "Let's take your other questions one at a time."
 MAX_QUESTIONS = 4  # questions answered from one reply; more get "one at a time"
 MAX_PARTS = 6
 SHOWN_PART_CHARS = 60
@@ -134,7 +135,7 @@ def answer_from_facts(case: Case, questions: list[str]) -> str:
         named = "; ".join(f'"{_shown(part)}"' for part in unanswered)
         answers.append(f"As for {named}: that isn't specified, so assume what is reasonable and say so.")
     if len(questions) > MAX_QUESTIONS:
-        answers.append("Let's take your other questions one at a time.")
+        answers.append(ONE_AT_A_TIME)
     return " ".join(answers)
 
 

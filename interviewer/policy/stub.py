@@ -95,7 +95,7 @@ class StubPolicy(Policy):
             return Decision(Action.STAY, "Take your time. Walk me through your thinking.", TurnKind.PROMPT)
 
         grade = self.step_grade(view)
-        challenge = self._pushback(view, step, reply)
+        challenge = self._pushback(view, step, grade, reply)
         if challenge is not None:
             return challenge
         if grade.score >= self.covered_enough:
@@ -150,13 +150,17 @@ class StubPolicy(Policy):
             return None
         return target, view.case.item(view.phase, target).follow_up
 
-    def _pushback(self, view: View, step: _StepLog, reply: str) -> Decision | None:
-        """At most once a step: challenge a red flag, an item's opposite or a dismissed important item that the
-        latest reply endorsed, whichever step of the rubric it belongs to."""
+    def _pushback(self, view: View, step: _StepLog, grade: StepGrade, reply: str) -> Decision | None:
+        """At most once a step: challenge a red flag or an item's opposite that the latest reply endorsed, whichever
+        step of the rubric it belongs to, or the dismissal of an important item of this step that is still missed
+        (a dismissal read in a sentence that covers the item some other way is not worth a challenge)."""
         if step.pushed_back:
             return None
+        missed = set(grade.ids(Coverage.MISSED))
         for claim in mistakes_said(view.case, reply, view.phase):
             dismissed = claim.kind == "item"
+            if dismissed and (claim.step != view.phase or claim.target not in missed):
+                continue
             target = (
                 claim.target
                 if claim.kind == "red_flag"
