@@ -8,6 +8,7 @@ a fake one moved 40 seconds a reply, so a persona that never answers still meets
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 from collections.abc import Callable
@@ -170,7 +171,7 @@ def check(case: Case, transcript: Transcript) -> list[str]:
         problems.append("a question was asked twice")
     problems += _fact_problems(case, turns)
     run = 1
-    for before, after in zip(said, said[1:], strict=False):
+    for before, after in itertools.pairwise(said):
         run = run + 1 if after.text == before.text and not after.intent else 1
         if run >= 3:
             problems.append(f"loop: said three times in a row: {after.text[:50]!r}")
@@ -188,7 +189,7 @@ def _fact_problems(case: Case, turns: list[Turn]) -> list[str]:
     """A clarification says fact-sheet answers and the fixed "not specified" sentences, nothing else; and never
     calls a fact unspecified when the fact sheet covers it."""
     problems = []
-    for question, answer in zip(turns, turns[1:], strict=False):
+    for question, answer in itertools.pairwise(turns):
         if answer.kind is not TurnKind.CLARIFICATION:
             continue
         asked = clarifying_questions(question.text)
@@ -209,7 +210,7 @@ def _missed_pushbacks(case: Case, turns: list[Turn]) -> list[str]:
     ended the step: a time-up or the candidate moving on)."""
     problems = []
     pushed: set[str] = set()
-    for reply, answer in zip(turns, turns[1:], strict=False):
+    for reply, answer in itertools.pairwise(turns):
         if answer.kind is TurnKind.PUSHBACK:
             pushed.add(answer.step)
         if reply.role is not Role.CANDIDATE or reply.intent or reply.step in pushed or reply.step not in STEP_IDS:
