@@ -206,8 +206,9 @@ def _fact_problems(case: Case, turns: list[Turn]) -> list[str]:
 
 
 def _missed_pushbacks(case: Case, turns: list[Turn]) -> list[str]:
-    """A reply that endorses a wrong decision gets a pushback next, unless the step had one already (or the reply
-    ended the step: a time-up or the candidate moving on)."""
+    """A reply that endorses a red flag or an item's opposite gets a pushback next, unless the step had one already
+    (or the reply ended the step: a time-up or the candidate moving on). Dismissals are challenged only when the item
+    is still missed, which needs the grade, so they are not checked here."""
     problems = []
     pushed: set[str] = set()
     for reply, answer in itertools.pairwise(turns):
@@ -217,7 +218,8 @@ def _missed_pushbacks(case: Case, turns: list[Turn]) -> list[str]:
             continue
         if answer.step != reply.step or answer.role is not Role.INTERVIEWER or answer.kind is TurnKind.CLARIFICATION:
             continue
-        if mistakes_said(case, reply.text, reply.step) and answer.kind is not TurnKind.PUSHBACK:
+        endorsed = [m for m in mistakes_said(case, reply.text, reply.step) if m.kind != "item"]
+        if endorsed and answer.kind is not TurnKind.PUSHBACK:
             problems.append(f"no pushback on a wrong decision in {reply.step}: {reply.text[:50]!r}")
     return problems
 

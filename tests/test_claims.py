@@ -224,3 +224,33 @@ def test_a_mistake_explained_by_its_consequence_is_not_endorsed_and_the_rule_it_
     assert Stance.ENDORSES not in {stance for (kind, _), stance in said.items() if kind != "item"}
     peek = stances(ADS, "data", "Each feature must never peek at information from after the ad was shown.")
     assert Stance.REJECTS not in peek.values()
+
+
+@pytest.mark.parametrize(
+    ("case_id", "text", "target", "stance"),
+    [
+        # A cue that ends its clause governs nothing after the break...
+        (ADS, "No, I would calibrate the model with isotonic regression.", ("item", "calibration-needed"), "endorses"),
+        (ADS, "If it drops, we retrain the model with newer data.", ("item", "retraining-policy"), "endorses"),
+        # ...unless the next clause opens with an intensifier.
+        (ADS, "I would never, ever use accuracy as the metric.", ("red_flag", "accuracy-metric"), "avoids"),
+        # A design rule phrased with "never" is the rule, not a dismissal.
+        (
+            "video-recommendation",
+            "Constraints I'll design around: borderline videos never recommended, stricter for minors.",
+            ("item", "policy-constraints"),
+            "endorses",
+        ),
+        # Unfit for one role is not a dismissal; unfit for us is.
+        (
+            "video-recommendation",
+            "Retention is too slow and sparse for a per-impression label, so it drives weight tuning instead.",
+            ("item", "business-goal"),
+            "endorses",
+        ),
+        (ADS, "A/B tests are too slow for us, so we ship on the offline number.", ("item", "online-ab-test"), "rejects"),
+        (ADS, "Calibration is not needed here.", ("item", "calibration-needed"), "rejects"),
+    ],
+)
+def test_where_a_negation_or_dismissal_reaches(case_id: str, text: str, target: tuple[str, str], stance: str) -> None:
+    assert stances(case_id, "requirements", text)[target] == stance

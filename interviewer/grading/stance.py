@@ -166,6 +166,16 @@ def _cues_before(sentence: Sentence, start: int) -> tuple[int, int, int]:
     return negations, dismissals, avoidances
 
 
+def _for_a_role(tokens: tuple[str, ...], index: int) -> bool:
+    """ "too slow (and sparse) for a per-impression label": unfit for one role, which is no dismissal of the idea
+    ("A/B tests are too slow for us" still is)."""
+    window = tokens[index : index + 4]
+    if "for" not in window:
+        return False
+    after = index + window.index("for") + 1
+    return tokens[after : after + 1] in (("a",), ("an",), ("each",), ("one",))
+
+
 def _judges(tokens: tuple[str, ...], negation: int) -> bool:
     """A negation that judges what came before: "X is not needed", "X does not matter", "X never matters"; not a
     rule the design follows ("borderline videos never recommended")."""
@@ -191,7 +201,7 @@ def _dismissed_after(sentence: Sentence, end: int) -> bool:
         if token in _DISMISSALS_AFTER or tokens[index : index + 3] == _NICE_TO_HAVE:
             return True
         if token == _TOO and index + 1 < len(tokens) and tokens[index + 1] in _TOO_WHAT:
-            return True
+            return not _for_a_role(tokens, index + 2)
         if token in _HARD_NEGATIONS and _judges(tokens, index):
             return True
     return False

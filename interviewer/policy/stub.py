@@ -51,6 +51,7 @@ PHRASE_MAX_WORDS = 4
 class StubPolicy(Policy):
     max_follow_ups: int = 2
     covered_enough: int = 70  # step score at which the step counts as covered well
+    max_requests: int = 3  # requests in a step (repeat, hint...) answered before the interviewer moves on
     name: str = "stub"
     _step: _StepLog | None = dataclasses.field(default=None, repr=False, compare=False)
 
@@ -87,6 +88,10 @@ class StubPolicy(Policy):
                 return Decision(Action.STAY, self.confirm_skip(view), TurnKind.PROMPT, intent=Intent.MOVE_ON)
             return Decision(Action.ADVANCE, reason=AdvanceReason.CANDIDATE)
         if intent is not None:
+            if len(step.intents) > self.max_requests and intent not in (Intent.TIME, Intent.THINKING):
+                # Asked again and again for the question, a hint or the rubric: an interviewer moves the
+                # interview on rather than repeat itself all step long.
+                return Decision(Action.ADVANCE, reason=AdvanceReason.FOLLOW_UPS_SPENT, intent=intent)
             return self._answer_intent(view, step, Intent(intent))
         questions = clarifying_questions(reply)
         if questions:
