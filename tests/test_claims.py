@@ -248,7 +248,7 @@ def test_a_mistake_explained_by_its_consequence_is_not_endorsed_and_the_rule_it_
             ("item", "business-goal"),
             "endorses",
         ),
-        (ADS, "A/B tests are too slow for us, so we ship on the offline number.", ("item", "online-ab-test"), "rejects"),
+        (ADS, "A/B tests are too slow for us, so we ship offline.", ("item", "online-ab-test"), "rejects"),
         (ADS, "Calibration is not needed here.", ("item", "calibration-needed"), "rejects"),
     ],
 )
