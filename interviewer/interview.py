@@ -20,7 +20,7 @@ from interviewer.errors import InterviewerError, SaveError, TranscriptError
 from interviewer.framework import STEP_IDS, WRAP_UP, Level, next_step_id
 from interviewer.grading.claims import Reply
 from interviewer.grading.deterministic import grade_replies
-from interviewer.grading.models import Grade, JudgeSummary
+from interviewer.grading.models import CurveballResult, Grade, JudgeSummary
 from interviewer.intents import Intent, intent_of
 from interviewer.policy.base import Action, AdvanceReason, Policy, Utterance, View
 from interviewer.rubric import Case, load_case, load_case_file
@@ -37,7 +37,27 @@ def grade_transcript(transcript: Transcript, case: Case, level: Level | None = N
     warnings = [] if transcript.finished else ["the interview did not finish; graded on what was said"]
     warnings += unknown_step_warnings(transcript.candidate_answers())
     replies = transcript_replies(transcript)
-    return grade_replies(case, level or transcript.level, replies, transcript.step_seconds, warnings)
+    grade = grade_replies(case, level or transcript.level, replies, transcript.step_seconds, warnings)
+    grade.curveballs = curveball_results(transcript, case)
+    return grade
+
+
+def curveball_results(transcript: Transcript, case: Case) -> list[CurveballResult]:
+    """Each curveball the interviewer brought in, with the candidate's replies after it in its step."""
+    from interviewer.grading.curveballs import adapted
+
+    balls = {ball.id: ball for ball in case.curveballs}
+    results = []
+    for index, turn in enumerate(transcript.turns):
+        if turn.kind is TurnKind.CURVEBALL and turn.item_id in balls:
+            after = []
+            for later in transcript.turns[index + 1 :]:
+                if later.step != turn.step:
+                    break
+                if later.role is Role.CANDIDATE and not later.intent:
+                    after.append(later.text)
+            results.append(adapted(case, balls[turn.item_id], after))
+    return results
 
 
 def transcript_replies(transcript: Transcript) -> list[Reply]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from interviewer.framework import STEP_BY_ID, mmss
-from interviewer.grading.models import Coverage, Grade, ItemResult
+from interviewer.grading.models import Coverage, CurveballResult, Grade, ItemResult
 from interviewer.terminal import printable
 
 BAR_WIDTH = 20
@@ -71,6 +71,10 @@ def render_grade(grade: Grade, title: str, detail: bool = True) -> str:
             for claim in judged.dropped:
                 # Its quote is not shown: it is not in the transcript, and only the candidate's own words are evidence.
                 lines.append(f"  x dropped judge claim {claim.item_id} ({claim.reason})")
+    if grade.curveballs:
+        lines += ["", "Requirement changes (curveballs):"]
+        for ball in grade.curveballs:
+            lines.append(f"  {'+' if ball.adapted else '-'} {ball.id} ({ball.step}): {curveball_outcome(ball)}")
     if grade.talking_points:
         lines += ["", "Wrap-up talking points (not scored):"]
         for point in grade.talking_points:
@@ -78,6 +82,14 @@ def render_grade(grade: Grade, title: str, detail: bool = True) -> str:
             lines.append(f"  {mark} {point.id}: {point.covers}")
     # Titles, evidence quotes, warnings and judge comments come from files, replies and a model.
     return printable("\n".join(lines))
+
+
+def curveball_outcome(ball: CurveballResult) -> str:
+    if ball.adapted:
+        return f"adapted the design ({ball.item}): {_quote(ball.evidence or '')}"
+    if ball.answered:
+        return "answered, but the design did not change in a way the rubric recognises"
+    return "not answered"
 
 
 def where_said(item: ItemResult, step_id: str) -> str:

@@ -121,6 +121,20 @@ class TalkingPoint(_Strict):
     _signals_have_words = field_validator("signals")(_check_signals)
 
 
+class Curveball(_Strict):
+    """A change to the requirements, grounded in the fact sheet, that the interviewer brings in during a step."""
+
+    id: Slug
+    step: str = Field(description="The step in which it is introduced, after the candidate's first answer there.")
+    levels: list[Level] = Field(
+        default_factory=lambda: [Level.SENIOR, Level.STAFF], description="The levels that get it."
+    )
+    says: Text = Field(description="What the interviewer says: the change, in numbers, and a question.")
+    targets: list[Slug] = Field(
+        min_length=1, description="Items (any step) whose coverage after the change shows the design adapted."
+    )
+
+
 class Case(_Strict):
     id: Slug
     title: Text
@@ -129,6 +143,7 @@ class Case(_Strict):
     facts: list[Fact] = Field(min_length=1)
     steps: Steps
     talking_points: list[TalkingPoint] = Field(default_factory=list)
+    curveballs: list[Curveball] = Field(default_factory=list)
 
     def item(self, step_id: str, item_id: str) -> RubricItem:
         for item in self.steps[step_id].items:
@@ -166,6 +181,18 @@ def _semantic_problems(case: Case, path: Path) -> list[tuple[Location, str]]:
             if flag.id in flag_ids:
                 problems.append((("steps", step_id, "red_flags", index, "id"), f"duplicate red flag id {flag.id!r}"))
             flag_ids.add(flag.id)
+    for index, ball in enumerate(case.curveballs):
+        if ball.step not in STEP_IDS:
+            problems.append(
+                (("curveballs", index, "step"), f"unknown step {ball.step!r}; steps are {', '.join(STEP_IDS)}")
+            )
+        for number, target in enumerate(ball.targets):
+            if target not in seen:
+                problems.append((("curveballs", index, "targets", number), f"unknown item {target!r}"))
+        if not ball.says.rstrip().endswith("?"):
+            problems.append((("curveballs", index, "says"), "a curveball must end with a question"))
+    if len({ball.id for ball in case.curveballs}) != len(case.curveballs):
+        problems.append((("curveballs",), "duplicate curveball id"))
     point_ids: set[str] = set()
     for index, point in enumerate(case.talking_points):
         if point.id in point_ids:

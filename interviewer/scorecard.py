@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from interviewer.framework import STEP_BY_ID, mmss
 from interviewer.grading.models import Coverage, Grade, StepGrade, StepJudgement
-from interviewer.report import bar, where_said
+from interviewer.report import bar, curveball_outcome, where_said
 from interviewer.terminal import printable
 from interviewer.transcript import Transcript
 
@@ -96,6 +96,11 @@ def details_markdown(grade: Grade) -> str:
     lines: list[str] = []
     for step_id, step in grade.steps.items():
         lines += step_section(step_id, step, grade.judge.steps.get(step_id) if grade.judge else None)
+    if grade.curveballs:
+        lines += ["## Requirement changes (curveballs)", ""]
+        for ball in grade.curveballs:
+            lines.append(f"- {'[x]' if ball.adapted else '[ ]'} `{ball.id}` ({ball.step}): {curveball_outcome(ball)}")
+        lines.append("")
     if grade.talking_points:
         lines += ["## Wrap-up talking points (not scored)", ""]
         for point in grade.talking_points:

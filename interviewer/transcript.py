@@ -57,6 +57,7 @@ class TurnKind(StrEnum):
     CLOSING = "closing"  # end of the interview
     REPLY = "reply"  # candidate text
     NOTICE = "notice"  # system: step moved on, time budget passed, etc.
+    CURVEBALL = "curveball"  # a change to the requirements (item_id: the case's curveball id)
     PUSHBACK = "pushback"  # challenges a decision the candidate just made (item_id: the red flag or mistake)
 
 

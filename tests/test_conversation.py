@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FakeClock
+from conftest import ROOT, FakeClock
+from interviewer.errors import RubricError
 from interviewer.framework import STEP_BY_ID, Level
 from interviewer.grading.deterministic import grade_step
 from interviewer.grading.models import Coverage
@@ -15,7 +16,7 @@ from interviewer.intents import Intent, intent_of
 from interviewer.interview import Interview
 from interviewer.policy.facts import NOT_IN_FACTS, answer_from_facts, question_parts
 from interviewer.policy.stub import StubPolicy
-from interviewer.rubric import load_case
+from interviewer.rubric import load_case, load_case_file
 from interviewer.transcript import Role, TurnKind
 
 ADS = "ad-click-prediction"
@@ -182,6 +183,7 @@ def test_only_the_uncovered_part_is_left_to_assumptions_by_name() -> None:
 
 def test_a_clearly_wrong_decision_is_challenged_once_a_step(tmp_path: Path) -> None:
     run = interview(tmp_path, HARM)
+    run.advance_to("evaluation")
     turn = said(run, "We should ship if accuracy is above 95 percent, no A/B test needed.")
     assert turn.kind is TurnKind.PUSHBACK and turn.item_id and "You said" in turn.text
     later = said(run, "Also we would split at random across all days for validation.")
@@ -258,6 +260,7 @@ def test_the_wrap_up_makes_no_false_claim_about_the_time(tmp_path: Path) -> None
 
 def test_correcting_course_after_a_pushback_is_recorded_and_not_penalised(tmp_path: Path) -> None:
     run = interview(tmp_path, HARM)
+    run.advance_to("evaluation")
     wrong = "We should ship if accuracy is above 95 percent, no A/B test needed."
     challenge = said(run, wrong)
     assert challenge.kind is TurnKind.PUSHBACK
@@ -272,6 +275,7 @@ def test_correcting_course_after_a_pushback_is_recorded_and_not_penalised(tmp_pa
 
 def test_a_mistake_kept_after_a_pushback_still_costs(tmp_path: Path) -> None:
     run = interview(tmp_path, HARM)
+    run.advance_to("evaluation")
     challenge = said(run, "We should ship if accuracy is above 95 percent, no A/B test needed.")
     said(run, "I would still ship on the offline number; it is good enough for this system.")
     flags = [flag for step in run.grade().steps.values() for flag in step.red_flags]
@@ -287,3 +291,48 @@ def test_a_red_flag_taken_back_after_the_challenge_is_corrected(tmp_path: Path) 
     said(run, "Fair point, I take it back: accuracy is useless with clicks this rare, so I would use log loss.")
     flag = next(f for f in run.grade().steps["evaluation"].red_flags if f.id == "accuracy-metric")
     assert flag.corrected and flag.penalty == 0
+
+
+# -- curveballs ------------------------------------------------------------------------------------------------------
+
+
+def test_a_curveball_comes_after_the_first_answer_and_the_grade_records_the_adaptation(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    run.advance_to("serving")
+    ball = said(run, "I would serve the ranking model behind the ad server, scoring every candidate on CPUs.")
+    assert ball.kind is TurnKind.CURVEBALL and ball.item_id == "ranking-budget-cut" and "10 ms" in ball.text
+    said(
+        run,
+        "Then I would add a two-stage cascade: a light model prunes the 500 candidates to 50 in 2 ms, and the heavy "
+        "ranker scores only those within the remaining 8 ms.",
+    )
+    (result,) = run.grade().curveballs
+    assert result.id == "ranking-budget-cut" and result.adapted and result.item and "cascade" in result.evidence
+
+
+def test_a_curveball_ignored_is_recorded_as_not_adapted(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    run.advance_to("serving")
+    said(run, "I would serve the ranking model behind the ad server, scoring every candidate on CPUs.")
+    said(run, "I would keep the design as it is.")
+    (result,) = run.grade().curveballs
+    assert result.answered and not result.adapted
+
+
+def test_a_mid_level_candidate_gets_no_senior_curveball(tmp_path: Path) -> None:
+    run = Interview.create(load_case(ADS), Level.MID, StubPolicy(), tmp_path / "t.json", clock=FakeClock())
+    run.start()
+    run.advance_to("serving")
+    turn = said(run, "I would serve the ranking model behind the ad server, scoring every candidate on CPUs.")
+    assert turn.kind is not TurnKind.CURVEBALL and not run.grade().curveballs
+
+
+def test_a_curveball_with_an_unknown_target_is_a_case_error_with_its_place(tmp_path: Path) -> None:
+    source = (ROOT / "rubrics" / f"{ADS}.yaml").read_text(encoding="utf-8")
+    broken = source.replace("targets: [cold-start-modeling,", "targets: [no-such-item,")
+    path = tmp_path / f"{ADS}.yaml"
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(RubricError) as caught:
+        load_case_file(path)
+    message = str(caught.value)
+    assert "curveballs" in message and "no-such-item" in message and f"{ADS}.yaml:" in message

@@ -59,6 +59,18 @@ class RedFlagHit(BaseModel):
     )
 
 
+class CurveballResult(BaseModel):
+    """A requirement change the interviewer introduced, and whether the design adapted to it."""
+
+    id: str
+    step: str
+    says: str
+    answered: bool = Field(False, description="The candidate replied after it, in its step.")
+    adapted: bool = Field(False, description="A reply after it endorsed one of the items the change is about.")
+    evidence: str | None = None
+    item: str | None = Field(None, description="The item that showed the adaptation.")
+
+
 class StepGrade(BaseModel):
     step: str
     score: int = Field(ge=0, le=100)
@@ -185,6 +197,9 @@ class Grade(BaseModel):
     hire_reasons: list[str] = Field(default_factory=list)
     steps: dict[str, StepGrade]
     talking_points: list[TalkingPointResult] = Field(default_factory=list)
+    curveballs: list[CurveballResult] = Field(
+        default_factory=list, description="Requirement changes introduced during the interview, and the response."
+    )
     warnings: list[str] = Field(default_factory=list)
     judge: JudgeSummary | None = Field(None, description="What the LLM judge said, when one was asked.")
     # What the deterministic grader read (`interviewer.grading.deterministic.GradeBasis`), so the judge's claims merge

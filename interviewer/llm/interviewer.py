@@ -105,6 +105,11 @@ class LLMPolicy(StubPolicy):
                 "Challenge the decision the candidate just made, in your own words, as an interviewer would; never say "
                 f'what the right answer is: "{draft}"'
             )
+        if utterance.kind is TurnKind.CURVEBALL:
+            return (
+                "Tell the candidate that a requirement has changed, in your own words, keeping every number exactly, "
+                f'and ask how their design changes: "{draft}"'
+            )
         if utterance.intent in _INTENT_MOVES:
             return _INTENT_MOVES[utterance.intent].format(draft=draft)
         if utterance.kind is TurnKind.CLOSING:

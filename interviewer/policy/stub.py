@@ -27,7 +27,7 @@ from interviewer.policy.facts import (
     matching_facts,
     question_parts,
 )
-from interviewer.rubric import Case
+from interviewer.rubric import Case, Curveball
 from interviewer.transcript import Role, Turn, TurnKind
 
 __all__ = [
@@ -103,6 +103,9 @@ class StubPolicy(Policy):
         challenge = self._pushback(view, step, grade, reply)
         if challenge is not None:
             return challenge
+        ball = self._curveball(view)
+        if ball is not None:
+            return Decision(Action.STAY, ball.says, TurnKind.CURVEBALL, item_id=ball.id)
         if grade.score >= self.covered_enough:
             return Decision(Action.ADVANCE, reason=AdvanceReason.COVERED)
         asked = step.follow_ups
@@ -173,6 +176,16 @@ class StubPolicy(Policy):
             )
             text = voice.pushback(_shortened(claim.quote), dismissed, _said_count(view))
             return Decision(Action.STAY, text, TurnKind.PUSHBACK, item_id=target)
+        return None
+
+    @staticmethod
+    def _curveball(view: View) -> Curveball | None:
+        """The case's requirement change for this step and level, once per interview, after the first answer."""
+        for ball in view.case.curveballs:
+            if ball.step == view.phase and view.level in ball.levels:
+                if any(t.kind is TurnKind.CURVEBALL and t.item_id == ball.id for t in view.step_turns):
+                    continue
+                return ball
         return None
 
     def _closing_phrase(self, view: View, reason: AdvanceReason) -> str | None:
