@@ -209,7 +209,7 @@ async def test_the_model_keeps_the_stubs_decisions_for_intents_and_pushback(tmp_
         assert interview.transcript.turns[-1].intent == interview.transcript.turns[-2].intent
     assert "asked you to repeat the question" in moves["Sorry, can you repeat the question?"]
     assert "asked for a hint" in moves["Can you give me a hint?"]
-    await say(interview, interview.plan_reply("We should ship if the offline AUC goes up, no A/B test needed."))
+    await say(interview, interview.plan_reply("Offline, I would report accuracy as the headline metric."))
     turn = interview.transcript.turns[-1]
     human = json.loads(route.calls.last.request.content)["messages"][-1]["content"]
     assert turn.kind is TurnKind.PUSHBACK and turn.text == "Phrased by the model." and "Challenge the decision" in human
