@@ -193,9 +193,12 @@ async def test_sidebar_shows_step_states(tmp_path: Path) -> None:
     async with app.run_test() as pilot:
         screen = app.screen
         await idle(pilot, screen)
-        await pilot.press("ctrl+n")
+        await pilot.press("ctrl+n")  # nothing answered yet: the interviewer asks to confirm first
         await idle(pilot, screen)
         sidebar = screen.query_one(StepsSidebar)
+        assert sidebar.states["requirements"] == "current" and interview.transcript.turns[-1].intent == "move_on"
+        await pilot.press("ctrl+n")
+        await idle(pilot, screen)
         assert sidebar.states["requirements"] == "done"
         assert sidebar.states["framing"] == "current"
         assert sidebar.states["data"] == "upcoming"
