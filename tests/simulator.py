@@ -147,6 +147,30 @@ def simulate(case: Case, name: str, persona: Persona, policy: Policy | None = No
     return run
 
 
+async def simulate_async(case: Case, name: str, persona: Persona, policy: Policy) -> Run:
+    """The same interview realised through `policy.phrase` (a model's words), as line mode and the app do."""
+    clock = FakeClock()
+    interview = Interview.create(case, Level.SENIOR, policy, None, clock=clock)  # type: ignore[arg-type]
+    await interview.say_all(interview.plan_start())
+    turn = 0
+    while not interview.done and len(interview.transcript.turns) < MAX_TURNS:
+        clock.now += SECONDS_PER_REPLY
+        await interview.say_all(interview.plan_reply(persona(interview.view(), turn)))
+        turn += 1
+    run = Run(name, case.id, interview.transcript)
+    run.problems = [p for p in check(case, interview.transcript) if not p.startswith(MODEL_WORDS)]
+    return run
+
+
+def decisions(transcript: Transcript) -> list[tuple[str, str, str | None, str | None]]:
+    """What the interviewer decided at each turn, whatever words it used."""
+    return [(t.step, t.kind.value, t.item_id, t.intent) for t in transcript.turns]
+
+
+# Checks on the words themselves do not apply to a model's phrasing.
+MODEL_WORDS = ("said something not on the fact sheet", "a question was asked twice", "loop:")
+
+
 def check(case: Case, transcript: Transcript) -> list[str]:
     """Everything wrong with an interview a candidate would notice; empty when it is fine."""
     problems: list[str] = []

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from simulator import personas, simulate, table
+import respx
+from llm_fakes import URL, Sleeps, settings, stream
+from simulator import decisions, personas, simulate, simulate_async, table
 
 from conftest import CASE_IDS
+from interviewer.llm.client import ModelClient
+from interviewer.llm.interviewer import LLMPolicy
 from interviewer.rubric import load_case
 
 
@@ -18,3 +22,23 @@ def test_every_persona_gets_a_sensible_interview(case_id: str) -> None:
     by_name = {run.persona: run for run in runs}
     assert by_name["wrong"].pushbacks >= 1  # the fluent but wrong candidate is challenged
     assert by_name["repeater"].intents >= 7 and by_name["silent"].intents >= 7
+
+
+@respx.mock
+async def test_the_llm_interviewer_on_a_fake_model_makes_the_same_decisions() -> None:
+    """Through the LLM policy, every persona gets the stub's decisions turn for turn, and no prompt holds what a
+    rubric item covers."""
+    route = respx.post(URL).mock(side_effect=lambda request: stream("Phrased by the model."))
+    case = load_case("harmful-content-detection")
+    covers = [item.covers for _, rubric in case.steps.items() for item in rubric.items]
+    again = personas(case.id)  # a persona may keep state (gibberish draws from its own random stream)
+    for name, persona in personas(case.id).items():
+        offline = simulate(case, name, persona)
+        policy = LLMPolicy(client=ModelClient(settings(), sleep=Sleeps()))
+        online = await simulate_async(case, name, again[name], policy)
+        assert not online.problems, (name, online.problems)
+        assert decisions(online.transcript) == decisions(offline.transcript), name
+        assert not any(t.fallback for t in online.transcript.turns)
+    for call in route.calls:
+        prompt = call.request.content.decode()
+        assert not any(text in prompt for text in covers)
