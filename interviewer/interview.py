@@ -347,15 +347,16 @@ class Interview:
             return [self._opening(decision.reason or AdvanceReason.COVERED)]
         return [Utterance(decision.text, decision.kind, decision.item_id, intent=decision.intent)]
 
-    def plan_next_step(self) -> list[Utterance]:
+    def plan_next_step(self, confirm: bool = True) -> list[Utterance]:
         """The candidate asked to move on. Before anything was answered in a step (the interviewer may just have
-        moved on by itself), the interviewer first says where we are; asked again, it moves on."""
+        moved on by itself), the interviewer first says where we are; asked again, it moves on. `confirm=False`
+        moves on at once (a jump to a named step)."""
         if self.session.done:
             raise InterviewerError("the interview is over")
         if self._in_wrap_up:
             return self.plan_end()
         view = self.view()
-        if self.session.phase in STEP_IDS and not view.answered and not self._skip_offered(view):
+        if confirm and self.session.phase in STEP_IDS and not view.answered and not self._skip_offered(view):
             return [Utterance(self.policy.confirm_skip(view), TurnKind.PROMPT, intent=Intent.MOVE_ON)]
         return [self._opening(AdvanceReason.CANDIDATE)]
 
@@ -470,8 +471,8 @@ class Interview:
         mark = len(self.transcript.turns)
         while self.session.phase != phase:
             if not say and next_step_id(self.session.phase) == phase:
-                return self.plan_next_step()
-            self.next_step()
+                return self.plan_next_step(confirm=False)
+            self._say_all(lambda: self.plan_next_step(confirm=False))
         return self.transcript.turns[mark:] if say else []
 
     def grade(self) -> Grade:

@@ -128,6 +128,10 @@ class Run:
         return sum(1 for t in self.transcript.turns if t.kind is TurnKind.PUSHBACK)
 
     @property
+    def follow_ups(self) -> int:
+        return sum(1 for t in self.transcript.turns if t.kind is TurnKind.FOLLOW_UP)
+
+    @property
     def intents(self) -> int:
         return sum(1 for t in self.transcript.turns if t.role is Role.CANDIDATE and t.intent)
 

@@ -336,3 +336,37 @@ def test_a_curveball_with_an_unknown_target_is_a_case_error_with_its_place(tmp_p
         load_case_file(path)
     message = str(caught.value)
     assert "curveballs" in message and "no-such-item" in message and f"{ADS}.yaml:" in message
+
+
+def test_a_jump_to_a_named_step_skips_unanswered_steps_without_asking(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    run.advance_to("evaluation")
+    assert run.session.phase == "evaluation"
+    assert not any(t.intent == "move_on" for t in run.transcript.turns)
+
+
+def test_requests_in_a_row_end_the_step_but_an_answer_resets_the_count(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    for _ in range(3):
+        said(run, "Sorry, can you repeat the question?")
+    said(run, "I would ask about the business goal first, and how revenue and advertiser value trade off.")
+    for _ in range(3):
+        said(run, "Can you give me a hint?")
+    assert run.session.phase == "requirements"
+    said(run, "Could you say that again?")
+    assert run.session.phase == "framing"
+
+
+def test_a_greeting_is_returned(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    assert said(run, "Hi, nice to meet you!").text.startswith("Nice to meet you too.")
+
+
+def test_grade_json_lists_curveballs_and_corrections(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    run.advance_to("serving")
+    said(run, "I would serve the ranking model behind the ad server, scoring every candidate on CPUs.")
+    said(run, "Then a two-stage cascade: a light model prunes 500 candidates to 50 in 2 ms before the heavy ranker.")
+    public = run.grade().public_json()
+    assert public["curveballs"][0]["id"] == "ranking-budget-cut" and public["curveballs"][0]["adapted"]
+    assert public["steps"]["serving"]["corrected"] == []

@@ -21,6 +21,8 @@ def test_every_persona_gets_a_sensible_interview(case_id: str) -> None:
     assert all(not run.problems for run in runs), table(runs)
     by_name = {run.persona: run for run in runs}
     assert by_name["wrong"].pushbacks >= 1  # the fluent but wrong candidate is challenged
+    # The interviewer listens: a strong candidate is asked fewer follow-ups than a weak one.
+    assert by_name["strong"].follow_ups < by_name["weak"].follow_ups
     assert by_name["repeater"].intents >= 7 and by_name["silent"].intents >= 7
 
 

@@ -234,6 +234,7 @@ class Grade(BaseModel):
                     "graded_by": {item.id: item.graded_by for item in step.items if item.coverage != "missed"},
                     "said_in": {item.id: item.said_in for item in step.items if item.said_in},
                     "prompted": [item.id for item in step.items if item.prompted and item.coverage != "missed"],
+                    "corrected": [item.id for item in step.items if item.corrected],
                     "ignored": step.ignored,
                     "restated": step.restated,
                     "seconds": step.seconds,
@@ -245,6 +246,7 @@ class Grade(BaseModel):
                 "mentioned": [p.id for p in self.talking_points if p.mentioned],
                 "evidence": {p.id: p.evidence for p in self.talking_points if p.evidence},
             },
+            "curveballs": [ball.model_dump() for ball in self.curveballs],
             "warnings": self.warnings,
             "judge": None
             if self.judge is None

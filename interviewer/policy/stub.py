@@ -51,7 +51,7 @@ PHRASE_MAX_WORDS = 4
 class StubPolicy(Policy):
     max_follow_ups: int = 2
     covered_enough: int = 70  # step score at which the step counts as covered well
-    max_requests: int = 3  # requests in a step (repeat, hint...) answered before the interviewer moves on
+    max_requests: int = 3  # requests in a row (repeat, hint...) answered before the interviewer moves on
     name: str = "stub"
     _step: _StepLog | None = dataclasses.field(default=None, repr=False, compare=False)
 
@@ -88,7 +88,7 @@ class StubPolicy(Policy):
                 return Decision(Action.STAY, self.confirm_skip(view), TurnKind.PROMPT, intent=Intent.MOVE_ON)
             return Decision(Action.ADVANCE, reason=AdvanceReason.CANDIDATE)
         if intent is not None:
-            if len(step.intents) > self.max_requests and intent not in (Intent.TIME, Intent.THINKING):
+            if step.requests > self.max_requests and intent in _REQUESTS:
                 # Asked again and again for the question, a hint or the rubric: an interviewer moves the
                 # interview on rather than repeat itself all step long.
                 return Decision(Action.ADVANCE, reason=AdvanceReason.FOLLOW_UPS_SPENT, intent=intent)
@@ -139,7 +139,7 @@ class StubPolicy(Policy):
         if intent is Intent.THINKING:
             return said(voice.thinking(turn))
         if intent is Intent.SMALL_TALK:
-            return said(voice.small_talk(question, turn))
+            return said(voice.small_talk(step.last_reply, question, turn))
         target = self._next_follow_up(view, step)
         if intent is Intent.HINT:
             if step.intents.count(Intent.HINT) <= 1 or target is None:
@@ -243,6 +243,7 @@ class _StepLog:
         self.last_reply = ""
         self.last_intent: str | None = None
         self.intents: list[str] = []
+        self.requests = 0  # requests about the question (repeat, meaning, hint) since the last answer
         self.follow_ups: list[str] = []
         self.pushed_back = False
         self.skip_offered = False  # the interviewer asked to confirm a skip, and nothing was answered since
@@ -270,11 +271,12 @@ class _StepLog:
                     self.last_reply, self.last_intent = turn.text, turn.intent
                     if turn.intent:
                         self.intents.append(turn.intent)
-                    elif self.grader is not None:
-                        asked = frozenset(self.follow_ups[-1:])  # the reply answers the latest follow-up
-                        self.grader.add(turn.text, asked)
-                    if not turn.intent:
-                        self.skip_offered = False
+                        self.requests += turn.intent in _REQUESTS
+                    else:
+                        self.requests, self.skip_offered = 0, False
+                        if self.grader is not None:
+                            asked = frozenset(self.follow_ups[-1:])  # the reply answers the latest follow-up
+                            self.grader.add(turn.text, asked)
                 elif turn.role is Role.INTERVIEWER:
                     if turn.kind is TurnKind.FOLLOW_UP and turn.item_id:
                         self.follow_ups.append(turn.item_id)
@@ -286,6 +288,10 @@ class _StepLog:
                         self.handled_in_wrap_up = True
             self.last_seen = turn
         self.seen = len(self.turns)
+
+
+# Asking about the question instead of answering it; several in a row and the interviewer moves on.
+_REQUESTS = frozenset({Intent.REPEAT, Intent.MEANING, Intent.HINT})
 
 
 def _said_count(view: View) -> int:

@@ -91,8 +91,16 @@ def thinking(turn: int) -> str:
     return pick(("Sure, take your time.", "Take a moment; go ahead when you're ready."), turn)
 
 
-def small_talk(question: str, turn: int) -> str:
-    return pick(("Thanks. Whenever you're ready: {q}", "Sure. Back to the question: {q}"), turn).format(q=question)
+_GREETING = ("hi", "hello", "hey", "how are you", "nice to meet", "good morning", "good afternoon", "good evening")
+
+
+def small_talk(reply: str, question: str, turn: int) -> str:
+    said = reply.lower()
+    if any(said.startswith(greeting) for greeting in _GREETING):
+        return f"Nice to meet you too. Whenever you're ready: {question}"
+    if said.startswith(("thanks", "thank you")):
+        return f"You're welcome. So: {question}"
+    return pick(("Okay. Whenever you're ready: {q}", "Sure. Back to the question: {q}"), turn).format(q=question)
 
 
 def time_left(elapsed: float | None, step: Step | None, step_elapsed: float | None) -> str:
