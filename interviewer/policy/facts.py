@@ -116,18 +116,19 @@ def answer_from_facts(case: Case, questions: list[str]) -> str:
     unanswered: list[str] = []
     for question in questions[:MAX_QUESTIONS]:
         parts = question_parts(question)
-        whole = matching_facts(case, question, most=len(parts) + 1) if len(parts) > 1 else []
+        missing = []
         for part in parts:
-            facts = matching_facts(case, part, most=1)
-            if not facts and len(parts) == 1:
-                facts = matching_facts(case, question)
+            facts = matching_facts(case, part, most=1) if len(parts) > 1 else matching_facts(case, question)
             if not facts:
-                unanswered.append(part)
-                continue
+                missing.append(part)
             for fact in facts:
                 _add(answers, said, fact)
-        for fact in whole:  # a fact the question as a whole names, that no single part did
-            _add(answers, said, fact)
+        if missing and len(missing) == len(parts) > 1:
+            # Split wrongly, perhaps: the question as a whole may still name a fact.
+            for fact in matching_facts(case, question):
+                _add(answers, said, fact)
+            missing = [] if answers else missing
+        unanswered += missing
     unanswered = [part for part in unanswered if set(normalise(part)) - _QUESTION_STOPWORDS - said]
     if not answers:
         return NOT_IN_FACTS
