@@ -216,3 +216,19 @@ async def test_the_model_keeps_the_stubs_decisions_for_intents_and_pushback(tmp_
     for _, rubric in interview.case.steps.items():
         for item in rubric.items:
             assert item.covers not in human
+
+
+@respx.mock
+async def test_a_question_the_stub_cannot_place_goes_to_the_model_with_the_fact_sheet_only(tmp_path: Path) -> None:
+    route = respx.post(URL).mock(return_value=stream("That isn't in what we know; assume a figure."))
+    interview = llm_interview(tmp_path)
+    await say(interview, interview.plan_start())
+    await say(interview, interview.plan_reply("How many users are there, and what is the office dress code?"))
+    human = json.loads(route.calls.last.request.content)["messages"][-1]["content"]
+    assert "using only the fact sheet above" in human and "never invent a number" in human
+    for fact in interview.case.facts:
+        assert fact.answer.strip() in human
+    for _, rubric in interview.case.steps.items():
+        for item in rubric.items:
+            assert item.covers not in human
+    assert interview.transcript.turns[-1].kind is TurnKind.CLARIFICATION

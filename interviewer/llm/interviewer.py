@@ -96,6 +96,13 @@ class LLMPolicy(StubPolicy):
     @staticmethod
     def _move(utterance: Utterance, target: str) -> str:
         draft = " ".join(utterance.text.replace("**", "").split())
+        if utterance.kind is TurnKind.CLARIFICATION and "isn't specified" in draft:
+            # The keyword match found nothing for some part: the model may find it in the facts above, and only there.
+            return (
+                "Answer the candidate's question using only the fact sheet above. For any part the fact sheet does not "
+                "cover, say it is not specified and ask the candidate to state an assumption; never invent a number. "
+                f'What the offline interviewer would say: "{draft}"'
+            )
         if utterance.kind is TurnKind.CLARIFICATION:
             return f'Answer the candidate\'s question using only this information, in your own words: "{draft}"'
         if utterance.kind is TurnKind.FOLLOW_UP:
