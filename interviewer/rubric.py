@@ -73,9 +73,21 @@ class RedFlag(_Strict):
     description: Text
     signals: list[Signal] = Field(min_length=1)
     penalty: float = Field(10, gt=0, le=50, description="Points taken off the step score.")
+    challenge: Text | None = Field(
+        None,
+        description="The interviewer's pushback when a candidate endorses it: a stress test or a 'why not' question "
+        "grounded in the fact sheet, that never names the right answer. Must end with '?'.",
+    )
     concepts: list[Slug] = Field(default_factory=list, description="Shared concepts whose phrasings also raise it.")
 
     _signals_have_words = field_validator("signals")(_check_signals)
+
+    @field_validator("challenge")
+    @classmethod
+    def _challenge_is_a_question(cls, value: str | None) -> str | None:
+        if value is not None and not value.endswith("?"):
+            raise ValueError("a challenge must be a question ending with '?'")
+        return value
 
 
 class StepRubric(_Strict):

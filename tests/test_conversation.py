@@ -288,6 +288,8 @@ def test_a_red_flag_taken_back_after_the_challenge_is_corrected(tmp_path: Path) 
     run.advance_to("evaluation")
     challenge = said(run, "Offline, I would report accuracy as the headline metric.")
     assert challenge.kind is TurnKind.PUSHBACK and challenge.item_id == "accuracy-metric"
+    flag = next(f for f in run.case.steps["evaluation"].red_flags if f.id == "accuracy-metric")
+    assert flag.challenge and flag.challenge in challenge.text  # the case author's stress test
     said(run, "Fair point, I take it back: accuracy is useless with clicks this rare, so I would use log loss.")
     flag = next(f for f in run.grade().steps["evaluation"].red_flags if f.id == "accuracy-metric")
     assert flag.corrected and flag.penalty == 0
@@ -370,3 +372,13 @@ def test_grade_json_lists_curveballs_and_corrections(tmp_path: Path) -> None:
     public = run.grade().public_json()
     assert public["curveballs"][0]["id"] == "ranking-budget-cut" and public["curveballs"][0]["adapted"]
     assert public["steps"]["serving"]["corrected"] == []
+
+
+def test_a_challenge_that_is_not_a_question_is_a_case_error(tmp_path: Path) -> None:
+    source = (ROOT / "rubrics" / f"{ADS}.yaml").read_text(encoding="utf-8")
+    broken = source.replace("what accuracy does a model that never predicts a click get?", "accuracy is bad.")
+    path = tmp_path / f"{ADS}.yaml"
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(RubricError) as caught:
+        load_case_file(path)
+    assert "challenge" in str(caught.value) and f"{ADS}.yaml:" in str(caught.value)

@@ -174,7 +174,8 @@ class StubPolicy(Policy):
                 if claim.kind == "red_flag"
                 else f"{'dismissed' if dismissed else claim.kind}:{claim.target}"
             )
-            text = voice.pushback(_shortened(claim.quote), dismissed, _said_count(view))
+            challenge = _challenge_of(view.case, claim.step, claim.target) if claim.kind == "red_flag" else None
+            text = voice.pushback(_shortened(claim.quote), dismissed, _said_count(view), challenge)
             return Decision(Action.STAY, text, TurnKind.PUSHBACK, item_id=target)
         return None
 
@@ -292,6 +293,11 @@ class _StepLog:
 
 # Asking about the question instead of answering it; several in a row and the interviewer moves on.
 _REQUESTS = frozenset({Intent.REPEAT, Intent.MEANING, Intent.HINT})
+
+
+def _challenge_of(case: Case, step_id: str, flag_id: str) -> str | None:
+    """The case author's pushback for a red flag, if it has one."""
+    return next((flag.challenge for flag in case.steps[step_id].red_flags if flag.id == flag_id), None)
 
 
 def _said_count(view: View) -> int:

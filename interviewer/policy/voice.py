@@ -121,7 +121,13 @@ def time_left(elapsed: float | None, step: Step | None, step_elapsed: float | No
     return text
 
 
-def pushback(quote: str, dismissed: bool, turn: int) -> str:
+def pushback(quote: str, dismissed: bool, turn: int, challenge: str | None = None) -> str:
+    """A challenge of what the candidate just said: the case author's own question when there is one (a stress test
+    grounded in the facts), else a general "what could go wrong" or "why is that safe"."""
+    if challenge:
+        return pick(('Let me push on that. You said: "{q}" {c}', 'Hold on: "{q}" {c}'), turn).format(
+            q=quote, c=challenge
+        )
     if dismissed:
         return pick(
             ('Let me push on one thing. You said: "{q}" Why is that safe to leave out in this system?',),
