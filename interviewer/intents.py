@@ -47,7 +47,7 @@ _PATTERNS: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
             r"\b(what do you mean|what did you mean|what does (that|this|it|the [a-z ]{1,30}) mean"
             r"|what (exactly )?are you asking|not sure what you (mean|are asking|want)"
             r"|(clarify|explain) (the|your|that) question|what is meant by|do not understand the question"
-            r"|unclear what you)\b",
+            r"|unclear what you|why do you ask|why are you asking)\b",
         ),
         (
             Intent.HINT,
@@ -71,6 +71,9 @@ _DONT_KNOW = re.compile(
 _THINKING = re.compile(
     r"^(h+m+|u+m+|u+h+|let me think|give me a (second|sec|moment|minute)|one (second|sec|moment)|thinking"
     r"|just a (second|sec|moment))\b"
+)
+_GREETING = re.compile(
+    r"^(hi|hello|hey|good (morning|afternoon|evening))?\b ?(how are you|how is it going|nice to meet you)\b"
 )
 _SMALL_TALK = re.compile(
     r"^(hi|hello|hey|how are you|nice to meet you|good (morning|afternoon|evening)|thanks|thank you|cool|ok|okay"
@@ -116,6 +119,8 @@ def intent_of(reply: str) -> Intent | None:
         return Intent.DONT_KNOW
     if _THINKING.search(text) and not reply.rstrip().endswith("?"):
         return Intent.THINKING
+    if len(said) <= SMALL_TALK_MAX_WORDS and _GREETING.search(text):
+        return Intent.SMALL_TALK  # "hi, how are you doing today?" is a greeting, not a question about the problem
     if len(said) <= SMALL_TALK_MAX_WORDS and _SMALL_TALK.search(text) and not reply.rstrip().endswith("?"):
         return Intent.SMALL_TALK
     return None

@@ -382,3 +382,70 @@ def test_a_challenge_that_is_not_a_question_is_a_case_error(tmp_path: Path) -> N
     with pytest.raises(RubricError) as caught:
         load_case_file(path)
     assert "challenge" in str(caught.value) and f"{ADS}.yaml:" in str(caught.value)
+
+
+# -- what a new user tried (each was wrong once) ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What is the advertiser churn rate in Brazil?", "What is the salary of an ad ops engineer in Manila?"],
+)
+def test_a_question_the_fact_sheet_does_not_answer_gets_no_unrelated_fact(question: str) -> None:
+    assert answer_from_facts(load_case(ADS), [question]) == NOT_IN_FACTS
+
+
+def test_a_lead_in_before_the_question_is_not_a_part_of_it() -> None:
+    answer = answer_from_facts(load_case(ADS), ["Before designing, what is the business goal?"])
+    assert "isn't specified" not in answer and "long-term ad revenue" in answer
+
+
+def test_a_greeting_with_a_question_mark_is_small_talk_and_why_do_you_ask_is_a_request(tmp_path: Path) -> None:
+    assert intent_of("hi, how are you doing today?") is Intent.SMALL_TALK
+    assert intent_of("Why do you ask?") is Intent.MEANING
+    run = interview(tmp_path)
+    turn = said(run, "hi, how are you doing today?")
+    assert turn.kind is not TurnKind.CLARIFICATION and "isn't specified" not in turn.text
+
+
+def test_the_same_request_twice_in_a_row_gets_different_words(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    first = said(run, "Sorry, can you repeat the question?")
+    second = said(run, "Sorry, can you repeat the question?")
+    assert first.text != second.text
+    assert said(run, "...").text != said(run, "...").text
+
+
+def test_gibberish_is_not_taken_for_an_answer(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    turn = said(run, "asdf qwer zxcv lkjh")
+    assert turn.kind is TurnKind.PROMPT and "didn't catch" in turn.text
+
+
+def test_i_dont_know_before_any_answer_never_builds_on_an_answer_not_given(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    turn = said(run, "I don't know.")
+    assert turn.kind is TurnKind.PROMPT and turn.intent == "dont_know" and "business goal" in turn.text.lower()
+
+
+def test_an_answer_to_a_pushback_is_acknowledged(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    run.advance_to("evaluation")
+    said(run, "Offline, I would report accuracy as the headline metric.")
+    turn = said(run, "On second thought, accuracy is useless at this click rate; I would use log loss instead.")
+    assert turn.text.startswith("Thanks for reconsidering.")
+
+
+@pytest.mark.parametrize(
+    ("step", "text", "flag"),
+    [
+        ("model", "I'd split the data at random, 80/20.", "random-split"),
+        ("serving", "I'd use accuracy to evaluate the ranker.", "accuracy-metric"),
+    ],
+)
+def test_a_red_flag_said_in_another_step_is_challenged(tmp_path: Path, step: str, text: str, flag: str) -> None:
+    run = interview(tmp_path, "video-recommendation")
+    run.advance_to(step)
+    turn = said(run, text)
+    assert turn.kind is TurnKind.PUSHBACK and turn.item_id == flag
+    assert any(f.id == flag for s in run.grade().steps.values() for f in s.red_flags)

@@ -223,7 +223,7 @@ class ClaimCollector:
     def _retractions(self, reply: Reply, kept: list[Sentence], base: int) -> None:
         """After the interviewer challenged a decision ("opposite:ID" or a red flag id in `reply.prompted`), a
         sentence that takes it back ("I take that back", "I was wrong") rejects it, in whatever words follow."""
-        sentence = next((s for s in kept if _RETRACTION.search(" ".join(words(s.text)))), None)
+        sentence = next((s for s in kept if retracts(s.text)), None)
         if sentence is None:
             return
         for prompted in reply.prompted:
@@ -290,6 +290,11 @@ _RETRACTION = re.compile(
     r"|i would (change|revise|reconsider) (that|this|it)|i (retract|withdraw) (that|this|it)"
     r"|that was (a mistake|wrong))\b"
 )
+
+
+def retracts(text: str) -> bool:
+    """Whether the text takes back a decision ("I take that back", "I was wrong", "on second thought")."""
+    return bool(_RETRACTION.search(" ".join(words(text))))
 
 
 def _stance_of_match(sentence: Sentence, parts: tuple[tuple[int, int], ...], mistake: bool) -> Stance:

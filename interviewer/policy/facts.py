@@ -42,9 +42,18 @@ def clarifying_questions(reply: str) -> list[str]:
     return []
 
 
+# Words that lead into a question without asking anything: "Before designing, what is the goal?"
+_PREAMBLE = re.compile(
+    r"^(?:(?:ok|okay|so|well|first|firstly|also|and|quick question|one more thing|just to clarify|to clarify|"
+    r"out of curiosity|before (?:designing|we design|i design|we start|i start|anything)|before that|"
+    r"a (?:few|couple of) questions(?: first)?)\b[\s,:]*)+",
+    re.IGNORECASE,
+)
+
+
 def question_parts(question: str) -> list[str]:
     """The parts of a question that asks several things at once, each with at least one word of its own."""
-    text = question.strip().rstrip("?").strip()
+    text = _PREAMBLE.sub("", question.strip()).rstrip("?").strip() or question.strip().rstrip("?")
     parts = [part.strip(" ,") for part in _PART_BREAK.split(text)]
     segments = [segment.strip() for segment in text.split(",")]
     if len(segments) >= 3 and all(len(words(segment)) <= _LIST_ITEM_MAX_WORDS for segment in segments):
@@ -70,33 +79,55 @@ _QUESTION_STOPWORDS = frozenset(
     normalise(
         "what which who whom whose when where why how is are was were do does did can could would should will shall "
         "there the a an of to in on for with about any some our your we you i it this that these those be been have "
-        "has had and or if may might much many kind sort type know tell me us also plus else anything"
+        "has had and or if may might much many kind sort type know tell me us also plus else anything per get "
+        "expect expected roughly approximately about like"
     )
 )
 
 
 def matching_facts(case: Case, question: str, most: int = 2) -> list[Fact]:
-    """The facts whose keywords the question hits, best first ("latency and how many users?" asks two things).
+    """The facts the question asks about, best first ("latency and how many users?" asks two things).
 
-    When no keyword phrase matches, the fact sharing the most words with the question, if it is about that fact.
+    A fact is a candidate when one of its keyword phrases is in the question, or when it shares words with it; either
+    way at least half of the question's own words must be about the fact (its topic, keywords and answer), so "the
+    advertiser churn rate in Brazil" is not answered with the number of advertisers. Ranked by the words shared, then
+    by the keyword phrases matched.
     """
     index = SentenceIndex([_unnegated(question)])
-    scored: list[tuple[tuple[int, int], int, Fact]] = []
-    for order, fact in enumerate(case.facts):
-        hits = [keyword for keyword in fact.keywords if index.matching_sentences(keyword)]
-        if hits:
-            scored.append(((len(hits), sum(len(words(k)) for k in hits)), -order, fact))
-    if scored:
-        return [fact for *_, fact in sorted(scored, key=lambda entry: entry[:2], reverse=True)[:most]]
     asked = set(normalise(question)) - _QUESTION_STOPWORDS
-    overlap, found = 0, None
-    for fact in case.facts:
-        vocabulary = {token for text in (fact.topic, *fact.keywords) for token in normalise(text)}
-        shared = len(asked & vocabulary)
-        # At least half the question's own words must be about this fact, so "budget for hiring" is not "latency".
-        if shared > overlap and shared * 2 >= len(asked):
-            overlap, found = shared, fact
-    return [found] if found else []
+    if not asked:
+        return []
+    scored: list[tuple[int, int, int, Fact]] = []
+    for order, fact in enumerate(case.facts):
+        shared = len(asked & _vocabulary(fact))
+        if shared * 2 < len(asked):
+            continue
+        hits = sum(1 for keyword in fact.keywords if index.matching_sentences(keyword))
+        if hits or shared:
+            scored.append((shared, hits, -order, fact))
+    scored.sort(key=lambda entry: entry[:3], reverse=True)
+    # Facts the question names by a keyword, and a fact it names by no keyword only when it shares more words with
+    # the question than any named one ("what share is violating" is prevalence, whatever else says "share").
+    named = max((shared for shared, hits, _, _ in scored if hits), default=0)
+    kept = [entry for entry in scored if entry[1] or entry[0] > named]
+    if not any(hits for _, hits, _, _ in kept):
+        kept = kept[:1]
+    return [fact for *_, fact in kept[:most]]
+
+
+_VOCABULARIES: dict[int, tuple[Fact, frozenset[str]]] = {}
+
+
+def _vocabulary(fact: Fact) -> frozenset[str]:
+    """Every word of a fact: its topic, keywords and answer (folded), cached per fact object."""
+    hit = _VOCABULARIES.get(id(fact))
+    if hit is None or hit[0] is not fact:
+        words_of = {token for text in (fact.topic, *fact.keywords, fact.answer) for token in normalise(text)}
+        hit = (fact, frozenset(words_of - _QUESTION_STOPWORDS))
+        if len(_VOCABULARIES) > 4096:
+            _VOCABULARIES.clear()
+        _VOCABULARIES[id(fact)] = hit
+    return hit[1]
 
 
 def best_fact(case: Case, question: str) -> Fact | None:

@@ -13,9 +13,10 @@ import dataclasses
 import itertools
 
 from interviewer.framework import STEP_BY_ID, STEP_IDS, Level
-from interviewer.grading.deterministic import StepGrader, mistakes_said
+from interviewer.grading.claims import retracts
+from interviewer.grading.deterministic import StepGrader, compiled, mistakes_said
 from interviewer.grading.models import Coverage, ItemResult, StepGrade
-from interviewer.grading.text import SentenceIndex, analyse, words
+from interviewer.grading.text import SentenceIndex, analyse, normalise, words
 from interviewer.intents import MOVE_ON_SIGNALS, Intent, asks_to_move_on
 from interviewer.policy import voice
 from interviewer.policy.base import Action, AdvanceReason, Decision, Policy, View, opening_question
@@ -76,6 +77,15 @@ class StubPolicy(Policy):
         return f"{ack}{voice.transition(step, turn, first)}{note}{opening_question(view.case, view.phase)}"
 
     def respond(self, view: View) -> Decision:
+        decision = self._decide(view)
+        step = self.step_log(view)
+        if step.after_pushback and not step.last_intent and decision.action is Action.STAY and decision.text:
+            # The candidate answered a challenge: acknowledge it before going on, as a person would.
+            thanks = "Thanks for reconsidering. " if retracts(step.last_reply) else "Okay, noted. "
+            return dataclasses.replace(decision, text=thanks + decision.text)
+        return decision
+
+    def _decide(self, view: View) -> Decision:
         step = self.step_log(view)
         reply = step.last_reply
         intent = step.last_intent
@@ -96,8 +106,9 @@ class StubPolicy(Policy):
         questions = clarifying_questions(reply)
         if questions:
             return Decision(Action.STAY, answer_from_facts(view.case, questions), TurnKind.CLARIFICATION)
-        if len(words(reply)) < 4:
-            return Decision(Action.STAY, "Take your time. Walk me through your thinking.", TurnKind.PROMPT)
+        if len(words(reply)) < 4 or not readable(reply, view.case):
+            nudge = voice.nudge(view.question, step.nudges, unreadable=not readable(reply, view.case))
+            return Decision(Action.STAY, nudge, TurnKind.PROMPT)
 
         grade = self.step_grade(view)
         challenge = self._pushback(view, step, grade, reply)
@@ -145,7 +156,10 @@ class StubPolicy(Policy):
             if step.intents.count(Intent.HINT) <= 1 or target is None:
                 return said(voice.decline_hint(current, turn))
             return said(voice.narrow(target[1], turn), TurnKind.FOLLOW_UP, target[0])
-        # I don't know: a simpler angle first (the follow-up on the biggest gap), then move on.
+        # I don't know: a simpler angle first (the follow-up on the biggest gap, or before any answer the step's
+        # angle, since a follow-up may build on an answer not given), then move on.
+        if step.intents.count(Intent.DONT_KNOW) <= 1 and not view.answered:
+            return said(voice.dont_know_yet(current, turn))
         if step.intents.count(Intent.DONT_KNOW) <= 1 and target is not None:
             return said(voice.dont_know(target[1], turn), TurnKind.FOLLOW_UP, target[0])
         return Decision(Action.ADVANCE, reason=AdvanceReason.FOLLOW_UPS_SPENT, intent=intent)
@@ -247,6 +261,8 @@ class _StepLog:
         self.requests = 0  # requests about the question (repeat, meaning, hint) since the last answer
         self.follow_ups: list[str] = []
         self.pushed_back = False
+        self.after_pushback = False  # the interviewer's last words in the step were a pushback
+        self.nudges = 0  # "take your time" prompts in this step
         self.skip_offered = False  # the interviewer asked to confirm a skip, and nothing was answered since
         self.handled_in_wrap_up = False
         # The wrap-up has no rubric: it is never graded as a step.
@@ -279,6 +295,8 @@ class _StepLog:
                             asked = frozenset(self.follow_ups[-1:])  # the reply answers the latest follow-up
                             self.grader.add(turn.text, asked)
                 elif turn.role is Role.INTERVIEWER:
+                    self.after_pushback = turn.kind is TurnKind.PUSHBACK
+                    self.nudges += turn.kind is TurnKind.PROMPT and not turn.intent
                     if turn.kind is TurnKind.FOLLOW_UP and turn.item_id:
                         self.follow_ups.append(turn.item_id)
                     elif turn.kind is TurnKind.PUSHBACK:
@@ -291,6 +309,14 @@ class _StepLog:
         self.seen = len(self.turns)
 
 
+# Short common English words: a reply with none of them (nor any word of the case) is not words.
+_COMMON = frozenset(
+    normalise(
+        "i we you it they he she this that the a an and or but so if then is are was be do does did not no yes would "
+        "will can could should use using make need want think know have has with for to of in on at by from as what "
+        "how why when which where who my our your their all some more less than just like one two data model user"
+    )
+)
 # Asking about the question instead of answering it; several in a row and the interviewer moves on.
 _REQUESTS = frozenset({Intent.REPEAT, Intent.MEANING, Intent.HINT})
 
@@ -301,8 +327,18 @@ def _challenge_of(case: Case, step_id: str, flag_id: str) -> str | None:
 
 
 def _said_count(view: View) -> int:
-    """How many turns the interview has had: chooses among phrasings, the same for the same transcript."""
-    return len(view.turns)
+    """How many times the interviewer has spoken in this step, plus where the step starts: chooses among phrasings
+    so that the next answer in a step never uses the same words, and is the same for the same transcript."""
+    return view.start + sum(1 for turn in view.step_turns if turn.role is Role.INTERVIEWER)
+
+
+def readable(reply: str, case: Case) -> bool:
+    """Whether a reply is words at all: some of them are common English or the case's own vocabulary."""
+    tokens = normalise(reply)
+    if len(tokens) < 2:
+        return True
+    known = sum(1 for token in tokens if token in _COMMON or token in compiled(case).vocabulary)
+    return known * 4 >= len(tokens)
 
 
 def _shortened(sentence: str) -> str:

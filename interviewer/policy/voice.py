@@ -87,6 +87,34 @@ def dont_know(question: str | None, turn: int) -> str:
     ).format(q=question)
 
 
+def nudge(question: str, count: int, unreadable: bool) -> str:
+    """A very short or unreadable reply: vary the prompt, and say so when it could not be read."""
+    if unreadable:
+        return pick(
+            ("Sorry, I didn't catch that. {q}", "I couldn't follow that one. Let me ask again: {q}"), count
+        ).format(q=question)
+    return pick(
+        (
+            "Take your time. Walk me through your thinking.",
+            "Could you say a bit more? {q}",
+            "Even a rough first idea helps. {q}",
+        ),
+        count,
+    ).format(q=question)
+
+
+def dont_know_yet(step: Step, turn: int) -> str:
+    about = step.about.rstrip(".").lower()
+    return pick(
+        (
+            "That's fine, saying so beats guessing. Start with whatever you'd want to know or decide first here: {a}. "
+            "Or ask for the next step and we'll move on.",
+            "No problem. Pick any one of these to start with: {a}. Or we can move on if you prefer.",
+        ),
+        turn,
+    ).format(a=about)
+
+
 def thinking(turn: int) -> str:
     return pick(("Sure, take your time.", "Take a moment; go ahead when you're ready."), turn)
 
@@ -105,8 +133,8 @@ def small_talk(reply: str, question: str, turn: int) -> str:
 
 def time_left(elapsed: float | None, step: Step | None, step_elapsed: float | None) -> str:
     """A true time remark from the clock (the whole interview and the current step)."""
-    if elapsed is None:
-        return f"The whole interview is planned for about {round(TOTAL_MINUTES)} minutes."
+    if elapsed is None or elapsed < 60:
+        return f"We've only just started; the whole interview is planned for about {round(TOTAL_MINUTES)} minutes."
     left = max(0, round(TOTAL_MINUTES - elapsed / 60))
     spent = round(elapsed / 60)
     text = (
