@@ -143,7 +143,7 @@ def _shown(part: str) -> str:
 def answer_from_facts(case: Case, questions: list[str]) -> str:
     """Every part the fact sheet covers answered; the parts it does not cover named and left to assumptions."""
     answers: list[str] = []
-    said: set[str] = set()  # the words of the answers given, so a part they already answer is not "unspecified"
+    given: list[Fact] = []  # a part one of them fully answers is not called "unspecified"
     unanswered: list[str] = []
     for question in questions[:MAX_QUESTIONS]:
         parts = question_parts(question)
@@ -153,14 +153,14 @@ def answer_from_facts(case: Case, questions: list[str]) -> str:
             if not facts:
                 missing.append(part)
             for fact in facts:
-                _add(answers, said, fact)
+                _add(answers, given, fact)
         if missing and len(missing) == len(parts) > 1:
             # Split wrongly, perhaps: the question as a whole may still name a fact.
             for fact in matching_facts(case, question):
-                _add(answers, said, fact)
+                _add(answers, given, fact)
             missing = [] if answers else missing
         unanswered += missing
-    unanswered = [part for part in unanswered if set(normalise(part)) - _QUESTION_STOPWORDS - said]
+    unanswered = [part for part in unanswered if not _answered_by(part, given)]
     if not answers:
         return NOT_IN_FACTS
     if unanswered:
@@ -171,8 +171,14 @@ def answer_from_facts(case: Case, questions: list[str]) -> str:
     return " ".join(answers)
 
 
-def _add(answers: list[str], said: set[str], fact: Fact) -> None:
+def _add(answers: list[str], given: list[Fact], fact: Fact) -> None:
     answer = fact.answer.strip()
     if answer not in answers:
         answers.append(answer)
-        said.update(normalise(answer), normalise(fact.topic))
+        given.append(fact)
+
+
+def _answered_by(part: str, given: list[Fact]) -> bool:
+    """Whether one of the facts given holds every word the part asks about (then it is not "unspecified")."""
+    asked = set(normalise(part)) - _QUESTION_STOPWORDS
+    return not asked or any(asked <= _vocabulary(fact) for fact in given)
