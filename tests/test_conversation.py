@@ -449,3 +449,13 @@ def test_a_red_flag_said_in_another_step_is_challenged(tmp_path: Path, step: str
     turn = said(run, text)
     assert turn.kind is TurnKind.PUSHBACK and turn.item_id == flag
     assert any(f.id == flag for s in run.grade().steps.values() for f in s.red_flags)
+
+
+def test_grade_json_marks_items_above_the_level_and_the_reason_names_the_bar(tmp_path: Path) -> None:
+    run = Interview.create(load_case(ADS), Level.MID, StubPolicy(), tmp_path / "t.json", clock=FakeClock())
+    run.start()
+    grade = run.grade()
+    public = grade.public_json()
+    staff_only = [i.id for i in run.case.steps["model"].items if i.level is not Level.MID]
+    assert staff_only and set(staff_only) <= set(public["steps"]["model"]["above_level"])
+    assert "against the mid bar (hire from 62)" in grade.hire_reasons[0]

@@ -199,11 +199,15 @@ async def test_sidebar_shows_step_states(tmp_path: Path) -> None:
         assert sidebar.states["requirements"] == "current" and interview.transcript.turns[-1].intent == "move_on"
         await pilot.press("ctrl+n")
         await idle(pilot, screen)
-        assert sidebar.states["requirements"] == "done"
+        assert sidebar.states["requirements"] == "skipped"  # left without an answer: not a check mark
         assert sidebar.states["framing"] == "current"
         assert sidebar.states["data"] == "upcoming"
         lines = str(screen.query_one("#steps").render()).splitlines()
-        assert lines[0].startswith("✓ Requirements") and lines[1].startswith("▶ Framing")
+        assert lines[0].startswith("↷ Requirements") and lines[1].startswith("▶ Framing")
+        interview.reply("I would frame it as predicting the probability of a click for each candidate ad.")
+        await pilot.press("ctrl+n")
+        await idle(pilot, screen)
+        assert sidebar.states["framing"] == "done" and sidebar.states["data"] == "current"
 
 
 async def test_a_step_over_its_budget_is_highlighted(tmp_path: Path) -> None:

@@ -40,7 +40,8 @@ def hire_signal(overall: int, level: Level, steps: Mapping[str, StepGrade]) -> t
         if overall >= bar + offset:
             signal = candidate
             break
-    reasons = [f"overall {overall} against the {level.value} bar"]
+    hire_at = next(bar for bar, candidate in BARS if candidate is HireSignal.HIRE) + offset
+    reasons = [f"overall {overall} against the {level.value} bar (hire from {hire_at})"]
     thin = [step_id for step_id, step in steps.items() if step.score < THIN_STEP_SCORE]
     if thin:
         capped = _cap(signal, HireSignal.LEAN_NO_HIRE)

@@ -229,6 +229,8 @@ class Grade(BaseModel):
                     "covered": step.ids(Coverage.COVERED),
                     "partial": step.ids(Coverage.PARTIAL),
                     "missed": step.ids(Coverage.MISSED),
+                    # Items above the candidate's level: a bonus when covered, never counted against them.
+                    "above_level": [item.id for item in step.items if not item.counted],
                     "red_flags": [flag.model_dump() for flag in step.red_flags],
                     "evidence": {item.id: item.evidence for item in step.items if item.evidence},
                     "graded_by": {item.id: item.graded_by for item in step.items if item.coverage != "missed"},

@@ -256,8 +256,11 @@ class InterviewScreen(AppScreen):
         if self.interview is None:  # still loading: the steps, all to come
             self.query_one(StepsSidebar).show(INTRO, lambda _: 0.0, 0.0)
             return
+        from interviewer.transcript import Role
+
         session = self.interview.session
-        self.query_one(StepsSidebar).show(session.phase, session.step_seconds, session.total_seconds())
+        answered = {turn.step for turn in session.transcript.turns if turn.role is Role.CANDIDATE}
+        self.query_one(StepsSidebar).show(session.phase, session.step_seconds, session.total_seconds(), answered)
 
 
 def _continue(path: Path | None) -> str:

@@ -15,7 +15,7 @@ from interviewer.framework import STEP_BY_ID, STEP_IDS, WRAP_UP
 from interviewer.grading.models import Grade
 from interviewer.rubric import Case
 from interviewer.terminal import printable
-from interviewer.transcript import Transcript
+from interviewer.transcript import Role, Transcript
 from interviewer.tui.base import GradedScreen
 from interviewer.tui.bubbles import turn_widget
 from interviewer.tui.widgets import KeysFooter, ReplayLog, StepsSidebar, TooSmall
@@ -89,8 +89,9 @@ class ReplayScreen(GradedScreen):
                 else ""
             )
         )
+        answered = {t.step for t in self.transcript.turns if t.role is Role.CANDIDATE}
         self.query_one(StepsSidebar).show(
-            turn.step, lambda step_id: self.transcript.step_seconds.get(step_id, 0.0), self._total()
+            turn.step, lambda step_id: self.transcript.step_seconds.get(step_id, 0.0), self._total(), answered
         )
 
     def _total(self) -> float:

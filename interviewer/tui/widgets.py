@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -152,8 +152,8 @@ class StepsSidebar(Vertical):
     The steps are one widget redrawn as text, not a widget per step: it repaints every second and costs a tenth.
     """
 
-    STYLE = {"done": "$success", "current": "b reverse", "upcoming": "dim"}
-    MARK = {"done": "✓", "current": "▶", "upcoming": "·"}
+    STYLE = {"done": "$success", "skipped": "$warning", "current": "b reverse", "upcoming": "dim"}
+    MARK = {"done": "✓", "skipped": "↷", "current": "▶", "upcoming": "·"}
 
     def __init__(self, title: str, level: str, model: str, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -169,11 +169,17 @@ class StepsSidebar(Vertical):
         yield Static(self._steps_markup(lambda _: 0.0), id="steps")
         yield Static("", id="total-clock")
 
-    def show(self, phase: str, seconds: Callable[[str], float], total: float) -> None:
+    def show(
+        self, phase: str, seconds: Callable[[str], float], total: float, answered: Collection[str] | None = None
+    ) -> None:
+        """`answered`: the steps the candidate said something in; a past step without an answer shows as skipped."""
         order = [step.id for step in (*STEPS, WRAP_UP)]
         current = order.index(phase) if phase in order else (len(order) if phase == "done" else -1)
         for index, step_id in enumerate(order):
-            self.states[step_id] = "done" if index < current else "current" if index == current else "upcoming"
+            state = "done" if index < current else "current" if index == current else "upcoming"
+            if state == "done" and answered is not None and step_id not in answered:
+                state = "skipped"
+            self.states[step_id] = state
         self.over = {step_id for step_id in order if seconds(step_id) > STEP_BY_ID[step_id].budget_minutes * 60}
         self.query_one("#steps", Static).update(self._steps_markup(seconds))
         self.query_one("#total-clock", Static).update(f"Total {mmss(total)} / {mmss(TOTAL_MINUTES * 60)}")
