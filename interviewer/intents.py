@@ -27,9 +27,14 @@ class Intent(StrEnum):
 
 # A reply this long or longer is an answer, whatever phrases it contains.
 MAX_WORDS = 25
-# "I don't know" said at the start of a reply this short; longer, it is the start of an answer.
-DONT_KNOW_MAX_WORDS = 12
-SMALL_TALK_MAX_WORDS = 8
+# A request about the question is a question, or a reply this short: in a longer statement the same words
+# ("users who come again", "minutes remaining") are part of an answer.
+REQUEST_MAX_WORDS = 8
+# "I don't know" followed by at most this many words (and no "but"): more, and it is the start of an answer.
+DONT_KNOW_REST_WORDS = 3
+THINKING_MAX_WORDS = 6
+SMALL_TALK_MAX_WORDS = 4
+GREETING_MAX_WORDS = 8
 
 # Patterns over the reply's lowercase words joined by single spaces, contractions expanded ("don't" -> "do not").
 _PATTERNS: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
@@ -38,7 +43,7 @@ _PATTERNS: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
         (
             Intent.REPEAT,
             r"\b((can|could|would|will) you (please )?(repeat|rephrase|restate|reword)|please (repeat|rephrase)"
-            r"|repeat (that|the question|it|please|yourself)|say (that|it|the question) again|come again"
+            r"|repeat (that|the question|it|please|yourself)|say (that|it|the question) again|^come again"
             r"|(what|which) was the (question|last question)|did not (catch|hear|get) (that|the question|it)"
             r"|missed (that|the question)|^pardon|ask (that|it|the question) again)\b",
         ),
@@ -51,7 +56,8 @@ _PATTERNS: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
         ),
         (
             Intent.HINT,
-            r"\b(hint|clue|nudge|what (are|were) you looking for|what (should|do you want me to|would you like me to)"
+            r"\b((a|any|some|another|small|little) (hint|clue|nudge)|^hints?\b|hint please"
+            r"|what (are|were) you looking for|what (should|do you want me to|would you like me to)"
             r" (i )?(cover|say|mention|talk about|focus on)"
             r"|what (is|would be) the (right|correct|expected|ideal) answer|give me the answer"
             r"|what would a (good|strong|great) answer|point me|what do you expect|what is on "
@@ -112,15 +118,20 @@ def intent_of(reply: str) -> Intent | None:
     if asks_to_move_on(reply):
         return Intent.MOVE_ON
     text = " ".join(said)
-    for intent, pattern in _PATTERNS:
-        if pattern.search(text):
-            return intent
-    if len(said) <= DONT_KNOW_MAX_WORDS and _DONT_KNOW.search(text):
-        return Intent.DONT_KNOW
-    if _THINKING.search(text) and not reply.rstrip().endswith("?"):
+    asks = reply.rstrip().endswith("?")
+    if asks or len(said) <= REQUEST_MAX_WORDS:
+        for intent, pattern in _PATTERNS:
+            if pattern.search(text):
+                return intent
+    known = _DONT_KNOW.search(text)
+    if known:
+        rest = text[known.end() :].split()
+        if len(rest) <= DONT_KNOW_REST_WORDS and "but" not in rest:
+            return Intent.DONT_KNOW
+    if len(said) <= THINKING_MAX_WORDS and _THINKING.search(text) and not asks:
         return Intent.THINKING
-    if len(said) <= SMALL_TALK_MAX_WORDS and _GREETING.search(text):
+    if len(said) <= GREETING_MAX_WORDS and _GREETING.search(text):
         return Intent.SMALL_TALK  # "hi, how are you doing today?" is a greeting, not a question about the problem
-    if len(said) <= SMALL_TALK_MAX_WORDS and _SMALL_TALK.search(text) and not reply.rstrip().endswith("?"):
+    if len(said) <= SMALL_TALK_MAX_WORDS and _SMALL_TALK.search(text) and not asks:
         return Intent.SMALL_TALK
     return None

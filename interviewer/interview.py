@@ -18,7 +18,7 @@ from pathlib import Path
 from interviewer.answers import unknown_step_warnings
 from interviewer.errors import InterviewerError, SaveError, TranscriptError
 from interviewer.framework import STEP_IDS, WRAP_UP, Level, next_step_id
-from interviewer.grading.claims import Reply
+from interviewer.grading.claims import Reply, challenged_ids
 from interviewer.grading.deterministic import grade_replies
 from interviewer.grading.models import CurveballResult, Grade, JudgeSummary
 from interviewer.intents import Intent, intent_of
@@ -64,15 +64,18 @@ def transcript_replies(transcript: Transcript) -> list[Reply]:
     """The candidate's replies in order, each with the item the interviewer's latest follow-up in its step asked
     about: an item first raised there was prompted, not volunteered."""
     replies: list[Reply] = []
-    asked: dict[str, frozenset[str]] = {}
+    asked: dict[str, str] = {}
+    challenge: dict[str, frozenset[str]] = {}  # a pushback waiting for its answer, per step
     for turn in transcript.turns:
-        if turn.role is Role.INTERVIEWER and turn.kind is TurnKind.FOLLOW_UP and turn.item_id:
-            asked[turn.step] = frozenset({turn.item_id})
-        elif turn.role is Role.INTERVIEWER and turn.kind is TurnKind.PUSHBACK and turn.item_id:
-            # A challenge prompts the answer on its red flag, or on the item a mistake was about.
-            asked[turn.step] = frozenset({turn.item_id, turn.item_id.partition(":")[2] or turn.item_id})
+        if turn.role is Role.INTERVIEWER:
+            challenge.pop(turn.step, None)
+            if turn.kind is TurnKind.FOLLOW_UP and turn.item_id:
+                asked[turn.step] = turn.item_id
+            elif turn.kind is TurnKind.PUSHBACK and turn.item_id:
+                challenge[turn.step] = challenged_ids(turn.item_id)
         elif turn.role is Role.CANDIDATE and turn.step in (*STEP_IDS, WRAP_UP.id):
-            replies.append(Reply(turn.step, turn.text, asked.get(turn.step, frozenset())))
+            prompted = frozenset({asked[turn.step]}) if turn.step in asked else frozenset()
+            replies.append(Reply(turn.step, turn.text, prompted, challenge.pop(turn.step, frozenset())))
     return replies
 
 

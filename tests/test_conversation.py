@@ -10,7 +10,8 @@ import pytest
 from conftest import ROOT, FakeClock
 from interviewer.errors import RubricError
 from interviewer.framework import STEP_BY_ID, Level
-from interviewer.grading.deterministic import grade_step
+from interviewer.grading.claims import Reply, challenged_ids
+from interviewer.grading.deterministic import grade_replies, grade_step
 from interviewer.grading.models import Coverage
 from interviewer.intents import Intent, intent_of
 from interviewer.interview import Interview
@@ -459,3 +460,34 @@ def test_grade_json_marks_items_above_the_level_and_the_reason_names_the_bar(tmp
     staff_only = [i.id for i in run.case.steps["model"].items if i.level is not Level.MID]
     assert staff_only and set(staff_only) <= set(public["steps"]["model"]["above_level"])
     assert "against the mid bar (hire from 62)" in grade.hire_reasons[0]
+
+
+def test_only_the_answer_right_after_a_pushback_can_correct_it(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    run.advance_to("evaluation")
+    challenge = said(run, "Offline, I would report accuracy as the headline metric.")
+    assert challenge.item_id == "accuracy-metric"
+    said(run, "I would keep accuracy, it is easy to explain to the business.")
+    said(run, "On second thought, I would also run an A/B test on revenue before launch.")
+    flag = next(f for f in run.grade().steps["evaluation"].red_flags if f.id == "accuracy-metric")
+    assert not flag.corrected and flag.penalty > 0
+
+
+def test_answering_an_ordinary_follow_up_is_no_correction() -> None:
+    case = load_case("video-recommendation")
+    wrong = Reply("requirements", "Any video on the platform can be recommended.")
+    answer = "Borderline videos must not be recommended, and kids get stricter rules, per the policy team."
+    followed_up = grade_replies(
+        case, Level.SENIOR, [wrong, Reply("requirements", answer, frozenset({"policy-constraints"}))]
+    )
+    challenged = grade_replies(
+        case,
+        Level.SENIOR,
+        [wrong, Reply("requirements", answer, challenged=challenged_ids("opposite:policy-constraints"))],
+    )
+
+    def mistake(grade):
+        return next(f for f in grade.steps["requirements"].red_flags if f.id == "opposite:policy-constraints")
+
+    assert not mistake(followed_up).corrected and mistake(followed_up).penalty > 0
+    assert mistake(challenged).corrected and mistake(challenged).penalty == 0

@@ -15,7 +15,7 @@ from interviewer.answers import load_answers
 from interviewer.framework import STEP_IDS, Level
 from interviewer.grading.deterministic import grade_answers
 from interviewer.grading.judge import MIN_QUOTE_WORDS, combine, verify
-from interviewer.grading.models import Coverage, JudgeReply, JudgeSummary, StepJudgement
+from interviewer.grading.models import Coverage, CurveballResult, JudgeReply, JudgeSummary, StepJudgement
 from interviewer.llm.client import ModelClient
 from interviewer.llm.judge import judge_grade, judge_messages
 from interviewer.rubric import load_case
@@ -233,8 +233,10 @@ def test_combine_never_removes_deterministic_credit() -> None:
     answers = load_answers(ANSWERS / f"{ADS}-strong.yaml").by_step()
     baseline = grade_answers(case, Level.SENIOR, answers)
     empty = JudgeSummary(model="m", status="ok", steps={s: StepJudgement(step=s) for s in STEP_IDS})
+    baseline.curveballs = [CurveballResult(id="ranking-budget-cut", step="serving", says="10 ms now?", adapted=True)]
     combined = combine(baseline, empty)
     assert combined.overall == baseline.overall
+    assert combined.curveballs == baseline.curveballs  # what the claims do not decide carries over
     assert [i.coverage for s in STEP_IDS for i in combined.steps[s].items] == [
         i.coverage for s in STEP_IDS for i in baseline.steps[s].items
     ]

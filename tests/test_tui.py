@@ -482,3 +482,17 @@ def test_saved_interviewer_turns_show_their_tokens_cost_and_fallback() -> None:
     )
     assert footnote(turn) == "1,200 in, 30 out, $0.0021"
     assert footnote(turn.model_copy(update={"usage": None, "fallback": True})) == "offline fallback"
+
+
+async def test_a_step_with_only_a_request_in_it_shows_as_skipped(tmp_path: Path) -> None:
+    interview = new_interview(tmp_path)
+    app = InterviewerApp(InterviewScreen(interview))
+    async with app.run_test() as pilot:
+        screen = app.screen
+        await idle(pilot, screen)
+        interview.reply("Sorry, what was the question?")
+        await pilot.press("ctrl+n")
+        await idle(pilot, screen)
+        await pilot.press("ctrl+n")
+        await idle(pilot, screen)
+        assert screen.query_one(StepsSidebar).states["requirements"] == "skipped"

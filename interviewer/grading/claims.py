@@ -48,6 +48,9 @@ class Reply:
     step: str
     text: str
     prompted: frozenset[str] = frozenset()
+    # What the interviewer's pushback just before this reply challenged: a red flag id, "opposite:ITEM" or
+    # "dismissed:ITEM", and the bare item id. Only the reply right after a pushback answers it.
+    challenged: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +66,7 @@ class Claim:
     prompted: bool = False
     source: str = "signals"
     order: int = 0
+    challenged: bool = False  # said in answer to the interviewer's challenge of this target
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +178,7 @@ class ClaimCollector:
         if not kept:
             return
         base = len(self._said)
-        if reply.prompted:
+        if reply.challenged:
             self._retractions(reply, kept, base)
         for offset, sentence in enumerate(kept):
             shape = skeleton(sentence, self.compiled.vocabulary)
@@ -213,22 +217,23 @@ class ClaimCollector:
                 said_in=reply.step,
                 explained=is_explained(sentence, target.own, template=False),
                 listed=crowd[s_index] >= CROWDED_ITEMS and _is_list(sentence),
-                prompted=target.id in reply.prompted,
+                prompted=target.id in reply.prompted or target.id in reply.challenged,
                 order=said.order,
+                challenged=target.id in reply.challenged,
             )
             kept_claims = self._claims.setdefault((target.kind, target.id), [])
             if len(kept_claims) < CLAIMS_KEPT_PER_TARGET:
                 kept_claims.append((claim, base + s_index))
 
     def _retractions(self, reply: Reply, kept: list[Sentence], base: int) -> None:
-        """After the interviewer challenged a decision ("opposite:ID" or a red flag id in `reply.prompted`), a
+        """After the interviewer challenged a decision ("opposite:ID" or a red flag id in `reply.challenged`), a
         sentence that takes it back ("I take that back", "I was wrong") rejects it, in whatever words follow."""
         sentence = next((s for s in kept if retracts(s.text)), None)
         if sentence is None:
             return
-        for prompted in reply.prompted:
-            kind, _, item = prompted.partition(":")
-            wanted: tuple[Kind, str] = ("opposite", item) if kind == "opposite" else ("red_flag", prompted)
+        for challenged in reply.challenged:
+            kind, _, item = challenged.partition(":")
+            wanted: tuple[Kind, str] = ("opposite", item) if kind == "opposite" else ("red_flag", challenged)
             for target in self.compiled.targets:
                 if (target.kind, target.id) == wanted:
                     claim = Claim(
@@ -241,6 +246,7 @@ class ClaimCollector:
                         prompted=True,
                         source="signals",
                         order=base + kept.index(sentence),
+                        challenged=True,
                     )
                     kept_claims = self._claims.setdefault((target.kind, target.id), [])
                     if len(kept_claims) < CLAIMS_KEPT_PER_TARGET:
@@ -290,6 +296,11 @@ _RETRACTION = re.compile(
     r"|i would (change|revise|reconsider) (that|this|it)|i (retract|withdraw) (that|this|it)"
     r"|that was (a mistake|wrong))\b"
 )
+
+
+def challenged_ids(pushback: str) -> frozenset[str]:
+    """What a pushback's item id challenges: the red flag, or "opposite:ITEM"/"dismissed:ITEM" and the item."""
+    return frozenset({pushback, pushback.partition(":")[2] or pushback})
 
 
 def retracts(text: str) -> bool:

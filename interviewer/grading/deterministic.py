@@ -58,9 +58,16 @@ class StepGrader:
         self._collector = ClaimCollector(compiled(case, step_id))
         self._graded: StepGrade | None = None
 
-    def add(self, text: str, prompted: frozenset[str] = frozenset(), step: str | None = None) -> None:
-        """A reply of this step, or (`step`) one said earlier in another step that may already cover its items."""
-        self._collector.add(Reply(step or self.step_id, text, prompted))
+    def add(
+        self,
+        text: str,
+        prompted: frozenset[str] = frozenset(),
+        step: str | None = None,
+        challenged: frozenset[str] = frozenset(),
+    ) -> None:
+        """A reply of this step, or (`step`) one said earlier in another step that may already cover its items;
+        `challenged`: what the interviewer's pushback just before it challenged."""
+        self._collector.add(Reply(step or self.step_id, text, prompted, challenged))
         self._graded = None
 
     def grade(self, seconds: float | None = None) -> StepGrade:

@@ -169,7 +169,15 @@ def combine(grade: Grade, judge: JudgeSummary) -> Grade:
     if grade._basis is None:
         raise ValueError("combine needs a grade computed in this process, not one read from a file")
     merged = assemble(grade._basis, judge_claims(judge), confirming=frozenset({JUDGE}))
-    return merged.model_copy(update={"grader": "deterministic+judge", "judge": judge, "warnings": grade.warnings})
+    # What the claims do not decide (the curveballs' outcome) carries over from the grade as it was.
+    return merged.model_copy(
+        update={
+            "grader": "deterministic+judge",
+            "judge": judge,
+            "warnings": grade.warnings,
+            "curveballs": grade.curveballs,
+        }
+    )
 
 
 def unavailable(grade: Grade, model: str, error: str, usage: Usage | None = None) -> Grade:

@@ -179,7 +179,7 @@ def _corrected(mistake: Claim, later: Iterable[Claim], wrong: list[Claim]) -> bo
     turns away from the wrong decision (`wrong` are its claims: rejecting or avoiding them counts) or endorses the
     item it was about."""
     for claim in later:
-        if claim.order <= mistake.order or not claim.prompted:
+        if claim.order <= mistake.order or not claim.challenged:
             continue
         if claim in wrong and claim.stance in (Stance.REJECTS, Stance.AVOIDS):
             return True

@@ -127,7 +127,10 @@ class LLMPolicy(StubPolicy):
                 f"Move the interview on to the next step, {step.title}. Acknowledge the last answer in a few neutral "
                 f'words at most, then ask the step\'s opening question in your own words: "{draft}"'
             )
-        return "The last answer was very short. Invite the candidate to walk you through their thinking."
+        return (
+            "The candidate's last reply was very short or could not be understood. Say this in your own words: "
+            f'"{draft}"'
+        )
 
     @staticmethod
     def _recent(view: View) -> str:

@@ -13,7 +13,7 @@ import dataclasses
 import itertools
 
 from interviewer.framework import STEP_BY_ID, STEP_IDS, Level
-from interviewer.grading.claims import retracts
+from interviewer.grading.claims import challenged_ids, retracts
 from interviewer.grading.deterministic import StepGrader, compiled, mistakes_said
 from interviewer.grading.models import Coverage, ItemResult, StepGrade
 from interviewer.grading.text import SentenceIndex, analyse, normalise, words
@@ -79,7 +79,10 @@ class StubPolicy(Policy):
     def respond(self, view: View) -> Decision:
         decision = self._decide(view)
         step = self.step_log(view)
-        if step.after_pushback and not step.last_intent and decision.action is Action.STAY and decision.text:
+        answered_challenge = (
+            step.after_pushback and not step.last_intent and decision.kind is not TurnKind.CLARIFICATION
+        )
+        if answered_challenge and decision.action is Action.STAY and decision.text:
             # The candidate answered a challenge: acknowledge it before going on, as a person would.
             thanks = "Thanks for reconsidering. " if retracts(step.last_reply) else "Okay, noted. "
             return dataclasses.replace(decision, text=thanks + decision.text)
@@ -262,6 +265,7 @@ class _StepLog:
         self.follow_ups: list[str] = []
         self.pushed_back = False
         self.after_pushback = False  # the interviewer's last words in the step were a pushback
+        self.challenge: frozenset[str] = frozenset()  # what that pushback challenged, for the reply that answers it
         self.nudges = 0  # "take your time" prompts in this step
         self.skip_offered = False  # the interviewer asked to confirm a skip, and nothing was answered since
         self.handled_in_wrap_up = False
@@ -269,7 +273,7 @@ class _StepLog:
         self.grader = StepGrader(case, phase, level) if phase in STEP_IDS else None
         if self.grader is not None:
             for turn in itertools.islice(turns, 0, start):
-                if turn.role is Role.CANDIDATE and not turn.intent:
+                if turn.role is Role.CANDIDATE:
                     self.grader.add(turn.text, step=turn.step)
 
     def continues(self, view: View, start: int) -> bool:
@@ -291,11 +295,14 @@ class _StepLog:
                         self.requests += turn.intent in _REQUESTS
                     else:
                         self.requests, self.skip_offered = 0, False
-                        if self.grader is not None:
-                            asked = frozenset(self.follow_ups[-1:])  # the reply answers the latest follow-up
-                            self.grader.add(turn.text, asked)
+                    if self.grader is not None:  # every reply, as the final grade reads them
+                        asked = frozenset(self.follow_ups[-1:])  # the reply answers the latest follow-up
+                        self.grader.add(turn.text, asked, challenged=self.challenge)
+                    self.challenge = frozenset()
                 elif turn.role is Role.INTERVIEWER:
                     self.after_pushback = turn.kind is TurnKind.PUSHBACK
+                    pushed = self.after_pushback and turn.item_id
+                    self.challenge = challenged_ids(turn.item_id) if pushed and turn.item_id else frozenset()
                     self.nudges += turn.kind is TurnKind.PROMPT and not turn.intent
                     if turn.kind is TurnKind.FOLLOW_UP and turn.item_id:
                         self.follow_ups.append(turn.item_id)

@@ -124,6 +124,8 @@ _GREETING = ("hi", "hello", "hey", "how are you", "nice to meet", "good morning"
 
 def small_talk(reply: str, question: str, turn: int) -> str:
     said = reply.lower()
+    if "how are you" in said or "how is it going" in said:
+        return f"Doing well, thanks. Whenever you're ready: {question}"
     if any(said.startswith(greeting) for greeting in _GREETING):
         return f"Nice to meet you too. Whenever you're ready: {question}"
     if said.startswith(("thanks", "thank you")):

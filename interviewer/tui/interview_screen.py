@@ -252,14 +252,27 @@ class InterviewScreen(AppScreen):
             if turn.role is Role.SYSTEM:
                 await chat.add(NoticeMessage(turn.text))
 
+    def _answered_steps(self, turns: list) -> set[str]:
+        """Steps with a reply that was more than a request (repeat, next...); read again only when turns were added,
+        since the clock redraws every second."""
+        from interviewer.transcript import Role
+
+        cached = getattr(self, "_answered_cache", None)
+        if cached is None or cached[0] is not turns or cached[1] > len(turns):
+            cached = (turns, 0, set())
+        seen, answered = cached[1], cached[2]
+        for turn in turns[seen:]:
+            if turn.role is Role.CANDIDATE and not turn.intent:
+                answered.add(turn.step)
+        self._answered_cache = (turns, len(turns), answered)
+        return answered
+
     def refresh_clock(self) -> None:
         if self.interview is None:  # still loading: the steps, all to come
             self.query_one(StepsSidebar).show(INTRO, lambda _: 0.0, 0.0)
             return
-        from interviewer.transcript import Role
-
         session = self.interview.session
-        answered = {turn.step for turn in session.transcript.turns if turn.role is Role.CANDIDATE}
+        answered = self._answered_steps(session.transcript.turns)
         self.query_one(StepsSidebar).show(session.phase, session.step_seconds, session.total_seconds(), answered)
 
 

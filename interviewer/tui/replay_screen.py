@@ -89,7 +89,7 @@ class ReplayScreen(GradedScreen):
                 else ""
             )
         )
-        answered = {t.step for t in self.transcript.turns if t.role is Role.CANDIDATE}
+        answered = {t.step for t in self.transcript.turns if t.role is Role.CANDIDATE and not t.intent}
         self.query_one(StepsSidebar).show(
             turn.step, lambda step_id: self.transcript.step_seconds.get(step_id, 0.0), self._total(), answered
         )
