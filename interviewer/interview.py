@@ -18,9 +18,10 @@ from pathlib import Path
 from interviewer.answers import unknown_step_warnings
 from interviewer.errors import InterviewerError, SaveError, TranscriptError
 from interviewer.framework import STEP_IDS, WRAP_UP, Level, next_step_id
-from interviewer.grading.claims import Reply, challenged_ids
+from interviewer.grading.claims import Reply
 from interviewer.grading.deterministic import grade_replies
 from interviewer.grading.models import CurveballResult, Grade, JudgeSummary
+from interviewer.grading.replies import replies_of
 from interviewer.intents import Intent, intent_of
 from interviewer.policy.base import Action, AdvanceReason, Policy, Utterance, View
 from interviewer.rubric import Case, load_case, load_case_file
@@ -62,21 +63,8 @@ def curveball_results(transcript: Transcript, case: Case) -> list[CurveballResul
 
 def transcript_replies(transcript: Transcript) -> list[Reply]:
     """The candidate's replies in order, each with the item the interviewer's latest follow-up in its step asked
-    about: an item first raised there was prompted, not volunteered."""
-    replies: list[Reply] = []
-    asked: dict[str, str] = {}
-    challenge: dict[str, frozenset[str]] = {}  # a pushback waiting for its answer, per step
-    for turn in transcript.turns:
-        if turn.role is Role.INTERVIEWER:
-            challenge.pop(turn.step, None)
-            if turn.kind is TurnKind.FOLLOW_UP and turn.item_id:
-                asked[turn.step] = turn.item_id
-            elif turn.kind is TurnKind.PUSHBACK and turn.item_id:
-                challenge[turn.step] = challenged_ids(turn.item_id)
-        elif turn.role is Role.CANDIDATE and turn.step in (*STEP_IDS, WRAP_UP.id):
-            prompted = frozenset({asked[turn.step]}) if turn.step in asked else frozenset()
-            replies.append(Reply(turn.step, turn.text, prompted, challenge.pop(turn.step, frozenset())))
-    return replies
+    about (an item first raised there was prompted, not volunteered) and the pushback it answers."""
+    return replies_of(transcript.turns)
 
 
 def checked_grade(

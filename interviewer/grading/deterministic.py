@@ -24,6 +24,7 @@ from interviewer.rubric import Case
 
 __all__ = [
     "PARTIAL_CREDIT",
+    "InterviewGrader",
     "StepGrader",
     "compiled",
     "grade_answers",
@@ -85,6 +86,37 @@ class StepGrader:
             seconds={self.step_id: seconds} if seconds is not None else None,
         )[self.step_id]
         return self._graded
+
+
+class InterviewGrader:
+    """The whole interview graded reply by reply, as the offline interviewer needs it: each reply is analysed once,
+    against the whole case, and a step's grade is merged from the claims on its items wherever they were said. A
+    new step costs nothing to open, however long the interview, and reads the same claims the final grade does."""
+
+    def __init__(self, case: Case, level: Level):
+        self.case, self.level = case, Level(level)
+        self._collector = ClaimCollector(compiled(case))
+        self._grades: dict[str, StepGrade] = {}
+
+    def add(self, reply: Reply) -> None:
+        self._collector.add(reply)
+        self._grades.clear()
+
+    def grade(self, step_id: str) -> StepGrade:
+        graded = self._grades.get(step_id)
+        if graded is None:
+            collector = self._collector
+            graded = merge(
+                self.case,
+                self.level,
+                collector.claims(),
+                steps=(step_id,),
+                ignored=collector.ignored,
+                restated=collector.restated,
+                answered=collector.answered,
+            )[step_id]
+            self._grades[step_id] = graded
+        return graded
 
 
 def mistakes_said(case: Case, text: str, step: str) -> list[Claim]:

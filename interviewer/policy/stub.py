@@ -13,9 +13,10 @@ import dataclasses
 import itertools
 
 from interviewer.framework import STEP_BY_ID, STEP_IDS, Level
-from interviewer.grading.claims import challenged_ids, retracts
-from interviewer.grading.deterministic import StepGrader, compiled, mistakes_said
+from interviewer.grading.claims import retracts
+from interviewer.grading.deterministic import InterviewGrader, compiled, mistakes_said
 from interviewer.grading.models import Coverage, ItemResult, StepGrade
+from interviewer.grading.replies import ReplyReader
 from interviewer.grading.text import SentenceIndex, analyse, normalise, words
 from interviewer.intents import MOVE_ON_SIGNALS, Intent, asks_to_move_on
 from interviewer.policy import voice
@@ -55,6 +56,7 @@ class StubPolicy(Policy):
     max_requests: int = 3  # requests in a row (repeat, hint...) answered before the interviewer moves on
     name: str = "stub"
     _step: _StepLog | None = dataclasses.field(default=None, repr=False, compare=False)
+    _run: _Running | None = dataclasses.field(default=None, repr=False, compare=False)
 
     # -- the policy interface ------------------------------------------------------------------------------------
 
@@ -70,10 +72,8 @@ class StubPolicy(Policy):
         ack = voice.acknowledge(reason, turn, self._closing_phrase(view, reason))
         first = not any(t.kind is TurnKind.OPENING for t in view.turns)
         note = ""
-        if view.phase in STEP_IDS and any(t.role is Role.CANDIDATE for t in view.turns):
-            earlier = self.step_log(view).grader
-            if earlier is not None and earlier.grade().ids(Coverage.COVERED):
-                note = voice.already_touched(turn)
+        if view.phase in STEP_IDS and self.running_grade(view).grade(view.phase).ids(Coverage.COVERED):
+            note = voice.already_touched(turn)
         return f"{ack}{voice.transition(step, turn, first)}{note}{opening_question(view.case, view.phase)}"
 
     def respond(self, view: View) -> Decision:
@@ -209,9 +209,9 @@ class StubPolicy(Policy):
     def _closing_phrase(self, view: View, reason: AdvanceReason) -> str | None:
         """A few of the candidate's own words from the step that just ended well, to acknowledge it."""
         log = self._step
-        if reason is not AdvanceReason.COVERED or log is None or log.grader is None or not log.last_reply:
+        if reason is not AdvanceReason.COVERED or log is None or log.phase not in STEP_IDS or not log.last_reply:
             return None
-        for item in log.grader.grade().items:
+        for item in self.running_grade(view).grade(log.phase).items:
             if item.coverage is Coverage.COVERED and item.evidence and item.evidence in log.last_reply:
                 phrase = _said_phrase(view.case, log.phase, item.id, item.evidence)
                 if phrase:
@@ -221,11 +221,19 @@ class StubPolicy(Policy):
     # -- helpers ---------------------------------------------------------------------------------------------------
 
     def step_grade(self, view: View) -> StepGrade:
-        """The current step graded on the replies so far (each reply analysed once, see `StepGrader`)."""
-        grader = self.step_log(view).grader
-        if grader is None:
+        """The current step graded on every reply so far, this step's and earlier ones (each analysed once)."""
+        if view.phase not in STEP_IDS:
             raise KeyError(view.phase)
-        return grader.grade()
+        return self.running_grade(view).grade(view.phase)
+
+    def running_grade(self, view: View) -> InterviewGrader:
+        """The interview's running grade, brought up to date with the turns added since the last call (started
+        afresh for another transcript, or when turns were taken back)."""
+        run = self._run
+        if run is None or not run.continues(view):
+            run = self._run = _Running(view.turns, view.case, view.level)
+        run.catch_up()
+        return run.grader
 
     def step_log(self, view: View) -> _StepLog:
         """What the current step holds so far, brought up to date with only the turns added since the last call:
@@ -248,11 +256,9 @@ class StubPolicy(Policy):
 
 
 class _StepLog:
-    """The current step's replies, as the stub needs them, kept up to date turn by turn.
-
-    Its grader also reads what the candidate said in earlier steps (once, when the step opens): an item covered
-    anywhere is never asked about again, and a step the candidate already answered while jumping ahead ends sooner.
-    """
+    """What the current step holds, as the stub needs it, kept up to date turn by turn. The grade comes from the
+    interview's running grade (`_Running`), which reads every step: an item covered anywhere is never asked about
+    again, and a step the candidate already answered while jumping ahead ends sooner."""
 
     def __init__(self, turns: list[Turn], phase: str, level: Level, case: Case, start: int):
         self.turns, self.phase, self.level, self.case, self.start = turns, phase, level, case, start
@@ -265,16 +271,9 @@ class _StepLog:
         self.follow_ups: list[str] = []
         self.pushed_back = False
         self.after_pushback = False  # the interviewer's last words in the step were a pushback
-        self.challenge: frozenset[str] = frozenset()  # what that pushback challenged, for the reply that answers it
         self.nudges = 0  # "take your time" prompts in this step
         self.skip_offered = False  # the interviewer asked to confirm a skip, and nothing was answered since
         self.handled_in_wrap_up = False
-        # The wrap-up has no rubric: it is never graded as a step.
-        self.grader = StepGrader(case, phase, level) if phase in STEP_IDS else None
-        if self.grader is not None:
-            for turn in itertools.islice(turns, 0, start):
-                if turn.role is Role.CANDIDATE:
-                    self.grader.add(turn.text, step=turn.step)
 
     def continues(self, view: View, start: int) -> bool:
         """True when `view` is this step with turns only added since (a new list, phase, or a turn taken back,
@@ -295,14 +294,8 @@ class _StepLog:
                         self.requests += turn.intent in _REQUESTS
                     else:
                         self.requests, self.skip_offered = 0, False
-                    if self.grader is not None:  # every reply, as the final grade reads them
-                        asked = frozenset(self.follow_ups[-1:])  # the reply answers the latest follow-up
-                        self.grader.add(turn.text, asked, challenged=self.challenge)
-                    self.challenge = frozenset()
                 elif turn.role is Role.INTERVIEWER:
                     self.after_pushback = turn.kind is TurnKind.PUSHBACK
-                    pushed = self.after_pushback and turn.item_id
-                    self.challenge = challenged_ids(turn.item_id) if pushed and turn.item_id else frozenset()
                     self.nudges += turn.kind is TurnKind.PROMPT and not turn.intent
                     if turn.kind is TurnKind.FOLLOW_UP and turn.item_id:
                         self.follow_ups.append(turn.item_id)
@@ -326,6 +319,30 @@ _COMMON = frozenset(
 )
 # Asking about the question instead of answering it; several in a row and the interviewer moves on.
 _REQUESTS = frozenset({Intent.REPEAT, Intent.MEANING, Intent.HINT})
+
+
+class _Running:
+    """The interview's running grade (`InterviewGrader`) and how far into the turns it has read."""
+
+    def __init__(self, turns: list[Turn], case: Case, level: Level):
+        self.turns, self.case, self.level = turns, case, level
+        self.grader = InterviewGrader(case, level)
+        self.reader = ReplyReader()
+        self.seen = 0
+        self.last_seen: Turn | None = None
+
+    def continues(self, view: View) -> bool:
+        if self.turns is not view.turns or self.case is not view.case or self.level != view.level:
+            return False  # identity, not equality: comparing the lists would cost what this saves
+        return self.seen <= len(view.turns) and (self.seen == 0 or view.turns[self.seen - 1] is self.last_seen)
+
+    def catch_up(self) -> None:
+        for turn in itertools.islice(self.turns, self.seen, None):
+            reply = self.reader.read(turn)
+            if reply is not None and reply.step in STEP_IDS:
+                self.grader.add(reply)
+            self.last_seen = turn
+        self.seen = len(self.turns)
 
 
 def _challenge_of(case: Case, step_id: str, flag_id: str) -> str | None:
