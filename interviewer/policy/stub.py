@@ -77,6 +77,7 @@ class StubPolicy(Policy):
         return f"{ack}{voice.transition(step, turn, first)}{note}{opening_question(view.case, view.phase)}"
 
     def respond(self, view: View) -> Decision:
+        self.running_grade(view)  # read every reply as it comes, so no later turn pays for a backlog
         decision = self._decide(view)
         step = self.step_log(view)
         answered_challenge = (
