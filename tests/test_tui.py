@@ -496,3 +496,19 @@ async def test_a_step_with_only_a_request_in_it_shows_as_skipped(tmp_path: Path)
         await pilot.press("ctrl+n")
         await idle(pilot, screen)
         assert screen.query_one(StepsSidebar).states["requirements"] == "skipped"
+
+
+async def test_the_sidebar_names_the_interviewer_in_use_when_the_app_starts_from_the_picker(tmp_path: Path) -> None:
+    """The picker cannot know which interviewer the settings will choose; the sidebar shows the one in use."""
+
+    def start(case_id: str, level: Level) -> Interview:
+        return new_interview(tmp_path, case_id, StubPolicy(name="local-model"))
+
+    app = InterviewerApp(CasePickerScreen(choices(), Level.SENIOR), start)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press(*"click")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, InterviewScreen))
+        await idle(pilot, app.screen)
+        meta = str(app.screen.query_one("#case-meta").render())
+        assert "local-model" in meta and "stub" not in meta

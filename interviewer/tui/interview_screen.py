@@ -102,6 +102,8 @@ class InterviewScreen(AppScreen):
     @on(InterviewReady)
     async def _ready(self, event: InterviewReady) -> None:
         self.interview = event.interview
+        # The settings (a flag, the environment, .env) decide the interviewer only now: show the one in use.
+        self.query_one(StepsSidebar).set_model(event.interview.transcript.model)
         await self._begin()
 
     async def _begin(self) -> None:

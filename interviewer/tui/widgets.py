@@ -169,6 +169,11 @@ class StepsSidebar(Vertical):
         yield Static(self._steps_markup(lambda _: 0.0), id="steps")
         yield Static("", id="total-clock")
 
+    def set_model(self, model: str) -> None:
+        if model != self.model:
+            self.model = model
+            self.query_one("#case-meta", Static).update(printable(f"level {self.level} · {model}"))
+
     def show(
         self, phase: str, seconds: Callable[[str], float], total: float, answered: Collection[str] | None = None
     ) -> None:
