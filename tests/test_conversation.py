@@ -37,6 +37,17 @@ def said(run: Interview, text: str):
     return turn
 
 
+def broken_case_error(tmp_path: Path, old: str, new: str) -> str:
+    """The error of loading the ad-click case with `old` replaced by `new` (which must occur in it)."""
+    source = (ROOT / "rubrics" / f"{ADS}.yaml").read_text(encoding="utf-8")
+    assert old in source
+    path = tmp_path / f"{ADS}.yaml"
+    path.write_text(source.replace(old, new), encoding="utf-8")
+    with pytest.raises(RubricError) as caught:
+        load_case_file(path)
+    return str(caught.value)
+
+
 def reply_turn(run: Interview, text: str):
     return next(t for t in reversed(run.transcript.turns) if t.role is Role.CANDIDATE and t.text == text)
 
@@ -331,13 +342,7 @@ def test_a_mid_level_candidate_gets_no_senior_curveball(tmp_path: Path) -> None:
 
 
 def test_a_curveball_with_an_unknown_target_is_a_case_error_with_its_place(tmp_path: Path) -> None:
-    source = (ROOT / "rubrics" / f"{ADS}.yaml").read_text(encoding="utf-8")
-    broken = source.replace("targets: [cold-start-modeling,", "targets: [no-such-item,")
-    path = tmp_path / f"{ADS}.yaml"
-    path.write_text(broken, encoding="utf-8")
-    with pytest.raises(RubricError) as caught:
-        load_case_file(path)
-    message = str(caught.value)
+    message = broken_case_error(tmp_path, "targets: [cold-start-modeling,", "targets: [no-such-item,")
     assert "curveballs" in message and "no-such-item" in message and f"{ADS}.yaml:" in message
 
 
@@ -376,13 +381,10 @@ def test_grade_json_lists_curveballs_and_corrections(tmp_path: Path) -> None:
 
 
 def test_a_challenge_that_is_not_a_question_is_a_case_error(tmp_path: Path) -> None:
-    source = (ROOT / "rubrics" / f"{ADS}.yaml").read_text(encoding="utf-8")
-    broken = source.replace("what accuracy does a model that never predicts a click get?", "accuracy is bad.")
-    path = tmp_path / f"{ADS}.yaml"
-    path.write_text(broken, encoding="utf-8")
-    with pytest.raises(RubricError) as caught:
-        load_case_file(path)
-    assert "challenge" in str(caught.value) and f"{ADS}.yaml:" in str(caught.value)
+    message = broken_case_error(
+        tmp_path, "what accuracy does a model that never predicts a click get?", "accuracy is bad."
+    )
+    assert "challenge" in message and f"{ADS}.yaml:" in message
 
 
 # -- what a new user tried (each was wrong once) ----------------------------------------------------------------------

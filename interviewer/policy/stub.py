@@ -68,7 +68,7 @@ class StubPolicy(Policy):
 
     def open_step(self, view: View, reason: AdvanceReason) -> str:
         step = STEP_BY_ID[view.phase]
-        turn = _said_count(view)
+        turn = _phrasing_index(view)
         ack = voice.acknowledge(reason, turn, self._closing_phrase(view, reason))
         first = not any(t.kind is TurnKind.OPENING for t in view.turns)
         note = ""
@@ -110,8 +110,9 @@ class StubPolicy(Policy):
         questions = clarifying_questions(reply)
         if questions:
             return Decision(Action.STAY, answer_from_facts(view.case, questions), TurnKind.CLARIFICATION)
-        if len(words(reply)) < 4 or not readable(reply, view.case):
-            nudge = voice.nudge(view.question, step.nudges, unreadable=not readable(reply, view.case))
+        unreadable = not readable(reply, view.case)
+        if len(words(reply)) < 4 or unreadable:
+            nudge = voice.nudge(view.question, step.nudges, unreadable=unreadable)
             return Decision(Action.STAY, nudge, TurnKind.PROMPT)
 
         grade = self.step_grade(view)
@@ -137,7 +138,7 @@ class StubPolicy(Policy):
     # -- intents and pushback --------------------------------------------------------------------------------------
 
     def _answer_intent(self, view: View, step: _StepLog, intent: Intent) -> Decision:
-        turn = _said_count(view)
+        turn = _phrasing_index(view)
         current = STEP_BY_ID[view.phase]
         question = view.question
         stay = Action.STAY
@@ -193,7 +194,7 @@ class StubPolicy(Policy):
                 else f"{'dismissed' if dismissed else claim.kind}:{claim.target}"
             )
             challenge = _challenge_of(view.case, claim.step, claim.target) if claim.kind == "red_flag" else None
-            text = voice.pushback(_shortened(claim.quote), dismissed, _said_count(view), challenge)
+            text = voice.pushback(_shortened(claim.quote), dismissed, _phrasing_index(view), challenge)
             return Decision(Action.STAY, text, TurnKind.PUSHBACK, item_id=target)
         return None
 
@@ -351,9 +352,9 @@ def _challenge_of(case: Case, step_id: str, flag_id: str) -> str | None:
     return next((flag.challenge for flag in case.steps[step_id].red_flags if flag.id == flag_id), None)
 
 
-def _said_count(view: View) -> int:
-    """How many times the interviewer has spoken in this step, plus where the step starts: chooses among phrasings
-    so that the next answer in a step never uses the same words, and is the same for the same transcript."""
+def _phrasing_index(view: View) -> int:
+    """Which of several phrasings to use: where the step starts plus the interviewer's turns in it, so the next
+    answer in a step never uses the same words, and the same transcript always gets the same ones."""
     return view.start + sum(1 for turn in view.step_turns if turn.role is Role.INTERVIEWER)
 
 

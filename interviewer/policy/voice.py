@@ -15,6 +15,11 @@ def pick(options: tuple[str, ...], turn: int) -> str:
     return options[turn % len(options)]
 
 
+def _angle(step: Step) -> str:
+    """What a step is about, as words to put in a sentence (never a rubric item)."""
+    return step.about.rstrip(".").lower()
+
+
 _ACKNOWLEDGE: dict[AdvanceReason, tuple[str, ...]] = {
     AdvanceReason.START: ("",),
     AdvanceReason.COVERED: ("Good. ", "Thanks, that's clear. ", "Okay, that's a good picture. ", "Got it. "),
@@ -48,7 +53,7 @@ def repeat(question: str, turn: int) -> str:
 
 
 def meaning(step: Step, question: str, turn: int) -> str:
-    about = step.about.rstrip(".").lower()
+    about = _angle(step)
     return pick(
         (
             "Put another way: in this part I'm interested in {about}. The question was: {q}",
@@ -59,7 +64,7 @@ def meaning(step: Step, question: str, turn: int) -> str:
 
 
 def decline_hint(step: Step, turn: int) -> str:
-    about = step.about.rstrip(".").lower()
+    about = _angle(step)
     return pick(
         (
             "I'd rather not steer you to a particular answer; how you approach it is part of what I'm listening for. "
@@ -104,7 +109,7 @@ def nudge(question: str, count: int, unreadable: bool) -> str:
 
 
 def dont_know_yet(step: Step, turn: int) -> str:
-    about = step.about.rstrip(".").lower()
+    about = _angle(step)
     return pick(
         (
             "That's fine, saying so beats guessing. Start with whatever you'd want to know or decide first here: {a}. "
