@@ -310,7 +310,7 @@ async def scripted_interview(server: FakeServer, settings: Settings, case: Case,
 
 
 async def run_replies(server: FakeServer, interview: Interview) -> list[TurnFigure]:
-    await interview.say_all(interview.plan_start())  # the opening question goes through the model too; not timed
+    await interview.speak(interview.plan_start())  # the opening question goes through the model too; not timed
     figures = []
     for number, text in enumerate([*scripted_replies(REPLIES), None], start=1):
         if interview.done:
@@ -320,7 +320,7 @@ async def run_replies(server: FakeServer, interview: Interview) -> list[TurnFigu
         saved, prompted = SAVING.seconds, PROMPTING.seconds
         start, start_cpu = time.perf_counter(), time.thread_time()
         plan = interview.plan_reply(text) if text is not None else interview.plan_end()
-        await interview.say_all(plan)
+        await interview.speak(plan)
         wall, cpu = time.perf_counter() - start, time.thread_time() - start_cpu
         made = server.requests[mark:]
         figures.append(

@@ -26,11 +26,24 @@ from interviewer.intents import Intent, intent_of
 from interviewer.policy.base import Action, AdvanceReason, Policy, Utterance, View
 from interviewer.rubric import Case, load_case, load_case_file
 from interviewer.session import DONE, INTRO, PHASES, Session
+from interviewer.speech import RESET, Notice, Plan, Reset, Silent, Speech, Spoken
 from interviewer.store import Store
 from interviewer.transcript import Role, Transcript, Turn, TurnKind
 from interviewer.usage import Usage
 
-__all__ = ["RESET", "Interview", "Reset", "Utterance", "case_for", "checked_grade", "grade_transcript"]
+__all__ = [
+    "RESET",
+    "Interview",
+    "Notice",
+    "Plan",
+    "Reset",
+    "Speech",
+    "Spoken",
+    "Utterance",
+    "case_for",
+    "checked_grade",
+    "grade_transcript",
+]
 
 
 def grade_transcript(transcript: Transcript, case: Case, level: Level | None = None) -> Grade:
@@ -208,13 +221,6 @@ def _shown(text: str) -> str:
     return printable(repr(text if len(text) <= 200 else text[:200] + "..."))
 
 
-class Reset:
-    """Sent by `Interview.realise` when the text shown so far must be wiped: a stream broke, the fallback follows."""
-
-
-RESET = Reset()
-
-
 class Interview:
     def __init__(
         self,
@@ -307,38 +313,40 @@ class Interview:
     # cancel simply stops committing: the transcript never holds half an utterance, and the step only changes when
     # the opening of the next one is committed, so a cancelled reply leaves the interview where it was.
 
-    def plan_start(self) -> list[Utterance]:
+    def plan_start(self) -> Plan:
         """The problem statement and the first question; nothing on a resumed interview, and only the question when
         the problem was stated before the interview stopped."""
         if self.session.phase != INTRO:
-            return []
-        stated = any(turn.kind is TurnKind.INTRO for turn in self.session.turns_in_phase(INTRO))
-        intro = [] if stated else [Utterance(self.policy.introduce(self.view()), TurnKind.INTRO)]
-        return [*intro, self._opening(AdvanceReason.START)]
+            return Plan()
+        stated = any(turn.kind is TurnKind.INTRO for turn in self.transcript.turns)  # only the intro's turns exist
+        intro = () if stated else (self._utterance(self.policy.introduce(self.view()), TurnKind.INTRO),)
+        return Plan((*intro, self._opening(AdvanceReason.START)))
 
-    def plan_reply(self, text: str) -> list[Utterance]:
+    def plan_reply(self, text: str) -> Plan:
         """Record the candidate's reply (at once) and plan the interviewer's answer.
 
         Raises `SaveError` when the reply cannot be saved; the transcript is then as it was, so the reply can be
         offered again."""
+        notice: Turn | None = None
         with self.session.one_change():  # the reply and a time-up notice are saved together, or neither
             self.session.reply(text, intent=intent_of(text))
             over = self.session.over_budget()
             timed_out = over and not self._in_wrap_up
             if timed_out:
                 self.session.time_up()  # a system event: noted and applied now, not cancellable
-        if timed_out:
-            return [self._opening(AdvanceReason.TIME, advance=False)]
+                notice = self.transcript.turns[-1]  # its notice: moving on adds no turn
+        if notice is not None:
+            return Plan((self._opening(AdvanceReason.TIME, advance=False),), (notice,))
         if over:  # the wrap-up's last minutes are up: nothing follows but the close
             return self.plan_end()
         decision = self.policy.respond(self.view())
         if decision.action is Action.CLOSE or (decision.action is Action.ADVANCE and self._in_wrap_up):
             return self.plan_end()
         if decision.action is Action.ADVANCE:
-            return [self._opening(decision.reason or AdvanceReason.COVERED)]
-        return [Utterance(decision.text, decision.kind, decision.item_id, intent=decision.intent)]
+            return Plan((self._opening(decision.reason or AdvanceReason.COVERED),))
+        return Plan((self._utterance(decision.text, decision.kind, decision.item_id, intent=decision.intent),))
 
-    def plan_next_step(self, confirm: bool = True) -> list[Utterance]:
+    def plan_next_step(self, confirm: bool = True) -> Plan:
         """The candidate asked to move on. Before anything was answered in a step (the interviewer may just have
         moved on by itself), the interviewer first says where we are; asked again, it moves on. `confirm=False`
         moves on at once (a jump to a named step)."""
@@ -348,18 +356,18 @@ class Interview:
             return self.plan_end()
         view = self.view()
         if confirm and self.session.phase in STEP_IDS and not view.answered and not self._skip_offered(view):
-            return [Utterance(self.policy.confirm_skip(view), TurnKind.PROMPT, intent=Intent.MOVE_ON)]
-        return [self._opening(AdvanceReason.CANDIDATE)]
+            return Plan((self._utterance(self.policy.confirm_skip(view), TurnKind.PROMPT, intent=Intent.MOVE_ON),))
+        return Plan((self._opening(AdvanceReason.CANDIDATE),))
 
     @staticmethod
     def _skip_offered(view: View) -> bool:
         return any(turn.role is Role.INTERVIEWER and turn.intent == Intent.MOVE_ON for turn in view.step_turns)
 
-    def plan_end(self) -> list[Utterance]:
+    def plan_end(self) -> Plan:
         """Close the interview now; committing the closing words grades it."""
         if self.session.done:
             raise InterviewerError("the interview is over")
-        return [Utterance(self.policy.close(self.view()), TurnKind.CLOSING, ends_interview=True)]
+        return Plan((self._utterance(self.policy.close(self.view()), TurnKind.CLOSING, ends_interview=True),))
 
     def commit(self, utterance: Utterance, text: str | None = None) -> Turn:
         """Record the utterance as said: `text` is what was shown (a model's words), or else the draft."""
@@ -385,11 +393,12 @@ class Interview:
             self._compact()
         return turn
 
-    async def realise(self, utterance: Utterance) -> AsyncIterator[str | Reset]:
+    async def realise(self, utterance: Utterance) -> AsyncIterator[str | Reset | Notice]:
         """The words of a planned utterance as they arrive, for a front end to show and then `commit`.
 
-        If the model cannot answer, the draft is said instead, after a system notice in the transcript; if its stream
-        breaks midway, `RESET` tells the front end to wipe what it showed, so no half text is ever kept.
+        If the model cannot answer, the draft is said instead, after a system notice in the transcript (sent as a
+        `Notice`); if its stream breaks midway, `RESET` first tells the front end to wipe what it showed, so no half
+        text is ever kept. `speak` is the loop that does all of this; use it rather than this.
         """
         self._pending_usage, self._pending_fallback = None, False
         shown = False
@@ -405,29 +414,56 @@ class Interview:
         if shown:
             yield RESET
         with self.session.one_change():
-            self.session.say(
+            notice = self.session.say(
                 f"The model could not answer ({reason}); the offline interviewer answered this turn.",
                 TurnKind.NOTICE,
                 role=Role.SYSTEM,
             )
             self.transcript.model_failures += 1
+        yield Notice(notice)
         self._pending_fallback = True
         yield utterance.text
 
-    async def say_all(self, plan: list[Utterance], on_text: Callable[[str | Reset], None] | None = None) -> list[Turn]:
-        """Realise and commit a plan in order; the turns said (system notices included)."""
-        mark = len(self.transcript.turns)
+    async def speak(self, plan: Plan, speech: Speech | None = None, *, drafts: bool = False) -> Spoken:
+        """Say a plan: the plan's notices, then each utterance streamed to `speech` and committed once shown in full.
+
+        This is the one loop every front end uses. A broken stream is wiped (`Speech.reset`) and replaced by the
+        draft; a cancel (the caller's task cancelled while a `speech` method or the model is awaited) stops before
+        the current utterance is committed, so the transcript never holds half of one. `drafts=True` says the
+        drafts as they are, without the model (scripts, and steps skipped on the way to a named one).
+        Returns what was added: the interviewer's turns and the system notices.
+        """
+        speech = speech or Silent()
+        turns: list[Turn] = []
+        notices: list[Turn] = list(plan.notices)
+        for turn in plan.notices:
+            await speech.notice(turn)
         for utterance in plan:
+            await speech.begin(utterance)
             parts: list[str] = []
-            async for piece in self.realise(utterance):
+            async for piece in self._words(utterance, drafts):
                 if isinstance(piece, Reset):
                     parts.clear()
+                    await speech.reset()
+                elif isinstance(piece, Notice):
+                    notices.append(piece.turn)
+                    await speech.notice(piece.turn)
                 else:
                     parts.append(piece)
-                if on_text:
-                    on_text(piece)
-            self.commit(utterance, "".join(parts))
-        return [turn for turn in self.transcript.turns[mark:] if turn.role is not Role.CANDIDATE]
+                    await speech.text(piece)
+            await speech.end()
+            turn = self.commit(utterance, "".join(parts))
+            turns.append(turn)
+            await speech.said(turn)
+        return Spoken(tuple(turns), tuple(notices))
+
+    async def _words(self, utterance: Utterance, drafts: bool) -> AsyncIterator[str | Reset | Notice]:
+        if drafts:
+            self._pending_usage, self._pending_fallback = None, False
+            yield utterance.text
+            return
+        async for piece in self.realise(utterance):
+            yield piece
 
     def _note_usage(self, usage: Usage) -> None:
         self._pending_usage = usage if self._pending_usage is None else self._pending_usage + usage
@@ -436,35 +472,35 @@ class Interview:
     # -- the same, all at once with the drafts as they are: tests and scripts on the stub ----------------------------
 
     def start(self) -> list[Turn]:
-        return self._say_all(self.plan_start)
+        return self._say_now(self.plan_start())
 
     def reply(self, text: str) -> list[Turn]:
         """Record the candidate's reply and return what the interviewer (and the system) say back."""
-        return self._say_all(lambda: self.plan_reply(text))
+        return self._say_now(self.plan_reply(text))
 
     def next_step(self) -> list[Turn]:
-        return self._say_all(self.plan_next_step)
+        return self._say_now(self.plan_next_step())
 
     def end(self) -> list[Turn]:
-        return self._say_all(self.plan_end)
+        return self._say_now(self.plan_end())
 
-    def advance_to(self, phase: str, say: bool = True) -> list:
+    def advance_to(self, phase: str, say: bool = True) -> list[Turn] | Plan:
         """Move forward to `phase` (a step id or `wrap_up`), so a script can say which step its next answer is for.
 
         Steps skipped on the way are opened with their drafts. With `say=False` the opening of `phase` itself is
-        returned as a plan for the caller to realise (a model phrases it), instead of being committed.
+        returned as a plan for the caller to `speak` (a model phrases it), instead of being committed.
         """
         order = list(PHASES)
         if phase not in order[1:-1]:
             raise InterviewerError(f"unknown step {phase!r}; steps are {', '.join(order[1:-1])}")
         if order.index(phase) < order.index(self.session.phase):
             raise InterviewerError(f"already past {phase}; the interview is at {self.session.phase}")
-        mark = len(self.transcript.turns)
+        said: list[Turn] = []
         while self.session.phase != phase:
             if not say and next_step_id(self.session.phase) == phase:
                 return self.plan_next_step(confirm=False)
-            self._say_all(lambda: self.plan_next_step(confirm=False))
-        return self.transcript.turns[mark:] if say else []
+            said += self._say_now(self.plan_next_step(confirm=False))
+        return said if say else Plan()
 
     def grade(self) -> Grade:
         """The grade of the finished interview as saved at its end; until then (or when a file holds a grade it
@@ -516,13 +552,31 @@ class Interview:
         view = View(
             self.case, self.transcript.level, phase, self.transcript.turns, elapsed=self.session.total_seconds()
         )
-        return Utterance(self.policy.open_step(view, reason), TurnKind.OPENING, advance_first=advance)
+        return Utterance(self.policy.open_step(view, reason), TurnKind.OPENING, advance_first=advance, phase=phase)
 
-    def _say_all(self, plan: Callable[[], list[Utterance]]) -> list[Turn]:
-        mark = len(self.transcript.turns)
-        for utterance in plan():
-            self.commit(utterance)
-        return [turn for turn in self.transcript.turns[mark:] if turn.role is not Role.CANDIDATE]
+    def _utterance(
+        self,
+        text: str,
+        kind: TurnKind,
+        item_id: str | None = None,
+        *,
+        intent: str | None = None,
+        ends_interview: bool = False,
+    ) -> Utterance:
+        """An utterance said in the current phase."""
+        return Utterance(text, kind, item_id, intent=intent, ends_interview=ends_interview, phase=self.session.phase)
+
+    def _say_now(self, plan: Plan) -> list[Turn]:
+        """`speak` with the drafts and no front end: nothing in it waits, so it runs to the end without an event
+        loop (and so also from inside a running one, as the tests do)."""
+        coroutine = self.speak(plan, drafts=True)
+        try:
+            coroutine.send(None)
+        except StopIteration as finished:
+            spoken: Spoken = finished.value
+            return [*spoken.notices, *spoken.turns]  # drafts add no notice: the plan's come first
+        coroutine.close()
+        raise RuntimeError("saying drafts waited for something")  # pragma: no cover - a bug, not an input
 
     def _save(self, transcript: Transcript, whole: bool = False) -> None:
         """After every change: one line appended to the journal (or, `whole`, the plain transcript rewritten).

@@ -15,9 +15,8 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from interviewer.errors import InterviewerError, SaveError
-from interviewer.framework import STEP_BY_ID, TOTAL_MINUTES, mmss, next_step_id
-from interviewer.interview import Interview, Reset
-from interviewer.policy.base import Utterance
+from interviewer.framework import STEP_BY_ID, TOTAL_MINUTES, mmss
+from interviewer.interview import Interview, Plan, Utterance
 from interviewer.report import render_grade
 from interviewer.session import ReplyRejected
 from interviewer.terminal import printable
@@ -151,29 +150,9 @@ class LineMode:
                 self.out(f"Interviewer ({turn.step}): {turn.text}")
                 self.out()
 
-    async def say(self, plan: list[Utterance]) -> None:
-        """Realise and commit the plan, printing a model's words as they come (the stub's arrive at once)."""
-        interview = self.interview
-        for utterance in plan:
-            step = interview.session.phase
-            if utterance.advance_first:
-                step = next_step_id(step) or step
-            mark = len(interview.transcript.turns)
-            print(f"Interviewer ({step}): ", end="", file=self.stdout, flush=True)
-            parts: list[str] = []
-            async for piece in interview.realise(utterance):
-                if isinstance(piece, Reset):  # a broken stream: what follows replaces it
-                    parts.clear()
-                    print(
-                        "\n[the stream broke; the offline interviewer answers]\nInterviewer: ", end="", file=self.stdout
-                    )
-                    continue
-                parts.append(piece)
-                print(printable(piece), end="", file=self.stdout, flush=True)
-            self.out()
-            self.show([turn for turn in interview.transcript.turns[mark:] if turn.role is Role.SYSTEM])
-            interview.commit(utterance, "".join(parts))
-            self.out()
+    async def say(self, plan: Plan) -> None:
+        """Say the plan, printing a model's words as they come (the stub's arrive at once)."""
+        await self.interview.speak(plan, _LineSpeech(self))
 
     def run(self) -> int:
         """Run to the end; Ctrl-C, SIGTERM or a closed terminal (SIGHUP) stop at once (every committed turn is saved)
@@ -240,7 +219,6 @@ class LineMode:
                 if await self.command(command):
                     return 0
                 continue
-            mark = len(interview.transcript.turns)
             self._unsaved = line
             try:
                 plan = interview.plan_reply(line)
@@ -250,7 +228,6 @@ class LineMode:
                     self.out(f"[{exc}]")
                 continue
             self._unsaved = None  # saved (a SaveError leaves it set, for `_explain`)
-            self.show([t for t in interview.transcript.turns[mark:] if t.role is Role.SYSTEM])
             await self.say(plan)
         if interview.judge_model:
             self.out(f"[grading with {interview.judge_model}...]")
@@ -268,18 +245,19 @@ class LineMode:
         elif command.startswith("/step"):
             target = command.removeprefix("/step").strip()
             try:
-                skipped = interview.advance_to(target, say=False)
+                opening = interview.advance_to(target, say=False)
             except InterviewerError as exc:
                 self.out(f"[{exc}]")
             else:
-                await self.say(skipped)
+                assert isinstance(opening, Plan)
+                await self.say(opening)
         elif command == "/end":
             await self.say(interview.plan_end())
         elif command == "/help":
             self.out(HELP)
         elif command == "/time":
             session = interview.session
-            budget = STEP_BY_ID[session.phase].budget_minutes * 60 if session.in_step else None
+            budget = STEP_BY_ID[session.phase].budget_seconds if session.in_step else None
             self.out(
                 f"[{session.phase}: {mmss(session.step_seconds())} of {mmss(budget)}; "
                 f"total {mmss(session.total_seconds())} of {mmss(TOTAL_MINUTES * 60)}]"
@@ -290,3 +268,40 @@ class LineMode:
         else:
             self.out(f"[unknown command {command}; type /help]")
         return False
+
+
+class _LineSpeech:
+    """The interviewer's words on stdout as they come; a notice recorded mid-utterance follows its line."""
+
+    def __init__(self, lines: LineMode):
+        self.lines = lines
+        self.later: list[Turn] = []
+        self.speaking = False
+
+    def _print(self, text: str) -> None:
+        print(printable(text), end="", file=self.lines.stdout, flush=True)
+
+    async def notice(self, turn: Turn) -> None:
+        if self.speaking:
+            self.later.append(turn)
+        else:
+            self.lines.show([turn])
+
+    async def begin(self, utterance: Utterance) -> None:
+        self.speaking = True
+        self._print(f"Interviewer ({utterance.phase}): ")
+
+    async def text(self, delta: str) -> None:
+        self._print(delta)
+
+    async def reset(self) -> None:  # a broken stream: what follows replaces it
+        self._print("\n[the stream broke; the offline interviewer answers]\nInterviewer: ")
+
+    async def end(self) -> None:
+        self.lines.out()
+
+    async def said(self, turn: Turn) -> None:
+        self.speaking = False
+        self.lines.show(self.later)
+        self.later.clear()
+        self.lines.out()

@@ -59,3 +59,36 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+class Recorder:
+    """A `Speech` (see `interviewer.speech`) that keeps every call a front end would get, in order."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, object]] = []
+
+    async def notice(self, turn) -> None:
+        self.events.append(("notice", turn))
+
+    async def begin(self, utterance) -> None:
+        self.events.append(("begin", utterance))
+
+    async def text(self, delta: str) -> None:
+        self.events.append(("text", delta))
+
+    async def reset(self) -> None:
+        self.events.append(("reset", None))
+
+    async def end(self) -> None:
+        self.events.append(("end", None))
+
+    async def said(self, turn) -> None:
+        self.events.append(("said", turn))
+
+    @property
+    def shown(self) -> list:
+        """The words, `RESET` for each wipe and the notices' turns, as a reader of the screen saw them."""
+        from interviewer.speech import RESET
+
+        kept = {"text": lambda value: value, "reset": lambda _: RESET, "notice": lambda turn: turn}
+        return [kept[kind](value) for kind, value in self.events if kind in kept]

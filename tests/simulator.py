@@ -155,11 +155,11 @@ async def simulate_async(case: Case, name: str, persona: Persona, policy: Policy
     """The same interview realised through `policy.phrase` (a model's words), as line mode and the app do."""
     clock = FakeClock()
     interview = Interview.create(case, Level.SENIOR, policy, None, clock=clock)  # type: ignore[arg-type]
-    await interview.say_all(interview.plan_start())
+    await interview.speak(interview.plan_start())
     turn = 0
     while not interview.done and len(interview.transcript.turns) < MAX_TURNS:
         clock.now += SECONDS_PER_REPLY
-        await interview.say_all(interview.plan_reply(persona(interview.view(), turn)))
+        await interview.speak(interview.plan_reply(persona(interview.view(), turn)))
         turn += 1
     run = Run(name, case.id, interview.transcript)
     run.problems = [p for p in check(case, interview.transcript) if not p.startswith(MODEL_WORDS)]

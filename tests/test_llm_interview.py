@@ -10,7 +10,7 @@ import httpx
 import respx
 from llm_fakes import SECRET, URL, Sleeps, broken_stream, completion, error, settings, stream
 
-from conftest import FIXTURES, FakeClock
+from conftest import FIXTURES, FakeClock, Recorder
 from interviewer.framework import Level
 from interviewer.interview import RESET, Interview
 from interviewer.llm.client import ModelClient
@@ -37,9 +37,9 @@ def llm_interview(tmp_path: Path, **overrides) -> Interview:
 
 
 async def say(interview: Interview, plan) -> list:
-    seen: list = []
-    await interview.say_all(plan, seen.append)
-    return seen
+    recorder = Recorder()
+    await interview.speak(plan, recorder)
+    return recorder.shown
 
 
 @respx.mock

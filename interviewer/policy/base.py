@@ -54,6 +54,7 @@ class Utterance:
     advance_first: bool = False  # it opens the next step, so committing it moves the session on
     ends_interview: bool = False
     intent: str | None = None  # the candidate's intent this answers (`interviewer.intents.Intent`)
+    phase: str = ""  # the phase it is said in: the next step's for an opening that moves the session on
 
 
 @dataclass(frozen=True, slots=True)

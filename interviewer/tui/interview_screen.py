@@ -17,7 +17,7 @@ from interviewer.framework import INTRO
 from interviewer.replies import ReplyRejected, clean_reply
 from interviewer.tui.base import AppScreen
 from interviewer.tui.messages import InterviewEnded, InterviewReady, ReplyCancelled, ReplyFinished, ReplyStarted
-from interviewer.tui.streaming import stream_into
+from interviewer.tui.streaming import MarkdownStream
 from interviewer.tui.widgets import (
     CandidateMessage,
     ChatLog,
@@ -31,7 +31,8 @@ from interviewer.tui.widgets import (
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from interviewer.interview import Interview, Utterance
+    from interviewer.interview import Interview, Plan, Utterance
+    from interviewer.transcript import Turn
     from interviewer.tui.bubbles import InterviewerMessage
 
 
@@ -138,7 +139,6 @@ class InterviewScreen(AppScreen):
             self.notify("Let the interviewer finish stating the problem first.", severity="warning")
             self.speak(self.interview.plan_start())
             return
-        mark = len(self.interview.transcript.turns)
         try:  # recorded (and saved) before the box is cleared: a reply that cannot be saved stays in the box
             plan = self.interview.plan_reply(text)
         except SaveError as exc:
@@ -155,8 +155,7 @@ class InterviewScreen(AppScreen):
             self.app.error = None  # saving works again: nothing is left unsaved
         box.clear()
         await self.query_one(ChatLog).add(CandidateMessage(text))
-        await self._show_system_turns(mark)
-        self.speak(plan)
+        self.speak(plan)  # the plan's notices (time up) come first
 
     def action_cancel(self) -> None:
         if self.speaking:
@@ -181,25 +180,15 @@ class InterviewScreen(AppScreen):
     # -- the interviewer speaking ----------------------------------------------------------------------------------
 
     @work(exclusive=True, group="interviewer")
-    async def speak(self, plan: list[Utterance]) -> None:
+    async def speak(self, plan: Plan) -> None:
         """Stream each planned utterance, then commit it; a cancel drops what is not fully shown."""
         assert self.interview is not None
-        chat = self.query_one(ChatLog)
+        speech = _ChatSpeech(self)
         self.post_message(ReplyStarted())
-        widget: InterviewerMessage | None = None
         try:
-            for utterance in plan:
-                widget = await chat.add_interviewer()
-                mark = len(self.interview.transcript.turns)
-                text = await stream_into(widget, self.interview.realise(utterance))
-                await self._show_system_turns(mark)  # e.g. the model failed and the offline interviewer answered
-                self.interview.commit(utterance, text)
-                widget = None
-                self.refresh_clock()
+            await self.interview.speak(plan, speech)
         except asyncio.CancelledError:
-            if widget is not None:
-                widget.add_class("cancelled")
-                widget.border_subtitle = "cancelled: not saved"
+            await speech.cancelled()
             self.post_message(ReplyCancelled())
             raise
         except SaveError as exc:  # the interviewer's words cannot be kept: stop, everything before them is saved
@@ -245,15 +234,6 @@ class InterviewScreen(AppScreen):
 
     # -- helpers ---------------------------------------------------------------------------------------------------
 
-    async def _show_system_turns(self, mark: int) -> None:
-        from interviewer.transcript import Role
-
-        assert self.interview is not None
-        chat = self.query_one(ChatLog)
-        for turn in self.interview.transcript.turns[mark:]:
-            if turn.role is Role.SYSTEM:
-                await chat.add(NoticeMessage(turn.text))
-
     def _answered_steps(self, turns: list) -> set[str]:
         """Steps with a reply that was more than a request (repeat, next...); read again only when turns were added,
         since the clock redraws every second."""
@@ -276,6 +256,47 @@ class InterviewScreen(AppScreen):
         session = self.interview.session
         answered = self._answered_steps(session.transcript.turns)
         self.query_one(StepsSidebar).show(session.phase, session.step_seconds, session.total_seconds(), answered)
+
+
+class _ChatSpeech:
+    """The interviewer's words in the chat log: a bubble per utterance, streamed, marked if cancelled."""
+
+    def __init__(self, screen: InterviewScreen):
+        self.screen = screen
+        self.chat = screen.query_one(ChatLog)
+        self.bubble: InterviewerMessage | None = None
+        self.stream: MarkdownStream | None = None
+
+    async def notice(self, turn: Turn) -> None:  # e.g. the model failed and the offline interviewer answers
+        await self.chat.add(NoticeMessage(turn.text))
+
+    async def begin(self, utterance: Utterance) -> None:
+        self.bubble = await self.chat.add_interviewer()
+        self.stream = MarkdownStream(self.bubble)
+
+    async def text(self, delta: str) -> None:
+        assert self.stream is not None
+        await self.stream.write(delta)
+
+    async def reset(self) -> None:
+        assert self.stream is not None
+        await self.stream.reset()
+
+    async def end(self) -> None:
+        assert self.stream is not None
+        await self.stream.finish()
+
+    async def said(self, turn: Turn) -> None:
+        self.bubble = self.stream = None  # saved: a cancel from here on leaves it as it is
+        self.screen.refresh_clock()
+
+    async def cancelled(self) -> None:
+        """The reply was cancelled: the utterance being shown was not saved, and says so."""
+        if self.stream is not None:
+            await self.stream.stop()
+        if self.bubble is not None:
+            self.bubble.add_class("cancelled")
+            self.bubble.border_subtitle = "cancelled: not saved"
 
 
 def _continue(path: Path | None) -> str:

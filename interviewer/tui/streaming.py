@@ -4,51 +4,65 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
 from interviewer.terminal import printable
 
 if TYPE_CHECKING:
     from textual.widgets import Markdown
-
-    from interviewer.interview import Reset
+    from textual.widgets._markdown import MarkdownStream as TextualStream
 
 COALESCE_SECONDS = 0.05
 
 
-async def stream_into(widget: Markdown, chunks: AsyncIterator[str | Reset], interval: float = COALESCE_SECONDS) -> str:
-    """Show chunks as they arrive (at most one write per `interval`) and return the whole text.
+class MarkdownStream:
+    """Shows text as it arrives in `widget` (at most one write per `interval`), then the whole text once.
 
-    The final `update` re-parses the complete text, which fixes blocks that were half-parsed while streaming. If the
-    caller is cancelled, the stream stops and the exception propagates: the caller decides what a partial text means.
-    What is shown goes through `printable` (an escape sequence cut between two writes is still shown as text, in two
-    tokens, until the final update); the text returned is the model's, unchanged, for the transcript.
+    The final `finish` re-parses the complete text, which fixes blocks that were half-parsed while streaming. What is
+    shown goes through `printable` (an escape sequence cut between two writes is still shown as text, in two tokens,
+    until the final update); `text` is the words as they came, unchanged. If the task is cancelled meanwhile, the
+    caller calls `stop` and decides what the partial text means.
     """
-    stream = type(widget).get_stream(widget)
-    parts: list[str] = []
-    pending: list[str] = []
-    last_write = 0.0
-    try:
-        async for chunk in chunks:
-            if not isinstance(chunk, str):  # a `Reset`: the stream broke, what was shown is void, the fallback follows
-                await stream.stop()
-                parts.clear()
-                pending.clear()
-                await widget.update("")
-                stream = type(widget).get_stream(widget)
-                await asyncio.sleep(0)  # let the new stream's task start: stopping one never started raises
-                last_write = 0.0
-                continue
-            parts.append(chunk)
-            pending.append(chunk)
-            now = time.monotonic()
-            if now - last_write >= interval:
-                await stream.write(printable("".join(pending), markdown=True))
-                pending.clear()
-                last_write = now
-    finally:
-        await stream.stop()
-    text = "".join(parts)
-    await widget.update(printable(text, markdown=True))
-    return text
+
+    def __init__(self, widget: Markdown, interval: float = COALESCE_SECONDS):
+        self.widget = widget
+        self.interval = interval
+        self._parts: list[str] = []
+        self._pending: list[str] = []
+        self._last_write = 0.0
+        self._stream: TextualStream | None = None
+
+    @property
+    def text(self) -> str:
+        return "".join(self._parts)
+
+    async def write(self, delta: str) -> None:
+        if self._stream is None:
+            self._stream = type(self.widget).get_stream(self.widget)
+            await asyncio.sleep(0)  # let the stream's task start: stopping one never started raises
+        self._parts.append(delta)
+        self._pending.append(delta)
+        now = time.monotonic()
+        if now - self._last_write >= self.interval:
+            await self._stream.write(printable("".join(self._pending), markdown=True))
+            self._pending.clear()
+            self._last_write = now
+
+    async def reset(self) -> None:
+        """The stream broke: what was shown is void, the fallback follows."""
+        await self.stop()
+        self._parts.clear()
+        self._pending.clear()
+        self._last_write = 0.0
+        await self.widget.update("")
+
+    async def stop(self) -> None:
+        if self._stream is not None:
+            stream, self._stream = self._stream, None
+            await stream.stop()
+
+    async def finish(self) -> str:
+        """Show the whole text, parsed once, and return it."""
+        await self.stop()
+        await self.widget.update(printable(self.text, markdown=True))
+        return self.text
