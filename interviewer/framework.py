@@ -34,6 +34,11 @@ class Step:
     budget_minutes: float
     weight: float
 
+    @property
+    def budget_seconds(self) -> float:
+        """The step's time budget, in the unit every clock uses."""
+        return self.budget_minutes * 60
+
 
 STEPS: tuple[Step, ...] = (
     Step(

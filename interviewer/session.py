@@ -72,7 +72,7 @@ class Session:
     def over_budget(self) -> bool:
         if not self.in_step:
             return False
-        return self.step_seconds() > STEP_BY_ID[self.phase].budget_minutes * 60
+        return self.step_seconds() > STEP_BY_ID[self.phase].budget_seconds
 
     def step_start(self, phase: str | None = None) -> int:
         """Index of the first turn of `phase` (the current one by default); the end of the turns if it has none.
@@ -135,7 +135,7 @@ class Session:
         """The current step ran over its budget: note it and move on."""
         if not self.in_step:
             raise SessionError(f"phase {self.phase!r} has no time budget")
-        spent, budget = self.step_seconds(), STEP_BY_ID[self.phase].budget_minutes * 60
+        spent, budget = self.step_seconds(), STEP_BY_ID[self.phase].budget_seconds
         if spent <= budget:
             raise SessionError(f"step {self.phase!r} is within its budget ({spent:.0f}s of {budget:.0f}s)")
         with self.one_change():  # the notice and the move: saved together or not at all

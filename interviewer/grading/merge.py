@@ -169,7 +169,7 @@ def merge(
             restated=list(restated.get(step_id, [])),
             answered=step_id in answered,
             seconds=seconds.get(step_id),
-            budget_seconds=STEP_BY_ID[step_id].budget_minutes * 60,
+            budget_seconds=STEP_BY_ID[step_id].budget_seconds,
         )
     return grades
 

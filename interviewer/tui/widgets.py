@@ -185,7 +185,7 @@ class StepsSidebar(Vertical):
             if state == "done" and answered is not None and step_id not in answered:
                 state = "skipped"
             self.states[step_id] = state
-        self.over = {step_id for step_id in order if seconds(step_id) > STEP_BY_ID[step_id].budget_minutes * 60}
+        self.over = {step_id for step_id in order if seconds(step_id) > STEP_BY_ID[step_id].budget_seconds}
         self.query_one("#steps", Static).update(self._steps_markup(seconds))
         self.query_one("#total-clock", Static).update(f"Total {mmss(total)} / {mmss(TOTAL_MINUTES * 60)}")
 
@@ -193,7 +193,7 @@ class StepsSidebar(Vertical):
         lines = []
         for step in (*STEPS, WRAP_UP):
             state = self.states[step.id]
-            budget = step.budget_minutes * 60
+            budget = step.budget_seconds
             clock = mmss(budget) if state == "upcoming" else f"{mmss(seconds(step.id))}/{mmss(budget)}"
             style = "$error b" if step.id in self.over else self.STYLE[state]
             lines.append(f"[{style}]{self.MARK[state]} {step.short:<13}{clock:>11}[/]")
