@@ -1,7 +1,7 @@
 """Engine speed figures: `interviewer --help`, grading one answers file, a scripted 40-turn stub interview.
 
 Run with `make bench` (or `.venv/bin/python bench/engine.py`). Prints figures; asserts nothing.
-Targets: --help under 150 ms (issue 2), grading a whole interview under 30 ms (issue 8), the 40-turn interview
+Targets: --help under 150 ms (issue 2), `interviewer cases` within 3x of `python -c 'import yaml'` (issue 10), grading a whole interview under 30 ms (issue 8), the 40-turn interview
 under 1 s (issue 2).
 """
 
@@ -48,6 +48,17 @@ def show(label: str, seconds: list[float], target_ms: float) -> None:
 
 def bench_help() -> None:
     show("interviewer --help (wall, 15 runs)", wall([*ENTRY, "--help"]), 150)
+
+
+def bench_cases() -> None:
+    """`interviewer cases` against `python -c 'import yaml'` (issue 10: within 3x), interleaved, same run."""
+    listing, baseline = [], []
+    for _ in range(15):
+        listing += wall([*ENTRY, "cases"], runs=1)
+        baseline += wall([sys.executable, "-c", "import yaml"], runs=1)
+    show("interviewer cases (wall, 15 runs)", listing, 3 * statistics.median(baseline) * 1000)
+    ratio = statistics.median(listing) / statistics.median(baseline)
+    print(f"  python -c 'import yaml' median {statistics.median(baseline) * 1000:8.2f} ms; ratio {ratio:.2f}x (<= 3x)")
 
 
 def bench_grading() -> None:
@@ -102,6 +113,7 @@ def bench_interview() -> None:
 def main() -> None:
     print(f"python {sys.version.split()[0]} on {os.uname().sysname} {os.uname().machine}, {os.cpu_count()} cores")
     bench_help()
+    bench_cases()
     bench_grading()
     bench_interview()
 

@@ -12,16 +12,48 @@ from interviewer.terminal import json_printable, printable
 
 
 def cmd_cases(args: argparse.Namespace) -> int:
-    from interviewer.rubric import case_files, load_case_file
+    from interviewer.catalog import case_files
 
     files = case_files()
     if not files:
         raise InterviewerError("no case files found")
-    width = max(len(path.stem) for path in files)
-    for path in files:
-        case = load_case_file(path)
-        print(printable(f"{case.id:<{width}}  {case.title}: {case.summary}"))
+    headers = [_case_header(path) for path in files]
+    width = max(len(header["id"]) for header in headers)
+    for header in headers:
+        print(printable(f"{header['id']:<{width}}  {header['title']}: {header['summary']}"))
     return 0
+
+
+def _case_header(path: Path) -> dict[str, str]:
+    """A case's id, title and summary, read from the YAML events of its first keys only: a dozen cases list at once,
+    without loading or validating the rest (a broken case is reported, with file and line, when it is started and
+    by `interviewer check`)."""
+    import yaml
+
+    from interviewer.yamlfile import read_text
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    header = {"id": path.stem, "title": path.stem, "summary": ""}
+    depth, key = 0, None
+    try:
+        for event in yaml.parse(read_text(path), Loader=loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                key = None
+                if depth > 2:  # the first nested block: the header keys come before it in every case file
+                    break
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            elif isinstance(event, yaml.ScalarEvent) and depth == 1:
+                if key is None:
+                    key = event.value
+                else:
+                    if key in header:
+                        header[key] = event.value
+                    key = None
+    except yaml.YAMLError:
+        pass  # listed by its file name; starting it or `check` says what is wrong
+    return header
 
 
 def cmd_check(args: argparse.Namespace) -> int:

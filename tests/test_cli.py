@@ -46,6 +46,18 @@ def test_cases_lists_ids_and_titles() -> None:
         assert case_id in result.stdout
 
 
+def test_cases_reads_only_each_files_header(tmp_path: Path) -> None:
+    """A dozen cases list at once: the header keys are read, the body is neither loaded nor validated here."""
+    (tmp_path / "folded.yaml").write_text(
+        'id: folded\ntitle: "Caf\\u00e9 ranking"\nsummary: >-\n  Two lines\n  folded.\nfacts:\n  - {broken: [\n'
+    )
+    (tmp_path / "garbled.yaml").write_text("id: [unclosed\n")
+    result = run_cli("cases", env={"INTERVIEWER_RUBRICS_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert "folded   Café ranking: Two lines folded." in result.stdout
+    assert "garbled  garbled: " in result.stdout  # listed by its file name; `check` and `start` say what is wrong
+
+
 def test_scripted_interview_runs_to_a_grade(tmp_path: Path) -> None:
     out = tmp_path / "interview.json"
     result = run_cli("chat", "--plain", "--case", ADS, "--level", "senior", "--out", str(out), stdin=SCRIPT)
