@@ -1,8 +1,8 @@
 """Engine speed figures: `interviewer --help`, grading one answers file, a scripted 40-turn stub interview.
 
 Run with `make bench` (or `.venv/bin/python bench/engine.py`). Prints figures; asserts nothing.
-Targets: --help under 150 ms (issue 2), `interviewer cases` within 3x of `python -c 'import yaml'` (issue 10), grading a whole interview under 30 ms (issue 8), the 40-turn interview
-under 1 s (issue 2).
+Targets: --help under 150 ms (issue 2), `interviewer cases` within 3x of `python -c 'import yaml'` (issue 10),
+grading a whole interview under 30 ms (issue 8), the 40-turn interview under 1 s (issue 2).
 """
 
 from __future__ import annotations
