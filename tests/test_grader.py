@@ -223,3 +223,21 @@ def test_a_strong_answer_written_without_seeing_the_rubric_is_a_hire(case_id: st
     assert blind.hire_signal in (HireSignal.HIRE, HireSignal.STRONG_HIRE)
     assert blind.overall > partial.overall
     assert all(step.score >= 50 for step in blind.steps.values())
+
+
+def test_a_short_answer_with_one_word_of_another_case_keeps_its_credit() -> None:
+    """'ask' is in another case's brief and not in this one's: one such sentence of three is no evidence that the
+    answer is about another problem (the scaling took all credit from this answer, 0/100)."""
+    answers = {
+        "requirements": ["I would ask about the business goal first, then latency and scale."],
+        "model": ["We start with logistic regression as a baseline, then a deep model with log loss."],
+    }
+    grade = grade_answers(load_case(ADS), Level.SENIOR, answers)
+    assert not any("scaled" in reason for reason in grade.hire_reasons), grade.hire_reasons
+    assert grade.steps["model"].score > 0
+
+
+def test_a_whole_answer_about_another_case_is_still_scaled() -> None:
+    strong_video = load_answers(ANSWERS / "video-recommendation-strong.yaml")
+    grade = grade_answers(load_case(ADS), Level.SENIOR, strong_video.by_step())
+    assert any("reads as one for video-recommendation" in reason for reason in grade.hire_reasons)

@@ -276,8 +276,11 @@ class ClaimCollector:
         An answer about another system talks in generic ML words and scores low here."""
         if not self._said or not distinctive:
             return None
-        specific = sum(1 for said in self._said if not distinctive.isdisjoint(said.sentence.tokens))
-        return specific / len(self._said)
+        return self.sentences_using(distinctive) / len(self._said)
+
+    def sentences_using(self, words: frozenset[str]) -> int:
+        """How many of the candidate's sentences use one of `words`."""
+        return sum(1 for said in self._said if not words.isdisjoint(said.sentence.tokens))
 
     def claims(self) -> list[Claim]:
         """Every claim, with template sentences (a skeleton said twice or more) marked as listed and unexplained."""

@@ -18,8 +18,10 @@ from interviewer.grading.content import content_words
 from interviewer.grading.text import analyse, split_sentences
 from interviewer.rubric import Case
 
-# About another case: at least this share of the sentences use that case's own words, and twice this case's share.
+# About another case: at least this share of the sentences use that case's own words, and twice this case's share,
+# and at least this many sentences do (one stray word in a three-sentence answer is no evidence of anything).
 ANOTHER_CASE_SHARE = 0.25
+ANOTHER_CASE_MIN_SENTENCES = 3
 
 
 def brief_words(case: Case) -> frozenset[str]:
@@ -62,8 +64,8 @@ def distinctive_words(case: Case) -> frozenset[str]:
 
 
 def relevance(case: Case, collector: ClaimCollector) -> tuple[float, float, str]:
-    """The share of the answer's sentences in this case's own words, the highest share in another built-in case's,
-    and that case's id."""
+    """The share of the answer's sentences in this case's own words, the highest share in another built-in case's
+    (counted only when at least `ANOTHER_CASE_MIN_SENTENCES` sentences use that case's words), and that case's id."""
     here = collector.relevance(distinctive_words(case)) or 0.0
     best, best_id = 0.0, ""
     if 2 * here >= 1.0:
@@ -73,7 +75,9 @@ def relevance(case: Case, collector: ClaimCollector) -> tuple[float, float, str]
         if other_id == case.id:
             continue
         words = _own_words(other_id, brief, briefs)
-        share = collector.relevance(words) if words else None
+        if not words or collector.sentences_using(words) < ANOTHER_CASE_MIN_SENTENCES:
+            continue
+        share = collector.relevance(words)
         if share is not None and share > best:
             best, best_id = share, other_id
     return here, best, best_id
