@@ -9,8 +9,8 @@ at turn 5 (the prompt stays bounded as the interview grows).
 
 The fake server (standard library only, on 127.0.0.1, an ephemeral port, in a thread of this process) serves
 `POST /v1/chat/completions`: a plain request sleeps L and answers a judge reply that claims nothing; a stream sleeps
-L (time to first token) and sends a few text deltas, a usage chunk and `[DONE]`. It records, for every request, when
-it started and ended (server side) and the characters of the prompt messages.
+L (time to first token) and sends a few text deltas, a finish reason, a usage chunk and `[DONE]`. It records, for
+every request, when it started and ended (server side) and the characters of the prompt messages.
 """
 
 from __future__ import annotations
@@ -160,6 +160,7 @@ class FakeServer:
                 self.end_headers()
                 for delta in DELTAS:
                     self._event(chunk({"index": 0, "delta": {"content": delta}, "finish_reason": None}))
+                self._event(chunk({"index": 0, "delta": {}, "finish_reason": "stop"}))
                 self._event(chunk(None, usage(request.prompt_chars // 4, len("".join(DELTAS)) // 4)))
                 request.ended = time.perf_counter()
                 self._event("[DONE]")

@@ -47,7 +47,11 @@ class Settings(BaseSettings):
     """Retries of a request that failed for a passing reason (429, 5xx, timeout, connection)."""
 
     retry_budget: float = Field(60.0, gt=0)
-    """Seconds all the tries of one request may take together, waits included."""
+    """Seconds all the tries of one request may take together, waits included (the judge's calls)."""
+
+    turn_budget: float = Field(15.0, gt=0)
+    """Seconds the candidate waits at most for the model's turn in the interview, tries included, from the request
+    to its last word; after that the offline interviewer says the turn."""
 
     temperature: float = Field(0.3, ge=0, le=2)
     """Sampling temperature of the interviewer; the judge always uses 0."""

@@ -10,6 +10,7 @@ class Usage(BaseModel):
     output_tokens: int = 0
     calls: int = 0
     cost_usd: float = 0.0
+    estimated: bool = False  # some of it counted here (about four characters a token): the server did not report it
 
     def __add__(self, other: Usage) -> Usage:
         return Usage(
@@ -17,6 +18,7 @@ class Usage(BaseModel):
             output_tokens=self.output_tokens + other.output_tokens,
             calls=self.calls + other.calls,
             cost_usd=round(self.cost_usd + other.cost_usd, 6),
+            estimated=self.estimated or other.estimated,
         )
 
     @property
@@ -25,4 +27,5 @@ class Usage(BaseModel):
 
     def describe(self) -> str:
         cost = f", about ${self.cost_usd:.4f}" if self.cost_usd else ""
-        return f"{self.input_tokens:,} tokens in, {self.output_tokens:,} out in {self.calls} calls{cost}"
+        estimate = " (estimated: the server did not report all of it)" if self.estimated else ""
+        return f"{self.input_tokens:,} tokens in, {self.output_tokens:,} out in {self.calls} calls{cost}{estimate}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 
@@ -47,19 +48,28 @@ def completion(content: str, prompt_tokens: int = 20, completion_tokens: int = 1
     )
 
 
-def _chunk(delta: str | None, usage: tuple[int, int] | None = None) -> str:
+def _chunk(delta: str | None, usage: tuple[int, int] | None = None, finish: str | None = None) -> str:
     body: dict = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": "test-model"}
-    body["choices"] = [] if delta is None else [{"index": 0, "delta": {"content": delta}, "finish_reason": None}]
+    if finish:
+        body["choices"] = [{"index": 0, "delta": {}, "finish_reason": finish}]
+    else:
+        body["choices"] = [] if delta is None else [{"index": 0, "delta": {"content": delta}, "finish_reason": None}]
     if usage:
         body["usage"] = {"prompt_tokens": usage[0], "completion_tokens": usage[1], "total_tokens": sum(usage)}
     return f"data: {json.dumps(body)}\n\n"
 
 
-def stream(*deltas: str, usage: tuple[int, int] | None = (30, 8)) -> httpx.Response:
+def stream(
+    *deltas: str, usage: tuple[int, int] | None = (30, 8), finish: str | None = "stop", done: bool = True
+) -> httpx.Response:
+    """A server-sent event stream as OpenAI sends it: the deltas, a finish reason, a usage chunk, `[DONE]`."""
     text = "".join(_chunk(delta) for delta in deltas)
+    if finish:
+        text += _chunk(None, finish=finish)
     if usage:
         text += _chunk(None, usage)
-    text += "data: [DONE]\n\n"
+    if done:
+        text += "data: [DONE]\n\n"
     return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=text.encode())
 
 
@@ -70,6 +80,30 @@ class _BrokenStream(httpx.AsyncByteStream):
     async def __aiter__(self) -> AsyncIterator[bytes]:
         yield _chunk(self.first).encode()
         raise httpx.ReadError("connection reset by peer")
+
+
+class PacedStream(httpx.AsyncByteStream):
+    """A stream that waits `before` seconds (really) ahead of each piece, or raises `ReadTimeout` ahead of the first
+    when `stall` is set; records whether the client closed it."""
+
+    def __init__(self, *deltas: str, before: float = 0.0, stall: bool = False):
+        self.deltas, self.before, self.stall = deltas, before, stall
+        self.closed = False
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        if self.stall:
+            raise httpx.ReadTimeout("no first token")
+        for delta in self.deltas:
+            await asyncio.sleep(self.before)
+            yield _chunk(delta).encode()
+        yield (_chunk(None, finish="stop") + "data: [DONE]\n\n").encode()
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+def paced(stream: PacedStream) -> httpx.Response:
+    return httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=stream)
 
 
 def broken_stream(first: str) -> httpx.Response:

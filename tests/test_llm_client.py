@@ -7,7 +7,19 @@ import json
 import httpx
 import pytest
 import respx
-from llm_fakes import BASE, SECRET, URL, Sleeps, broken_stream, completion, error, settings, stream
+from llm_fakes import (
+    BASE,
+    SECRET,
+    URL,
+    PacedStream,
+    Sleeps,
+    broken_stream,
+    completion,
+    error,
+    paced,
+    settings,
+    stream,
+)
 
 from interviewer.llm.client import MalformedReply, ModelClient, ModelError, StreamCut, extract_json
 
@@ -45,6 +57,85 @@ async def test_a_server_that_sends_no_usage_gets_an_estimate() -> None:
     model = client()
     await collect(model)
     assert model.usage.output_tokens == 10 and model.usage.calls == 1
+    assert model.usage.estimated and "estimated" in model.usage.describe()
+
+
+@respx.mock
+async def test_reported_usage_is_not_marked_estimated() -> None:
+    respx.post(URL).mock(return_value=stream("fine."))
+    model = client()
+    await collect(model)
+    assert not model.usage.estimated
+
+
+@respx.mock
+@pytest.mark.parametrize("cut", [dict(finish=None, done=False), dict(finish=None, done=True)])
+async def test_a_stream_that_stops_without_a_finish_reason_is_broken_not_complete(cut: dict) -> None:
+    respx.post(URL).mock(return_value=stream("The", usage=None, **cut))
+    with pytest.raises(StreamCut, match="without finishing"):
+        await collect(client())
+
+
+@respx.mock
+async def test_a_finish_reason_without_done_is_complete() -> None:
+    respx.post(URL).mock(return_value=stream("All ", "there.", done=False))
+    assert await collect(client()) == "All there."
+
+
+@respx.mock
+@pytest.mark.parametrize(
+    "body",
+    [
+        httpx.Response(200, headers={"content-type": "text/html"}, content=b"<html>Bad gateway</html>"),
+        httpx.Response(200, headers={"content-type": "application/json"}, content=b"{not json"),
+        httpx.Response(200, headers={"content-type": "text/event-stream"}, content=b"data: {broken\n\n"),
+    ],
+    ids=["html", "bad-json", "bad-event"],
+)
+async def test_a_malformed_200_is_a_model_error_in_both_kinds_of_call(body: httpx.Response) -> None:
+    respx.post(URL).mock(return_value=body)
+    with pytest.raises(ModelError):
+        await collect(client())
+    route = respx.post(URL).mock(return_value=body)
+    before = route.call_count
+    with pytest.raises(MalformedReply):
+        await client(max_retries=1).complete_json(MESSAGES, SCHEMA, "x")
+    assert route.call_count - before == 2  # retried, like a 5xx
+
+
+@respx.mock
+async def test_a_slow_first_token_is_retried_like_a_timeout() -> None:
+    route = respx.post(URL).mock(side_effect=[paced(PacedStream("late", stall=True)), stream("On ", "time.")])
+    assert await collect(client()) == "On time."
+    assert route.call_count == 2
+
+
+@respx.mock
+async def test_a_server_slow_on_every_call_gives_up_within_the_turn_budget() -> None:
+    import time
+
+    respx.post(URL).mock(side_effect=lambda request: paced(PacedStream("slow", before=5.0)))
+    start = time.monotonic()
+    with pytest.raises(ModelError, match=r"did not finish the turn within 0\.3s"):
+        await collect(client(turn_budget=0.3, timeout=2))
+    assert time.monotonic() - start < 1.5
+
+
+@respx.mock
+async def test_a_stream_slow_after_its_first_words_is_cut_at_the_turn_budget() -> None:
+    respx.post(URL).mock(return_value=paced(PacedStream("one ", "two ", "three", before=0.2)))
+    with pytest.raises(StreamCut, match=r"within 0\.5s"):
+        await collect(client(turn_budget=0.5))
+
+
+@respx.mock
+async def test_an_abandoned_stream_is_closed() -> None:
+    body = PacedStream("one ", "two ", "three")
+    respx.post(URL).mock(return_value=paced(body))
+    chunks = client().stream_chat(MESSAGES)
+    assert await anext(chunks) == "one "
+    await chunks.aclose()  # the front end stopped listening (a cancel)
+    assert body.closed
 
 
 @respx.mock

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import httpx
+import pytest
 import respx
 from llm_fakes import SECRET, URL, Sleeps, broken_stream, completion, error, settings, stream
 
@@ -192,6 +193,45 @@ def test_grade_command_when_the_judge_is_down_is_flagged_not_failed(monkeypatch,
     data = json.loads(captured.out)
     assert data["grader"] == "deterministic" and data["judge"]["status"] == "unavailable"
     assert "API key rejected" in captured.err
+
+
+@respx.mock
+def test_grade_command_when_the_judge_answers_a_body_that_is_not_json(monkeypatch, capsys) -> None:
+    """A 200 whose body is not JSON crashed `grade --model` with a JSONDecodeError traceback."""
+    from interviewer.cli import main
+
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://llm.test/v1")
+    monkeypatch.setenv("INTERVIEWER_MAX_RETRIES", "0")
+    respx.post(URL).mock(
+        return_value=httpx.Response(200, headers={"content-type": "application/json"}, content=b"<html>oops")
+    )
+    path = FIXTURES / "answers" / f"{ADS}-partial.yaml"
+    assert main(["grade", str(path), "--json", "--model", "test-model"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["grader"] == "deterministic" and data["judge"]["status"] == "unavailable"
+
+
+@respx.mock
+@pytest.mark.parametrize(
+    "answer",
+    [
+        stream("The", usage=None, finish=None, done=False),
+        httpx.Response(200, headers={"content-type": "text/html"}, content=b"<html>Bad gateway</html>"),
+    ],
+    ids=["stopped-without-finishing", "html"],
+)
+async def test_what_is_saved_is_what_was_shown_when_the_model_answer_is_broken(
+    tmp_path: Path, answer: httpx.Response
+) -> None:
+    respx.post(URL).mock(side_effect=[stream("Let us begin."), answer])
+    interview = llm_interview(tmp_path)
+    await say(interview, interview.plan_start())
+    seen = await say(interview, interview.plan_reply("What is the latency budget?"))
+    last_wipe = max((i for i, piece in enumerate(seen) if piece is RESET), default=-1)
+    shown = "".join(piece for piece in seen[last_wipe + 1 :] if isinstance(piece, str))
+    saved = load(tmp_path / "t.json").turns[-1]
+    assert saved.text == shown and saved.fallback and saved.text != "The"
+    assert interview.transcript.turns[-2].role is Role.SYSTEM  # the notice says the offline interviewer answered
 
 
 @respx.mock

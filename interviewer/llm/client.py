@@ -7,6 +7,7 @@ and in total time. A stream is retried only before its first token; after that a
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -17,6 +18,7 @@ from typing import Any, Literal, TypeVar
 import httpx
 import openai
 from openai import AsyncOpenAI
+from openai.types.chat import ChatCompletion
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -105,8 +107,8 @@ def rejects_response_format(exc: BaseException) -> bool:
 
 
 def is_transient(exc: BaseException) -> bool:
-    if isinstance(exc, openai.APITimeoutError | openai.APIConnectionError | openai.RateLimitError):
-        return True
+    if isinstance(exc, openai.APITimeoutError | openai.APIConnectionError | openai.RateLimitError | MalformedReply):
+        return True  # a malformed answer is a server's passing failure, like a 5xx
     if rejects_response_format(exc):  # asking again would only be refused again
         return False
     return isinstance(exc, openai.APIStatusError) and (exc.status_code >= 500 or exc.status_code in (408, 409))
@@ -222,12 +224,13 @@ class ModelClient:
             return ModelError(f"request rejected by {self.base_url} ({status}){detail}", status)
         return ModelError(f"{self.base_url}: {type(exc).__name__}")
 
-    def _account(self, input_tokens: int, output_tokens: int) -> Usage:
+    def _account(self, input_tokens: int, output_tokens: int, estimated: bool = False) -> Usage:
         used = Usage(
             input_tokens=input_tokens,
             output_tokens=output_tokens,
             calls=1,
             cost_usd=round(self.settings.cost(input_tokens, output_tokens), 6),
+            estimated=estimated,
         )
         self.usage = self.usage + used
         return used
@@ -242,47 +245,95 @@ class ModelClient:
         stop: list[str] | None = None,
         on_usage: Callable[[Usage], None] | None = None,
     ) -> AsyncIterator[str]:
-        """Text deltas of one chat completion. Raises `ModelError` before any text, `StreamCut` after some."""
-        settings = self.settings
+        """Text deltas of one chat completion, within the turn's budget (`Settings.turn_budget`, tries included).
 
-        async def open_stream() -> Any:
-            options: dict[str, Any] = {"stream_options": {"include_usage": True}} if self.stream_usage else {}
-            return await self._client.chat.completions.create(
-                model=self.model,
-                messages=messages,  # type: ignore[arg-type]
-                stream=True,
-                temperature=settings.temperature,
-                seed=settings.seed,
-                max_tokens=max_tokens,
-                stop=stop or None,
-                **options,
-            )
-
+        Raises `ModelError` before any text (a slow first token is retried like a timeout), `StreamCut` after some.
+        A stream is complete only when the server gives a finish reason: one that just stops is a broken stream.
+        The request is closed however the stream ends, so an abandoned server stops working on it."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.settings.turn_budget
         try:
-            stream = await self._with_retries(open_stream)
-        except ModelError as exc:
-            if not (self.stream_usage and exc.refused_format):
-                raise
-            self.stream_usage = False  # some servers refuse stream_options; ask without it from now on
-            stream = await self._with_retries(open_stream)
+            async with asyncio.timeout_at(deadline):
+                try:
+                    stream, first = await self._with_retries(partial(self._open_stream, messages, max_tokens, stop))
+                except ModelError as exc:
+                    if not (self.stream_usage and exc.refused_format):
+                        raise
+                    self.stream_usage = False  # some servers refuse stream_options; ask without it from now on
+                    stream, first = await self._with_retries(partial(self._open_stream, messages, max_tokens, stop))
+        except TimeoutError:
+            raise self._over_budget() from None
         parts: list[str] = []
         reported: tuple[int, int] | None = None
+        finished = False
+        chunks = _chunks_after(first, stream)
         try:
-            async for chunk in stream:
+            while True:
+                try:
+                    async with asyncio.timeout_at(deadline):
+                        chunk = await anext(chunks)
+                except StopAsyncIteration:
+                    break
                 if getattr(chunk, "usage", None):
                     reported = (chunk.usage.prompt_tokens or 0, chunk.usage.completion_tokens or 0)
-                for choice in chunk.choices or ():
-                    delta = choice.delta.content if choice.delta else None
+                for choice in getattr(chunk, "choices", None) or ():
+                    finished = finished or bool(getattr(choice, "finish_reason", None))
+                    delta = choice.delta.content if getattr(choice, "delta", None) else None
                     if delta:
                         parts.append(delta)
                         yield delta
-        except (openai.OpenAIError, httpx.HTTPError) as exc:
+        except TimeoutError:
+            raise StreamCut(f"{self._over_budget()} (after {len(parts)} pieces)") from None
+        except (openai.OpenAIError, httpx.HTTPError, ValueError) as exc:  # ValueError: a chunk that is not JSON
             raise StreamCut(f"the stream from {self.base_url} broke after {len(parts)} pieces: {exc}") from None
+        finally:
+            await stream.close()
+        if not finished:
+            raise StreamCut(f"the stream from {self.base_url} ended after {len(parts)} pieces without finishing")
+        estimated = reported is None
         if reported is None:  # the server sent no usage: estimate about four characters a token
             reported = (sum(len(m["content"]) for m in messages) // 4, len("".join(parts)) // 4)
-        used = self._account(*reported)
+        used = self._account(*reported, estimated=estimated)
         if on_usage:
             on_usage(used)
+
+    async def _open_stream(
+        self, messages: list[dict[str, str]], max_tokens: int, stop: list[str] | None
+    ) -> tuple[Any, list[Any]]:
+        """Open a stream and wait for its first words (or its end): a server that takes too long to start is
+        retried like a timeout, which the stream could not be once text had been shown."""
+        settings = self.settings
+        options: dict[str, Any] = {"stream_options": {"include_usage": True}} if self.stream_usage else {}
+        stream = await self._client.chat.completions.create(
+            model=self.model,
+            messages=messages,  # type: ignore[arg-type]
+            stream=True,
+            temperature=settings.temperature,
+            seed=settings.seed,
+            max_tokens=max_tokens,
+            stop=stop or None,
+            **options,
+        )
+        first: list[Any] = []
+        try:
+            async for chunk in stream:
+                first.append(chunk)
+                choices = getattr(chunk, "choices", None) or ()
+                if any(getattr(c, "finish_reason", None) or (c.delta and c.delta.content) for c in choices):
+                    break
+        except httpx.TimeoutException as exc:
+            await stream.close()
+            raise openai.APITimeoutError(request=exc.request) from None
+        except ValueError as exc:  # an event whose data is not JSON
+            await stream.close()
+            raise MalformedReply(f"{self.base_url} streamed something that is not JSON ({exc})") from None
+        except BaseException:
+            await stream.close()
+            raise
+        return stream, first
+
+    def _over_budget(self) -> ModelError:
+        return ModelError(f"{self.base_url} did not finish the turn within {self.settings.turn_budget:g}s")
 
     async def complete_json(
         self, messages: list[dict[str, str]], schema: dict[str, Any], name: str, *, max_tokens: int = 1500
@@ -300,11 +351,13 @@ class ModelClient:
                     continue
                 raise
             usage = response.usage
-            used = self._account(usage.prompt_tokens if usage else 0, usage.completion_tokens if usage else 0)
-            text = response.choices[0].message.content or "" if response.choices else ""
-            try:
+            used = self._account(
+                usage.prompt_tokens if usage else 0, usage.completion_tokens if usage else 0, estimated=usage is None
+            )
+            try:  # the SDK builds the answer without validating it: any field may be missing
+                text = response.choices[0].message.content or "" if response.choices else ""
                 return extract_json(text), used
-            except ValueError:
+            except (ValueError, AttributeError, TypeError):
                 raise MalformedReply(f"{self.base_url} answered without the JSON asked for") from None
 
     async def _create_json(
@@ -316,14 +369,28 @@ class ModelClient:
             "json_object": {"type": "json_object"},
         }
         extra: dict[str, Any] = {"response_format": formats[mode]} if mode in formats else {}
-        return await self._client.chat.completions.create(
-            model=self.model,
-            messages=messages,  # type: ignore[arg-type]
-            temperature=0,
-            seed=JSON_SEED if self.settings.seed is None else self.settings.seed,
-            max_tokens=max_tokens,
-            **extra,
-        )
+        try:
+            response = await self._client.chat.completions.create(
+                model=self.model,
+                messages=messages,  # type: ignore[arg-type]
+                temperature=0,
+                seed=JSON_SEED if self.settings.seed is None else self.settings.seed,
+                max_tokens=max_tokens,
+                **extra,
+            )
+        except ValueError as exc:  # a 200 whose body is not JSON (json.JSONDecodeError is a ValueError)
+            raise MalformedReply(f"{self.base_url} answered with a body that is not JSON ({exc})") from None
+        if not isinstance(response, ChatCompletion):  # text or HTML under a 200: the SDK hands it over as it is
+            raise MalformedReply(f"{self.base_url} answered with something that is not a chat completion")
+        return response
+
+
+async def _chunks_after(first: list[Any], stream: Any) -> AsyncIterator[Any]:
+    """The chunks read while waiting for the first words, then the rest of the stream."""
+    for chunk in first:
+        yield chunk
+    async for chunk in stream:
+        yield chunk
 
 
 def _first_leaf(group: BaseException | None) -> BaseException:
