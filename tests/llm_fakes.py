@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import AsyncIterator
 
 import httpx
@@ -123,3 +124,16 @@ class Sleeps:
 
     async def __call__(self, seconds: float) -> None:
         self.waits.append(seconds)
+
+
+_MOVE = re.compile(r'Your move: .*"(?P<draft>[^"]+)"', re.DOTALL)
+
+
+def phrasing(request: httpx.Request) -> httpx.Response:
+    """A well-behaved interviewer model: it says the stub's draft (quoted in its "move"), with a short lead-in."""
+    messages = json.loads(request.content)["messages"]
+    found = _MOVE.search(messages[-1]["content"])
+    if found is None:  # the closing: no draft to say
+        return stream("Thank you for your time today; ", "that is the end of our interview.")
+    draft = found.group("draft")
+    return stream("Thanks. ", draft[: len(draft) // 2], draft[len(draft) // 2 :])

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 import respx
-from llm_fakes import SECRET, URL, Sleeps, broken_stream, completion, error, settings, stream
+from llm_fakes import SECRET, URL, Sleeps, broken_stream, completion, error, phrasing, settings, stream
 
 from conftest import FIXTURES, FakeClock, Recorder
 from interviewer.framework import Level
@@ -238,7 +238,7 @@ async def test_what_is_saved_is_what_was_shown_when_the_model_answer_is_broken(
 async def test_the_model_keeps_the_stubs_decisions_for_intents_and_pushback(tmp_path: Path) -> None:
     """The same decisions as offline (repeat, hint, pushback), recorded on the turns; the model only phrases them,
     is told what the candidate asked for, and never sees what a rubric item covers."""
-    route = respx.post(URL).mock(return_value=stream("Phrased by the model."))
+    route = respx.post(URL).mock(side_effect=phrasing)
     interview = llm_interview(tmp_path)
     await say(interview, interview.plan_start())
     moves = {}
@@ -252,7 +252,8 @@ async def test_the_model_keeps_the_stubs_decisions_for_intents_and_pushback(tmp_
     await say(interview, interview.plan_reply("Offline, I would report accuracy as the headline metric."))
     turn = interview.transcript.turns[-1]
     human = json.loads(route.calls.last.request.content)["messages"][-1]["content"]
-    assert turn.kind is TurnKind.PUSHBACK and turn.text == "Phrased by the model." and "Challenge the decision" in human
+    assert turn.kind is TurnKind.PUSHBACK and not turn.fallback and turn.text.startswith("Thanks. ")
+    assert "Challenge the decision" in human
     for _, rubric in interview.case.steps.items():
         for item in rubric.items:
             assert item.covers not in human

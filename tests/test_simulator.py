@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import respx
-from llm_fakes import URL, Sleeps, settings, stream
+from llm_fakes import URL, Sleeps, phrasing, settings
 from simulator import decisions, personas, simulate, simulate_async, table
 
 from conftest import CASE_IDS
@@ -33,7 +33,7 @@ def test_every_persona_gets_a_sensible_interview(case_id: str) -> None:
 async def test_the_llm_interviewer_on_a_fake_model_makes_the_same_decisions() -> None:
     """Through the LLM policy, every persona gets the stub's decisions turn for turn, and no prompt holds what a
     rubric item covers."""
-    route = respx.post(URL).mock(side_effect=lambda request: stream("Phrased by the model."))
+    route = respx.post(URL).mock(side_effect=phrasing)
     case = load_case("harmful-content-detection")
     covers = [item.covers for _, rubric in case.steps.items() for item in rubric.items]
     again = personas(case.id)  # a persona may keep state (gibberish draws from its own random stream)

@@ -14,6 +14,7 @@ from typing import Any
 from interviewer.framework import STEP_BY_ID, STEP_IDS, next_step_id
 from interviewer.grading.deterministic import grade_step
 from interviewer.grading.models import Coverage
+from interviewer.llm.guard import TurnGuard
 from interviewer.llm.prompts import fence, render
 from interviewer.policy.base import Utterance, View
 from interviewer.policy.stub import StubPolicy
@@ -67,8 +68,11 @@ class LLMPolicy(StubPolicy):
                 yield chunk
             return
         messages = self.prompt(utterance, view)
+        guard = TurnGuard(utterance, view)  # off script: `OffScript`, and the interview says the draft instead
         async for delta in self.client.stream_chat(messages, max_tokens=REPLY_TOKENS, stop=STOP, on_usage=on_usage):
+            guard.feed(delta)
             yield delta
+        guard.finish()
 
     # -- the prompt ------------------------------------------------------------------------------------------------
 

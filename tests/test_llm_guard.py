@@ -1,0 +1,176 @@
+"""The guard on model turns: degenerate outputs seen from small local models (and larger hosted ones) are caught and
+replaced by the draft; honest phrasings of the same moves pass."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import respx
+from llm_fakes import URL, Sleeps, settings, stream
+
+from conftest import FakeClock, Recorder
+from interviewer.framework import Level
+from interviewer.interview import RESET, Interview
+from interviewer.llm.client import ModelClient
+from interviewer.llm.guard import OffScript, TurnGuard
+from interviewer.llm.interviewer import LLMPolicy
+from interviewer.policy.stub import StubPolicy
+from interviewer.rubric import load_case
+from interviewer.transcript import Role, TurnKind
+
+ADS = "ad-click-prediction"
+
+
+def planned(replies: list[str]) -> tuple:
+    """An offline interview after `replies`, and the plan for the last one: what the model is asked to phrase.
+    The last reply may also be `/next` or `/end`, as in line mode."""
+    interview = Interview.create(load_case(ADS), Level.SENIOR, StubPolicy(), None, clock=FakeClock())
+    interview.start()
+    for reply in replies[:-1]:
+        interview.reply(reply)
+    last = replies[-1]
+    plans = {"/next": lambda: interview.plan_next_step(confirm=False), "/end": interview.plan_end}
+    plan = plans[last]() if last in plans else interview.plan_reply(last)
+    return plan[0], interview.view()
+
+
+def verdict(text: str, replies: list[str], pieces: int = 7) -> str | None:
+    """The rule the guard names for `text` streamed in `pieces`, or None when it passes."""
+    utterance, view = planned(replies)
+    guard = TurnGuard(utterance, view)
+    step = max(1, len(text) // pieces)
+    try:
+        for start in range(0, len(text), step):
+            guard.feed(text[start : start + step])
+        guard.finish()
+    except OffScript as exc:
+        return exc.rule
+    return None
+
+
+QUESTION = ["How many daily active users are there?"]
+ANSWER = ["I would start from the business goal: long-term ad revenue without hurting users or advertisers."]
+OPENING = ["I would start from the business goal.", "/next"]
+
+DEGENERATE = [
+    pytest.param(
+        "Here is what we know:\n- business goal: The company wants to grow long-term ad revenue, but not by burning "
+        "users or advertisers: leadership watches revenue, advertisers' return on spend, and user signals.",
+        ANSWER,
+        "rubric or fact-sheet text that was not asked for",
+        id="fact-sheet-dump",
+    ),
+    pytest.param(
+        "- The model predicts the click-prediction ranking (the first stage) for each candidate. - The model predicts "
+        "the click-prediction ranking (the second stage) for each candidate. - The model predicts the",
+        ANSWER,
+        "repeating itself",
+        id="degenerate-loop",
+    ),
+    pytest.param("You: You: What latency do you need for the ranking stage?", ANSWER, "a role label", id="you-you"),
+    pytest.param(
+        "Interviewer: Sure.\nCandidate: I would use logistic regression.", ANSWER, "a role label", id="transcript"
+    ),
+    pytest.param(
+        "They also said advertisers would reduce their ad spend by 37% if the model were wrong. What else?",
+        ANSWER,
+        "a number that is not in the facts or the candidate's words (37)",
+        id="invented-figure",
+    ),
+    pytest.param(
+        "Thanks. Now, how would you think about the way the predicted probability is used in the auction, and",
+        ANSWER,
+        "an unfinished sentence",
+        id="cut-at-the-token-limit",
+    ),
+    pytest.param("I'm sorry, but I can't help with designing that system.", ANSWER, "a refusal", id="polite-refusal"),
+    pytest.param(
+        "Gracias. ¿Qué pasa con el número que produce el modelo una vez que sale del modelo y llega a la subasta?",
+        ANSWER,
+        "not in English",
+        id="another-language",
+    ),
+    pytest.param(
+        "Good. I would use a two-tower model for candidates and a gradient-boosted ranker on top of it here.",
+        ANSWER,
+        "answering for the candidate",
+        id="answers-for-the-candidate",
+    ),
+    pytest.param(
+        "Excellent answer, you covered the business goal. What happens to the model's output next?",
+        ANSWER,
+        "grading the candidate aloud",
+        id="grades-aloud",
+    ),
+    pytest.param(
+        "There are about 400 million daily users, each seeing 20 ads a day.",
+        QUESTION,
+        None,
+        id="a-fact-answer-with-its-numbers-passes",
+    ),
+    pytest.param(
+        "We have lots of daily users on the platform.",
+        QUESTION,
+        "a fact's number left out (20)",
+        id="a-fact-answer-without-its-numbers",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "replies", "rule"), DEGENERATE)
+def test_each_kind_of_degenerate_turn_is_caught(text: str, replies: list[str], rule: str | None) -> None:
+    assert verdict(text, replies) == rule
+
+
+def test_the_case_prompt_pasted_back_for_a_repeat_is_caught() -> None:
+    case = load_case(ADS)
+    assert verdict(f"Sure. {case.prompt.strip()}", ["Sorry, can you repeat the question?"]) == "pasting the case prompt"
+
+
+def test_the_follow_up_list_pasted_into_a_turn_is_caught() -> None:
+    case = load_case(ADS)
+    follow_ups = " ".join(item.follow_up for item in case.steps["requirements"].items[3:6])
+    assert (
+        verdict(f"Thanks. Some questions: {follow_ups}", ANSWER) == "rubric or fact-sheet text that was not asked for"
+    )
+
+
+def test_an_earlier_opening_said_again_word_for_word_is_caught() -> None:
+    _, view = planned(ANSWER)
+    opening = next(t.text for t in view.turns if t.kind is TurnKind.OPENING)
+    assert verdict(f"{opening} Also, what about the data?", ANSWER) == "repeating an earlier turn"
+
+
+HONEST = [
+    ("Thanks. What happens to the probability the model outputs once it reaches the auction?", ANSWER),
+    ("Got it. Once the model produces its number, where does that number go next, and what depends on it?", ANSWER),
+    ("Sure: roughly 400 million people use it every day, and a typical user sees around 20 ad impressions.", QUESTION),
+    ("Sure, here it is again: what would you like to clarify about the business and the constraints?", ["Repeat?"]),
+    ("Okay, let's move on. How would you frame this as a machine learning problem, and what is the label?", OPENING),
+    ("Thank you for your time today; that is the end of our interview.", ["/end"]),
+]
+
+
+@pytest.mark.parametrize(("text", "replies"), HONEST)
+def test_honest_phrasings_pass(text: str, replies: list[str]) -> None:
+    assert verdict(text, replies) is None
+
+
+@respx.mock
+async def test_an_off_script_turn_is_wiped_and_replaced_by_the_draft_with_the_rule_in_the_notice(
+    tmp_path: Path,
+) -> None:
+    respx.post(URL).mock(
+        side_effect=[stream("Let us begin. What would you like to clarify first?"), stream("You: You: ", "hello.")]
+    )
+    policy = LLMPolicy(client=ModelClient(settings(), sleep=Sleeps()))
+    interview = Interview.create(load_case(ADS), Level.SENIOR, policy, tmp_path / "t.json", clock=FakeClock())
+    await interview.speak(interview.plan_start())
+    recorder = Recorder()
+    plan = interview.plan_reply(ANSWER[0])
+    spoken = await interview.speak(plan, recorder)
+    notice, said = spoken.notices[0], spoken.turns[0]
+    assert notice.role is Role.SYSTEM and "a role label" in notice.text
+    assert said.fallback and said.text == plan[0].text
+    assert RESET in recorder.shown and "You:" not in said.text
