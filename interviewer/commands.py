@@ -389,12 +389,18 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if settings.uses_model and grade.judge is None:
         import asyncio
 
+        from interviewer.grading.models import StepJudgement
         from interviewer.llm.client import ModelClient
         from interviewer.llm.judge import judge_grade
 
         client = ModelClient(settings)
         print(printable(f"interviewer: grading with {settings.model} at {client.base_url}..."), file=sys.stderr)
-        grade = asyncio.run(judge_grade(client, case, grade, answers, settings.judge_concurrency))
+
+        def progress(judgement: StepJudgement, done: int, total: int) -> None:
+            outcome = f"failed ({judgement.error})" if judgement.failed else "done"
+            print(printable(f"interviewer: judge {done} of {total}: {judgement.step} {outcome}"), file=sys.stderr)
+
+        grade = asyncio.run(judge_grade(client, case, grade, answers, settings.judge_workers, on_step=progress))
     for warning in grade.warnings:
         print(printable(f"interviewer: warning: {warning}"), file=sys.stderr)
     if args.json:

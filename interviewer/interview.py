@@ -523,7 +523,7 @@ class Interview:
             return grade
         from interviewer.llm.judge import judge_grade
 
-        concurrency = getattr(client.settings, "judge_concurrency", 7)
+        concurrency = client.settings.judge_workers
         answers = self.transcript.candidate_answers()
         judged = await judge_grade(client, self.case, grade, answers, concurrency)
         if judged.judge is not None:  # sealed, so that `checked_grade` can tell it from a forged one later

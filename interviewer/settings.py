@@ -59,8 +59,9 @@ class Settings(BaseSettings):
     seed: int | None = None
     """Sampling seed, for endpoints that honour it (repeatable runs)."""
 
-    judge_concurrency: int = Field(7, ge=1, le=16)
-    """How many steps the judge grades at once."""
+    judge_concurrency: int | None = Field(None, ge=1, le=16)
+    """How many steps the judge grades at once. Default: one at a time for a server on this machine (llama.cpp,
+    Ollama and LM Studio answer one request at a time; the others would time out waiting), seven otherwise."""
 
     price_input_per_1m: float = Field(0.0, ge=0)
     """Price of 1M input tokens in dollars, for the cost estimate (0: not shown)."""
@@ -110,6 +111,17 @@ class Settings(BaseSettings):
         from platformdirs import user_data_path
 
         return user_data_path("interviewer", appauthor=False) / "transcripts"
+
+    @property
+    def judge_workers(self) -> int:
+        """`judge_concurrency`, or its default for the endpoint."""
+        if self.judge_concurrency is not None:
+            return self.judge_concurrency
+        from urllib.parse import urlsplit
+
+        host = (urlsplit(self.base_url).hostname or "").lower()
+        local = host in ("localhost", "127.0.0.1", "::1", "0.0.0.0") or host.endswith((".local", ".localhost"))
+        return 1 if local else 7
 
     def cost(self, input_tokens: int, output_tokens: int) -> float:
         return (input_tokens * self.price_input_per_1m + output_tokens * self.price_output_per_1m) / 1_000_000

@@ -417,3 +417,13 @@ async def test_a_secret_cut_by_the_length_limit_of_an_error_detail_is_still_reda
     with pytest.raises(ModelError) as excinfo:
         await unchecked("http://user:s3cr3t@llm.test/v1").complete_json(MESSAGES, SCHEMA, "x")
     assert "s3cr" not in str(excinfo.value) and "x *** was" in str(excinfo.value)
+
+
+@respx.mock
+async def test_a_structured_call_waits_longer_for_a_longer_prompt() -> None:
+    route = respx.post(URL).mock(return_value=completion('{"a": 1}'))
+    model = client(timeout=10)
+    await model.complete_json(MESSAGES, SCHEMA, "x")
+    await model.complete_json([{"role": "user", "content": "x" * 12_000}], SCHEMA, "x")
+    short, long = (call.request.extensions["timeout"]["read"] for call in route.calls)
+    assert short == 10 and long == 30

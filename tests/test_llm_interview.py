@@ -178,6 +178,8 @@ def test_grade_command_with_a_model_adds_the_judge(tmp_path: Path, monkeypatch, 
     assert data["grader"] == "deterministic+judge" and data["judge"]["model"] == "test-model"
     assert data["judge"]["comments"]["requirements"] == "Fine."
     assert SECRET not in captured.out + captured.err
+    progress = [line for line in captured.err.splitlines() if line.startswith("interviewer: judge ")]
+    assert len(progress) == 7 and progress[-1].startswith("interviewer: judge 7 of 7: ")
 
 
 @respx.mock

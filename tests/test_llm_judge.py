@@ -311,3 +311,62 @@ async def test_the_judge_is_asked_at_temperature_zero_with_a_seed_and_sees_the_r
     body = json.loads(route.calls[0].request.content)
     assert body["temperature"] == 0 and body["seed"] is not None
     assert case.steps["model"].red_flags[0].id in body["messages"][1]["content"]
+
+
+@respx.mock
+@pytest.mark.parametrize(
+    ("base_url", "most"),
+    [("http://localhost:8765/v1", 1), ("http://127.0.0.1:11434/v1", 1), ("https://api.example.com/v1", 7)],
+)
+async def test_a_server_on_this_machine_is_judged_one_step_at_a_time(base_url: str, most: int) -> None:
+    """A local server answers one request at a time: seven at once all timed out and kept it busy for minutes."""
+    case = load_case(ADS)
+    answers = load_answers(ANSWERS / f"{ADS}-strong.yaml").by_step()
+    judge = SlowJudge(0.05)
+    respx.post(f"{base_url}/chat/completions").mock(side_effect=judge)
+    await judge_grade(client(base_url=base_url), case, grade_answers(case, Level.SENIOR, answers), answers)
+    assert judge.most == most
+
+
+@respx.mock
+async def test_each_step_is_reported_as_it_finishes_and_a_partial_judge_says_how_much_it_read() -> None:
+    case = load_case(ADS)
+    answers = partial_answers()
+    failing = {"data", "model", "serving", "monitoring"}
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        step_id = step_of(request)
+        if step_id in failing:
+            return error(500)
+        items = [{"id": item.id, "covered": False} for item in case.steps[step_id].items]
+        return completion(json.dumps({"items": items, "comment": "<one or two sentences on the step overall>"}))
+
+    respx.post(URL).mock(side_effect=respond)
+    seen: list[tuple[str, bool, int, int]] = []
+    graded = await judge_grade(
+        client(max_retries=0),
+        case,
+        grade_answers(case, Level.SENIOR, answers),
+        answers,
+        on_step=lambda judgement, done, total: seen.append((judgement.step, judgement.failed, done, total)),
+    )
+    assert sorted(done for _, _, done, _ in seen) == list(range(1, 8)) and {total for *_, total in seen} == {7}
+    assert {step for step, failed, _, _ in seen if failed} == failing
+    assert graded.judge.status == "partial" and graded.judge.describe() == "judge test-model: 3 of 7 steps"
+    assert all(step.overall == "" for step in graded.judge.steps.values())  # the template's placeholder is dropped
+
+
+@pytest.mark.parametrize(
+    ("comment", "placeholder"),
+    [
+        ("<one or two sentences on the step overall>", True),
+        ("  ... ", True),
+        ("N/A", True),
+        ("Covers the goal and the scale; no latency numbers.", False),
+        ("Mentions <b>calibration</b> only in passing.", False),
+    ],
+)
+def test_placeholder_comments_are_recognised(comment: str, placeholder: bool) -> None:
+    from interviewer.llm.judge import is_placeholder
+
+    assert is_placeholder(comment) is placeholder

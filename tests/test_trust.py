@@ -322,7 +322,7 @@ def _judging(interview: Interview, monkeypatch: pytest.MonkeyPatch, quote: str) 
         return combine(grade, JudgeSummary(model=client.model, status="ok", steps=steps))
 
     monkeypatch.setattr(llm_judge, "judge_grade", judge_grade)
-    client = types.SimpleNamespace(model="test-model", settings=types.SimpleNamespace(judge_concurrency=1))
+    client = types.SimpleNamespace(model="test-model", settings=types.SimpleNamespace(judge_workers=1))
     object.__setattr__(interview.policy, "client", client)
 
 

@@ -172,6 +172,11 @@ class StepJudgement(BaseModel):
     dropped: list[DroppedClaim] = Field(default_factory=list)
     error: str | None = None
 
+    @property
+    def failed(self) -> bool:
+        """The judge gave nothing usable for this step: its deterministic grade stands alone."""
+        return bool(self.error) and not (self.credited or self.rejected or self.flagged)
+
 
 class JudgeSummary(BaseModel):
     model: str
@@ -186,6 +191,17 @@ class JudgeSummary(BaseModel):
     @property
     def dropped(self) -> list[DroppedClaim]:
         return [claim for step in self.steps.values() for claim in step.dropped]
+
+    @property
+    def judged(self) -> list[str]:
+        """The steps the judge finished (the others keep their deterministic grade)."""
+        return [step_id for step_id, step in self.steps.items() if not step.failed]
+
+    def describe(self) -> str:
+        """One line for the scorecard: how much of the grade the judge read, e.g. "judge: 3 of 7 steps"."""
+        if self.status == "unavailable":
+            return f"judge {self.model}: unavailable"
+        return f"judge {self.model}: {len(self.judged)} of {len(self.steps)} steps"
 
 
 class Grade(BaseModel):

@@ -55,6 +55,8 @@ REFUSAL_STATUSES = (400, 422)
 
 # Structured calls (the judge) are made repeatable: temperature 0 and a fixed seed unless the settings give one.
 JSON_SEED = 7
+# A structured call waits `Settings.timeout` for a prompt up to this long, and proportionally longer beyond.
+TIMEOUT_PROMPT_CHARS = 4000
 
 
 class ModelError(InterviewerError):
@@ -369,6 +371,9 @@ class ModelClient:
             "json_object": {"type": "json_object"},
         }
         extra: dict[str, Any] = {"response_format": formats[mode]} if mode in formats else {}
+        # A long prompt takes a slow local server longer to read before it writes anything: the wait scales with it.
+        prompt_chars = sum(len(message["content"]) for message in messages)
+        timeout = self.settings.timeout * max(1.0, prompt_chars / TIMEOUT_PROMPT_CHARS)
         try:
             response = await self._client.chat.completions.create(
                 model=self.model,
@@ -376,6 +381,7 @@ class ModelClient:
                 temperature=0,
                 seed=JSON_SEED if self.settings.seed is None else self.settings.seed,
                 max_tokens=max_tokens,
+                timeout=timeout,
                 **extra,
             )
         except ValueError as exc:  # a 200 whose body is not JSON (json.JSONDecodeError is a ValueError)

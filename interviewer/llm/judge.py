@@ -7,7 +7,8 @@ deterministic one, flagged. See `interviewer.grading.judge` for the checks and t
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 
 from pydantic import ValidationError
 
@@ -58,12 +59,21 @@ async def judge_step(
         credited=verdict.credited,
         rejected=verdict.rejected,
         flagged=verdict.flagged,
-        comments=verdict.comments,
-        overall=reply.comment.strip(),
+        comments={item: text for item, text in verdict.comments.items() if not is_placeholder(text)},
+        overall="" if is_placeholder(reply.comment) else reply.comment.strip(),
         dropped=verdict.dropped,
         error=error,
     )
     return judgement, used
+
+
+_PLACEHOLDER = re.compile(r"^\W*<[^<>]{0,200}>\W*$|^\W*(\.\.\.|…|n/?a|none|todo|tbd)?\W*$", re.IGNORECASE)
+
+
+def is_placeholder(comment: str) -> bool:
+    """A comment that only repeats the prompt's template ("<one or two sentences on the step overall>") or says
+    nothing: small models copy the example they were given."""
+    return bool(_PLACEHOLDER.match(comment.strip()))
 
 
 async def judge_grade(
@@ -71,24 +81,30 @@ async def judge_grade(
     case: Case,
     grade: Grade,
     answers: Mapping[str, Sequence[str]],
-    concurrency: int = 7,
+    concurrency: int | None = None,
+    on_step: Callable[[StepJudgement, int, int], None] | None = None,
 ) -> Grade:
-    """The deterministic `grade` with the judge's verified claims added (or flagged, if the judge was unavailable)."""
-    gate = asyncio.Semaphore(concurrency)
+    """The deterministic `grade` with the judge's verified claims added (or flagged, if the judge was unavailable).
+
+    At most `concurrency` calls at once (default: `Settings.judge_workers`, one for a server on this machine);
+    `on_step(judgement, done, total)` reports each step as it finishes, for a progress line or bar."""
+    gate = asyncio.Semaphore(concurrency or client.settings.judge_workers)
     steps = [step_id for step_id in STEP_IDS if any(text.strip() for text in answers.get(step_id, ()))]
+    finished = 0
 
     async def one(step_id: str) -> tuple[StepJudgement, Usage]:
+        nonlocal finished
         async with gate:
-            return await judge_step(client, case, step_id, answers[step_id], grade.level)
+            result = await judge_step(client, case, step_id, answers[step_id], grade.level)
+        finished += 1
+        if on_step is not None:
+            on_step(result[0], finished, len(steps))
+        return result
 
     results = await asyncio.gather(*(one(step_id) for step_id in steps))
     judged = {judgement.step: judgement for judgement, _ in results}
     usage = sum((used for _, used in results), Usage())
-    failed = [
-        judgement
-        for judgement in judged.values()
-        if judgement.error and not (judgement.credited or judgement.rejected or judgement.flagged)
-    ]
+    failed = [judgement for judgement in judged.values() if judgement.failed]
     if steps and len(failed) == len(steps):
         return unavailable(grade, client.model, failed[0].error or "no answer", usage)
     status = "partial" if failed else "ok"
