@@ -165,11 +165,14 @@ def _new_interview(case_ref: str, level: str, out: str | None, args: argparse.Na
     # A case given by path is stored as an absolute path, so the transcript finds it again from anywhere (and
     # `case_for` can insist on absolute paths when it reads one back).
     source = str(Path(case_ref).resolve()) if is_case_path(case_ref) else None
-    policy = make_policy(_settings(args))
+    settings = _settings(args)
+    policy = make_policy(settings)
     for attempt in range(20):
         path = _transcript_path(out, case.id)
         try:
-            return Interview.create(case, Level(level), policy, path, case_source=source)
+            return Interview.create(
+                case, Level(level), policy, path, case_source=source, model_strikes=settings.model_strikes
+            )
         except SaveError:
             # Another run took the same default name between our check and the store's: pick the next free one.
             if out or not path.exists() or attempt == 19:
@@ -270,7 +273,8 @@ def cmd_resume(args: argparse.Namespace) -> int:
         _need_terminal()
     path = Path(args.path)
     started_with = load(path).model  # the interviewer it began with, unless a flag or the settings say otherwise
-    interview = Interview.resume(path, make_policy(_settings(args, started_with)))
+    settings = _settings(args, started_with)
+    interview = Interview.resume(path, make_policy(settings), model_strikes=settings.model_strikes)
     _warn_unknown_steps(interview.transcript)  # before the app takes the screen
     if args.plain:
         from interviewer.plain import LineMode

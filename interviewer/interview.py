@@ -221,6 +221,9 @@ def _shown(text: str) -> str:
     return printable(repr(text if len(text) <= 200 else text[:200] + "..."))
 
 
+MODEL_STRIKES = 3
+
+
 class Interview:
     def __init__(
         self,
@@ -230,10 +233,13 @@ class Interview:
         path: Path | None,
         clock: Callable[[], float] = time.monotonic,
         store: Store | None = None,
+        model_strikes: int = MODEL_STRIKES,
     ):
         self.case = case
         self.policy = policy
         self.path = path
+        self.model_strikes = model_strikes  # failed model turns in a row before the model is benched
+        self._failed_in_a_row = 0
         self.session = Session(transcript, clock=clock, on_change=self._save)
         self._pending_usage: Usage | None = None
         self._pending_fallback = False
@@ -248,16 +254,23 @@ class Interview:
         path: Path,
         case_source: str | None = None,
         clock: Callable[[], float] = time.monotonic,
+        model_strikes: int = MODEL_STRIKES,
     ) -> Interview:
         """A new interview; its transcript file is written and locked at once (`SaveError` if it cannot be)."""
         transcript = Transcript(
             case_id=case.id, case_title=case.title, case_source=case_source, level=level, model=policy.name
         )
         store = Store.create(transcript, path) if path is not None else None
-        return cls(case, transcript, policy, path, clock, store=store)
+        return cls(case, transcript, policy, path, clock, store=store, model_strikes=model_strikes)
 
     @classmethod
-    def resume(cls, path: Path, policy: Policy, clock: Callable[[], float] = time.monotonic) -> Interview:
+    def resume(
+        cls,
+        path: Path,
+        policy: Policy,
+        clock: Callable[[], float] = time.monotonic,
+        model_strikes: int = MODEL_STRIKES,
+    ) -> Interview:
         """Continue an interview from its file, which this process then holds (`TranscriptInUseError` if another
         process does)."""
         store, transcript = Store.open(path)
@@ -268,7 +281,7 @@ class Interview:
                 raise InterviewerError(
                     f"{path}: this interview has finished; see it with `interviewer grade {shlex.quote(str(path))}`"
                 )
-            return cls(case_for(transcript), transcript, policy, path, clock, store=store)
+            return cls(case_for(transcript), transcript, policy, path, clock, store=store, model_strikes=model_strikes)
         except BaseException:
             store.close()
             raise
@@ -401,11 +414,16 @@ class Interview:
         text is ever kept. `speak` is the loop that does all of this; use it rather than this.
         """
         self._pending_usage, self._pending_fallback = None, False
+        if self.benched:  # the model failed too often: the offline interviewer says the rest
+            self._pending_fallback = True
+            yield utterance.text
+            return
         shown = False
         try:
             async for delta in self.policy.phrase(utterance, self.view(), self._note_usage):
                 shown = True
                 yield delta
+            self._failed_in_a_row = 0
             return
         except InterviewerError as exc:  # a model's errors are InterviewerErrors, explained in one line
             from interviewer.redact import redact
@@ -413,16 +431,24 @@ class Interview:
             reason = redact(str(exc))  # saved in the transcript: no key or URL password a server echoed
         if shown:
             yield RESET
-        with self.session.one_change():
-            notice = self.session.say(
-                f"The model could not answer ({reason}); the offline interviewer answered this turn.",
-                TurnKind.NOTICE,
-                role=Role.SYSTEM,
+        self._failed_in_a_row += 1
+        text = f"The model could not answer ({reason}); the offline interviewer answered this turn."
+        if self.benched:
+            text = (
+                f"The model could not answer ({reason}). It failed {self._failed_in_a_row} turns in a row, so the "
+                "offline interviewer speaks for the rest of the interview."
             )
+        with self.session.one_change():
+            notice = self.session.say(text, TurnKind.NOTICE, role=Role.SYSTEM)
             self.transcript.model_failures += 1
         yield Notice(notice)
         self._pending_fallback = True
         yield utterance.text
+
+    @property
+    def benched(self) -> bool:
+        """The model failed `model_strikes` turns in a row: it is not asked again in this session."""
+        return self._failed_in_a_row >= self.model_strikes
 
     async def speak(self, plan: Plan, speech: Speech | None = None, *, drafts: bool = False) -> Spoken:
         """Say a plan: the plan's notices, then each utterance streamed to `speech` and committed once shown in full.

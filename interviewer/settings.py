@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     """Seconds the candidate waits at most for the model's turn in the interview, tries included, from the request
     to its last word; after that the offline interviewer says the turn."""
 
+    model_strikes: int = Field(3, ge=1, le=50)
+    """Model turns in a row that may fail (an error, a broken stream, words off the plan) before the offline
+    interviewer speaks for the rest of the interview."""
+
     temperature: float = Field(0.3, ge=0, le=2)
     """Sampling temperature of the interviewer; the judge always uses 0."""
 

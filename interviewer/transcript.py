@@ -99,6 +99,12 @@ class Transcript(BaseModel):
     def finished(self) -> bool:
         return self.phase == "done"
 
+    def model_spoke(self) -> tuple[int, int]:
+        """How many interviewer turns a model phrased, of all the interviewer's turns (the rest were the offline
+        interviewer's words: a stub interview, the problem statement, or a model that failed or was benched)."""
+        said = [turn for turn in self.turns if turn.role is Role.INTERVIEWER]
+        return sum(1 for turn in said if turn.usage is not None and not turn.fallback), len(said)
+
     def candidate_answers(self) -> dict[str, list[str]]:
         """The candidate's replies grouped by step id."""
         answers: dict[str, list[str]] = {}

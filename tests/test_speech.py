@@ -22,7 +22,10 @@ ADS = "ad-click-prediction"
 class FailingStub(StubPolicy):
     """A model that never answers: every utterance falls back to the draft, after a notice."""
 
+    asked: int = 0
+
     async def phrase(self, utterance, view, on_usage=None) -> AsyncIterator[str]:
+        self.asked += 1
         raise InterviewerError("the server said 503")
         yield ""  # pragma: no cover - makes this an async generator
 
@@ -117,3 +120,33 @@ def test_an_empty_plan_says_nothing(tmp_path: Path) -> None:
     interview.start()
     assert interview.plan_start() == Plan() and not interview.plan_start()
     assert asyncio.run(interview.speak(Plan())).turns == ()
+
+
+async def test_a_model_that_keeps_failing_is_benched_with_one_notice(tmp_path: Path) -> None:
+    policy = FailingStub()
+    interview = interview_on(tmp_path, policy=policy)
+    await interview.speak(interview.plan_start())  # two failures: the intro and the opening
+    assert not interview.benched and policy.asked == 2
+    spoken = await interview.speak(interview.plan_reply("What is the latency budget?"))
+    assert interview.benched and "for the rest of the interview" in spoken.notices[0].text
+    spoken = await interview.speak(interview.plan_reply("How many daily active users are there?"))
+    assert policy.asked == 3 and spoken.notices == ()  # not asked again, and no notice each turn
+    assert spoken.turns[0].fallback
+    assert interview.transcript.model_spoke() == (0, 4)
+
+
+async def test_a_model_that_recovers_is_not_benched(tmp_path: Path) -> None:
+    class Flaky(StubPolicy):
+        calls: int = 0
+
+        async def phrase(self, utterance, view, on_usage=None) -> AsyncIterator[str]:
+            self.calls += 1
+            if self.calls % 2:
+                raise InterviewerError("the server said 503")
+            yield utterance.text
+
+    interview = interview_on(tmp_path, policy=Flaky())
+    await interview.speak(interview.plan_start())
+    for _ in range(4):
+        await interview.speak(interview.plan_reply("What is the latency budget?"))
+    assert not interview.benched and interview.transcript.model_failures == 3
