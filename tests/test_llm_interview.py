@@ -148,7 +148,7 @@ def test_line_mode_interview_with_a_model_and_the_judge(tmp_path: Path) -> None:
     def respond(request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
         if body.get("stream"):
-            return stream("Tell me ", "more.")
+            return phrasing(request)
         return judged_nothing("A thin step.")
 
     respx.post(URL).mock(side_effect=respond)
@@ -157,7 +157,7 @@ def test_line_mode_interview_with_a_model_and_the_judge(tmp_path: Path) -> None:
     script = (FIXTURES / "scripted-interview.txt").read_text()
     assert LineMode(interview, stdin=io.StringIO(script), stdout=out).run() == 0
     printed = out.getvalue()
-    assert "Interviewer (requirements): Tell me more." in printed
+    assert "Interviewer (requirements): Thanks. " in printed and "[The model could not answer" not in printed
     assert "[grading with test-model...]" in printed and "judge: test-model" in printed
     saved = load(tmp_path / "t.json")
     assert saved.finished and saved.grade.judge is not None

@@ -28,7 +28,7 @@ SMALL_NUMBERS = 10  # "two or three", "step 1": numbers up to this need no sourc
 CHECK_EVERY = 32  # characters streamed between two checks
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?=[^\d,.]|[.,](?!\d)|$)")
+_NUMBER = re.compile(r"(?<![\w.\-/])\d[\d,]*(?:\.\d+)?(?=[^\d,.]|[.,](?!\d)|$)")
 _ROLE_LABEL = re.compile(r"(?im)^\W{0,3}(you|candidate|interviewer|assistant|user|system|human|ai|model|me)\W{0,3}:\s")
 _REFUSAL = re.compile(
     r"(?i)\b(as an ai\b|as a language model|i('m| am) (sorry|unable)|i can(no|')t (help|assist|do that|comply)"
