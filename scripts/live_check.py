@@ -1,7 +1,9 @@
 """`make live`: a short scripted interview and a grade against a real OpenAI-compatible endpoint (not run in CI).
 
-Uses OPENAI_BASE_URL and INTERVIEWER_MODEL (and OPENAI_API_KEY if the endpoint needs one). It passes when both
-commands finish without a crash; a weak model's text and judgements are reported, not judged.
+Uses OPENAI_BASE_URL and INTERVIEWER_MODEL (and OPENAI_API_KEY if the endpoint needs one). It reports the share of
+interviewer turns the model said (the guard replaced the others), why turns were replaced, how many steps the judge
+finished, and the wall times. It fails on a crash, or when a model turn the guard let through breaks one of the
+guard's rules when the saved transcript is checked again (`TurnGuard.audit`).
 """
 
 from __future__ import annotations
@@ -51,12 +53,53 @@ def main() -> int:
     print(
         f"turns {len(transcript['turns'])}, model failures {transcript['model_failures']}, usage {transcript['usage']}"
     )
+    broken = audit(out)
     print(f"grade: overall {grade['overall']} ({grade['hire_signal']}), grader {grade['grader']}")
-    print(f"judge: status {judge.get('status')}, dropped {len(judge.get('dropped', []))} unverified claims")
+    steps = judge.get("steps") or {}
+    finished = sum(1 for step in steps.values() if not step.get("error"))
+    print(f"judge: status {judge.get('status')}, {finished} of {len(steps)} steps finished")
+    print(f"judge: dropped {len(judge.get('dropped', []))} unverified claims")
     for claim in judge.get("dropped", [])[:8]:
         print(f"  dropped {claim['step']}.{claim['item_id']}: {claim['reason']}")
-    print("live check finished without a crash")
+    if broken:
+        print(f"FAILED: {len(broken)} model turn(s) the guard let through break a rule:")
+        for line in broken[:10]:
+            print(f"  {line}")
+        return 1
+    print("live check finished: no crash, and every model turn kept to the guard's rules")
     return 0
+
+
+def audit(path: Path) -> list[str]:
+    """Print how many interviewer turns the model said and why the others were replaced; return the saved model
+    turns that break a rule."""
+    from collections import Counter
+
+    from interviewer.interview import case_for
+    from interviewer.llm.guard import TurnGuard
+    from interviewer.policy.base import View
+    from interviewer.transcript import Role, load
+
+    saved = load(path)
+    case = case_for(saved)
+    spoke, said = saved.model_spoke()
+    print(f"model turns: {spoke} of {said} interviewer turns ({spoke / max(said, 1):.0%}); the guard replaced the rest")
+    reasons = Counter(
+        turn.text.split("broke a rule: ", 1)[1].split(")", 1)[0] if "broke a rule: " in turn.text else "no answer"
+        for turn in saved.turns
+        if turn.role is Role.SYSTEM and turn.text.startswith("The model could not answer")
+    )
+    for reason, count in reasons.most_common():
+        print(f"  replaced: {count} x {reason}")
+    broken = []
+    for index, turn in enumerate(saved.turns):
+        if turn.role is not Role.INTERVIEWER or turn.usage is None or turn.fallback:
+            continue
+        view = View(case, saved.level, turn.step, saved.turns[:index])
+        rule = TurnGuard.audit(turn.text, view)
+        if rule:
+            broken.append(f"turn {index} ({turn.step}): {rule}: {turn.text[:100]!r}")
+    return broken
 
 
 if __name__ == "__main__":

@@ -174,3 +174,10 @@ async def test_an_off_script_turn_is_wiped_and_replaced_by_the_draft_with_the_ru
     assert notice.role is Role.SYSTEM and "a role label" in notice.text
     assert said.fallback and said.text == plan[0].text
     assert RESET in recorder.shown and "You:" not in said.text
+
+
+def test_the_audit_of_a_saved_turn_needs_no_draft() -> None:
+    _, view = planned(ANSWER)
+    assert TurnGuard.audit("Interviewer: What matters most here?", view) == "a role label"
+    assert TurnGuard.audit("Thanks. What happens to the model's number once it reaches the auction?", view) is None
+    assert TurnGuard.audit("About 400 million people use it daily.", view) is None  # a fact is no copy here

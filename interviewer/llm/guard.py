@@ -113,14 +113,14 @@ def _build_case_text(case: Case) -> _CaseText:
 class TurnGuard:
     """Checks one model turn against its plan (`utterance`, the stub's draft) and the interview so far (`view`)."""
 
-    def __init__(self, utterance: Utterance, view: View):
+    def __init__(self, utterance: Utterance, view: View, *, facts_allowed: bool = False):
         self.utterance = utterance
         self.draft = utterance.text
         draft_words = words(self.draft)
         case_text = _case_text(view.case)
         own = ngrams(draft_words, ECHO_WORDS)  # what the draft says may be said, whatever its source
         self.draft_words = draft_words
-        facts_allowed = utterance.kind is TurnKind.CLARIFICATION and "isn't specified" in self.draft
+        facts_allowed = facts_allowed or (utterance.kind is TurnKind.CLARIFICATION and "isn't specified" in self.draft)
         self.forbidden = case_text.rubric - own  # (a question the stub could not place: the model answers from facts)
         if not facts_allowed:
             self.forbidden |= frozenset().union(*case_text.facts) - own
@@ -150,6 +150,14 @@ class TurnGuard:
         rule = self._streaming_rule(self.text, complete=True) or self._final_rule(self.text)
         if rule:
             raise OffScript(rule)
+
+    @classmethod
+    def audit(cls, text: str, view: View) -> str | None:
+        """The rule a saved model turn breaks, of those that need no draft (`make live` checks every turn the guard
+        let through): `view` is the interview as it was before the turn."""
+        guard = cls(Utterance("", TurnKind.CLOSING), view, facts_allowed=True)
+        guard.text = text
+        return guard._streaming_rule(text, complete=True) or guard._final_rule(text)
 
     # -- rules -----------------------------------------------------------------------------------------------------
 
