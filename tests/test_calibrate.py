@@ -24,7 +24,6 @@ BELOW_BAR_FLOORS = {
     "strong > partial > weak": 0.92,
     "plain >= partial": 0.49,
     "plain >= 0.8 x strong": 0.38,
-    "wrong but fluent < partial": 0.84,
 }
 
 

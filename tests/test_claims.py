@@ -13,6 +13,7 @@ from interviewer.grading.stance import Stance
 from interviewer.rubric import load_case
 
 ADS = "ad-click-prediction"
+HARMFUL = "harmful-content-detection"
 
 
 def item(case_id: str, step: str, text: str, item_id: str):
@@ -250,6 +251,45 @@ def test_a_mistake_explained_by_its_consequence_is_not_endorsed_and_the_rule_it_
         ),
         (ADS, "A/B tests are too slow for us, so we ship offline.", ("item", "online-ab-test"), "rejects"),
         (ADS, "Calibration is not needed here.", ("item", "calibration-needed"), "rejects"),
+        # A negated need reaches over its whole object list...
+        (
+            HARMFUL,
+            "I don't think we need a separate async path or rescoring on engagement.",
+            ("item", "rescoring-triggers"),
+            "rejects",
+        ),
+        # ...and no further than its clause.
+        (
+            HARMFUL,
+            "I don't think we need a bigger model; a separate async path and rescoring on engagement matter more.",
+            ("item", "rescoring-triggers"),
+            "endorses",
+        ),
+        (
+            HARMFUL,
+            "There is no need for a bigger model, but we do need rescoring on engagement.",
+            ("item", "rescoring-triggers"),
+            "endorses",
+        ),
+        # "X is secondary", "X are noise" dismiss X; noise named as a risk dismisses nothing.
+        (
+            ADS,
+            "Since the auction only uses ordering, calibration is secondary.",
+            ("item", "calibration-needed"),
+            "rejects",
+        ),
+        (
+            ADS,
+            "The auction only uses ordering, so log loss and calibration are noise.",
+            ("item", "calibration-needed"),
+            "rejects",
+        ),
+        (
+            ADS,
+            "The real risk is noise in the click labels, so I would monitor calibration daily.",
+            ("item", "calibration-monitoring"),
+            "endorses",
+        ),
     ],
 )
 def test_where_a_negation_or_dismissal_reaches(case_id: str, text: str, target: tuple[str, str], stance: str) -> None:

@@ -52,6 +52,9 @@ _DISMISS_VERBS |= _folded("neglect overlook")
 _AVOID_VERBS = _folded("avoid prevent guard protect steer")
 # "without violating privacy", "never breaking the rules": the negation denies the harm, not what follows it.
 _HARMS = _folded("violate violating breach breaching compromise compromising hurt hurting harm harming break breaking")
+# "I don't think we need a separate async path or rescoring": a negated need reaches over its whole object list.
+_NEEDS = _folded("need needs needed require requires want bother")
+NEED_WINDOW = 14
 # "no more than 50 ms", "not only X", "no doubt" limit or add to what follows rather than deny it.
 _NOT_A_NEGATION_BEFORE = _folded("more less later longer only doubt fewer just")
 
@@ -61,6 +64,9 @@ _EVALUATIVE |= _folded("priority care crucial critical essential big deal someth
 _EVALUATIVE |= _folded("acceptable way propose recommend")
 _DISMISSALS_AFTER = _folded("unnecessary irrelevant useless pointless meaningless overkill overrated negligible waste")
 _DISMISSALS_AFTER |= _folded("optional luxury afterthought wastes polish negotiable flexible deprioritise deprioritize")
+_DISMISSALS_AFTER |= _folded("secondary unimportant unneeded superfluous moot distraction")
+# "log loss and calibration are noise": a dismissal only as what the match *is*; "label noise" names a risk.
+_NOISE = fold("noise")
 _NICE_TO_HAVE = (fold("nice"), fold("to"), fold("have"))
 _AUXILIARIES = _folded("is are was were be been being am do does did will would should can could seem seems feel feels")
 _ADVICE = _folded("recommend propose")
@@ -130,8 +136,8 @@ def _negation_width(tokens: tuple[str, ...], index: int) -> int:
 
 def _in_reach(sentence: Sentence, cue: int, start: int) -> bool:
     """Whether a cue at `cue` governs the match at `start`: same scope, or a scope that holds nothing after the cue
-    but intensifiers ("I would never, ever split at random"), and within the window."""
-    if start - cue > SCOPE_WINDOW:
+    but intensifiers ("I would never, ever split at random"), and within the window (wider for a negated need)."""
+    if start - cue > (NEED_WINDOW if _negates_a_need(sentence.tokens, cue) else SCOPE_WINDOW):
         return False
     scope = scopes(sentence)
     if scope[cue] == scope[start]:
@@ -146,11 +152,16 @@ def _in_reach(sentence: Sentence, cue: int, start: int) -> bool:
     return all(token in _INTENSIFIERS for token in rest) and bool(opens) and opens[0] in _INTENSIFIERS
 
 
+def _negates_a_need(tokens: tuple[str, ...], cue: int) -> bool:
+    """ "don't need", "don't think we need", "no need for", "doesn't require": a negation a few words before a need."""
+    return tokens[cue] in _HARD_NEGATIONS and any(t in _NEEDS for t in tokens[cue + 1 : cue + 4])
+
+
 def _cues_before(sentence: Sentence, start: int) -> tuple[int, int, int]:
     """(negations, dismissal verbs, avoidance verbs) that govern the match at `start`."""
     tokens = sentence.tokens
     negations = dismissals = avoidances = 0
-    index = max(0, start - SCOPE_WINDOW)
+    index = max(0, start - NEED_WINDOW)
     while index < start:
         width = _negation_width(tokens, index)
         if width and _in_reach(sentence, index, start):
@@ -199,6 +210,8 @@ def _dismissed_after(sentence: Sentence, end: int) -> bool:
             break
         token = tokens[index]
         if token in _DISMISSALS_AFTER or tokens[index : index + 3] == _NICE_TO_HAVE:
+            return True
+        if token == _NOISE and tokens[index - 1] in _AUXILIARIES:
             return True
         if token == _TOO and index + 1 < len(tokens) and tokens[index + 1] in _TOO_WHAT:
             return not _for_a_role(tokens, index + 2)
