@@ -312,7 +312,8 @@ class Interview:
         the problem was stated before the interview stopped."""
         if self.session.phase != INTRO:
             return []
-        stated = any(turn.kind is TurnKind.INTRO for turn in self.session.turns_in_phase(INTRO))
+        # Phases only move forward, so while in the intro every turn is one of the intro's (a handful at most).
+        stated = any(turn.kind is TurnKind.INTRO for turn in self.session.transcript.turns)
         intro = [] if stated else [Utterance(self.policy.introduce(self.view()), TurnKind.INTRO)]
         return [*intro, self._opening(AdvanceReason.START)]
 

@@ -79,14 +79,6 @@ class Session:
         Phases only move forward, so a phase's turns are the ones from there up to the next phase's first turn."""
         return self._phase_start.get(phase or self.phase, len(self.transcript.turns))
 
-    def turns_in_phase(self, phase: str | None = None) -> list[Turn]:
-        phase = phase or self.phase
-        turns = self.transcript.turns
-        start = end = self.step_start(phase)
-        while end < len(turns) and turns[end].step == phase:
-            end += 1
-        return turns[start:end]
-
     # -- events ----------------------------------------------------------------------------------------------------
 
     def say(

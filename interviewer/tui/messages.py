@@ -27,8 +27,6 @@ class ReplyStarted(Message):
 class ReplyFinished(Message):
     """The interviewer's answer is fully shown and saved."""
 
-    turns: int  # turns in the transcript now
-
 
 @dataclass
 class ReplyCancelled(Message):

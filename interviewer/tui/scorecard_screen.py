@@ -12,7 +12,7 @@ from textual.widgets import Label, Markdown, ProgressBar, Static
 
 from interviewer.errors import InterviewerError
 from interviewer.framework import STEP_BY_ID
-from interviewer.grading.models import Grade, HireSignal
+from interviewer.grading.models import Grade
 from interviewer.rubric import Case
 from interviewer.scorecard import accounting_lines, details_markdown, scorecard_markdown, time_cell
 from interviewer.terminal import printable
@@ -37,9 +37,6 @@ class ScoreBars(Vertical):
                 yield bar
                 yield Label(f"{step.score:>3}", classes="score-value")
                 yield Label(time_cell(step), classes="score-time over" if step.over_budget else "score-time")
-
-
-POSITIVE = (HireSignal.LEAN_HIRE, HireSignal.HIRE, HireSignal.STRONG_HIRE)
 
 
 def export_path(transcript_path: Path | None, transcript: Transcript) -> Path:
