@@ -19,6 +19,7 @@ from interviewer.errors import InterviewerError
 from interviewer.framework import Level
 from interviewer.terminal import printable
 from interviewer.tui.interview_screen import InterviewScreen
+from interviewer.tui.messages import OpenGradedScreen
 from interviewer.tui.widgets import MIN_HEIGHT, MIN_WIDTH
 
 if TYPE_CHECKING:
@@ -101,6 +102,13 @@ class InterviewerApp(App[None]):
         self.push_screen(
             InterviewScreen(load=lambda: start(case.id, level), title=case.title, level=level.value, model="stub")
         )
+
+    def on_open_graded_screen(self, message: OpenGradedScreen) -> None:
+        from interviewer.tui.replay_screen import ReplayScreen
+        from interviewer.tui.scorecard_screen import ScorecardScreen
+
+        screen = ScorecardScreen if message.name == "scorecard" else ReplayScreen
+        self.push_screen(screen(message.transcript, message.case, message.grade, message.path, from_partner=True))
 
     def exit_with_error(self, error: InterviewerError) -> None:
         self.error = error

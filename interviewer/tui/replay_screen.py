@@ -42,8 +42,12 @@ class ReplayScreen(GradedScreen):
 
     cursor: reactive[int] = reactive(0, init=False)
 
-    def __init__(self, transcript: Transcript, case: Case, grade: Grade, path: Path | None, from_scorecard=False):
-        super().__init__(transcript, case, grade, path, from_partner=from_scorecard)
+    partner = "scorecard"
+
+    def __init__(
+        self, transcript: Transcript, case: Case, grade: Grade, path: Path | None, from_partner: bool = False
+    ) -> None:
+        super().__init__(transcript, case, grade, path, from_partner)
         self.notes = annotate(transcript, case)
 
     def compose(self) -> ComposeResult:
@@ -144,6 +148,4 @@ class ReplayScreen(GradedScreen):
             self.cursor = first
 
     def action_scorecard(self) -> None:
-        from interviewer.tui.scorecard_screen import ScorecardScreen
-
-        self.show_partner(lambda: ScorecardScreen(self.transcript, self.case, self.grade, self.path, from_replay=True))
+        self.show_partner()

@@ -76,8 +76,7 @@ class ScorecardScreen(GradedScreen):
         Binding("f1", "help", "Help", id="help", tooltip="Keys and how grading works"),
     ]
 
-    def __init__(self, transcript: Transcript, case: Case, grade: Grade, path: Path | None, from_replay: bool = False):
-        super().__init__(transcript, case, grade, path, from_partner=from_replay)
+    partner = "replay"
 
     def compose(self) -> ComposeResult:
         grade = self.grade
@@ -127,6 +126,4 @@ class ScorecardScreen(GradedScreen):
         self.notify(f"Scorecard saved to {printable(str(target))}", timeout=8, markup=False)
 
     def action_replay(self) -> None:
-        from interviewer.tui.replay_screen import ReplayScreen
-
-        self.show_partner(lambda: ReplayScreen(self.transcript, self.case, self.grade, self.path, from_scorecard=True))
+        self.show_partner()
