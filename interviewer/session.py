@@ -13,14 +13,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from interviewer.errors import SessionError
-from interviewer.framework import DONE, INTRO, STEP_BY_ID, STEP_IDS, WRAP_UP, mmss
+from interviewer.framework import DONE, INTRO, PHASES, REPLY_STEP_IDS, STEP_BY_ID, WRAP_UP, mmss
 from interviewer.replies import MAX_REPLY_CHARS, ReplyRejected, clean_reply
 
 __all__ = ["DONE", "INTRO", "MAX_REPLY_CHARS", "PHASES", "ReplyRejected", "Session", "clean_reply"]
 from interviewer.transcript import Role, Transcript, Turn, TurnKind
 from interviewer.usage import Usage
-
-PHASES: tuple[str, ...] = (INTRO, *STEP_IDS, WRAP_UP.id, DONE)
 
 
 class Session:
@@ -52,7 +50,7 @@ class Session:
 
     @property
     def in_step(self) -> bool:
-        return self.phase in STEP_IDS or self.phase == WRAP_UP.id
+        return self.phase in REPLY_STEP_IDS
 
     @property
     def done(self) -> bool:
@@ -67,7 +65,7 @@ class Session:
         return spent
 
     def total_seconds(self) -> float:
-        return sum(self.step_seconds(step_id) for step_id in (*STEP_IDS, WRAP_UP.id))
+        return sum(self.step_seconds(step_id) for step_id in REPLY_STEP_IDS)
 
     def over_budget(self) -> bool:
         if not self.in_step:

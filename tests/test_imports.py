@@ -23,6 +23,7 @@ CORE_MODULES = [
     "interviewer.grading.deterministic",
     "interviewer.policy.stub",
     "interviewer.scorecard",
+    "interviewer.scorecard_markdown",
     "interviewer.annotate",
     "interviewer.commands",
 ]

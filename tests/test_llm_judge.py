@@ -74,10 +74,12 @@ async def test_a_judge_that_claims_every_item_with_invented_quotes_adds_nothing(
     assert reasons == {"quote not found in the candidate's words"}
     assert len(graded.judge.dropped) == sum(len(case.steps[s].items) for s in STEP_IDS if answers.get(s))
     # The invented quotes are never shown as if the candidate had said them: not in the scorecard, not in the report.
-    from interviewer.report import render_grade
-    from interviewer.scorecard import scorecard_markdown
+    from interviewer.report import render_text
+    from interviewer.scorecard import build_scorecard
+    from interviewer.scorecard_markdown import scorecard_markdown
 
-    for shown in (scorecard_markdown(graded, case.title), render_grade(graded, case.title)):
+    card = build_scorecard(graded, case.title)
+    for shown in (scorecard_markdown(card), render_text(card)):
         assert "I would carefully handle" not in shown
         assert "dropped" in shown
 

@@ -11,7 +11,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from interviewer.annotate import annotate
-from interviewer.framework import STEP_BY_ID, STEP_IDS, WRAP_UP
+from interviewer.framework import REPLY_STEP_IDS, STEP_BY_ID
 from interviewer.grading.models import Grade
 from interviewer.rubric import Case
 from interviewer.terminal import printable
@@ -20,7 +20,7 @@ from interviewer.tui.base import GradedScreen
 from interviewer.tui.bubbles import turn_widget
 from interviewer.tui.widgets import KeysFooter, ReplayLog, StepsSidebar, TooSmall
 
-JUMP_PHASES = (*STEP_IDS, WRAP_UP.id)
+JUMP_PHASES = REPLY_STEP_IDS
 
 
 class ReplayScreen(GradedScreen):

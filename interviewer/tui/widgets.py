@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static, TextArea
 
-from interviewer.framework import STEP_BY_ID, STEPS, TOTAL_MINUTES, WRAP_UP, mmss
+from interviewer.framework import REPLY_STEPS, STEP_BY_ID, TOTAL_MINUTES, mmss
 from interviewer.terminal import printable
 
 if TYPE_CHECKING:
@@ -160,7 +160,7 @@ class StepsSidebar(Vertical):
         self.case_title = title
         self.level = level
         self.model = model
-        self.states: dict[str, str] = {step.id: "upcoming" for step in (*STEPS, WRAP_UP)}
+        self.states: dict[str, str] = {step.id: "upcoming" for step in REPLY_STEPS}
         self.over: set[str] = set()
 
     def compose(self) -> ComposeResult:
@@ -178,7 +178,7 @@ class StepsSidebar(Vertical):
         self, phase: str, seconds: Callable[[str], float], total: float, answered: Collection[str] | None = None
     ) -> None:
         """`answered`: the steps the candidate said something in; a past step without an answer shows as skipped."""
-        order = [step.id for step in (*STEPS, WRAP_UP)]
+        order = [step.id for step in REPLY_STEPS]
         current = order.index(phase) if phase in order else (len(order) if phase == "done" else -1)
         for index, step_id in enumerate(order):
             state = "done" if index < current else "current" if index == current else "upcoming"
@@ -191,7 +191,7 @@ class StepsSidebar(Vertical):
 
     def _steps_markup(self, seconds: Callable[[str], float]) -> str:
         lines = []
-        for step in (*STEPS, WRAP_UP):
+        for step in REPLY_STEPS:
             state = self.states[step.id]
             budget = step.budget_minutes * 60
             clock = mmss(budget) if state == "upcoming" else f"{mmss(seconds(step.id))}/{mmss(budget)}"
