@@ -12,6 +12,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.worker import WorkerFailed
 
 from interviewer.catalog import CaseSummary
@@ -49,6 +50,7 @@ class InterviewerApp(App[None]):
         # be saved counts until a later save succeeds), or a crash (a bug), reported in one line, never a traceback.
         self.error: InterviewerError | None = None
         self.crash: BaseException | None = None
+        self._focus_before_too_small: tuple[Screen | None, Widget | None] = (None, None)
 
     def _handle_exception(self, error: Exception) -> None:
         """Every unexpected exception in a handler, worker or timer ends up here: end the app with a non-zero code
@@ -118,7 +120,17 @@ class InterviewerApp(App[None]):
         self._fit(event.size.width, event.size.height)
 
     def _fit(self, width: int, height: int) -> None:
-        self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        if small == self.has_class("-too-small"):
+            return
+        if small:
+            # Hiding the layout takes the focus away (a hidden widget cannot have it); it is given back on restore.
+            self._focus_before_too_small = (self.screen, self.screen.focused)
+        self.set_class(small, "-too-small")
+        if not small:
+            screen, widget = self._focus_before_too_small
+            if screen is self.screen and widget is not None and widget.is_attached:
+                self.call_after_refresh(widget.focus)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
