@@ -223,8 +223,12 @@ def _run_app(app) -> int:
 
 
 def _say_saved(path: Path | None) -> None:
+    """Where the transcript is, and the command to carry on with it (or to replay it)."""
+    from interviewer.transcript import where_saved
+
     if path is not None and path.exists():
-        print(printable(f"Transcript: {path}"))
+        said = where_saved(path)
+        print(printable(said[0].upper() + said[1:]))
 
 
 def cmd_resume(args: argparse.Namespace) -> int:

@@ -188,10 +188,10 @@ def _step(step_id: str, step: StepGrade, grade: Grade) -> StepCard:
 
 
 def _item(item: ItemResult, step_id: str) -> ItemLine:
-    return ItemLine(item.id, item.evidence or "", item.covers, tuple(item.graded_by), item_notes(item, step_id))
+    return ItemLine(item.id, item.evidence or "", item.covers, tuple(item.graded_by), _item_notes(item, step_id))
 
 
-def item_notes(item: ItemResult, step_id: str) -> tuple[str, ...]:
+def _item_notes(item: ItemResult, step_id: str) -> tuple[str, ...]:
     """What to know about a credited item besides its evidence: that it is above the level (a bonus), where it was
     said when not in this step, whether only after the interviewer's follow-up, and a mistake taken back."""
     notes = []

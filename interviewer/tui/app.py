@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -141,17 +140,10 @@ class InterviewerApp(App[None]):
 
 def crash_line(error: BaseException, path: Path | None) -> str:
     """`unexpected error: Name: message`, then where the transcript is and how to go on (one line)."""
-    from interviewer.transcript import load
+    from interviewer.transcript import where_saved
 
     message = " ".join(str(error).split())[:300]
     line = f"unexpected error in the app: {type(error).__name__}" + (f": {message}" if message else "")
     if path is None or not path.exists():
         return printable(f"{line}; nothing was saved")
-    try:
-        finished = load(path).finished
-    except Exception:  # reporting a crash must not crash: an unreadable transcript reads as unfinished
-        finished = False
-    quoted = shlex.quote(str(path))
-    if finished:
-        return printable(f"{line}; the transcript is saved in {path}; see it with `interviewer replay {quoted}`")
-    return printable(f"{line}; every turn is saved in {path}; continue with `interviewer resume {quoted}`")
+    return printable(f"{line}; {where_saved(path)}")
