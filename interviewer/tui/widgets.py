@@ -38,12 +38,34 @@ class TooSmall(Static):
 
 
 class KeysFooter(Footer):
-    """Textual's footer, rebuilt at most once per refresh however many times the bindings change meanwhile.
+    """Textual's footer, rebuilt at most once per refresh however many times the bindings change meanwhile, and on
+    two lines when its keys do not fit on one (a narrow terminal would otherwise cut the last ones off).
 
     Focus, screen stack and idle each announce new bindings as a screen opens, and each would rebuild every key.
     """
 
     _rebuild_pending = False
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        self._fit_keys()
+
+    def on_resize(self) -> None:
+        self._fit_keys()
+
+    def _fit_keys(self) -> None:
+        from textual.widgets._footer import FooterKey
+
+        keys = list(self.query_children(FooterKey))
+        docked = [key for key in keys if key.has_class("-command-palette")]  # the palette's, on the right
+        keys = [key for key in keys if key not in docked]
+        if not keys:
+            return
+        # The docked key may cover the blank after the last key, never a letter.
+        needed = sum(key.render().cell_len for key in (*keys, *docked)) - 1
+        two_lines = needed > self.size.width and len(keys) > 1
+        self.set_class(two_lines, "-two-lines")
+        self.styles.grid_size_columns = -(-len(keys) // 2) if two_lines else len(keys)
 
     def bindings_changed(self, screen: Screen) -> None:
         if self._rebuild_pending:
