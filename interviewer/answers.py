@@ -16,10 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from interviewer.catalog import CASE_ID, MAX_CASE_ID_CHARS
 from interviewer.errors import InterviewerError
-from interviewer.framework import STEP_IDS, WRAP_UP, Level
+from interviewer.framework import REPLY_STEP_IDS, STEP_IDS, Level
 from interviewer.yamlfile import LoadedDocument, format_validation_error
 
-ANSWER_KEYS = (*STEP_IDS, WRAP_UP.id)
+ANSWER_KEYS = REPLY_STEP_IDS
 
 
 class AnswersFile(BaseModel):

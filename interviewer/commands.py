@@ -258,8 +258,12 @@ def _run_app(app) -> int:
 
 
 def _say_saved(path: Path | None) -> None:
+    """Where the transcript is, and the command to carry on with it (or to replay it)."""
+    from interviewer.transcript import where_saved
+
     if path is not None and path.exists():
-        print(printable(f"Transcript: {path}"))
+        said = where_saved(path)
+        print(printable(said[0].upper() + said[1:]))
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
@@ -344,9 +348,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     if notice:
         _warn(notice)
     if args.format == "md":
-        from interviewer.scorecard import scorecard_markdown
+        from interviewer.scorecard import build_scorecard
+        from interviewer.scorecard_markdown import scorecard_markdown
 
-        text = scorecard_markdown(grade, case.title, transcript)
+        text = scorecard_markdown(build_scorecard(grade, case.title, transcript))
     else:
         text = json_printable(json.dumps(grade.public_json(), indent=2, ensure_ascii=False)) + "\n"
     if target is not None:
@@ -367,6 +372,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
     path = Path(args.path)
     level = Level(args.level) if args.level else None
+    transcript = None  # an answers file has none
     if _looks_like_transcript(path):
         from interviewer.interview import case_for, checked_grade, grade_transcript
         from interviewer.transcript import load
@@ -410,7 +416,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if args.json:
         print(json_printable(json.dumps(grade.public_json(), indent=2, ensure_ascii=False, allow_nan=False)))
     else:
-        print(render_grade(grade, case.title))
+        print(render_grade(grade, case.title, transcript=transcript))
     return 0
 
 

@@ -119,8 +119,12 @@ WRAP_UP = Step(
 INTRO = "intro"  # the phase before the first step, when the problem is stated
 DONE = "done"  # the phase after the wrap-up
 STEP_IDS: tuple[str, ...] = tuple(step.id for step in STEPS)
-STEP_BY_ID: dict[str, Step] = {step.id: step for step in (*STEPS, WRAP_UP)}
-TOTAL_MINUTES: float = sum(step.budget_minutes for step in (*STEPS, WRAP_UP))
+# The order of the interview, defined here only: the graded steps, then the wrap-up; the candidate replies in each.
+REPLY_STEPS: tuple[Step, ...] = (*STEPS, WRAP_UP)
+REPLY_STEP_IDS: tuple[str, ...] = tuple(step.id for step in REPLY_STEPS)
+PHASES: tuple[str, ...] = (INTRO, *REPLY_STEP_IDS, DONE)
+STEP_BY_ID: dict[str, Step] = {step.id: step for step in REPLY_STEPS}
+TOTAL_MINUTES: float = sum(step.budget_minutes for step in REPLY_STEPS)
 
 
 def step(step_id: str) -> Step:
@@ -129,7 +133,7 @@ def step(step_id: str) -> Step:
 
 def next_step_id(step_id: str) -> str | None:
     """The step after `step_id`: the first step follows the intro, the wrap-up the last step; nothing follows it."""
-    order = (INTRO, *STEP_IDS, WRAP_UP.id)
+    order = PHASES[:-1]  # the end is not a step
     index = order.index(step_id)
     return order[index + 1] if index + 1 < len(order) else None
 

@@ -331,7 +331,8 @@ class Interview:
         the problem was stated before the interview stopped."""
         if self.session.phase != INTRO:
             return Plan()
-        stated = any(turn.kind is TurnKind.INTRO for turn in self.transcript.turns)  # only the intro's turns exist
+        # Phases only move forward, so while in the intro every turn is one of the intro's (a handful at most).
+        stated = any(turn.kind is TurnKind.INTRO for turn in self.transcript.turns)
         intro = () if stated else (self._utterance(self.policy.introduce(self.view()), TurnKind.INTRO),)
         return Plan((*intro, self._opening(AdvanceReason.START)))
 

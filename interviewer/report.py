@@ -1,102 +1,84 @@
-"""A grade as text for the terminal: overall, hire signal, a bar per step, then covered / missed items with evidence."""
+"""A scorecard as text for the terminal (`grade`, line mode): overall, hire signal, a bar per step, then per step the
+items covered with the candidate's words, what was only mentioned or missed, and red flags."""
 
 from __future__ import annotations
 
-from interviewer.framework import STEP_BY_ID, mmss
-from interviewer.grading.models import Coverage, CurveballResult, Grade, ItemResult
+from typing import TYPE_CHECKING
+
+from interviewer.scorecard import Scorecard, build_scorecard
 from interviewer.terminal import printable
 
-BAR_WIDTH = 20
+if TYPE_CHECKING:
+    from interviewer.grading.models import Grade
+    from interviewer.transcript import Transcript
+
+QUOTE_LIMIT = 160  # characters of a quote: the terminal report is read at a glance; the export has them in full
 
 
-def bar(score: int, width: int = BAR_WIDTH) -> str:
-    filled = round(score * width / 100)
-    return "#" * filled + "." * (width - filled)
-
-
-def _quote(text: str, limit: int = 160) -> str:
+def _quote(text: str, limit: int = QUOTE_LIMIT) -> str:
     text = " ".join(text.split())
     return f'"{text if len(text) <= limit else text[: limit - 1] + "…"}"'
 
 
-def render_grade(grade: Grade, title: str, detail: bool = True) -> str:
+def _notes(notes: tuple[str, ...]) -> str:
+    return f" ({', '.join(notes)})" if notes else ""
+
+
+def render_grade(grade: Grade, title: str, detail: bool = True, transcript: Transcript | None = None) -> str:
+    return render_text(build_scorecard(grade, title, transcript), detail)
+
+
+def render_text(card: Scorecard, detail: bool = True) -> str:
+    interviewer = f" · {card.interviewer} interviewer" if card.interviewer else ""
     lines = [
-        f"{title} · level {grade.level.value} · graded by {grade.grader}",
-        f"Overall {grade.overall}/100 · {grade.hire_signal.label}",
+        f"{card.title} · level {card.level} · graded by {card.grader}{interviewer}",
+        f"Overall {card.overall}/100 · {card.signal}",
     ]
-    lines += [f"  ({reason})" for reason in grade.hire_reasons]
-    lines += [f"  warning: {warning}" for warning in grade.warnings]
-    if grade.judge is not None and grade.judge.status != "unavailable":
-        dropped = len(grade.judge.dropped)
-        lines.append(
-            f"  judge: {grade.judge.model} ({grade.judge.status}); {dropped} unverified claim(s) dropped; "
-            f"{grade.judge.usage.describe()}"
-        )
+    lines += [f"  ({reason})" for reason in card.reasons]
+    lines += [f"  warning: {warning}" for warning in card.warnings]
+    lines += [f"  {line}" for line in card.accounting]
     lines.append("")
-    for step_id, step in grade.steps.items():
-        timing = f"{mmss(step.seconds)} / {mmss(step.budget_seconds)}" + (" over" if step.over_budget else "")
-        lines.append(f"  {step_id:<13} {step.score:>3} {bar(step.score)}  {timing}")
-    if not detail:
-        return printable("\n".join(lines))
-    for step_id, step in grade.steps.items():
-        lines += ["", f"{STEP_BY_ID[step_id].title} ({step_id}): {step.score}/100"]
-        if not step.answered:
-            lines.append("  (no answer in this step)")
-        for item in step.items:
-            extra = "" if item.counted else f" [{item.level.value}-level bonus]"
-            extra += where_said(item, step_id)
-            if item.coverage is Coverage.COVERED:
-                by = f" [{', '.join(item.graded_by)}]" if grade.judge is not None else ""
-                lines.append(f"  + {item.id}{extra}{by}: {_quote(item.evidence or '')}")
-            elif item.coverage is Coverage.PARTIAL:
-                lines.append(
-                    f"  ~ {item.id}{extra}: mentioned without a decision or reason: {_quote(item.evidence or '')}"
-                )
-                lines.append(f"      a strong answer: {item.covers}")
-            elif item.counted:
-                lines.append(f"  - {item.id}: missed. A strong answer: {item.covers}")
-        for flag in step.red_flags:
-            cost = "corrected after a challenge, no penalty" if flag.corrected else f"-{flag.penalty:g}"
-            lines.append(f"  ! red flag {flag.id} ({cost}): {flag.description} {_quote(flag.evidence)}")
-        for sentence in step.ignored:
-            lines.append(f"  ? ignored, addressed to the grader: {_quote(sentence)}")
-        for sentence in step.restated:
-            lines.append(f"  ? not credited, restates the brief: {_quote(sentence)}")
-        judged = grade.judge.steps.get(step_id) if grade.judge else None
-        if judged is not None:
-            if judged.overall:
-                lines.append(f"  judge: {judged.overall}")
-            if judged.error:
-                lines.append(f"  judge unavailable for this step: {judged.error}")
-            for claim in judged.dropped:
-                # Its quote is not shown: it is not in the transcript, and only the candidate's own words are evidence.
-                lines.append(f"  x dropped judge claim {claim.item_id} ({claim.reason})")
-    if grade.curveballs:
-        lines += ["", "Requirement changes (curveballs):"]
-        for ball in grade.curveballs:
-            lines.append(f"  {'+' if ball.adapted else '-'} {ball.id} ({ball.step}): {curveball_outcome(ball)}")
-    if grade.talking_points:
-        lines += ["", "Wrap-up talking points (not scored):"]
-        for point in grade.talking_points:
-            mark = "+" if point.mentioned else "-"
-            lines.append(f"  {mark} {point.id}: {point.covers}")
+    lines += [f"  {row.step_id:<13} {row.score:>3} {row.bar}  {row.time}" for row in card.rows]
+    if detail:
+        lines += _details(card)
     # Titles, evidence quotes, warnings and judge comments come from files, replies and a model.
     return printable("\n".join(lines))
 
 
-def curveball_outcome(ball: CurveballResult) -> str:
-    if ball.adapted:
-        return f"adapted the design ({ball.item}): {_quote(ball.evidence or '')}"
-    if ball.answered:
-        return "answered, but the design did not change in a way the rubric recognises"
-    return "not answered"
-
-
-def where_said(item: ItemResult, step_id: str) -> str:
-    """Where the evidence was said when it is not this step, and whether only after the interviewer's follow-up."""
-    notes = []
-    if item.said_in and item.said_in != step_id:
-        notes.append(f"said in {item.said_in}")
-    if item.prompted and item.coverage is not Coverage.MISSED:
-        notes.append("after a follow-up")
-    return f" ({', '.join(notes)})" if notes else ""
+def _details(card: Scorecard) -> list[str]:
+    lines: list[str] = []
+    for step in card.steps:
+        lines += ["", f"{step.title} ({step.step_id}): {step.score}/100"]
+        if not step.answered:
+            lines.append("  (no answer in this step)")
+        for item in step.covered:
+            by = f" [{', '.join(item.graded_by)}]" if card.judged else ""
+            lines.append(f"  + {item.id}{_notes(item.notes)}{by}: {_quote(item.evidence)}")
+        for item in step.partial:
+            said = _quote(item.evidence)
+            lines.append(f"  ~ {item.id}{_notes(item.notes)}: mentioned without a decision or reason: {said}")
+            lines.append(f"      a strong answer: {item.covers}")
+        lines += [f"  - {item.id}: missed. A strong answer: {item.covers}" for item in step.missed]
+        lines += [
+            f"  ! red flag {flag.id} ({flag.cost}): {flag.description} {_quote(flag.evidence)}"
+            for flag in step.red_flags
+        ]
+        lines += [f"  ? ignored, addressed to the grader: {_quote(sentence)}" for sentence in step.ignored]
+        lines += [f"  ? not credited, restates the brief: {_quote(sentence)}" for sentence in step.restated]
+        if step.judge_comment:
+            lines.append(f"  judge: {step.judge_comment}")
+        if step.judge_error:
+            lines.append(f"  judge unavailable for this step: {step.judge_error}")
+        lines += [f"  x dropped judge claim {item_id} ({reason})" for item_id, reason in step.dropped]
+    if card.curveballs:
+        lines += ["", "Requirement changes (curveballs):"]
+        for ball in card.curveballs:
+            said = f": {_quote(ball.evidence)}" if ball.evidence else ""
+            lines.append(f"  {'+' if ball.adapted else '-'} {ball.id} ({ball.step_id}): {ball.outcome}{said}")
+    if card.talking_points:
+        lines += ["", "Wrap-up talking points (not scored):"]
+        for point in card.talking_points:
+            lines.append(f"  {'+' if point.mentioned else '-'} {point.id}: {point.covers}")
+            if point.evidence:
+                lines.append(f"      said: {_quote(point.evidence)}")
+    return lines

@@ -13,14 +13,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from interviewer.errors import SessionError
-from interviewer.framework import DONE, INTRO, STEP_BY_ID, STEP_IDS, WRAP_UP, mmss
+from interviewer.framework import DONE, INTRO, PHASES, REPLY_STEP_IDS, STEP_BY_ID, WRAP_UP, mmss
 from interviewer.replies import MAX_REPLY_CHARS, ReplyRejected, clean_reply
 
 __all__ = ["DONE", "INTRO", "MAX_REPLY_CHARS", "PHASES", "ReplyRejected", "Session", "clean_reply"]
 from interviewer.transcript import Role, Transcript, Turn, TurnKind
 from interviewer.usage import Usage
-
-PHASES: tuple[str, ...] = (INTRO, *STEP_IDS, WRAP_UP.id, DONE)
 
 
 class Session:
@@ -52,7 +50,7 @@ class Session:
 
     @property
     def in_step(self) -> bool:
-        return self.phase in STEP_IDS or self.phase == WRAP_UP.id
+        return self.phase in REPLY_STEP_IDS
 
     @property
     def done(self) -> bool:
@@ -67,7 +65,7 @@ class Session:
         return spent
 
     def total_seconds(self) -> float:
-        return sum(self.step_seconds(step_id) for step_id in (*STEP_IDS, WRAP_UP.id))
+        return sum(self.step_seconds(step_id) for step_id in REPLY_STEP_IDS)
 
     def over_budget(self) -> bool:
         if not self.in_step:
@@ -78,14 +76,6 @@ class Session:
         """Index of the first turn of `phase` (the current one by default); the end of the turns if it has none.
         Phases only move forward, so a phase's turns are the ones from there up to the next phase's first turn."""
         return self._phase_start.get(phase or self.phase, len(self.transcript.turns))
-
-    def turns_in_phase(self, phase: str | None = None) -> list[Turn]:
-        phase = phase or self.phase
-        turns = self.transcript.turns
-        start = end = self.step_start(phase)
-        while end < len(turns) and turns[end].step == phase:
-            end += 1
-        return turns[start:end]
 
     # -- events ----------------------------------------------------------------------------------------------------
 

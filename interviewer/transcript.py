@@ -452,3 +452,19 @@ def warn(message: str) -> None:
 
 
 SYNCER = BackgroundSync()  # one flushing thread for the whole process, started on first use
+
+
+def where_saved(path: Path) -> str:
+    """Where a transcript is and the command that goes on from it, its path quoted for the shell: `resume` while it is
+    unfinished, `replay` once finished. A transcript that cannot be read counts as unfinished (this reports, and
+    must not fail)."""
+    import shlex
+
+    try:
+        finished = load(path).finished
+    except Exception:
+        finished = False
+    quoted = shlex.quote(str(path))
+    if finished:
+        return f"the transcript is saved in {path}; see it with `interviewer replay {quoted}`"
+    return f"every turn is saved in {path}; continue with `interviewer resume {quoted}`"

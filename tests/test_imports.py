@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -22,6 +23,7 @@ CORE_MODULES = [
     "interviewer.grading.deterministic",
     "interviewer.policy.stub",
     "interviewer.scorecard",
+    "interviewer.scorecard_markdown",
     "interviewer.annotate",
     "interviewer.commands",
 ]
@@ -94,3 +96,21 @@ def test_the_model_sdks_load_only_when_a_model_is_used() -> None:
     assert not {"openai", "langchain_core", "httpx"} & {name.split(".")[0] for name in modules}
     with_model = loaded_after(code.replace("model='stub'", "model='m', base_url='http://x.test/v1'"))
     assert {"openai", "httpx"} <= {name.split(".")[0] for name in with_model}
+
+
+def imported_by(module: str) -> set[str]:
+    """Every interviewer module `module` imports, at the top or lazily in a function."""
+    tree = ast.parse((ROOT / (module.replace(".", "/") + ".py")).read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return {name for name in names if name.startswith("interviewer.")}
+
+
+def test_the_scorecard_and_the_replay_screens_do_not_import_each_other() -> None:
+    scorecard, replay = "interviewer.tui.scorecard_screen", "interviewer.tui.replay_screen"
+    assert replay not in imported_by(scorecard)
+    assert scorecard not in imported_by(replay)

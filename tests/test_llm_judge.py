@@ -74,10 +74,12 @@ async def test_a_judge_that_claims_every_item_with_invented_quotes_adds_nothing(
     assert reasons == {"quote not found in the candidate's words"}
     assert len(graded.judge.dropped) == sum(len(case.steps[s].items) for s in STEP_IDS if answers.get(s))
     # The invented quotes are never shown as if the candidate had said them: not in the scorecard, not in the report.
-    from interviewer.report import render_grade
-    from interviewer.scorecard import scorecard_markdown
+    from interviewer.report import render_text
+    from interviewer.scorecard import build_scorecard
+    from interviewer.scorecard_markdown import scorecard_markdown
 
-    for shown in (scorecard_markdown(graded, case.title), render_grade(graded, case.title)):
+    card = build_scorecard(graded, case.title)
+    for shown in (scorecard_markdown(card), render_text(card)):
         assert "I would carefully handle" not in shown
         assert "dropped" in shown
 
@@ -352,7 +354,7 @@ async def test_each_step_is_reported_as_it_finishes_and_a_partial_judge_says_how
     )
     assert sorted(done for _, _, done, _ in seen) == list(range(1, 8)) and {total for *_, total in seen} == {7}
     assert {step for step, failed, _, _ in seen if failed} == failing
-    assert graded.judge.status == "partial" and graded.judge.describe() == "judge test-model: 3 of 7 steps"
+    assert graded.judge.status == "partial" and graded.judge.describe() == "judge: test-model, 3 of 7 steps"
     assert all(step.overall == "" for step in graded.judge.steps.values())  # the template's placeholder is dropped
 
 

@@ -466,7 +466,7 @@ async def test_the_app_streams_a_model_and_shows_when_the_stub_stands_in(tmp_pat
             await pilot.press("ctrl+g")
             await pilot.press("y")
             await wait_until(pilot, lambda: isinstance(app.screen, ScorecardScreen))
-            assert "judge test-model" in str(app.screen.query_one("#reasons").render())
+            assert "judge: test-model" in str(app.screen.query_one("#reasons").render())
 
 
 def test_saved_interviewer_turns_show_their_tokens_cost_and_fallback() -> None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from rich.console import Console
+from textual.app import App
 from textual.pilot import Pilot
 
 from conftest import FakeClock
@@ -41,3 +44,11 @@ def new_interview(tmp_path: Path, case_id: str = "ad-click-prediction", policy: 
     return Interview.create(
         load_case(case_id), Level.SENIOR, policy or StubPolicy(), tmp_path / "t.json", clock=FakeClock()
     )
+
+
+def screen_text(app: App) -> str:
+    """What the terminal shows, as plain text (the screen on top, and any screen seen through it)."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), record=True, legacy_windows=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from interviewer.framework import STEP_IDS, STEPS, Level
+from interviewer.framework import REPLY_STEP_IDS, STEPS, Level
 from interviewer.grading.claims import Claim, ClaimCollector, CompiledCase, Reply
 from interviewer.grading.hire import hire_signal
 from interviewer.grading.merge import IMPORTANT_WEIGHT, PARTIAL_CREDIT, merge, step_score
@@ -248,5 +248,5 @@ def grade_answers(
     warnings: Sequence[str] = (),
 ) -> Grade:
     """Grade the candidate's replies grouped by step id (an answers file, where nothing was prompted)."""
-    replies = [Reply(step_id, text) for step_id in (*STEP_IDS, "wrap_up") for text in answers.get(step_id, ())]
+    replies = [Reply(step_id, text) for step_id in REPLY_STEP_IDS for text in answers.get(step_id, ())]
     return grade_replies(case, level, replies, seconds, warnings)

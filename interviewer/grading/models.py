@@ -198,10 +198,10 @@ class JudgeSummary(BaseModel):
         return [step_id for step_id, step in self.steps.items() if not step.failed]
 
     def describe(self) -> str:
-        """One line for the scorecard: how much of the grade the judge read, e.g. "judge: 3 of 7 steps"."""
+        """One line for the scorecard: how much of the grade the judge read, e.g. "judge: gpt-x, 3 of 7 steps"."""
         if self.status == "unavailable":
-            return f"judge {self.model}: unavailable"
-        return f"judge {self.model}: {len(self.judged)} of {len(self.steps)} steps"
+            return f"judge: {self.model}, unavailable"
+        return f"judge: {self.model}, {len(self.judged)} of {len(self.steps)} steps"
 
 
 class Grade(BaseModel):

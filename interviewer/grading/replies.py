@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from interviewer.framework import STEP_IDS, WRAP_UP
+from interviewer.framework import REPLY_STEP_IDS
 from interviewer.grading.claims import Reply, challenged_ids
 from interviewer.transcript import Role, Turn, TurnKind
 
-_GRADED = frozenset((*STEP_IDS, WRAP_UP.id))
+_GRADED = frozenset(REPLY_STEP_IDS)
 
 
 class ReplyReader:

@@ -87,14 +87,6 @@ class View:
         return self.turns[self.start :]
 
     @property
-    def step_replies(self) -> list[str]:
-        return [turn.text for turn in self.step_turns if turn.role is Role.CANDIDATE]
-
-    @property
-    def follow_ups_asked(self) -> list[str]:
-        return [turn.item_id for turn in self.step_turns if turn.kind is TurnKind.FOLLOW_UP and turn.item_id]
-
-    @property
     def question(self) -> str:
         """The question the candidate is answering now: the step's latest follow-up, or else its opening question."""
         for turn in reversed(self.step_turns):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -12,6 +11,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.worker import WorkerFailed
 
 from interviewer.catalog import CaseSummary
@@ -19,6 +19,7 @@ from interviewer.errors import InterviewerError
 from interviewer.framework import Level
 from interviewer.terminal import printable
 from interviewer.tui.interview_screen import InterviewScreen
+from interviewer.tui.messages import OpenGradedScreen
 from interviewer.tui.widgets import MIN_HEIGHT, MIN_WIDTH
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ class InterviewerApp(App[None]):
         # be saved counts until a later save succeeds), or a crash (a bug), reported in one line, never a traceback.
         self.error: InterviewerError | None = None
         self.crash: BaseException | None = None
+        self._focus_before_too_small: tuple[Screen | None, Widget | None] = (None, None)
 
     def _handle_exception(self, error: Exception) -> None:
         """Every unexpected exception in a handler, worker or timer ends up here: end the app with a non-zero code
@@ -102,6 +104,13 @@ class InterviewerApp(App[None]):
             InterviewScreen(load=lambda: start(case.id, level), title=case.title, level=level.value, model="stub")
         )
 
+    def on_open_graded_screen(self, message: OpenGradedScreen) -> None:
+        from interviewer.tui.replay_screen import ReplayScreen
+        from interviewer.tui.scorecard_screen import ScorecardScreen
+
+        screen = ScorecardScreen if message.name == "scorecard" else ReplayScreen
+        self.push_screen(screen(message.transcript, message.case, message.grade, message.path, from_partner=True))
+
     def exit_with_error(self, error: InterviewerError) -> None:
         self.error = error
         self.exit(return_code=error.exit_code)
@@ -110,7 +119,17 @@ class InterviewerApp(App[None]):
         self._fit(event.size.width, event.size.height)
 
     def _fit(self, width: int, height: int) -> None:
-        self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        if small == self.has_class("-too-small"):
+            return
+        if small:
+            # Hiding the layout takes the focus away (a hidden widget cannot have it); it is given back on restore.
+            self._focus_before_too_small = (self.screen, self.screen.focused)
+        self.set_class(small, "-too-small")
+        if not small:
+            screen, widget = self._focus_before_too_small
+            if screen is self.screen and widget is not None and widget.is_attached:
+                self.call_after_refresh(widget.focus)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -121,17 +140,10 @@ class InterviewerApp(App[None]):
 
 def crash_line(error: BaseException, path: Path | None) -> str:
     """`unexpected error: Name: message`, then where the transcript is and how to go on (one line)."""
-    from interviewer.transcript import load
+    from interviewer.transcript import where_saved
 
     message = " ".join(str(error).split())[:300]
     line = f"unexpected error in the app: {type(error).__name__}" + (f": {message}" if message else "")
     if path is None or not path.exists():
         return printable(f"{line}; nothing was saved")
-    try:
-        finished = load(path).finished
-    except Exception:  # reporting a crash must not crash: an unreadable transcript reads as unfinished
-        finished = False
-    quoted = shlex.quote(str(path))
-    if finished:
-        return printable(f"{line}; the transcript is saved in {path}; see it with `interviewer replay {quoted}`")
-    return printable(f"{line}; every turn is saved in {path}; continue with `interviewer resume {quoted}`")
+    return printable(f"{line}; {where_saved(path)}")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding
 from textual.screen import Screen
+
+from interviewer.tui.messages import GradedScreenName, OpenGradedScreen
 
 if TYPE_CHECKING:
     from interviewer.grading.models import Grade
@@ -29,11 +30,15 @@ class AppScreen(Screen[None]):
 class GradedScreen(AppScreen):
     """The scorecard and the replay: one graded transcript, and each opens the other.
 
-    Opened from its partner, a screen goes back to it (and closing returns there); otherwise it opens the partner on
-    top, and closing quits the app.
+    Opened from its partner, a screen goes back to it (and closing returns there); otherwise it asks the app to open
+    the partner on top (by name, so neither screen imports the other), and closing quits the app.
     """
 
-    def __init__(self, transcript: Transcript, case: Case, grade: Grade, path: Path | None, from_partner: bool):
+    partner: ClassVar[GradedScreenName]
+
+    def __init__(
+        self, transcript: Transcript, case: Case, grade: Grade, path: Path | None, from_partner: bool = False
+    ) -> None:
         super().__init__()
         self.transcript = transcript
         self.case = case
@@ -41,11 +46,11 @@ class GradedScreen(AppScreen):
         self.path = path
         self.from_partner = from_partner
 
-    def show_partner(self, make: Callable[[], Screen]) -> None:
+    def show_partner(self) -> None:
         if self.from_partner:
             self.app.pop_screen()
         else:
-            self.app.push_screen(make())
+            self.post_message(OpenGradedScreen(self.partner, self.transcript, self.case, self.grade, self.path))
 
     def action_close(self) -> None:
         if self.from_partner:

@@ -194,7 +194,7 @@ class InterviewScreen(AppScreen):
         except SaveError as exc:  # the interviewer's words cannot be kept: stop, everything before them is saved
             self.app.exit_with_error(stopped_unsaved(exc, self.interview.path))
             return
-        self.post_message(ReplyFinished(len(self.interview.transcript.turns)))
+        self.post_message(ReplyFinished())
         if self.interview.done:
             self.post_message(InterviewEnded())
 

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from interviewer.grading.models import Grade
     from interviewer.interview import Interview
+    from interviewer.rubric import Case
+    from interviewer.transcript import Transcript
+
+GradedScreenName = Literal["scorecard", "replay"]
 
 
 @dataclass
@@ -27,8 +33,6 @@ class ReplyStarted(Message):
 class ReplyFinished(Message):
     """The interviewer's answer is fully shown and saved."""
 
-    turns: int  # turns in the transcript now
-
 
 @dataclass
 class ReplyCancelled(Message):
@@ -38,3 +42,14 @@ class ReplyCancelled(Message):
 @dataclass
 class InterviewEnded(Message):
     """The closing words are saved and the interview is graded."""
+
+
+@dataclass
+class OpenGradedScreen(Message):
+    """A graded screen asks the app to open its partner (the scorecard or the replay) over it, opened from it."""
+
+    name: GradedScreenName
+    transcript: Transcript
+    case: Case
+    grade: Grade
+    path: Path | None

@@ -39,12 +39,13 @@ class CasePickerScreen(Screen[tuple[CaseSummary, Level]]):
             yield Label("Choose a case to practise", id="picker-title")
             yield Label("Type to filter · up/down to choose · Enter to start", id="picker-hint")
             yield Input(placeholder="Type to search cases", id="search")
-            yield OptionList(*self._options(""), id="cases")
+            # Above the list, so the open select drops over the list and never over the footer's keys.
             with Horizontal(id="picker-level"):
                 yield Label("Level ")
                 yield Select(
                     [(level.value, level) for level in LEVEL_ORDER], value=self.level, allow_blank=False, id="level"
                 )
+            yield OptionList(*self._options(""), id="cases")
         yield KeysFooter()
 
     def on_mount(self) -> None:

@@ -11,7 +11,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from interviewer.annotate import annotate
-from interviewer.framework import STEP_BY_ID, STEP_IDS, WRAP_UP
+from interviewer.framework import REPLY_STEP_IDS, STEP_BY_ID
 from interviewer.grading.models import Grade
 from interviewer.rubric import Case
 from interviewer.terminal import printable
@@ -20,7 +20,7 @@ from interviewer.tui.base import GradedScreen
 from interviewer.tui.bubbles import turn_widget
 from interviewer.tui.widgets import KeysFooter, ReplayLog, StepsSidebar, TooSmall
 
-JUMP_PHASES = (*STEP_IDS, WRAP_UP.id)
+JUMP_PHASES = REPLY_STEP_IDS
 
 
 class ReplayScreen(GradedScreen):
@@ -42,8 +42,12 @@ class ReplayScreen(GradedScreen):
 
     cursor: reactive[int] = reactive(0, init=False)
 
-    def __init__(self, transcript: Transcript, case: Case, grade: Grade, path: Path | None, from_scorecard=False):
-        super().__init__(transcript, case, grade, path, from_partner=from_scorecard)
+    partner = "scorecard"
+
+    def __init__(
+        self, transcript: Transcript, case: Case, grade: Grade, path: Path | None, from_partner: bool = False
+    ) -> None:
+        super().__init__(transcript, case, grade, path, from_partner)
         self.notes = annotate(transcript, case)
 
     def compose(self) -> ComposeResult:
@@ -144,6 +148,4 @@ class ReplayScreen(GradedScreen):
             self.cursor = first
 
     def action_scorecard(self) -> None:
-        from interviewer.tui.scorecard_screen import ScorecardScreen
-
-        self.show_partner(lambda: ScorecardScreen(self.transcript, self.case, self.grade, self.path, from_replay=True))
+        self.show_partner()

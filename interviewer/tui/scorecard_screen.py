@@ -11,10 +11,10 @@ from textual.markup import escape
 from textual.widgets import Label, Markdown, ProgressBar, Static
 
 from interviewer.errors import InterviewerError
-from interviewer.framework import STEP_BY_ID
-from interviewer.grading.models import Grade, HireSignal
+from interviewer.grading.models import Grade
 from interviewer.rubric import Case
-from interviewer.scorecard import accounting_lines, details_markdown, scorecard_markdown, time_cell
+from interviewer.scorecard import Row, Scorecard, build_scorecard
+from interviewer.scorecard_markdown import details_markdown, scorecard_markdown
 from interviewer.terminal import printable
 from interviewer.transcript import Transcript
 from interviewer.tui.base import GradedScreen
@@ -24,22 +24,19 @@ from interviewer.tui.widgets import KeysFooter, TooSmall
 class ScoreBars(Vertical):
     """A bar per step with its score, and time spent against the budget."""
 
-    def __init__(self, grade: Grade, **kwargs) -> None:
+    def __init__(self, rows: tuple[Row, ...], **kwargs) -> None:
         super().__init__(**kwargs)
-        self.grade = grade
+        self.rows = rows
 
     def compose(self) -> ComposeResult:
-        for step_id, step in self.grade.steps.items():
+        for row in self.rows:
             with Horizontal(classes="score-row"):
-                yield Label(STEP_BY_ID[step_id].title, classes="score-name")
+                yield Label(row.title, classes="score-name")
                 bar = ProgressBar(total=100, show_eta=False, show_percentage=False, classes="score-bar")
-                bar.progress = step.score
+                bar.progress = row.score
                 yield bar
-                yield Label(f"{step.score:>3}", classes="score-value")
-                yield Label(time_cell(step), classes="score-time over" if step.over_budget else "score-time")
-
-
-POSITIVE = (HireSignal.LEAN_HIRE, HireSignal.HIRE, HireSignal.STRONG_HIRE)
+                yield Label(f"{row.score:>3}", classes="score-value")
+                yield Label(row.time, classes="score-time over" if row.over else "score-time")
 
 
 def export_path(transcript_path: Path | None, transcript: Transcript) -> Path:
@@ -61,11 +58,11 @@ def export_path(transcript_path: Path | None, transcript: Transcript) -> Path:
     return base.with_name(f"{stem}.scorecard-{transcript.id}.md")
 
 
-def write_export(transcript: Transcript, case: Case, grade: Grade, target: Path, source: Path | None = None) -> Path:
+def write_export(card: Scorecard, target: Path, source: Path | None = None) -> Path:
     """Write the Markdown scorecard atomically; refuses a transcript, and replaces any other file (ask first)."""
     from interviewer.exportfile import export_to
 
-    export_to(target, scorecard_markdown(grade, case.title, transcript), source, force=True)
+    export_to(target, scorecard_markdown(card), source, force=True)
     return target
 
 
@@ -79,31 +76,32 @@ class ScorecardScreen(GradedScreen):
         Binding("f1", "help", "Help", id="help", tooltip="Keys and how grading works"),
     ]
 
-    def __init__(self, transcript: Transcript, case: Case, grade: Grade, path: Path | None, from_replay: bool = False):
-        super().__init__(transcript, case, grade, path, from_partner=from_replay)
+    partner = "replay"
+
+    def __init__(
+        self, transcript: Transcript, case: Case, grade: Grade, path: Path | None, from_partner: bool = False
+    ) -> None:
+        super().__init__(transcript, case, grade, path, from_partner)
+        self.card = build_scorecard(grade, case.title, transcript)
 
     def compose(self) -> ComposeResult:
-        grade = self.grade
+        card = self.card
         yield TooSmall()
         with VerticalScroll(id="scorecard"):
-            title, model = escape(printable(self.case.title)), escape(printable(self.transcript.model))
+            title, model = escape(printable(card.title)), escape(printable(card.interviewer or ""))
             yield Static(
-                f"[b]{title}[/b]\n[dim]level {grade.level.value} · graded by {grade.grader} · "
-                f"{model} interviewer[/dim]",
+                f"[b]{title}[/b]\n[dim]level {card.level} · graded by {card.grader} · {model} interviewer[/dim]",
                 id="score-title",
             )
-            signal_class = (
-                "good" if "hire" in grade.hire_signal.value and "no" not in grade.hire_signal.value else "bad"
-            )
             yield Static(
-                f"Overall [b]{grade.overall}[/b]/100 · [b]{grade.hire_signal.label}[/b]",
+                f"Overall [b]{card.overall}[/b]/100 · [b]{card.signal}[/b]",
                 id="overall",
-                classes=signal_class,
+                classes="good" if card.positive else "bad",
             )
-            notes = [*grade.hire_reasons, *grade.warnings, *accounting_lines(grade, self.transcript)]
+            notes = [*card.reasons, *card.warnings, *card.accounting]
             yield Static(printable("\n".join(notes)), id="reasons", markup=False)
-            yield ScoreBars(grade, id="bars")
-            yield Markdown(details_markdown(grade), id="details")
+            yield ScoreBars(card.rows, id="bars")
+            yield Markdown(details_markdown(card), id="details")
         yield KeysFooter()
 
     def action_export(self) -> None:
@@ -123,13 +121,11 @@ class ScorecardScreen(GradedScreen):
 
     def _export(self, target: Path) -> None:
         try:
-            write_export(self.transcript, self.case, self.grade, target, self.path)
+            write_export(self.card, target, self.path)
         except InterviewerError as exc:
             self.notify(f"Not exported: {printable(str(exc))}", severity="error", timeout=10, markup=False)
             return
         self.notify(f"Scorecard saved to {printable(str(target))}", timeout=8, markup=False)
 
     def action_replay(self) -> None:
-        from interviewer.tui.replay_screen import ReplayScreen
-
-        self.show_partner(lambda: ReplayScreen(self.transcript, self.case, self.grade, self.path, from_scorecard=True))
+        self.show_partner()

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static, TextArea
 
-from interviewer.framework import STEP_BY_ID, STEPS, TOTAL_MINUTES, WRAP_UP, mmss
+from interviewer.framework import REPLY_STEPS, STEP_BY_ID, TOTAL_MINUTES, mmss
 from interviewer.terminal import printable
 
 if TYPE_CHECKING:
@@ -38,12 +38,34 @@ class TooSmall(Static):
 
 
 class KeysFooter(Footer):
-    """Textual's footer, rebuilt at most once per refresh however many times the bindings change meanwhile.
+    """Textual's footer, rebuilt at most once per refresh however many times the bindings change meanwhile, and on
+    two lines when its keys do not fit on one (a narrow terminal would otherwise cut the last ones off).
 
     Focus, screen stack and idle each announce new bindings as a screen opens, and each would rebuild every key.
     """
 
     _rebuild_pending = False
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        self._fit_keys()
+
+    def on_resize(self) -> None:
+        self._fit_keys()
+
+    def _fit_keys(self) -> None:
+        from textual.widgets._footer import FooterKey
+
+        keys = list(self.query_children(FooterKey))
+        docked = [key for key in keys if key.has_class("-command-palette")]  # the palette's, on the right
+        keys = [key for key in keys if key not in docked]
+        if not keys:
+            return
+        # The docked key may cover the blank after the last key, never a letter.
+        needed = sum(key.render().cell_len for key in (*keys, *docked)) - 1
+        two_lines = needed > self.size.width and len(keys) > 1
+        self.set_class(two_lines, "-two-lines")
+        self.styles.grid_size_columns = -(-len(keys) // 2) if two_lines else len(keys)
 
     def bindings_changed(self, screen: Screen) -> None:
         if self._rebuild_pending:
@@ -160,7 +182,7 @@ class StepsSidebar(Vertical):
         self.case_title = title
         self.level = level
         self.model = model
-        self.states: dict[str, str] = {step.id: "upcoming" for step in (*STEPS, WRAP_UP)}
+        self.states: dict[str, str] = {step.id: "upcoming" for step in REPLY_STEPS}
         self.over: set[str] = set()
 
     def compose(self) -> ComposeResult:
@@ -178,7 +200,7 @@ class StepsSidebar(Vertical):
         self, phase: str, seconds: Callable[[str], float], total: float, answered: Collection[str] | None = None
     ) -> None:
         """`answered`: the steps the candidate said something in; a past step without an answer shows as skipped."""
-        order = [step.id for step in (*STEPS, WRAP_UP)]
+        order = [step.id for step in REPLY_STEPS]
         current = order.index(phase) if phase in order else (len(order) if phase == "done" else -1)
         for index, step_id in enumerate(order):
             state = "done" if index < current else "current" if index == current else "upcoming"
@@ -191,7 +213,7 @@ class StepsSidebar(Vertical):
 
     def _steps_markup(self, seconds: Callable[[str], float]) -> str:
         lines = []
-        for step in (*STEPS, WRAP_UP):
+        for step in REPLY_STEPS:
             state = self.states[step.id]
             budget = step.budget_seconds
             clock = mmss(budget) if state == "upcoming" else f"{mmss(seconds(step.id))}/{mmss(budget)}"

@@ -1,0 +1,145 @@
+"""Rough edges a new user met in the app (issue 10), each driven headless through the real app with Pilot."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shlex
+from pathlib import Path
+
+import pytest
+from textual.screen import Screen
+from textual.widgets import Select
+from textual.widgets._footer import FooterKey
+from tui_helpers import new_interview, screen_text, wait_until
+
+from interviewer import commands
+from interviewer.catalog import case_files, peek_case
+from interviewer.framework import Level
+from interviewer.interview import case_for, grade_transcript
+from interviewer.transcript import load
+from interviewer.tui.app import InterviewerApp
+from interviewer.tui.interview_screen import InterviewScreen
+from interviewer.tui.picker import CasePickerScreen
+from interviewer.tui.replay_screen import ReplayScreen
+from interviewer.tui.scorecard_screen import ScorecardScreen
+from interviewer.tui.widgets import ReplyBox
+
+ADS = "ad-click-prediction"
+
+
+async def idle(pilot, screen: InterviewScreen) -> None:
+    await wait_until(pilot, lambda: not screen.speaking and not screen.workers)
+
+
+def finished(tmp_path: Path) -> Path:
+    interview = new_interview(tmp_path)
+    interview.start()
+    interview.reply("What is the latency budget and how many daily active users are there?")
+    interview.end()
+    return interview.path
+
+
+def graded_screens(tmp_path: Path) -> list[Screen]:
+    path = finished(tmp_path)
+    transcript = load(path)
+    case = case_for(transcript)
+    grade = grade_transcript(transcript, case)
+    return [ReplayScreen(transcript, case, grade, path), ScorecardScreen(transcript, case, grade, path)]
+
+
+def footer_line(app: InterviewerApp) -> str:
+    return screen_text(app).rstrip("\n").splitlines()[-1]
+
+
+def shown_keys(app: InterviewerApp) -> list[str]:
+    """Each key the footer offers, as it reads: `^s Send`, `esc Cancel`... and the command palette's."""
+    return [f"{key.key_display} {key.description}" for key in app.screen.query(FooterKey)]
+
+
+async def test_keys_reach_the_answer_box_after_the_terminal_was_too_small_and_restored(tmp_path: Path) -> None:
+    app = InterviewerApp(InterviewScreen(new_interview(tmp_path)))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        await idle(pilot, screen)
+        box = screen.query_one(ReplyBox)
+        assert app.focused is box
+        await pilot.resize_terminal(50, 15)
+        await pilot.pause()
+        assert app.has_class("-too-small")
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert not app.has_class("-too-small")
+        await pilot.press(*"hello")
+        assert app.focused is box and box.text == "hello"
+
+
+def test_quitting_the_app_prints_the_command_that_resumes_the_interview(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async def quit_once_started(app: InterviewerApp) -> int:
+        async with app.run_test() as pilot:
+            await wait_until(pilot, lambda: getattr(app.screen, "interview", None) is not None)
+            await idle(pilot, app.screen)
+            await pilot.press("ctrl+q")
+        return 0
+
+    monkeypatch.setattr(commands, "_need_terminal", lambda: None)
+    monkeypatch.setattr(commands, "_run_app", lambda app: asyncio.run(quit_once_started(app)))
+    out = tmp_path / "my run.json"  # a space: the command must be quoted for the shell
+    args = argparse.Namespace(case=ADS, level="senior", out=str(out), plain=False, model="stub", base_url=None)
+    assert commands.cmd_chat(args) == 0
+    printed = capsys.readouterr().out
+    assert f"interviewer resume {shlex.quote(str(out))}" in printed
+    assert not load(out).finished
+
+
+@pytest.mark.parametrize("screen_kind", ["interview", "replay", "scorecard", "picker"])
+async def test_every_footer_key_is_readable_at_70_columns(tmp_path: Path, screen_kind: str) -> None:
+    if screen_kind == "interview":
+        first: Screen = InterviewScreen(new_interview(tmp_path))
+    elif screen_kind == "picker":
+        first = CasePickerScreen([peek_case(path) for path in case_files()], Level.SENIOR)
+    else:
+        replay, scorecard = graded_screens(tmp_path)
+        first = replay if screen_kind == "replay" else scorecard
+    app = InterviewerApp(first, start_interview=lambda case_id, level: new_interview(tmp_path, case_id))
+    async with app.run_test(size=(70, 24)) as pilot:
+        await pilot.pause(0.3)
+        if isinstance(app.screen, InterviewScreen):
+            await idle(pilot, app.screen)
+        await pilot.pause(0.3)
+        keys = shown_keys(app)
+        assert len(keys) >= 2 and any(key.endswith(" Quit") for key in keys)
+        footer = "\n".join(screen_text(app).rstrip("\n").splitlines()[-2:])
+        for key in keys:
+            assert key in footer, (key, footer)
+
+
+async def test_the_open_level_select_leaves_the_footer_visible(tmp_path: Path) -> None:
+    app = InterviewerApp(CasePickerScreen([peek_case(path) for path in case_files()], Level.SENIOR))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        before = footer_line(app)
+        assert "Quit" in before
+        select = app.screen.query_one("#level", Select)
+        select.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert select.expanded
+        line = footer_line(app)
+        assert all(key in line for key in shown_keys(app)), line
+
+
+async def test_the_help_hides_the_chat_behind_it(tmp_path: Path) -> None:
+    interview = new_interview(tmp_path)
+    app = InterviewerApp(InterviewScreen(interview))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await idle(pilot, app.screen)
+        behind = screen_text(app)
+        assert interview.case.title in behind  # the sidebar's first line
+        await pilot.press("f1")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "How the interview works" in shown
+        assert interview.case.title not in shown
