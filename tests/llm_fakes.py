@@ -126,7 +126,7 @@ class Sleeps:
         self.waits.append(seconds)
 
 
-_MOVE = re.compile(r'Your move: .*"(?P<draft>[^"]+)"', re.DOTALL)
+_MOVE = re.compile(r'Your move: [^\n]*"(?P<draft>[^"\n]+)"')  # the move is one line; the draft its last quote
 
 
 def phrasing(request: httpx.Request) -> httpx.Response:
