@@ -123,10 +123,10 @@ def _settings(args: argparse.Namespace, default_model: str | None = None):
 
 
 def _new_interview(case_ref: str, level: str, out: str | None, args: argparse.Namespace):
+    from interviewer.backends import make_policy
     from interviewer.catalog import is_case_path
     from interviewer.framework import Level
     from interviewer.interview import Interview
-    from interviewer.policy.factory import make_policy
     from interviewer.rubric import load_case
 
     case = load_case(case_ref)
@@ -228,8 +228,8 @@ def _say_saved(path: Path | None) -> None:
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
+    from interviewer.backends import make_policy
     from interviewer.interview import Interview
-    from interviewer.policy.factory import make_policy
     from interviewer.transcript import load
 
     if args.plain:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from pydantic import ValidationError
 
@@ -94,3 +95,18 @@ async def judge_grade(
     status = "partial" if failed else "ok"
     summary = JudgeSummary(model=client.model, status=status, steps=judged, usage=usage)
     return combine(grade, summary)
+
+
+@dataclass(frozen=True)
+class ModelJudge:
+    """The `Judge` of an interview on a model: `judge_grade` on the same client, as many steps at once as the
+    settings allow."""
+
+    client: ModelClient
+
+    @property
+    def model(self) -> str:
+        return self.client.model
+
+    async def judge(self, case: Case, grade: Grade, answers: Mapping[str, Sequence[str]]) -> Grade:
+        return await judge_grade(self.client, case, grade, answers, self.client.settings.judge_concurrency)
