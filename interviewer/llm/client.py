@@ -31,8 +31,11 @@ from interviewer.redact import redact, redact_url, register_secret, register_url
 from interviewer.settings import Settings
 from interviewer.usage import Usage
 
+_InvalidURL2: type[BaseException]
 try:  # the SDK parses the endpoint with httpx2 where it ships it, and sends through the httpx client given to it
-    from httpx2 import InvalidURL as _InvalidURL2
+    import httpx2
+
+    _InvalidURL2 = httpx2.InvalidURL
 except ImportError:  # pragma: no cover - SDK versions without httpx2
     _InvalidURL2 = httpx.InvalidURL
 
@@ -46,6 +49,7 @@ URL_ERRORS: tuple[type[BaseException], ...] = (
     OverflowError,
     UnicodeError,  # a host that IDNA cannot encode
 )
+CONSTRUCTION_ERRORS: tuple[type[BaseException], ...] = (*URL_ERRORS, ValueError)  # what the SDK's client may raise
 # What the endpoint accepts for structured output, tried in this order and remembered once learnt.
 JsonMode = Literal["json_schema", "json_object_schema", "json_object", "text"]
 JSON_MODES: tuple[JsonMode, ...] = ("json_schema", "json_object_schema", "json_object", "text")
@@ -152,7 +156,7 @@ class ModelClient:
             self._client = AsyncOpenAI(
                 api_key=key, base_url=self.endpoint, timeout=settings.timeout, max_retries=0, http_client=http_client
             )
-        except (*URL_ERRORS, ValueError) as exc:
+        except CONSTRUCTION_ERRORS as exc:
             raise self.bad_url(exc) from None
         self._sleep = sleep
         self.json_mode: JsonMode = JSON_MODES[0]
@@ -249,6 +253,7 @@ class ModelClient:
             options: dict[str, Any] = {"stream_options": {"include_usage": True}} if self.stream_usage else {}
             return await self._client.chat.completions.create(
                 model=self.model,
+                # Plain role/content dicts, which the SDK types as a union of TypedDicts per role.
                 messages=messages,  # type: ignore[arg-type]
                 stream=True,
                 temperature=settings.temperature,
@@ -318,7 +323,7 @@ class ModelClient:
         extra: dict[str, Any] = {"response_format": formats[mode]} if mode in formats else {}
         return await self._client.chat.completions.create(
             model=self.model,
-            messages=messages,  # type: ignore[arg-type]
+            messages=messages,  # type: ignore[arg-type]  # plain role/content dicts (see stream_chat)
             temperature=0,
             seed=JSON_SEED if self.settings.seed is None else self.settings.seed,
             max_tokens=max_tokens,

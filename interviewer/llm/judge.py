@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from pydantic import ValidationError
 
@@ -92,7 +93,7 @@ async def judge_grade(
     ]
     if steps and len(failed) == len(steps):
         return unavailable(grade, client.model, failed[0].error or "no answer", usage)
-    status = "partial" if failed else "ok"
+    status: Literal["ok", "partial"] = "partial" if failed else "ok"
     summary = JudgeSummary(model=client.model, status=status, steps=judged, usage=usage)
     return combine(grade, summary)
 
