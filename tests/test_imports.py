@@ -20,6 +20,7 @@ CORE_MODULES = [
     "interviewer.report",
     "interviewer.plain",
     "interviewer.grading.deterministic",
+    "interviewer.policy",
     "interviewer.policy.stub",
     "interviewer.scorecard",
     "interviewer.annotate",
