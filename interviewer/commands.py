@@ -358,11 +358,11 @@ def cmd_grade(args: argparse.Namespace) -> int:
         import asyncio
 
         from interviewer.llm.client import ModelClient
-        from interviewer.llm.judge import judge_grade
+        from interviewer.llm.judge import ModelJudge
 
         client = ModelClient(settings)
         print(printable(f"interviewer: grading with {settings.model} at {client.base_url}..."), file=sys.stderr)
-        grade = asyncio.run(judge_grade(client, case, grade, answers, settings.judge_concurrency))
+        grade = asyncio.run(ModelJudge(client).judge(case, grade, answers))
     for warning in grade.warnings:
         print(printable(f"interviewer: warning: {warning}"), file=sys.stderr)
     if args.json:
