@@ -18,6 +18,8 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
+	$(BIN)/mypy interviewer
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
@@ -35,4 +37,4 @@ live: $(STAMP)
 	$(BIN)/python scripts/live_check.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache .grimp_cache

@@ -46,7 +46,7 @@ from interviewer.framework import Level  # noqa: E402
 from interviewer.grading.deterministic import grade_answers  # noqa: E402
 from interviewer.interview import Interview  # noqa: E402
 from interviewer.llm.client import ModelClient  # noqa: E402
-from interviewer.llm.interviewer import LLMPolicy  # noqa: E402
+from interviewer.llm.interviewer import ModelVoice, model_policy  # noqa: E402
 from interviewer.llm.judge import judge_grade  # noqa: E402
 from interviewer.rubric import Case, load_case  # noqa: E402
 from interviewer.settings import Settings  # noqa: E402
@@ -306,7 +306,7 @@ class TurnFigure:
 async def scripted_interview(server: FakeServer, settings: Settings, case: Case, folder: Path) -> list[TurnFigure]:
     async with open_http(settings) as http:
         client = ModelClient(settings, http_client=http)
-        interview = Interview.create(case, Level.SENIOR, LLMPolicy(client=client), folder / "interview.json")
+        interview = Interview.create(case, Level.SENIOR, model_policy(client), folder / "interview.json")
         return await run_replies(server, interview)
 
 
@@ -350,7 +350,7 @@ async def bench_interview(server: FakeServer, settings: Settings, case: Case, ru
     # interview does after each change (the reply, then the interviewer's turn), and building the interviewer prompt.
     timers = (
         patch.object(Store, "append", SAVING.wrap(Store.append)),
-        patch.object(LLMPolicy, "prompt", PROMPTING.wrap(LLMPolicy.prompt)),
+        patch.object(ModelVoice, "prompt", PROMPTING.wrap(ModelVoice.prompt)),
     )
     with tempfile.TemporaryDirectory() as tmp, timers[0], timers[1]:
         for run in range(runs):

@@ -27,7 +27,7 @@ from interviewer import transcript as transcripts  # noqa: E402
 from interviewer.framework import Level  # noqa: E402
 from interviewer.interview import Interview  # noqa: E402
 from interviewer.plain import LineMode  # noqa: E402
-from interviewer.policy.stub import StubPolicy  # noqa: E402
+from interviewer.policy import Policy  # noqa: E402
 from interviewer.rubric import Case, load_case  # noqa: E402
 from interviewer.transcript import Transcript  # noqa: E402
 
@@ -101,8 +101,8 @@ class RewriteInterview(Interview):
 def new_interview(case: Case, path: Path, old: bool = False) -> Interview:
     if old:
         transcript = Transcript(case_id=case.id, case_title=case.title, level=Level.SENIOR, model="stub")
-        return RewriteInterview(case, transcript, StubPolicy(), path)
-    return Interview.create(case, Level.SENIOR, StubPolicy(), path)
+        return RewriteInterview(case, transcript, Policy(), path)
+    return Interview.create(case, Level.SENIOR, Policy(), path)
 
 
 def save_costs(case: Case, folder: Path, count: int, old: bool) -> tuple[list[float], int, int]:
@@ -166,7 +166,7 @@ def line_mode_run(case: Case, folder: Path, count: int, run: int) -> float:
     script = "\n".join([*replies(count, case), "/end"]) + "\n"
     path = folder / f"line-{count}-{run}.json"
     start = time.perf_counter()
-    interview = Interview.create(case, Level.SENIOR, StubPolicy(), path)
+    interview = Interview.create(case, Level.SENIOR, Policy(), path)
     LineMode(interview, stdin=io.StringIO(script), stdout=io.StringIO()).run()
     seconds = time.perf_counter() - start
     transcript = transcripts.load(path)
@@ -196,14 +196,14 @@ def bench_step_grade(case: Case, count: int) -> None:
     """The step grade the interviewer asks for each turn (the LLM interviewer every turn, the stub on answers)."""
     print(f"\nstep grade after each reply, {count} answers in one step (in process)")
     with tempfile.TemporaryDirectory(dir=ROOT) as tmp:
-        interview = Interview.create(case, Level.SENIOR, StubPolicy(), Path(tmp) / "grade.json")
+        interview = Interview.create(case, Level.SENIOR, Policy(), Path(tmp) / "grade.json")
         interview.start()
         answers = [f"We would log impressions and clicks for the model, take {n}." for n in range(count)]
         costs = []
         for text in answers:
             interview.session.reply(text)
             start = time.perf_counter()
-            interview.policy.step_grade(interview.view())
+            interview.policy.decider.step_grade(interview.view())
             costs.append(time.perf_counter() - start)
         interview.close()
     early, late = around(costs, 10), around(costs, count)

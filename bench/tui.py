@@ -109,7 +109,7 @@ def bench_first_paint(env: dict[str, str]) -> None:
 
 def bench_reply_in_terminal(env: dict[str, str]) -> None:
     sys.path.insert(0, str(ROOT))
-    from interviewer.policy.stub import best_fact
+    from interviewer.policy.facts import best_fact
     from interviewer.rubric import load_case
 
     case = load_case("ad-click-prediction")
@@ -167,7 +167,7 @@ async def reply_in_process() -> list[float]:
     sys.path.insert(0, str(ROOT))
     from interviewer.framework import Level
     from interviewer.interview import Interview
-    from interviewer.policy.stub import StubPolicy
+    from interviewer.policy import Policy
     from interviewer.rubric import load_case
     from interviewer.tui.app import InterviewerApp
     from interviewer.tui.interview_screen import InterviewScreen
@@ -176,7 +176,7 @@ async def reply_in_process() -> list[float]:
 
     finished: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
-        interview = Interview.create(load_case("ad-click-prediction"), Level.SENIOR, StubPolicy(), Path(tmp) / "t.json")
+        interview = Interview.create(load_case("ad-click-prediction"), Level.SENIOR, Policy(), Path(tmp) / "t.json")
         app = InterviewerApp(InterviewScreen(interview))
 
         def hook(message: object) -> None:

@@ -155,10 +155,10 @@ def _settings(args: argparse.Namespace, default_model: str | None = None):
 
 
 def _new_interview(case_ref: str, level: str, out: str | None, args: argparse.Namespace):
+    from interviewer.backends import make_policy
     from interviewer.catalog import is_case_path
     from interviewer.framework import Level
     from interviewer.interview import Interview
-    from interviewer.policy.factory import make_policy
     from interviewer.rubric import load_case
 
     case = load_case(case_ref)
@@ -267,8 +267,8 @@ def _say_saved(path: Path | None) -> None:
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
+    from interviewer.backends import make_policy
     from interviewer.interview import Interview
-    from interviewer.policy.factory import make_policy
     from interviewer.transcript import load
 
     if args.plain:
@@ -401,7 +401,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
         from interviewer.grading.models import StepJudgement
         from interviewer.llm.client import ModelClient
-        from interviewer.llm.judge import judge_grade
+        from interviewer.llm.judge import ModelJudge
 
         client = ModelClient(settings)
         print(printable(f"interviewer: grading with {settings.model} at {client.base_url}..."), file=sys.stderr)
@@ -410,7 +410,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
             outcome = f"failed ({judgement.error})" if judgement.failed else "done"
             print(printable(f"interviewer: judge {done} of {total}: {judgement.step} {outcome}"), file=sys.stderr)
 
-        grade = asyncio.run(judge_grade(client, case, grade, answers, settings.judge_workers, on_step=progress))
+        grade = asyncio.run(ModelJudge(client).judge(case, grade, answers, on_step=progress))
     for warning in grade.warnings:
         print(printable(f"interviewer: warning: {warning}"), file=sys.stderr)
     if args.json:

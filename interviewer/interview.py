@@ -23,7 +23,7 @@ from interviewer.grading.deterministic import grade_replies
 from interviewer.grading.models import CurveballResult, Grade, JudgeSummary
 from interviewer.grading.replies import replies_of
 from interviewer.intents import Intent, intent_of
-from interviewer.policy.base import Action, AdvanceReason, Policy, Utterance, View
+from interviewer.policy import Action, AdvanceReason, Policy, Utterance, View
 from interviewer.rubric import Case, load_case, load_case_file
 from interviewer.session import DONE, INTRO, PHASES, Session
 from interviewer.speech import RESET, Notice, Plan, Reset, Silent, Speech, Spoken
@@ -539,20 +539,16 @@ class Interview:
 
     @property
     def judge_model(self) -> str | None:
-        client = getattr(self.policy, "client", None)
-        return client.model if client is not None else None
+        judge = self.policy.judge
+        return judge.model if judge is not None else None
 
     async def ajudge(self) -> Grade:
-        """Add the LLM judge's verified claims to the grade of a finished interview (when a model is in use)."""
-        client = getattr(self.policy, "client", None)
+        """Add the judge's verified claims to the grade of a finished interview (when the policy has a judge)."""
+        judge = self.policy.judge
         grade = self.grade()
-        if client is None or (grade.judge is not None):
+        if judge is None or (grade.judge is not None):
             return grade
-        from interviewer.llm.judge import judge_grade
-
-        concurrency = client.settings.judge_workers
-        answers = self.transcript.candidate_answers()
-        judged = await judge_grade(client, self.case, grade, answers, concurrency)
+        judged = await judge.judge(self.case, grade, self.transcript.candidate_answers())
         if judged.judge is not None:  # sealed, so that `checked_grade` can tell it from a forged one later
             from interviewer.grading.seal import sign
 

@@ -6,7 +6,7 @@ A case lives in one YAML file, `rubrics/<id>.yaml`. See `rubrics/README.md` for 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -173,11 +173,15 @@ def _semantic_problems(case: Case, path: Path) -> list[tuple[Location, str]]:
     problems: list[tuple[Location, str]] = []
     known_concepts = vocabulary()
     for step_id, rubric in case.steps.items():
-        for kind, entries in (("items", rubric.items), ("red_flags", rubric.red_flags)):
+        groups: tuple[tuple[str, Sequence[RubricItem | RedFlag]], ...] = (
+            ("items", rubric.items),
+            ("red_flags", rubric.red_flags),
+        )
+        for kind, entries in groups:
             for index, entry in enumerate(entries):
                 for number, concept in enumerate(entry.concepts):
                     if concept not in known_concepts:
-                        loc = ("steps", step_id, kind, index, "concepts", number)
+                        loc: Location = ("steps", step_id, kind, index, "concepts", number)
                         problems.append((loc, f"unknown concept {concept!r}; see rubrics/concepts/"))
     if path.stem != case.id:
         problems.append((("id",), f"the id {case.id!r} must match the file name {path.stem!r}"))

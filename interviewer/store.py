@@ -30,7 +30,7 @@ from interviewer.transcript import Transcript
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: no advisory locks; keeping to one writer is then up to the user
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # the module or None: checked before each use
 
 # Where each appended line goes to disk. A kill -9 loses nothing either way: a line is in the page cache, visible to
 # every reader, once `write` returns; the flush only matters on power loss. Measured with bench/store.py on the
@@ -191,7 +191,7 @@ def remove_stale_temps(path: Path) -> list[Path]:
     (`tempfile.mkstemp` adds 8 characters of [a-z0-9_]) and only regular files, never through a symlink. Best
     effort: a temp that cannot be removed is left, as before."""
     pattern = re.compile(re.escape(f".{path.name}.") + r"[a-z0-9_]{8}" + re.escape(".tmp"))
-    removed = []
+    removed: list[Path] = []
     try:
         with os.scandir(path.parent) as entries:
             stale = [entry for entry in entries if pattern.fullmatch(entry.name)]

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -35,7 +35,7 @@ from interviewer.yamlfile import (
     read_bytes,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Final = 1
 
 
 def now() -> datetime:
@@ -143,7 +143,7 @@ def write_atomic(
     path: Path,
     data: bytes,
     durable: bool = True,
-    lock: Callable[[int], None] | None = None,
+    lock: Callable[[int], object] | None = None,  # what it returns is not used
     replace: bool = True,
 ) -> int:
     """Replace `path` with `data` through a temp file in the same folder; no temp file survives a failure.
@@ -394,7 +394,7 @@ def _read_journal(path: Path, raw: bytes, on_warning: Callable[[str], None]) -> 
         if not lines[index].strip():
             continue
         record = _record(path, lines[index])
-        if isinstance(record, str):
+        if not isinstance(record, dict):  # what is wrong with the line (never None: not the header)
             if index == last and not tail.strip():  # garbage after the last whole change: never acknowledged
                 good, torn, torn_line = offsets[index], True, index + 1
                 break

@@ -12,8 +12,11 @@ import json
 import math
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from interviewer.errors import InterviewerError
 
@@ -31,10 +34,8 @@ MAX_DEPTH = 64
 MAX_ALIAS_EXPANSION = 1_000
 """Values a YAML file may reach through aliases (`*name`), counted as expanded. Enough for sharing a few blocks."""
 
-try:  # libyaml is several times faster; the pure-Python loader is the fallback.
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader
+# libyaml is several times faster; the pure-Python loader is the fallback (PyYAML built without libyaml).
+_Loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class LoadedDocument:
@@ -167,9 +168,11 @@ def _decoder() -> json.JSONDecoder:
 def _refusal_position(text: str) -> int | None:
     """Where the first refused value is: the same parse again with the pure-Python scanner, which lets each value's
     start be recorded. Only run once the fast parse has refused something, so its slowness does not matter."""
-    from json import decoder as json_decoder
-    from json import scanner
+    from json import decoder, scanner
 
+    # The pure-Python parser's parts (JSONObject, py_make_scanner...) are not public API, so typeshed omits them.
+    json_decoder: Any = decoder
+    json_scanner: Any = scanner
     last = [0]
 
     def recording(scan_once: Any) -> Any:
@@ -199,10 +202,10 @@ def _refusal_position(text: str) -> int | None:
     def parse_array(s_and_end: tuple[str, int], scan_once: Any, *args: Any) -> Any:
         return json_decoder.JSONArray(s_and_end, recording(scan_once), *args)
 
-    context = _decoder()
-    context.parse_object = parse_object  # type: ignore[attr-defined]
-    context.parse_array = parse_array  # type: ignore[attr-defined]
-    scan_once = scanner.py_make_scanner(context)
+    context: Any = _decoder()  # its parse_object and parse_array are undeclared attributes the scanner reads
+    context.parse_object = parse_object
+    context.parse_array = parse_array
+    scan_once = json_scanner.py_make_scanner(context)
     try:
         scan_once(text, json_decoder.WHITESPACE.match(text, 0).end())
     except _Refused:
@@ -216,6 +219,7 @@ def _deeper_than(data: Any, limit: int) -> bool:
     stack = [(data, 1)]
     while stack:
         value, depth = stack.pop()
+        children: Iterable[Any]
         if isinstance(value, dict):
             children = value.values()
         elif isinstance(value, list):
@@ -297,13 +301,10 @@ def _reader_problem(path: Path, text: str, exc: Any) -> str:
     from interviewer.terminal import printable
 
     character = exc.character
-    index = -1
     if isinstance(character, int) and 0 <= character <= 0x10FFFF:
         character = chr(character)
-    if isinstance(character, str) and character:
-        index = text.find(character)
-    if index < 0:  # unknown character: trust the position, as characters
-        index = exc.position if isinstance(exc.position, int) else None
+    found = text.find(character) if isinstance(character, str) and character else -1
+    index = found if found >= 0 else exc.position if isinstance(exc.position, int) else None  # else: as characters
     shown = printable(character) if isinstance(character, str) else "?"
     if isinstance(character, str) and shown == character:  # not a control character: name it by its code point
         shown = f"U+{ord(character[0]):04X}"

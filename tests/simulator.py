@@ -20,7 +20,7 @@ import yaml
 from interviewer.framework import STEP_IDS, WRAP_UP, Level
 from interviewer.grading.deterministic import mistakes_said
 from interviewer.interview import Interview
-from interviewer.policy.base import Policy, View
+from interviewer.policy import Policy, View
 from interviewer.policy.facts import (
     NOT_IN_FACTS,
     ONE_AT_A_TIME,
@@ -28,7 +28,6 @@ from interviewer.policy.facts import (
     matching_facts,
     question_parts,
 )
-from interviewer.policy.stub import StubPolicy
 from interviewer.rubric import Case, load_case
 from interviewer.transcript import Role, Transcript, Turn, TurnKind
 
@@ -139,7 +138,7 @@ class Run:
 def simulate(case: Case, name: str, persona: Persona, policy: Policy | None = None) -> Run:
     """One whole interview on the stub (or `policy`), drafts said as they are."""
     clock = FakeClock()
-    interview = Interview.create(case, Level.SENIOR, policy or StubPolicy(), None, clock=clock)  # type: ignore[arg-type]
+    interview = Interview.create(case, Level.SENIOR, policy or Policy(), None, clock=clock)  # type: ignore[arg-type]
     interview.start()
     turn = 0
     while not interview.done and len(interview.transcript.turns) < MAX_TURNS:

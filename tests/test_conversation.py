@@ -15,8 +15,8 @@ from interviewer.grading.deterministic import grade_replies, grade_step
 from interviewer.grading.models import Coverage
 from interviewer.intents import Intent, intent_of
 from interviewer.interview import Interview
+from interviewer.policy import Policy
 from interviewer.policy.facts import NOT_IN_FACTS, answer_from_facts, question_parts
-from interviewer.policy.stub import StubPolicy
 from interviewer.rubric import load_case, load_case_file
 from interviewer.transcript import Role, TurnKind
 
@@ -25,9 +25,7 @@ HARM = "harmful-content-detection"
 
 
 def interview(tmp_path: Path, case_id: str = ADS, clock: FakeClock | None = None) -> Interview:
-    run = Interview.create(
-        load_case(case_id), Level.SENIOR, StubPolicy(), tmp_path / "t.json", clock=clock or FakeClock()
-    )
+    run = Interview.create(load_case(case_id), Level.SENIOR, Policy(), tmp_path / "t.json", clock=clock or FakeClock())
     run.start()
     return run
 
@@ -334,7 +332,7 @@ def test_a_curveball_ignored_is_recorded_as_not_adapted(tmp_path: Path) -> None:
 
 
 def test_a_mid_level_candidate_gets_no_senior_curveball(tmp_path: Path) -> None:
-    run = Interview.create(load_case(ADS), Level.MID, StubPolicy(), tmp_path / "t.json", clock=FakeClock())
+    run = Interview.create(load_case(ADS), Level.MID, Policy(), tmp_path / "t.json", clock=FakeClock())
     run.start()
     run.advance_to("serving")
     turn = said(run, "I would serve the ranking model behind the ad server, scoring every candidate on CPUs.")
@@ -455,7 +453,7 @@ def test_a_red_flag_said_in_another_step_is_challenged(tmp_path: Path, step: str
 
 
 def test_grade_json_marks_items_above_the_level_and_the_reason_names_the_bar(tmp_path: Path) -> None:
-    run = Interview.create(load_case(ADS), Level.MID, StubPolicy(), tmp_path / "t.json", clock=FakeClock())
+    run = Interview.create(load_case(ADS), Level.MID, Policy(), tmp_path / "t.json", clock=FakeClock())
     run.start()
     grade = run.grade()
     public = grade.public_json()

@@ -22,7 +22,7 @@ from interviewer.exportfile import export_to, looks_like_transcript
 from interviewer.framework import STEP_IDS, Level
 from interviewer.interview import Interview
 from interviewer.plain import LineMode
-from interviewer.policy.stub import StubPolicy
+from interviewer.policy import DraftVoice, Policy
 from interviewer.rubric import load_case
 from interviewer.transcript import Role, TurnKind, load
 from interviewer.tui.app import InterviewerApp
@@ -34,7 +34,7 @@ ADS = "ad-click-prediction"
 
 
 def finished(tmp_path: Path, name: str = "t.json") -> Path:
-    interview = Interview.create(load_case(ADS), Level.SENIOR, StubPolicy(), tmp_path / name, clock=FakeClock())
+    interview = Interview.create(load_case(ADS), Level.SENIOR, Policy(), tmp_path / name, clock=FakeClock())
     interview.start()
     for step_id in STEP_IDS:
         interview.advance_to(step_id)
@@ -330,8 +330,8 @@ def test_ctrl_c_at_the_prompt_ends_at_once_with_a_pipe_that_stays_open(tmp_path:
 # -- crashes in the app -----------------------------------------------------------------------------------------------
 
 
-class BreaksMidway(StubPolicy):
-    """The stub, but its stream of the first follow-up answer breaks after a few words (like a dropped connection)."""
+class BreaksMidway(DraftVoice):
+    """The stub's voice, but its stream of the first follow-up answer breaks after a few words (connection lost)."""
 
     async def phrase(self, utterance, view, on_usage=None) -> AsyncIterator[str]:
         if utterance.kind is TurnKind.INTRO or utterance.kind is TurnKind.OPENING:
@@ -344,7 +344,7 @@ class BreaksMidway(StubPolicy):
 async def test_a_model_stream_that_breaks_midway_shows_the_fallback_in_the_app(tmp_path: Path) -> None:
     from interviewer.tui.bubbles import InterviewerMessage
 
-    interview = new_interview(tmp_path, policy=BreaksMidway())
+    interview = new_interview(tmp_path, policy=Policy(voice=BreaksMidway()))
     app = InterviewerApp(InterviewScreen(interview))
     async with app.run_test() as pilot:
         screen = app.screen

@@ -21,6 +21,7 @@ CORE_MODULES = [
     "interviewer.report",
     "interviewer.plain",
     "interviewer.grading.deterministic",
+    "interviewer.policy",
     "interviewer.policy.stub",
     "interviewer.scorecard",
     "interviewer.scorecard_markdown",
@@ -89,7 +90,7 @@ def test_the_first_frame_needs_no_pydantic_yaml_or_markdown() -> None:
 def test_the_model_sdks_load_only_when_a_model_is_used() -> None:
     code = (
         "from interviewer.settings import Settings\n"
-        "from interviewer.policy.factory import make_policy\n"
+        "from interviewer.backends import make_policy\n"
         "make_policy(Settings(model='stub'))"
     )
     modules = loaded_after(code)

@@ -14,8 +14,8 @@ from interviewer.framework import Level
 from interviewer.interview import RESET, Interview
 from interviewer.llm.client import ModelClient
 from interviewer.llm.guard import OffScript, TurnGuard
-from interviewer.llm.interviewer import LLMPolicy
-from interviewer.policy.stub import StubPolicy
+from interviewer.llm.interviewer import model_policy
+from interviewer.policy import Policy
 from interviewer.rubric import load_case
 from interviewer.transcript import Role, TurnKind
 
@@ -25,7 +25,7 @@ ADS = "ad-click-prediction"
 def planned(replies: list[str]) -> tuple:
     """An offline interview after `replies`, and the plan for the last one: what the model is asked to phrase.
     The last reply may also be `/next` or `/end`, as in line mode."""
-    interview = Interview.create(load_case(ADS), Level.SENIOR, StubPolicy(), None, clock=FakeClock())
+    interview = Interview.create(load_case(ADS), Level.SENIOR, Policy(), None, clock=FakeClock())
     interview.start()
     for reply in replies[:-1]:
         interview.reply(reply)
@@ -164,7 +164,7 @@ async def test_an_off_script_turn_is_wiped_and_replaced_by_the_draft_with_the_ru
     respx.post(URL).mock(
         side_effect=[stream("Let us begin. What would you like to clarify first?"), stream("You: You: ", "hello.")]
     )
-    policy = LLMPolicy(client=ModelClient(settings(), sleep=Sleeps()))
+    policy = model_policy(ModelClient(settings(), sleep=Sleeps()))
     interview = Interview.create(load_case(ADS), Level.SENIOR, policy, tmp_path / "t.json", clock=FakeClock())
     await interview.speak(interview.plan_start())
     recorder = Recorder()

@@ -15,7 +15,7 @@ from conftest import FIXTURES, FakeClock, Recorder
 from interviewer.framework import Level
 from interviewer.interview import RESET, Interview
 from interviewer.llm.client import ModelClient
-from interviewer.llm.interviewer import LLMPolicy
+from interviewer.llm.interviewer import model_policy
 from interviewer.plain import LineMode
 from interviewer.rubric import load_case
 from interviewer.transcript import Role, TurnKind, load
@@ -33,7 +33,7 @@ def judged_nothing(comment: str) -> httpx.Response:
 
 
 def llm_interview(tmp_path: Path, **overrides) -> Interview:
-    policy = LLMPolicy(client=ModelClient(settings(**overrides), sleep=Sleeps()))
+    policy = model_policy(ModelClient(settings(**overrides), sleep=Sleeps()))
     return Interview.create(load_case(ADS), Level.SENIOR, policy, tmp_path / "t.json", clock=FakeClock())
 
 

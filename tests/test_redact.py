@@ -16,7 +16,7 @@ from conftest import FakeClock
 from interviewer.framework import Level
 from interviewer.interview import Interview
 from interviewer.llm.client import ModelClient
-from interviewer.llm.interviewer import LLMPolicy
+from interviewer.llm.interviewer import model_policy
 from interviewer.plain import LineMode
 from interviewer.redact import redact, redact_url, register_secret, register_url_secrets
 from interviewer.rubric import load_case
@@ -67,7 +67,7 @@ def test_a_model_error_notice_saved_and_printed_has_no_key(tmp_path: Path) -> No
     client = ModelClient(settings(base_url="http://bob:hunter2-password@llm.test/v1", max_retries=0), sleep=Sleeps())
     path = tmp_path / "t.json"
     interview = Interview.create(
-        load_case("ad-click-prediction"), Level.SENIOR, LLMPolicy(client=client), path, clock=FakeClock()
+        load_case("ad-click-prediction"), Level.SENIOR, model_policy(client), path, clock=FakeClock()
     )
     out = io.StringIO()
     assert LineMode(interview, stdin=io.StringIO("What is the latency budget?\n"), stdout=out).run() == 0
@@ -87,7 +87,7 @@ def test_a_key_the_model_says_in_its_own_words_is_never_saved(tmp_path: Path) ->
     client = ModelClient(settings(max_retries=0), sleep=Sleeps())
     path = tmp_path / "t.json"
     interview = Interview.create(
-        load_case("ad-click-prediction"), Level.SENIOR, LLMPolicy(client=client), path, clock=FakeClock()
+        load_case("ad-click-prediction"), Level.SENIOR, model_policy(client), path, clock=FakeClock()
     )
     assert LineMode(interview, stdin=io.StringIO("What is the latency budget?\n"), stdout=io.StringIO()).run() == 0
     saved = path.read_text(encoding="utf-8")
@@ -133,7 +133,7 @@ def test_a_short_password_in_the_base_url_is_never_printed_or_saved(tmp_path: Pa
     client = ModelClient(settings(base_url="http://user:s3cr3t@llm.test/v1", max_retries=0), sleep=Sleeps())
     path = tmp_path / "t.json"
     interview = Interview.create(
-        load_case("ad-click-prediction"), Level.SENIOR, LLMPolicy(client=client), path, clock=FakeClock()
+        load_case("ad-click-prediction"), Level.SENIOR, model_policy(client), path, clock=FakeClock()
     )
     out = io.StringIO()
     assert LineMode(interview, stdin=io.StringIO("What is the latency budget?\n"), stdout=out).run() == 0

@@ -10,7 +10,7 @@ from simulator import decisions, personas, simulate, simulate_async, table
 from conftest import CASE_IDS
 from interviewer.framework import STEP_IDS
 from interviewer.llm.client import ModelClient
-from interviewer.llm.interviewer import LLMPolicy
+from interviewer.llm.interviewer import model_policy
 from interviewer.rubric import load_case
 
 
@@ -39,7 +39,7 @@ async def test_the_llm_interviewer_on_a_fake_model_makes_the_same_decisions() ->
     again = personas(case.id)  # a persona may keep state (gibberish draws from its own random stream)
     for name, persona in personas(case.id).items():
         offline = simulate(case, name, persona)
-        policy = LLMPolicy(client=ModelClient(settings(), sleep=Sleeps()))
+        policy = model_policy(ModelClient(settings(), sleep=Sleeps()))
         online = await simulate_async(case, name, again[name], policy)
         assert not online.problems, (name, online.problems)
         assert decisions(online.transcript) == decisions(offline.transcript), name

@@ -12,14 +12,14 @@ from conftest import FakeClock, Recorder
 from interviewer.errors import InterviewerError
 from interviewer.framework import STEP_BY_ID, Level
 from interviewer.interview import Interview, Plan
-from interviewer.policy.stub import StubPolicy
+from interviewer.policy import DraftVoice, Policy
 from interviewer.rubric import load_case
 from interviewer.transcript import Role, TurnKind, load
 
 ADS = "ad-click-prediction"
 
 
-class FailingStub(StubPolicy):
+class FailingModel(DraftVoice):
     """A model that never answers: every utterance falls back to the draft, after a notice."""
 
     asked: int = 0
@@ -43,10 +43,9 @@ class Stops(Recorder):
             raise asyncio.CancelledError
 
 
-def interview_on(tmp_path: Path, policy: StubPolicy | None = None, clock: FakeClock | None = None) -> Interview:
-    return Interview.create(
-        load_case(ADS), Level.SENIOR, policy or StubPolicy(), tmp_path / "t.json", clock=clock or FakeClock()
-    )
+def interview_on(tmp_path: Path, voice: DraftVoice | None = None, clock: FakeClock | None = None) -> Interview:
+    policy = Policy(voice=voice or DraftVoice())
+    return Interview.create(load_case(ADS), Level.SENIOR, policy, tmp_path / "t.json", clock=clock or FakeClock())
 
 
 async def test_each_utterance_is_begun_streamed_ended_then_committed_in_its_phase(tmp_path: Path) -> None:
@@ -78,7 +77,7 @@ async def test_a_time_up_notice_comes_with_the_plan_and_is_shown_first(tmp_path:
 
 
 async def test_a_model_that_fails_is_replaced_by_the_draft_after_a_notice(tmp_path: Path) -> None:
-    interview = interview_on(tmp_path, policy=FailingStub())
+    interview = interview_on(tmp_path, voice=FailingModel())
     recorder = Recorder()
     spoken = await interview.speak(interview.plan_start(), recorder)
     assert len(spoken.notices) == 2 and all(n.role is Role.SYSTEM and "503" in n.text for n in spoken.notices)
@@ -102,7 +101,7 @@ async def test_a_cancel_keeps_what_was_committed_and_nothing_of_the_utterance_be
 
 
 async def test_drafts_are_said_without_the_model(tmp_path: Path) -> None:
-    interview = interview_on(tmp_path, policy=FailingStub())
+    interview = interview_on(tmp_path, voice=FailingModel())
     spoken = await interview.speak(interview.plan_start(), drafts=True)
     assert spoken.notices == () and not any(turn.fallback for turn in spoken.turns)
     assert interview.transcript.model_failures == 0
@@ -123,8 +122,8 @@ def test_an_empty_plan_says_nothing(tmp_path: Path) -> None:
 
 
 async def test_a_model_that_keeps_failing_is_benched_with_one_notice(tmp_path: Path) -> None:
-    policy = FailingStub()
-    interview = interview_on(tmp_path, policy=policy)
+    policy = FailingModel()
+    interview = interview_on(tmp_path, voice=policy)
     await interview.speak(interview.plan_start())  # two failures: the intro and the opening
     assert not interview.benched and policy.asked == 2
     spoken = await interview.speak(interview.plan_reply("What is the latency budget?"))
@@ -136,7 +135,7 @@ async def test_a_model_that_keeps_failing_is_benched_with_one_notice(tmp_path: P
 
 
 async def test_a_model_that_recovers_is_not_benched(tmp_path: Path) -> None:
-    class Flaky(StubPolicy):
+    class Flaky(DraftVoice):
         calls: int = 0
 
         async def phrase(self, utterance, view, on_usage=None) -> AsyncIterator[str]:
@@ -145,7 +144,7 @@ async def test_a_model_that_recovers_is_not_benched(tmp_path: Path) -> None:
                 raise InterviewerError("the server said 503")
             yield utterance.text
 
-    interview = interview_on(tmp_path, policy=Flaky())
+    interview = interview_on(tmp_path, voice=Flaky())
     await interview.speak(interview.plan_start())
     for _ in range(4):
         await interview.speak(interview.plan_reply("What is the latency budget?"))

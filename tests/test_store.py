@@ -23,7 +23,7 @@ from interviewer.grading import addressed
 from interviewer.grading.deterministic import StepGrader, grade_step
 from interviewer.grading.text import split_sentences
 from interviewer.interview import Interview
-from interviewer.policy.stub import StubPolicy
+from interviewer.policy import Policy
 from interviewer.rubric import load_case
 from interviewer.store import Store
 from interviewer.transcript import JOURNAL_MAGIC, Role, TurnKind, load, read
@@ -33,7 +33,7 @@ QUESTION = "What is the latency budget?"
 
 
 def new_interview(path: Path, clock: FakeClock | None = None) -> Interview:
-    return Interview.create(load_case(ADS), Level.SENIOR, StubPolicy(), path, clock=clock or FakeClock())
+    return Interview.create(load_case(ADS), Level.SENIOR, Policy(), path, clock=clock or FakeClock())
 
 
 def left_journal(path: Path) -> None:
@@ -123,7 +123,7 @@ def test_resume_cuts_a_torn_line_off_and_continues_after_it(tmp_path: Path) -> N
     left_journal(path)
     with path.open("ab") as handle:
         handle.write('{"n":4,"turns":[{"text":"caf\u00e9'.encode()[:-1])  # cut inside a UTF-8 character
-    with Interview.resume(path, StubPolicy(), clock=FakeClock()) as resumed:
+    with Interview.resume(path, Policy(), clock=FakeClock()) as resumed:
         resumed.reply("How many daily active users are there?")
         assert path.read_bytes().startswith(JOURNAL_MAGIC)
         assert replies_in(path) == [QUESTION, "How many daily active users are there?"]
@@ -178,9 +178,9 @@ def test_resuming_a_plain_transcript_journals_from_its_first_change(tmp_path: Pa
         interview.start()
         interview.reply(QUESTION)
     plain = path.read_bytes()
-    with Interview.resume(path, StubPolicy(), clock=FakeClock()):
+    with Interview.resume(path, Policy(), clock=FakeClock()):
         assert path.read_bytes() == plain  # opening it changes nothing
-    with Interview.resume(path, StubPolicy(), clock=FakeClock()) as resumed:
+    with Interview.resume(path, Policy(), clock=FakeClock()) as resumed:
         resumed.reply("How many daily active users are there?")
         assert path.read_bytes().startswith(JOURNAL_MAGIC)
     assert replies_in(path) == [QUESTION, "How many daily active users are there?"]
@@ -217,7 +217,7 @@ def test_resume_removes_the_temp_files_a_killed_rewrite_left(tmp_path: Path) -> 
         interview.start()
         interview.reply(QUESTION)
     stale, unrelated = plant_temps(tmp_path)
-    with Interview.resume(path, StubPolicy(), clock=FakeClock()) as resumed:
+    with Interview.resume(path, Policy(), clock=FakeClock()) as resumed:
         present = {p.name for p in tmp_path.iterdir()}
         assert not present & set(stale)
         assert set(unrelated) <= present and (tmp_path / "elsewhere.txt").read_text() == "x"
@@ -411,9 +411,9 @@ def test_a_second_open_of_a_held_transcript_is_refused(tmp_path: Path) -> None:
     interview = new_interview(path)
     interview.start()
     with pytest.raises(TranscriptInUseError, match=r"t\.json is open in another interviewer process"):
-        Interview.resume(path, StubPolicy())
+        Interview.resume(path, Policy())
     interview.close()
-    with Interview.resume(path, StubPolicy()) as resumed:  # released: it can be continued
+    with Interview.resume(path, Policy()) as resumed:  # released: it can be continued
         assert resumed.session.phase == "requirements"
 
 
@@ -507,7 +507,7 @@ def test_a_resume_after_the_intro_was_saved_does_not_state_the_problem_again(tmp
     intro, _opening = interview.plan_start()
     interview.commit(intro)
     interview._store.close()  # killed before the first question was said
-    with Interview.resume(path, StubPolicy(), clock=FakeClock()) as resumed:
+    with Interview.resume(path, Policy(), clock=FakeClock()) as resumed:
         plan = resumed.plan_start()
         assert [utterance.kind for utterance in plan] == [TurnKind.OPENING]
         for utterance in plan:
@@ -545,10 +545,10 @@ def test_each_reply_is_analysed_once_however_long_the_step(tmp_path: Path, monke
     interview.start()
     for number in range(60):
         interview.session.reply(f"We could log impressions and clicks, take {number}.")
-        interview.policy.step_grade(interview.view())  # what the stub (and the LLM interviewer) ask every turn
+        interview.policy.decider.step_grade(interview.view())  # what the stub (and the LLM interviewer) ask every turn
     # Each reply was analysed once, when it came (it used to be every reply so far, on every turn: 1,830).
     assert len(analysed) == 60
-    assert interview.policy.step_grade(interview.view()) == grade_step(
+    assert interview.policy.decider.step_grade(interview.view()) == grade_step(
         interview.case,
         "requirements",
         [t.text for t in interview.transcript.turns if t.role is Role.CANDIDATE],
@@ -585,7 +585,7 @@ def test_line_mode_releases_the_transcript_when_it_stops(tmp_path: Path) -> None
     path = tmp_path / "t.json"
     LineMode(new_interview(path), stdin=io.StringIO(f"{QUESTION}\n/quit\n"), stdout=io.StringIO()).run()
     assert not path.read_bytes().startswith(JOURNAL_MAGIC)  # compacted on the way out
-    with Interview.resume(path, StubPolicy()) as resumed:  # not held any more
+    with Interview.resume(path, Policy()) as resumed:  # not held any more
         assert resumed.session.phase == "requirements"
     assert replies_in(path) == [QUESTION]
 
@@ -601,7 +601,7 @@ def test_a_finished_journal_is_compacted_when_resume_refuses_it(tmp_path: Path) 
     store.close()
     assert path.read_bytes().startswith(JOURNAL_MAGIC)
     with pytest.raises(InterviewerError, match="this interview has finished"):
-        Interview.resume(path, StubPolicy())
+        Interview.resume(path, Policy())
     assert not path.read_bytes().startswith(JOURNAL_MAGIC)
     assert load(path).grade == interview.transcript.grade
 
@@ -634,10 +634,10 @@ from pathlib import Path
 from interviewer import transcript as transcripts
 from interviewer.framework import Level
 from interviewer.interview import Interview
-from interviewer.policy.stub import StubPolicy
+from interviewer.policy import Policy
 from interviewer.rubric import load_case
 
-interview = Interview.create(load_case("ad-click-prediction"), Level.SENIOR, StubPolicy(), Path(sys.argv[1]))
+interview = Interview.create(load_case("ad-click-prediction"), Level.SENIOR, Policy(), Path(sys.argv[1]))
 interview.start()
 interview.reply("What is the latency budget?")
 real = os.pwrite

@@ -8,9 +8,10 @@ import pytest
 
 from conftest import CASE_IDS, FakeClock
 from interviewer.framework import STEP_IDS, Level
+from interviewer.intents import asks_to_move_on
 from interviewer.interview import Interview
-from interviewer.policy.base import Action, AdvanceReason, View
-from interviewer.policy.stub import NOT_IN_FACTS, StubPolicy, asks_to_move_on, best_fact, clarifying_questions
+from interviewer.policy import Action, AdvanceReason, Policy, RubricDecider, View
+from interviewer.policy.facts import NOT_IN_FACTS, best_fact, clarifying_questions
 from interviewer.rubric import load_case
 from interviewer.transcript import Role, TurnKind
 
@@ -18,7 +19,7 @@ ADS = "ad-click-prediction"
 
 
 def interview(tmp_path: Path, case_id: str = ADS, level: Level = Level.SENIOR, clock=None) -> Interview:
-    run = Interview.create(load_case(case_id), level, StubPolicy(), tmp_path / "t.json", clock=clock or FakeClock())
+    run = Interview.create(load_case(case_id), level, Policy(), tmp_path / "t.json", clock=clock or FakeClock())
     run.start()
     return run
 
@@ -197,14 +198,14 @@ def test_respond_decides_without_changing_the_view(tmp_path: Path) -> None:
     run.session.reply("I would ask about how many users and the latency budget for ranking.")
     view = run.view()
     before = list(view.turns)
-    decision = StubPolicy().respond(view)
+    decision = RubricDecider().respond(view)
     assert decision.action in (Action.STAY, Action.ADVANCE)
     assert view.turns == before
 
 
 def test_open_step_uses_the_case_opening_when_there_is_one(tmp_path: Path) -> None:
     case = load_case(ADS)
-    policy = StubPolicy()
+    policy = RubricDecider()
     for step_id in STEP_IDS:
         text = policy.open_step(View(case, Level.SENIOR, step_id), AdvanceReason.START)
         expected = case.steps[step_id].opening

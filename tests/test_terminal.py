@@ -21,7 +21,7 @@ from interviewer.errors import InterviewerError
 from interviewer.framework import Level
 from interviewer.interview import Interview
 from interviewer.plain import LineMode
-from interviewer.policy.stub import StubPolicy
+from interviewer.policy import DraftVoice, Policy
 from interviewer.rubric import load_case
 from interviewer.terminal import json_printable, printable
 from interviewer.transcript import Role, load
@@ -100,7 +100,7 @@ def test_json_stays_the_same_data_without_raw_c1_or_bidi() -> None:
 
 
 @dataclass
-class EvilModel(StubPolicy):
+class EvilModel(DraftVoice):
     """A model whose words hold escape sequences, one of them cut between two deltas."""
 
     async def phrase(self, utterance, view, on_usage=None) -> AsyncIterator[str]:
@@ -109,7 +109,7 @@ class EvilModel(StubPolicy):
 
 
 @dataclass
-class FailingModel(StubPolicy):
+class FailingModel(DraftVoice):
     """A model whose every call fails with a message quoting the server's answer."""
 
     async def phrase(self, utterance, view, on_usage=None) -> AsyncIterator[str]:
@@ -123,7 +123,9 @@ def evil_case():
 
 
 def test_line_mode_shows_model_output_replies_titles_and_grade_as_text(tmp_path: Path) -> None:
-    interview = Interview.create(evil_case(), Level.SENIOR, EvilModel(), tmp_path / "t.json", clock=FakeClock())
+    interview = Interview.create(
+        evil_case(), Level.SENIOR, Policy(voice=EvilModel()), tmp_path / "t.json", clock=FakeClock()
+    )
     out = io.StringIO()
     assert LineMode(interview, stdin=io.StringIO(f"{REPLY}\n/end\n"), stdout=out).run() == 0
     printed = out.getvalue()
@@ -136,7 +138,9 @@ def test_line_mode_shows_model_output_replies_titles_and_grade_as_text(tmp_path:
 
 
 def test_line_mode_shows_a_model_error_quoting_escapes_as_text(tmp_path: Path) -> None:
-    interview = Interview.create(load_case(ADS), Level.SENIOR, FailingModel(), tmp_path / "t.json", clock=FakeClock())
+    interview = Interview.create(
+        load_case(ADS), Level.SENIOR, Policy(voice=FailingModel()), tmp_path / "t.json", clock=FakeClock()
+    )
     out = io.StringIO()
     assert LineMode(interview, stdin=io.StringIO(f"{REPLY}\n"), stdout=out).run() == 0
     printed = out.getvalue()
@@ -150,7 +154,7 @@ def test_line_mode_shows_a_model_error_quoting_escapes_as_text(tmp_path: Path) -
 @pytest.fixture
 def evil_transcript(tmp_path: Path) -> Path:
     path = tmp_path / "t.json"
-    interview = Interview.create(load_case(ADS), Level.SENIOR, StubPolicy(), path, clock=FakeClock())
+    interview = Interview.create(load_case(ADS), Level.SENIOR, Policy(), path, clock=FakeClock())
     interview.start()
     interview.reply(REPLY)
     interview.advance_to("framing")
@@ -230,7 +234,9 @@ async def idle(pilot, screen: InterviewScreen) -> None:
 
 
 async def test_the_app_shows_escapes_as_text_and_stores_them_as_given(tmp_path: Path) -> None:
-    interview = Interview.create(evil_case(), Level.SENIOR, EvilModel(), tmp_path / "t.json", clock=FakeClock())
+    interview = Interview.create(
+        evil_case(), Level.SENIOR, Policy(voice=EvilModel()), tmp_path / "t.json", clock=FakeClock()
+    )
     app = InterviewerApp(InterviewScreen(interview))
     async with app.run_test(size=(150, 70)) as pilot:
         screen = app.screen
@@ -251,7 +257,9 @@ async def test_the_app_shows_escapes_as_text_and_stores_them_as_given(tmp_path: 
 
 
 async def test_the_app_shows_a_model_error_notice_as_text(tmp_path: Path) -> None:
-    interview = Interview.create(load_case(ADS), Level.SENIOR, FailingModel(), tmp_path / "t.json", clock=FakeClock())
+    interview = Interview.create(
+        load_case(ADS), Level.SENIOR, Policy(voice=FailingModel()), tmp_path / "t.json", clock=FakeClock()
+    )
     app = InterviewerApp(InterviewScreen(interview))
     async with app.run_test(size=(150, 50)) as pilot:
         await idle(pilot, app.screen)
@@ -354,7 +362,7 @@ def test_a_lone_escape_is_still_the_escape_key(monkeypatch: pytest.MonkeyPatch) 
 
 async def test_a_raw_paste_in_the_app_stays_text_and_opens_no_dialog(tmp_path: Path) -> None:
     """The bytes a terminal sends for the paste, through the parser the app installs, while the interviewer talks."""
-    interview = new_interview(tmp_path, policy=SlowStub(delay=0.05))
+    interview = new_interview(tmp_path, policy=Policy(voice=SlowStub(delay=0.05)))
     app = InterviewerApp(InterviewScreen(interview))
     import textual.drivers.linux_driver as linux_driver
 

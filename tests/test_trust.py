@@ -16,7 +16,7 @@ from interviewer.grading import seal
 from interviewer.grading.judge import combine
 from interviewer.grading.models import JudgeSummary, StepJudgement
 from interviewer.interview import Interview, case_for, checked_grade, grade_transcript
-from interviewer.policy.stub import StubPolicy
+from interviewer.policy import Policy
 from interviewer.rubric import load_case
 from interviewer.transcript import Role, load, save
 
@@ -37,7 +37,7 @@ ANSWERS = {
 
 
 def finished(tmp_path: Path, name: str = "t.json") -> Path:
-    interview = Interview.create(load_case(ADS), Level.SENIOR, StubPolicy(), tmp_path / name, clock=FakeClock())
+    interview = Interview.create(load_case(ADS), Level.SENIOR, Policy(), tmp_path / name, clock=FakeClock())
     interview.start()
     for step_id in STEP_IDS:
         interview.advance_to(step_id)
@@ -253,7 +253,7 @@ def test_a_resumed_unfinished_transcript_never_trusts_a_grade_saved_in_it(tmp_pa
     data["grade"]["overall"] = 100
     data["grade"]["hire_signal"] = "strong_hire"
     path.write_text(json.dumps(data))
-    with Interview.resume(path, StubPolicy(), clock=FakeClock()) as interview:
+    with Interview.resume(path, Policy(), clock=FakeClock()) as interview:
         assert interview.grade().overall == honest
         interview.end()
         assert load(path).grade.overall == honest
@@ -310,31 +310,29 @@ def test_a_forged_judge_grade_is_not_trusted(tmp_path: Path, rebuild: bool) -> N
     assert f"Overall {honest}/100" in text.stdout and "strong hire" not in text.stdout.lower()
 
 
-def _judging(interview: Interview, monkeypatch: pytest.MonkeyPatch, quote: str) -> None:
-    """Give the interview a model client whose judge credits one missed model item with `quote`."""
-    import types
+def _judging(interview: Interview, quote: str) -> None:
+    """Give the interview a judge that credits one missed model item with `quote`."""
 
-    import interviewer.llm.judge as llm_judge
+    class CreditingJudge:
+        model = "test-model"
 
-    async def judge_grade(client, case, grade, answers, concurrency):
-        missed = next(item.id for item in grade.steps["model"].items if item.coverage == "missed")
-        steps = {"model": StepJudgement(step="model", credited={missed: quote})}
-        return combine(grade, JudgeSummary(model=client.model, status="ok", steps=steps))
+        async def judge(self, case, grade, answers):
+            missed = next(item.id for item in grade.steps["model"].items if item.coverage == "missed")
+            steps = {"model": StepJudgement(step="model", credited={missed: quote})}
+            return combine(grade, JudgeSummary(model=self.model, status="ok", steps=steps))
 
-    monkeypatch.setattr(llm_judge, "judge_grade", judge_grade)
-    client = types.SimpleNamespace(model="test-model", settings=types.SimpleNamespace(judge_workers=1))
-    object.__setattr__(interview.policy, "client", client)
+    interview.policy.judge = CreditingJudge()
 
 
 async def _judged_interview(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    interview = Interview.create(load_case(ADS), Level.SENIOR, StubPolicy(), tmp_path / "j.json", clock=FakeClock())
+    interview = Interview.create(load_case(ADS), Level.SENIOR, Policy(), tmp_path / "j.json", clock=FakeClock())
     interview.start()
     for step_id in STEP_IDS:
         interview.advance_to(step_id)
         interview.reply(ANSWERS[step_id])
     interview.advance_to("wrap_up")
     interview.reply(ANSWERS["wrap_up"])
-    _judging(interview, monkeypatch, "a logistic regression baseline with hashed feature crosses")
+    _judging(interview, "a logistic regression baseline with hashed feature crosses")
     graded = await interview.ajudge()
     assert graded.judge is not None and graded.judge.seal
     interview.close()

@@ -13,7 +13,7 @@ from tui_helpers import SlowStub, new_interview, wait_until
 from interviewer.catalog import case_files, peek_case
 from interviewer.framework import STEP_IDS, Level
 from interviewer.interview import Interview
-from interviewer.policy.stub import StubPolicy
+from interviewer.policy import DraftVoice, Policy
 from interviewer.rubric import load_case
 from interviewer.transcript import Role, TurnKind, load
 from interviewer.tui.app import InterviewerApp
@@ -140,7 +140,7 @@ async def test_a_paste_over_the_limit_is_refused_and_kept_in_the_box(tmp_path: P
 
 
 async def test_escape_cancels_the_reply_in_progress_and_saves_nothing_of_it(tmp_path: Path) -> None:
-    interview = new_interview(tmp_path, policy=SlowStub(delay=0.05))
+    interview = new_interview(tmp_path, policy=Policy(voice=SlowStub(delay=0.05)))
     seen: list[Message] = []
     app = InterviewerApp(InterviewScreen(interview))
     async with app.run_test(message_hook=seen.append) as pilot:
@@ -214,7 +214,7 @@ async def test_a_step_over_its_budget_is_highlighted(tmp_path: Path) -> None:
     from conftest import FakeClock
 
     clock = FakeClock()
-    interview = Interview.create(load_case(ADS), Level.SENIOR, StubPolicy(), tmp_path / "t.json", clock=clock)
+    interview = Interview.create(load_case(ADS), Level.SENIOR, Policy(), tmp_path / "t.json", clock=clock)
     app = InterviewerApp(InterviewScreen(interview))
     async with app.run_test() as pilot:
         screen = app.screen
@@ -438,7 +438,7 @@ async def test_the_app_streams_a_model_and_shows_when_the_stub_stands_in(tmp_pat
     from llm_fakes import URL, Sleeps, completion, error, settings, stream
 
     from interviewer.llm.client import ModelClient
-    from interviewer.llm.interviewer import LLMPolicy
+    from interviewer.llm.interviewer import model_policy
     from interviewer.tui.widgets import NoticeMessage
 
     replies = [stream("Let's start. ", "What matters most here?"), error(503), error(503)]
@@ -450,7 +450,7 @@ async def test_the_app_streams_a_model_and_shows_when_the_stub_stands_in(tmp_pat
 
     with respx.mock:
         respx.post(URL).mock(side_effect=respond)
-        policy = LLMPolicy(client=ModelClient(settings(max_retries=1), sleep=Sleeps()))
+        policy = model_policy(ModelClient(settings(max_retries=1), sleep=Sleeps()))
         interview = Interview.create(load_case(ADS), Level.SENIOR, policy, tmp_path / "t.json")
         app = InterviewerApp(InterviewScreen(interview))
         async with app.run_test() as pilot:
@@ -502,7 +502,7 @@ async def test_the_sidebar_names_the_interviewer_in_use_when_the_app_starts_from
     """The picker cannot know which interviewer the settings will choose; the sidebar shows the one in use."""
 
     def start(case_id: str, level: Level) -> Interview:
-        return new_interview(tmp_path, case_id, StubPolicy(name="local-model"))
+        return new_interview(tmp_path, case_id, Policy(voice=DraftVoice(name="local-model")))
 
     app = InterviewerApp(CasePickerScreen(choices(), Level.SENIOR), start)
     async with app.run_test(size=(100, 32)) as pilot:

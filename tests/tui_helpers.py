@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 from conftest import FakeClock
 from interviewer.framework import Level
 from interviewer.interview import Interview
-from interviewer.policy.stub import StubPolicy
+from interviewer.policy import DraftVoice, Policy
 from interviewer.rubric import load_case
 
 
@@ -29,8 +29,8 @@ async def wait_until(pilot: Pilot, predicate: Callable[[], bool], timeout: float
 
 
 @dataclass
-class SlowStub(StubPolicy):
-    """The stub, streaming a word at a time with a delay: a scripted stand-in for a slow model."""
+class SlowStub(DraftVoice):
+    """The stub's voice, streaming a word at a time with a delay: a scripted stand-in for a slow model."""
 
     delay: float = 0.05
 
@@ -40,9 +40,9 @@ class SlowStub(StubPolicy):
             yield word + " "
 
 
-def new_interview(tmp_path: Path, case_id: str = "ad-click-prediction", policy: StubPolicy | None = None) -> Interview:
+def new_interview(tmp_path: Path, case_id: str = "ad-click-prediction", policy: Policy | None = None) -> Interview:
     return Interview.create(
-        load_case(case_id), Level.SENIOR, policy or StubPolicy(), tmp_path / "t.json", clock=FakeClock()
+        load_case(case_id), Level.SENIOR, policy or Policy(), tmp_path / "t.json", clock=FakeClock()
     )
 
 

@@ -9,6 +9,7 @@ prose that mentions "human graders" or "the rubric reviewers follow" is kept: th
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from interviewer.grading.text import Sentence, analyse, fold_unicode, split_sentences
 
@@ -78,7 +79,7 @@ def addressed_to_grader(sentence: str) -> bool:
     return bool(_SENTENCE.search(fold_unicode(sentence)))
 
 
-def candidate_sentences(texts: list[str] | tuple[str, ...]) -> tuple[list[Sentence], list[str]]:
+def candidate_sentences(texts: Sequence[str]) -> tuple[list[Sentence], list[str]]:
     """The sentences that may earn credit, and the text addressed to the grader (which never does), in order."""
     kept: list[Sentence] = []
     ignored: list[str] = []

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from interviewer.grading.addressed import candidate_sentences
-from interviewer.grading.claims import Claim
+from interviewer.grading.claims import Claim, Kind
 from interviewer.grading.models import DroppedClaim, Grade, JudgeClaim, JudgeReply, JudgeSummary
 from interviewer.grading.stance import Stance
 from interviewer.rubric import Case
@@ -146,11 +146,12 @@ def judge_claims(judge: JudgeSummary) -> list[Claim]:
     """The judge's verified verdicts as claims (said in the step it judged)."""
     claims: list[Claim] = []
     for step_id, judged in judge.steps.items():
-        for kind, entries, stance in (
+        verdicts: tuple[tuple[Kind, dict[str, str], Stance], ...] = (
             ("item", judged.credited, Stance.ENDORSES),
             ("item", judged.rejected, Stance.REJECTS),
             ("red_flag", judged.flagged, Stance.ENDORSES),
-        ):
+        )
+        for kind, entries, stance in verdicts:
             for target, quote in entries.items():
                 claims.append(
                     Claim(kind, target, step_id, stance, quote, said_in=step_id, explained=True, source=JUDGE)

@@ -17,8 +17,8 @@ from typing import Any, Literal, TypeVar
 
 import httpx
 import openai
-from openai import AsyncOpenAI
-from openai.types.chat import ChatCompletion
+from openai import AsyncOpenAI, AsyncStream
+from openai.types.chat import ChatCompletion, ChatCompletionChunk
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -33,8 +33,11 @@ from interviewer.redact import redact, redact_url, register_secret, register_url
 from interviewer.settings import Settings
 from interviewer.usage import Usage
 
+_InvalidURL2: type[BaseException]
 try:  # the SDK parses the endpoint with httpx2 where it ships it, and sends through the httpx client given to it
-    from httpx2 import InvalidURL as _InvalidURL2
+    import httpx2
+
+    _InvalidURL2 = httpx2.InvalidURL
 except ImportError:  # pragma: no cover - SDK versions without httpx2
     _InvalidURL2 = httpx.InvalidURL
 
@@ -48,6 +51,7 @@ URL_ERRORS: tuple[type[BaseException], ...] = (
     OverflowError,
     UnicodeError,  # a host that IDNA cannot encode
 )
+CONSTRUCTION_ERRORS: tuple[type[BaseException], ...] = (*URL_ERRORS, ValueError)  # what the SDK's client may raise
 # What the endpoint accepts for structured output, tried in this order and remembered once learnt.
 JsonMode = Literal["json_schema", "json_object_schema", "json_object", "text"]
 JSON_MODES: tuple[JsonMode, ...] = ("json_schema", "json_object_schema", "json_object", "text")
@@ -156,7 +160,7 @@ class ModelClient:
             self._client = AsyncOpenAI(
                 api_key=key, base_url=self.endpoint, timeout=settings.timeout, max_retries=0, http_client=http_client
             )
-        except (*URL_ERRORS, ValueError) as exc:
+        except CONSTRUCTION_ERRORS as exc:
             raise self.bad_url(exc) from None
         self._sleep = sleep
         self.json_mode: JsonMode = JSON_MODES[0]
@@ -301,14 +305,15 @@ class ModelClient:
 
     async def _open_stream(
         self, messages: list[dict[str, str]], max_tokens: int, stop: list[str] | None
-    ) -> tuple[Any, list[Any]]:
+    ) -> tuple[AsyncStream[ChatCompletionChunk], list[Any]]:
         """Open a stream and wait for its first words (or its end): a server that takes too long to start is
         retried like a timeout, which the stream could not be once text had been shown."""
         settings = self.settings
         options: dict[str, Any] = {"stream_options": {"include_usage": True}} if self.stream_usage else {}
-        stream = await self._client.chat.completions.create(
+        # `stream=True` selects the SDK's streaming overload, which the spread options hide from mypy.
+        stream: AsyncStream[ChatCompletionChunk] = await self._client.chat.completions.create(  # type: ignore[assignment]
             model=self.model,
-            messages=messages,  # type: ignore[arg-type]
+            messages=messages,  # type: ignore[arg-type]  # plain role/content dicts (see the SDK's TypedDicts)
             stream=True,
             temperature=settings.temperature,
             seed=settings.seed,
@@ -325,7 +330,8 @@ class ModelClient:
                     break
         except httpx.TimeoutException as exc:
             await stream.close()
-            raise openai.APITimeoutError(request=exc.request) from None
+            # The SDK's type names httpx2's Request; the request in flight is httpx's, which it takes all the same.
+            raise openai.APITimeoutError(request=exc.request) from None  # type: ignore[arg-type]
         except ValueError as exc:  # an event whose data is not JSON
             await stream.close()
             raise MalformedReply(f"{self.base_url} streamed something that is not JSON ({exc})") from None

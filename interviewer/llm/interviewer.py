@@ -3,21 +3,22 @@
 Keeping the decisions deterministic keeps the model honest: it is told what to do (ask this follow-up, answer from
 these facts, move to the next step), it never sees what a strong answer covers, and the stub's draft is always there
 to fall back on. The prompt is bounded: the current step verbatim (its last turns), earlier steps as one line each.
+`model_policy` composes the three parts: the `RubricDecider`, a `ModelVoice` and a `ModelJudge` on one client.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from interviewer.framework import STEP_BY_ID, STEP_IDS, next_step_id
 from interviewer.grading.deterministic import grade_step
-from interviewer.grading.models import Coverage
+from interviewer.grading.models import Coverage, StepGrade
+from interviewer.llm.client import ModelClient
 from interviewer.llm.guard import TurnGuard
+from interviewer.llm.judge import ModelJudge
 from interviewer.llm.prompts import fence, render
-from interviewer.policy.base import Utterance, View
-from interviewer.policy.stub import StubPolicy
+from interviewer.policy import DraftVoice, Policy, RubricDecider, Utterance, View
 from interviewer.transcript import Role, TurnKind
 from interviewer.usage import Usage
 
@@ -50,21 +51,31 @@ def clip(text: str, limit: int = TURN_CHARS) -> str:
     return text if len(text) <= limit else text[: limit // 2] + " […] " + text[-limit // 2 :]
 
 
+def model_policy(client: ModelClient) -> Policy:
+    """The interviewer on a model: the offline interviewer's decisions, said by the model, judged by it at the end."""
+    decider = RubricDecider()
+    return Policy(decider, ModelVoice(client, decider.step_grade), ModelJudge(client))
+
+
 @dataclass
-class LLMPolicy(StubPolicy):
-    client: Any = field(default=None, repr=False)
+class ModelVoice:
+    """Says each planned utterance through the model, told what to say (the draft) and what the step still lacks."""
+
+    client: ModelClient = field(repr=False)
+    # The current step's running grade, as the decider keeps it: what the model is told the step still lacks.
+    step_grade: Callable[[View], StepGrade] = field(repr=False)
     # Summaries of finished steps, by step and replies: they do not change, and grading them each turn costs.
     _summaries: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict, repr=False)
 
-    def __post_init__(self) -> None:
-        if self.client is not None:
-            self.name = self.client.model
+    @property
+    def name(self) -> str:
+        return self.client.model
 
     async def phrase(
         self, utterance: Utterance, view: View, on_usage: Callable[[Usage], None] | None = None
     ) -> AsyncIterator[str]:
         if utterance.kind is TurnKind.INTRO:  # the problem is stated as the case writes it
-            async for chunk in super().phrase(utterance, view):
+            async for chunk in DraftVoice().phrase(utterance, view):
                 yield chunk
             return
         messages = self.prompt(utterance, view)

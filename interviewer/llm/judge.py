@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 from pydantic import ValidationError
 
@@ -107,6 +109,27 @@ async def judge_grade(
     failed = [judgement for judgement in judged.values() if judgement.failed]
     if steps and len(failed) == len(steps):
         return unavailable(grade, client.model, failed[0].error or "no answer", usage)
-    status = "partial" if failed else "ok"
+    status: Literal["ok", "partial"] = "partial" if failed else "ok"
     summary = JudgeSummary(model=client.model, status=status, steps=judged, usage=usage)
     return combine(grade, summary)
+
+
+@dataclass(frozen=True)
+class ModelJudge:
+    """The `Judge` of an interview on a model: `judge_grade` on the same client, as many steps at once as the
+    settings allow."""
+
+    client: ModelClient
+
+    @property
+    def model(self) -> str:
+        return self.client.model
+
+    async def judge(
+        self,
+        case: Case,
+        grade: Grade,
+        answers: Mapping[str, Sequence[str]],
+        on_step: Callable[[StepJudgement, int, int], None] | None = None,
+    ) -> Grade:
+        return await judge_grade(self.client, case, grade, answers, self.client.settings.judge_workers, on_step)

@@ -1,17 +1,20 @@
-"""The interviewer policy interface: given the interview so far, what does the interviewer say and do next?
+"""What an interviewer is made of: the decisions, the voice and the judge, and the values they pass around.
 
-The stub (offline, deterministic) and the LLM interviewer both implement it. A policy only decides; the
-`Interview` applies the decision to the session, so every policy gets the same saving, clocks and grading.
+A `Decider` chooses what the interviewer does next (a `Decision`, with the rubric-driven words of a draft); a
+`Voice` says a planned `Utterance` (the draft as it is, or a model's phrasing of it); a `Judge` may add a model's
+verdict to the final grade. `interviewer.policy.Policy` composes the three. None of them changes the interview: the
+`Interview` applies what they return, so every back end gets the same saving, clocks and grading.
 """
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol
 
 from interviewer.framework import STEP_BY_ID, STEP_IDS, Level
+from interviewer.grading.models import Grade, StepJudgement
 from interviewer.rubric import Case
 from interviewer.transcript import Role, Turn, TurnKind
 from interviewer.usage import Usage
@@ -117,38 +120,61 @@ def opening_question(case: Case, phase: str) -> str:
     return (rubric.opening if rubric is not None else None) or step.opening
 
 
-class Policy(ABC):
-    """Decides the interviewer's next move. Implementations must not mutate the view."""
+class Decider(Protocol):
+    """Decides the interviewer's next move and drafts its words. Implementations must not mutate the view."""
 
-    name: str = "policy"
-
-    @abstractmethod
     def introduce(self, view: View) -> str:
         """The opening statement: greeting and the problem."""
+        ...
 
-    @abstractmethod
     def open_step(self, view: View, reason: AdvanceReason) -> str:
         """The first thing said in a new step (`view.phase`), acknowledging why the last one ended."""
+        ...
 
-    @abstractmethod
     def respond(self, view: View) -> Decision:
         """React to the candidate's latest reply in `view.phase`."""
-
-    @abstractmethod
-    def close(self, view: View) -> str:
-        """The last words of the interview."""
+        ...
 
     def confirm_skip(self, view: View) -> str:
         """Said when the candidate asks for the next step before answering this one (asked again, it moves on)."""
-        from interviewer.policy.voice import confirm_skip
+        ...
 
-        return confirm_skip(view.phase, view.question)
+    def close(self, view: View) -> str:
+        """The last words of the interview."""
+        ...
 
-    async def phrase(
+
+class Voice(Protocol):
+    """Says a planned utterance: its words as they come."""
+
+    @property
+    def name(self) -> str:
+        """Who speaks, as the transcript records it: "stub", or the model's name."""
+        ...
+
+    def phrase(
         self, utterance: Utterance, view: View, on_usage: Callable[[Usage], None] | None = None
     ) -> AsyncIterator[str]:
-        """The words of a planned utterance, as they come. The stub streams its draft in chunks; a model-backed
-        policy streams its own tokens and raises `ModelError` when it cannot (the interview then falls back)."""
-        text = utterance.text
-        for start in range(0, len(text), 24):
-            yield text[start : start + 24]
+        """The words of `utterance`. A model's voice raises an `InterviewerError` (`ModelError`) when it cannot
+        answer, and the interview then says the draft instead."""
+        ...
+
+
+class Judge(Protocol):
+    """A second opinion on a finished interview's grade (a model's), added to the deterministic grade."""
+
+    @property
+    def model(self) -> str:
+        """The judge's name, as the app and line mode show it while it works."""
+        ...
+
+    async def judge(
+        self,
+        case: Case,
+        grade: Grade,
+        answers: Mapping[str, Sequence[str]],
+        on_step: Callable[[StepJudgement, int, int], None] | None = None,
+    ) -> Grade:
+        """`grade` with the judge's verified claims added (`grade.judge` says how it went); `on_step(judgement,
+        done, total)` reports each step as it finishes."""
+        ...

@@ -1,10 +1,11 @@
-"""The offline interviewer: deterministic, rubric-driven, no network.
+"""The offline interviewer's decisions: deterministic, rubric-driven, no network.
 
 It opens each step with a question, handles what the candidate asks of it (repeat, explain, a hint, "I don't know",
 the time: `interviewer.intents`), answers clarifying questions only from the case's fact sheet, pushes back once a step
 on a decision the grader reads as a red flag or a dismissed item, asks follow-ups aimed at the highest-weight rubric
 item still missing (anywhere in the interview so far), and moves on when the step is covered well or its follow-ups
-are spent. It only ever says openings, follow-up questions and facts, never what a rubric item covers.
+are spent. It only ever says openings, follow-up questions and facts, never what a rubric item covers. The same
+decisions drive the model-backed interviewer: only the voice differs (`interviewer.policy.Policy`).
 """
 
 from __future__ import annotations
@@ -18,31 +19,14 @@ from interviewer.grading.deterministic import InterviewGrader, compiled, mistake
 from interviewer.grading.models import Coverage, ItemResult, StepGrade
 from interviewer.grading.replies import ReplyReader
 from interviewer.grading.text import SentenceIndex, analyse, normalise, words
-from interviewer.intents import MOVE_ON_SIGNALS, Intent, asks_to_move_on
+from interviewer.intents import Intent, asks_to_move_on
 from interviewer.policy import voice
-from interviewer.policy.base import Action, AdvanceReason, Decision, Policy, View, opening_question
-from interviewer.policy.facts import (
-    NOT_IN_FACTS,
-    answer_from_facts,
-    best_fact,
-    clarifying_questions,
-    matching_facts,
-    question_parts,
-)
+from interviewer.policy.base import Action, AdvanceReason, Decision, View, opening_question
+from interviewer.policy.facts import answer_from_facts, clarifying_questions
 from interviewer.rubric import Case, Curveball
 from interviewer.transcript import Role, Turn, TurnKind
 
-__all__ = [
-    "MOVE_ON_SIGNALS",
-    "NOT_IN_FACTS",
-    "StubPolicy",
-    "answer_from_facts",
-    "asks_to_move_on",
-    "best_fact",
-    "clarifying_questions",
-    "matching_facts",
-    "question_parts",
-]
+__all__ = ["RubricDecider", "readable"]
 
 # Short quotes: a pushback quotes the candidate's sentence, cut to this many words.
 QUOTE_WORDS = 24
@@ -50,15 +34,17 @@ PHRASE_MAX_WORDS = 4
 
 
 @dataclasses.dataclass
-class StubPolicy(Policy):
+class RubricDecider:
+    """The `Decider` of both interviewers. It keeps the interview's running grade and the current step's log, each
+    brought up to date with only the turns added since the last call."""
+
     max_follow_ups: int = 2
     covered_enough: int = 70  # step score at which the step counts as covered well
     max_requests: int = 3  # requests in a row (repeat, hint...) answered before the interviewer moves on
-    name: str = "stub"
     _step: _StepLog | None = dataclasses.field(default=None, repr=False, compare=False)
     _run: _Running | None = dataclasses.field(default=None, repr=False, compare=False)
 
-    # -- the policy interface ------------------------------------------------------------------------------------
+    # -- the decider interface -----------------------------------------------------------------------------------
 
     def introduce(self, view: View) -> str:
         return (
@@ -131,6 +117,9 @@ class StubPolicy(Policy):
                 item = view.case.item(view.phase, target)
                 return Decision(Action.STAY, item.follow_up, TurnKind.FOLLOW_UP, item_id=item.id)
         return Decision(Action.ADVANCE, reason=AdvanceReason.FOLLOW_UPS_SPENT)
+
+    def confirm_skip(self, view: View) -> str:
+        return voice.confirm_skip(view.phase, view.question)
 
     def close(self, view: View) -> str:
         return "Thanks, that's the end of the interview. Let's look at how it went."

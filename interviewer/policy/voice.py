@@ -1,4 +1,5 @@
-"""How the offline interviewer says things: acknowledgements, transitions, answers to the candidate's intents, time.
+"""How the offline interviewer says things: the phrasebook its drafts are written from (acknowledgements,
+transitions, answers to the candidate's intents, time), and `DraftVoice`, which says a draft as it is.
 
 Deterministic for a given transcript (a variant is chosen by how many turns the interviewer has had), so tests stay
 exact, yet the same words do not come back every turn. Nothing here knows what a rubric item covers: an
@@ -7,8 +8,28 @@ acknowledgement only ever repeats a phrase the candidate said.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+
 from interviewer.framework import STEP_BY_ID, TOTAL_MINUTES, Step
-from interviewer.policy.base import AdvanceReason
+from interviewer.policy.base import AdvanceReason, Utterance, View
+from interviewer.usage import Usage
+
+CHUNK_CHARS = 24  # the draft is streamed in pieces, as a model's words are, so front ends have one path
+
+
+@dataclass
+class DraftVoice:
+    """The offline interviewer's voice: the draft, word for word."""
+
+    name: str = "stub"
+
+    async def phrase(
+        self, utterance: Utterance, view: View, on_usage: Callable[[Usage], None] | None = None
+    ) -> AsyncIterator[str]:
+        text = utterance.text
+        for start in range(0, len(text), CHUNK_CHARS):
+            yield text[start : start + CHUNK_CHARS]
 
 
 def pick(options: tuple[str, ...], turn: int) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 
 from textual.binding import Binding
 from textual.screen import Screen
@@ -11,12 +11,29 @@ from textual.screen import Screen
 from interviewer.tui.messages import GradedScreenName, OpenGradedScreen
 
 if TYPE_CHECKING:
+    from interviewer.errors import InterviewerError
     from interviewer.grading.models import Grade
     from interviewer.rubric import Case
     from interviewer.transcript import Transcript
 
 
+@runtime_checkable
+class HostApp(Protocol):
+    """The app as its screens use it (`InterviewerApp`, which imports them): it keeps why it stopped, for the command
+    line to report."""
+
+    error: InterviewerError | None
+
+    def exit_with_error(self, error: InterviewerError) -> None: ...
+
+
 class AppScreen(Screen[None]):
+    @property
+    def host_app(self) -> HostApp:
+        app = self.app
+        assert isinstance(app, HostApp)
+        return app
+
     def action_help(self) -> None:
         from interviewer.tui.modals import HelpScreen
 

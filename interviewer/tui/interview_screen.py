@@ -96,7 +96,7 @@ class InterviewScreen(AppScreen):
 
             interview = self._load()
         except InterviewerError as exc:
-            self.app.call_from_thread(self.app.exit_with_error, exc)
+            self.app.call_from_thread(self.host_app.exit_with_error, exc)
             return
         self.post_message(InterviewReady(interview))
 
@@ -142,7 +142,7 @@ class InterviewScreen(AppScreen):
         try:  # recorded (and saved) before the box is cleared: a reply that cannot be saved stays in the box
             plan = self.interview.plan_reply(text)
         except SaveError as exc:
-            self.app.error = unsaved_reply(exc, self.interview.path)  # reported if the user quits now
+            self.host_app.error = unsaved_reply(exc, self.interview.path)  # reported if the user quits now
             self.notify(
                 f"Your reply is not saved ({exc}). It is still in the box: fix that and press ctrl+s again, "
                 "or ctrl+q to quit.",
@@ -151,8 +151,8 @@ class InterviewScreen(AppScreen):
                 markup=False,
             )
             return
-        if isinstance(self.app.error, SaveError):
-            self.app.error = None  # saving works again: nothing is left unsaved
+        if isinstance(self.host_app.error, SaveError):
+            self.host_app.error = None  # saving works again: nothing is left unsaved
         box.clear()
         await self.query_one(ChatLog).add(CandidateMessage(text))
         self.speak(plan)  # the plan's notices (time up) come first
@@ -166,12 +166,13 @@ class InterviewScreen(AppScreen):
             self.speak(self.interview.plan_next_step())
 
     def action_end(self) -> None:
-        if self.interview is None or self.interview.done:
+        interview = self.interview
+        if interview is None or interview.done:
             return
 
         def confirmed(yes: bool | None) -> None:
-            if yes and not self.interview.done:
-                self.speak(self.interview.plan_end())
+            if yes and not interview.done:
+                self.speak(interview.plan_end())
 
         from interviewer.tui.modals import ConfirmScreen
 
@@ -192,7 +193,7 @@ class InterviewScreen(AppScreen):
             self.post_message(ReplyCancelled())
             raise
         except SaveError as exc:  # the interviewer's words cannot be kept: stop, everything before them is saved
-            self.app.exit_with_error(stopped_unsaved(exc, self.interview.path))
+            self.host_app.exit_with_error(stopped_unsaved(exc, self.interview.path))
             return
         self.post_message(ReplyFinished())
         if self.interview.done:
@@ -227,7 +228,7 @@ class InterviewScreen(AppScreen):
         try:
             grade = await self.interview.ajudge()  # the deterministic grade at once when no model is in use
         except SaveError as exc:
-            self.app.exit_with_error(stopped_unsaved(exc, self.interview.path))
+            self.host_app.exit_with_error(stopped_unsaved(exc, self.interview.path))
             return
         interview = self.interview
         self.app.push_screen(ScorecardScreen(interview.transcript, interview.case, grade, interview.path))
@@ -241,7 +242,7 @@ class InterviewScreen(AppScreen):
 
         cached = getattr(self, "_answered_cache", None)
         if cached is None or cached[0] is not turns or cached[1] > len(turns):
-            cached = (turns, 0, set())
+            cached = (turns, 0, set[str]())
         seen, answered = cached[1], cached[2]
         for turn in turns[seen:]:
             if turn.role is Role.CANDIDATE and not turn.intent:

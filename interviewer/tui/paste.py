@@ -124,4 +124,4 @@ def install() -> None:
         except Exception:  # a driver for another platform (termios, windll) does not import here
             continue
         if getattr(module, "XTermParser", None) is XTermParser:
-            module.XTermParser = PasteSafeParser  # type: ignore[attr-defined]
+            module.XTermParser = PasteSafeParser  # type: ignore[attr-defined]  # imported by name: untyped
