@@ -271,7 +271,7 @@ def test_a_mistake_explained_by_its_consequence_is_not_endorsed_and_the_rule_it_
             ("item", "rescoring-triggers"),
             "endorses",
         ),
-        # "X is secondary", "X are noise" dismiss X; noise named as a risk dismisses nothing.
+        # "X is secondary" dismisses X; ranked second, or noise named as a risk, dismisses nothing.
         (
             ADS,
             "Since the auction only uses ordering, calibration is secondary.",
@@ -280,14 +280,26 @@ def test_a_mistake_explained_by_its_consequence_is_not_endorsed_and_the_rule_it_
         ),
         (
             ADS,
-            "The auction only uses ordering, so log loss and calibration are noise.",
-            ("item", "calibration-needed"),
-            "rejects",
+            "The real risk is noise in the click labels, so I would monitor calibration daily.",
+            ("item", "calibration-monitoring"),
+            "endorses",
         ),
         (
             ADS,
-            "The real risk is noise in the click labels, so I would monitor calibration daily.",
-            ("item", "calibration-monitoring"),
+            "We use log loss as the primary metric and calibration as a secondary metric we also track.",
+            ("item", "calibration-metrics"),
+            "endorses",
+        ),
+        (
+            ADS,
+            "Position bias is secondary only to label delay as a risk, so we log position.",
+            ("item", "position-bias"),
+            "endorses",
+        ),
+        (
+            ADS,
+            "Clicks within one second of a scroll are noise and we drop them from the labels.",
+            ("item", "label-definition"),
             "endorses",
         ),
     ],

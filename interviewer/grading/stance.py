@@ -64,9 +64,10 @@ _EVALUATIVE |= _folded("priority care crucial critical essential big deal someth
 _EVALUATIVE |= _folded("acceptable way propose recommend")
 _DISMISSALS_AFTER = _folded("unnecessary irrelevant useless pointless meaningless overkill overrated negligible waste")
 _DISMISSALS_AFTER |= _folded("optional luxury afterthought wastes polish negotiable flexible deprioritise deprioritize")
-_DISMISSALS_AFTER |= _folded("secondary unimportant unneeded superfluous moot distraction")
-# "log loss and calibration are noise": a dismissal only as what the match *is*; "label noise" names a risk.
-_NOISE = fold("noise")
+_DISMISSALS_AFTER |= _folded("unimportant unneeded superfluous moot distraction")
+# "calibration is secondary" dismisses; "a secondary metric", "secondary only to label delay" rank, and do not.
+_SECONDARY = fold("secondary")
+_RANKED_AFTER = _folded("to only metric metrics objective objectives signal signals goal goals guardrail guardrails")
 _NICE_TO_HAVE = (fold("nice"), fold("to"), fold("have"))
 _AUXILIARIES = _folded("is are was were be been being am do does did will would should can could seem seems feel feels")
 _ADVICE = _folded("recommend propose")
@@ -211,8 +212,10 @@ def _dismissed_after(sentence: Sentence, end: int) -> bool:
         token = tokens[index]
         if token in _DISMISSALS_AFTER or tokens[index : index + 3] == _NICE_TO_HAVE:
             return True
-        if token == _NOISE and tokens[index - 1] in _AUXILIARIES:
-            return True
+        if token == _SECONDARY and tokens[index - 1] in _AUXILIARIES:
+            following = tokens[index + 1] if index + 1 < len(tokens) and scope[index + 1] == home else None
+            if following not in _RANKED_AFTER:
+                return True
         if token == _TOO and index + 1 < len(tokens) and tokens[index + 1] in _TOO_WHAT:
             return not _for_a_role(tokens, index + 2)
         if token in _HARD_NEGATIONS and _judges(tokens, index):
