@@ -123,7 +123,7 @@ async def test_a_server_slow_on_every_call_gives_up_within_the_turn_budget() -> 
 
 @respx.mock
 async def test_a_stream_slow_after_its_first_words_is_cut_at_the_turn_budget() -> None:
-    respx.post(URL).mock(return_value=paced(PacedStream("one ", "two ", "three", before=0.2)))
+    respx.post(URL).mock(return_value=paced(PacedStream("one ", "two ", "three ", "four ", "five", before=0.12)))
     with pytest.raises(StreamCut, match=r"within 0\.5s"):
         await collect(client(turn_budget=0.5))
 
@@ -427,3 +427,35 @@ async def test_a_structured_call_waits_longer_for_a_longer_prompt() -> None:
     await model.complete_json([{"role": "user", "content": "x" * 12_000}], SCHEMA, "x")
     short, long = (call.request.extensions["timeout"]["read"] for call in route.calls)
     assert short == 10 and long == 30
+
+
+def _event(body: str) -> httpx.Response:
+    text = f"data: {body}\n\ndata: [DONE]\n\n"
+    return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=text.encode())
+
+
+@respx.mock
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"choices":[{"index":0,"delta":{"content":[{"type":"text","text":"Hi"}]}}]}',
+        '{"choices":[{"index":0,"delta":{"content":5}}]}',
+        '{"choices":{"a":1}}',
+        '{"choices":[null]}',
+        '{"choices":[{"index":0,"delta":"hello"}]}',
+    ],
+    ids=["content-list", "content-number", "choices-dict", "choice-null", "delta-string"],
+)
+async def test_a_stream_of_json_in_the_wrong_shape_is_a_model_error_not_a_crash(body: str) -> None:
+    respx.post(URL).mock(return_value=_event(body))
+    with pytest.raises(ModelError):
+        await collect(client(max_retries=0))
+
+
+@respx.mock
+async def test_with_the_default_timeout_a_slow_first_token_is_still_retried_within_the_turn_budget() -> None:
+    """The read timeout (60 s by default) is longer than the turn's budget: the first words get a third of it."""
+    slow, quick = PacedStream("late", before=1.0), stream("On ", "time.")
+    route = respx.post(URL).mock(side_effect=[paced(slow), quick])
+    assert await collect(client(timeout=60, turn_budget=1.2)) == "On time."
+    assert route.call_count == 2

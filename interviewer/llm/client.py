@@ -59,6 +59,8 @@ REFUSAL_STATUSES = (400, 422)
 
 # Structured calls (the judge) are made repeatable: temperature 0 and a fixed seed unless the settings give one.
 JSON_SEED = 7
+# The share of an interview turn's budget its first words may take before the request is tried again.
+FIRST_WORDS_SHARE = 1 / 3
 # A structured call waits `Settings.timeout` for a prompt up to this long, and proportionally longer beyond.
 TIMEOUT_PROMPT_CHARS = 4000
 
@@ -280,11 +282,9 @@ class ModelClient:
                         chunk = await anext(chunks)
                 except StopAsyncIteration:
                     break
-                if getattr(chunk, "usage", None):
-                    reported = (chunk.usage.prompt_tokens or 0, chunk.usage.completion_tokens or 0)
-                for choice in getattr(chunk, "choices", None) or ():
-                    finished = finished or bool(getattr(choice, "finish_reason", None))
-                    delta = choice.delta.content if getattr(choice, "delta", None) else None
+                reported = _usage_of(chunk) or reported
+                for finish, delta in _pieces(chunk, self.base_url):
+                    finished = finished or finish
                     if delta:
                         parts.append(delta)
                         yield delta
@@ -306,38 +306,45 @@ class ModelClient:
     async def _open_stream(
         self, messages: list[dict[str, str]], max_tokens: int, stop: list[str] | None
     ) -> tuple[AsyncStream[ChatCompletionChunk], list[Any]]:
-        """Open a stream and wait for its first words (or its end): a server that takes too long to start is
-        retried like a timeout, which the stream could not be once text had been shown."""
+        """Open a stream and wait for its first words (or its end), within a share of the turn's budget: a server
+        that is slow to start is retried like a timeout (the read timeout alone is longer than the whole budget),
+        which the stream could not be once text had been shown."""
         settings = self.settings
         options: dict[str, Any] = {"stream_options": {"include_usage": True}} if self.stream_usage else {}
-        # `stream=True` selects the SDK's streaming overload, which the spread options hide from mypy.
-        stream: AsyncStream[ChatCompletionChunk] = await self._client.chat.completions.create(  # type: ignore[assignment]
-            model=self.model,
-            messages=messages,  # type: ignore[arg-type]  # plain role/content dicts (see the SDK's TypedDicts)
-            stream=True,
-            temperature=settings.temperature,
-            seed=settings.seed,
-            max_tokens=max_tokens,
-            stop=stop or None,
-            **options,
-        )
+        stream: AsyncStream[ChatCompletionChunk] | None = None
         first: list[Any] = []
         try:
-            async for chunk in stream:
-                first.append(chunk)
-                choices = getattr(chunk, "choices", None) or ()
-                if any(getattr(c, "finish_reason", None) or (c.delta and c.delta.content) for c in choices):
-                    break
-        except httpx.TimeoutException as exc:
-            await stream.close()
-            # The SDK's type names httpx2's Request; the request in flight is httpx's, which it takes all the same.
-            raise openai.APITimeoutError(request=exc.request) from None  # type: ignore[arg-type]
+            async with asyncio.timeout(min(settings.timeout, settings.turn_budget * FIRST_WORDS_SHARE)):
+                # `stream=True` selects the SDK's streaming overload, which the spread options hide from mypy.
+                stream = await self._client.chat.completions.create(  # type: ignore[assignment]
+                    model=self.model,
+                    messages=messages,  # type: ignore[arg-type]  # plain role/content dicts (the SDK's TypedDicts)
+                    stream=True,
+                    temperature=settings.temperature,
+                    seed=settings.seed,
+                    max_tokens=max_tokens,
+                    stop=stop or None,
+                    **options,
+                )
+                assert stream is not None
+                async for chunk in stream:
+                    first.append(chunk)
+                    if any(finish or delta for finish, delta in _pieces(chunk, self.base_url)):
+                        break
+        except (TimeoutError, httpx.TimeoutException):
+            await _close(stream)
+            # The SDK's type names httpx2's Request; one of httpx's is what it is given everywhere else too.
+            raise openai.APITimeoutError(request=httpx.Request("POST", self.base_url)) from None  # type: ignore[arg-type]
+        except MalformedReply:
+            await _close(stream)
+            raise
         except ValueError as exc:  # an event whose data is not JSON
-            await stream.close()
+            await _close(stream)
             raise MalformedReply(f"{self.base_url} streamed something that is not JSON ({exc})") from None
         except BaseException:
-            await stream.close()
+            await _close(stream)
             raise
+        assert stream is not None
         return stream, first
 
     def _over_budget(self) -> ModelError:
@@ -395,6 +402,37 @@ class ModelClient:
         if not isinstance(response, ChatCompletion):  # text or HTML under a 200: the SDK hands it over as it is
             raise MalformedReply(f"{self.base_url} answered with something that is not a chat completion")
         return response
+
+
+async def _close(stream: AsyncStream[ChatCompletionChunk] | None) -> None:
+    if stream is not None:
+        await stream.close()
+
+
+def _pieces(chunk: Any, base_url: str) -> list[tuple[bool, str | None]]:
+    """(finished, text) of each choice of a streamed chunk, whatever shape the server gave it: a chunk that is JSON
+    but not a chat completion chunk (choices that are not a list, text that is not a string) is `MalformedReply`."""
+    choices = getattr(chunk, "choices", None)
+    if choices is None:
+        return []
+    if not isinstance(choices, list):
+        raise MalformedReply(f"{base_url} streamed a chunk whose choices are not a list")
+    pieces = []
+    for choice in choices:
+        delta = getattr(choice, "delta", None)
+        content = getattr(delta, "content", None) if delta is not None else None
+        if content is not None and not isinstance(content, str):
+            raise MalformedReply(f"{base_url} streamed text that is not a string ({type(content).__name__})")
+        pieces.append((bool(getattr(choice, "finish_reason", None)), content))
+    return pieces
+
+
+def _usage_of(chunk: Any) -> tuple[int, int] | None:
+    usage = getattr(chunk, "usage", None)
+    prompt, completion = getattr(usage, "prompt_tokens", None), getattr(usage, "completion_tokens", None)
+    if isinstance(prompt, int) and isinstance(completion, int):
+        return prompt, completion
+    return None
 
 
 async def _chunks_after(first: list[Any], stream: Any) -> AsyncIterator[Any]:
