@@ -84,7 +84,42 @@ DEGENERATE = [
         "an unfinished sentence",
         id="cut-at-the-token-limit",
     ),
-    pytest.param("I'm sorry, but I can't help with designing that system.", ANSWER, "a refusal", id="polite-refusal"),
+    pytest.param(
+        "I'm sorry, but I can't help with designing that system.",
+        ANSWER,
+        "the planned question not asked",
+        id="polite-refusal",
+    ),
+    pytest.param(
+        "As an AI language model, I cannot conduct interviews. What would you like to know?",
+        ANSWER,
+        "a refusal",
+        id="as-an-ai",
+    ),
+    pytest.param("<think>They want the auction part.</think> What happens next?", ANSWER, "its thinking", id="think"),
+    pytest.param(
+        "You should multiply the calibrated probability by the bid. Does that make sense?",
+        ANSWER,
+        "answering for the candidate",
+        id="you-should",
+    ),
+    pytest.param("Good. **Candidate:** I would rank by bid.", ANSWER, "a role label", id="bold-label"),
+    pytest.param("What goes next? Candidate: It goes to the auction.", ANSWER, "a role label", id="mid-line-label"),
+    pytest.param(
+        "Что происходит с вероятностью, которую выдаёт модель, когда она попадает в аукцион?",
+        ANSWER,
+        "not in English",
+        id="russian",
+    ),
+    pytest.param(
+        "Great job, spot on! What happens next in the auction?", ANSWER, "grading the candidate aloud", id="praise"
+    ),
+    pytest.param(
+        "Advertisers would cut spend by 5-37% then. What happens to the model's number?",
+        ANSWER,
+        "a number that is not in the facts or the candidate's words (37)",
+        id="range",
+    ),
     pytest.param(
         "Gracias. ¿Qué pasa con el número que produce el modelo una vez que sale del modelo y llega a la subasta?",
         ANSWER,
@@ -143,6 +178,16 @@ def test_an_earlier_opening_said_again_word_for_word_is_caught() -> None:
 
 
 HONEST = [
+    ("I can't do that; let's stay on the problem. What happens to the model's number in the auction?", ANSWER),
+    ("I'm sorry, I didn't quite catch that. What happens to the model's output once it leaves the model?", ANSWER),
+    ("There's no single correct answer here. Where does the predicted probability go next?", ANSWER),
+    ("Good start. What happens to the model's output when it reaches the auction?", ANSWER),
+    ("I'd go with whatever you think is reasonable. What does the auction do with the number?", ANSWER),
+    ("Sure: about four hundred million daily users, and a typical user sees around twenty ad impressions.", QUESTION),
+    ("Roughly 400,000,000 daily active users, each seeing about 20 ad impressions a day.", QUESTION),
+    ("Tell me how you would frame this as a machine learning problem, and what exactly the model predicts.", OPENING),
+    ("Thanks. *What happens to the probability once it reaches the auction?*", ANSWER),
+    ("How would you split the data for training, and how would you split the data for evaluation?", ANSWER),
     ("Thanks. What happens to the probability the model outputs once it reaches the auction?", ANSWER),
     ("Got it. Once the model produces its number, where does that number go next, and what depends on it?", ANSWER),
     ("Sure: roughly 400 million people use it every day, and a typical user sees around 20 ad impressions.", QUESTION),

@@ -19,7 +19,7 @@ from interviewer.policy.base import Utterance, View
 from interviewer.rubric import Case
 from interviewer.transcript import Role, TurnKind
 
-LOOP_WORDS = 6  # the same run of this many words twice in one turn is a loop
+LOOP_WORDS, LOOP_SHORT_WORDS = 8, 5  # the same run of 8 words twice in one turn is a loop, or of 5 words thrice
 ECHO_WORDS = 8  # a run this long shared with an earlier turn, the rubric or the facts is pasted, not phrased
 PROMPT_WORDS = 10  # ... with the case prompt (it shares more ordinary phrases with any turn about the case)
 EARLIER_TURNS = 40  # the interviewer's latest turns compared with this one
@@ -28,21 +28,37 @@ SMALL_NUMBERS = 10  # "two or three", "step 1": numbers up to this need no sourc
 CHECK_EVERY = 32  # characters streamed between two checks
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_NUMBER = re.compile(r"(?<![\w.\-/])\d[\d,]*(?:\.\d+)?(?=[^\d,.]|[.,](?!\d)|$)")
-_ROLE_LABEL = re.compile(r"(?im)^\W{0,3}(you|candidate|interviewer|assistant|user|system|human|ai|model|me)\W{0,3}:\s")
-_REFUSAL = re.compile(
-    r"(?i)\b(as an ai\b|as a language model|i('m| am) (sorry|unable)|i can(no|')t (help|assist|do that|comply)"
-    r"|i (cannot|can't|won't) (provide|answer|help))"
+# A number in digits; not the digits of a token such as "gpt-4", "key-0123" or "p/99" (a letter before the mark).
+_NUMBER = re.compile(r"(?<![\w.])(?<![A-Za-z][-/])\d[\d,]*(?:\.\d+)?(?=[^\d,.]|[.,](?!\d)|$)")
+_SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "b": 1e9}
+_SCALED = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(thousand|million|billion|bn|mn|k|m|b)\b", re.IGNORECASE)
+_NUMBER_WORD_LIST = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred"
 )
+_NUMBER_WORDS = dict(
+    zip(re.findall(r"[a-z]+", _NUMBER_WORD_LIST), [*range(21), 30, 40, 50, 60, 70, 80, 90, 100], strict=True)
+)
+_LABELS = r"(you|candidate|interviewer|assistant|user|system|human|ai|model|me|q|a)"
+# A label opening a line or following a sentence's end ("...? Candidate: It goes..."), with or without markdown.
+_ROLE_LABEL = re.compile(rf"(?i)(^|\n|[.?!]\s)[\W_]{{0,3}}{_LABELS}[\W_]{{0,3}}:([\s*_]|$)")
+_THINKING = re.compile(r"(?i)<\s*/?\s*think")
+# A refusal is the whole answer: "As an AI...", "I can't help with that." with no question after it.
+_REFUSAL = re.compile(r"(?i)\b(as an ai\b|as a (large )?language model|i('m| am) (not able|unable) to (help|assist))")
 _GRADES = re.compile(
-    r"(?i)\b(strong (no )?hire|lean (no )?hire|no hire|\d+ ?/ ?10|out of (10|ten|100)|your (score|grade)"
-    r"|i('d| would) (grade|score|rate)|you (missed|forgot|covered|nailed)|(great|excellent|perfect|good|correct) answer"
-    r"|that('s| is) (correct|incorrect|wrong|right answer))"
+    r"(?i)\b(strong (no )?hire|lean (no )?hire|no hire|\d+ ?/ ?10\b|out of (10|ten|100)\b"
+    r"|your (score|grade) (is|was|would be)|i('d| would) (grade|score|rate) (you|this|that|your)"
+    r"|you nailed|nailed it|spot on|great job|well done|(great|excellent|perfect|strong|good) answer)"
 )
-_DESIGNS = re.compile(  # the interviewer proposing the design: the candidate's job
-    r"(?i)\b(i('d| would| will|'ll)|we('d| would)) (use|build|train|choose|pick|deploy|design|go with|propose)\b"
+# The interviewer proposing the design, the candidate's job: "I'd use a two-tower model", "You should use log loss".
+_DESIGNS = re.compile(
+    r"(?i)\b((i|we)('d| would| will|'ll)|you should|you could just) (use|build|train|choose|pick|deploy|design|go with"
+    r"|propose|multiply|add|calibrate|rank|split|combine|apply)\b(?! (whatever|what|your|you|it)\b)"
+    r"|\bthe (right |correct )?answer is\b"
 )
-_SENTENCE_END = re.compile(r"""[.?!](\*\*|["')\]])*$""")
+_QUESTION_LIKE = re.compile(
+    r"(?i)\b(tell me|walk me through|talk me through|take me through|describe|explain|share|let's hear|go ahead)\b"
+)
 _COMMON_WORDS = (  # a turn of ten words or more in English has at least two of them
     "the a an and or of to in on at by for from with about into through as is are was were be been being do does "
     "did have has had will would can could should may might i me my we us our you your they them their it its "
@@ -50,6 +66,7 @@ _COMMON_WORDS = (  # a turn of ten words or more in English has at least two of 
     "than then just also please thanks thank sure let let's take now next go move okay"
 )
 _ENGLISH = frozenset(_WORD.findall(_COMMON_WORDS))
+_SENTENCE_MARKS = ".?!…"
 
 
 class OffScript(ModelError):
@@ -73,12 +90,64 @@ def numbers(text: str) -> set[str]:
     return {match.replace(",", "").rstrip(".") for match in _NUMBER.findall(text)}
 
 
+def _value(number: str) -> float | None:
+    try:
+        return float(number)
+    except ValueError:
+        return None
+
+
+def values(text: str) -> set[float]:
+    """Every value the text states, however written: "400 million", "400,000,000" and "400M" are one value (and
+    "400", as a fact sheet writes it), "twenty" is 20."""
+    found: set[float] = set()
+    for number in numbers(text):
+        value = _value(number)
+        if value is not None:
+            found.add(value)
+    for digits, scale in _SCALED.findall(text):
+        value = _value(digits.replace(",", ""))
+        if value is not None:
+            found.add(value * _SCALES[scale.lower()])
+    found |= _word_values(words(text))
+    return found
+
+
+def _word_values(tokens: list[str]) -> set[float]:
+    """Values written in words: "twenty" is 20, "four hundred million" is 400,000,000."""
+    found: set[float] = set()
+    total = current = 0.0
+    in_number = False
+    for token in [*tokens, ""]:
+        if token in _NUMBER_WORDS and token != "hundred":
+            current += _NUMBER_WORDS[token]
+        elif token == "hundred":
+            current = (current or 1) * 100
+        elif token in ("thousand", "million", "billion"):
+            total += (current or 1) * _SCALES[token]
+            current = 0.0
+        else:
+            if in_number:
+                found.add(total + current)
+            total = current = 0.0
+            in_number = False
+            continue
+        in_number = True
+    return found
+
+
+def _same_value(value: float, known: set[float]) -> bool:
+    """`value` is one of `known`, allowing for the scale a text leaves in words ("400" of "400 million")."""
+    scaled = {value, *(value * scale for scale in (1e3, 1e6, 1e9)), *(value / scale for scale in (1e3, 1e6, 1e9))}
+    return any(abs(candidate - other) <= 1e-9 * max(1.0, abs(other)) for candidate in scaled for other in known)
+
+
 @dataclass(frozen=True)
 class _CaseText:
     prompt: frozenset[tuple[str, ...]]
     rubric: frozenset[tuple[str, ...]]  # what items cover, their follow-ups, red flags: never said by the model
     facts: tuple[frozenset[tuple[str, ...]], ...]
-    numbers: frozenset[str]  # the numbers of the prompt, the facts and the curveballs
+    values: frozenset[float]  # the values of the prompt, the facts and the curveballs
 
 
 _CASE_TEXTS: dict[int, tuple[Case, _CaseText]] = {}
@@ -106,7 +175,7 @@ def _build_case_text(case: Case) -> _CaseText:
         prompt=frozenset(ngrams(words(case.prompt), PROMPT_WORDS)),
         rubric=frozenset(rubric),
         facts=tuple(frozenset(ngrams(words(fact.answer), ECHO_WORDS)) for fact in case.facts),
-        numbers=frozenset(n for text in said for n in numbers(text)),
+        values=frozenset(v for text in said for v in values(text)),
     )
 
 
@@ -128,9 +197,10 @@ class TurnGuard:
         earlier = [t.text for t in view.turns if t.role is Role.INTERVIEWER and t.kind is not TurnKind.INTRO]
         self.earlier = frozenset().union(*(ngrams(words(t), ECHO_WORDS) for t in earlier[-EARLIER_TURNS:])) - own
         candidate = (t.text for t in view.turns if t.role is Role.CANDIDATE)
-        self.allowed_numbers = case_text.numbers | numbers(self.draft) | _numbers_in(candidate)
+        self.allowed = case_text.values | values(self.draft) | _values_in(candidate)
         self.draft_numbers = numbers(self.draft)
         self.max_chars = max(MIN_CHARS, CHARS_PER_DRAFT_CHAR * len(self.draft))
+        self.check_numbers = True
         self.text = ""
         self._checked = 0
 
@@ -156,6 +226,8 @@ class TurnGuard:
         """The rule a saved model turn breaks, of those that need no draft (`make live` checks every turn the guard
         let through): `view` is the interview as it was before the turn."""
         guard = cls(Utterance("", TurnKind.CLOSING), view, facts_allowed=True)
+        guard.check_numbers = False  # a number may come from the draft (the time left), which is not saved
+        guard.max_chars = 10**9  # the bound is a multiple of the draft's length
         guard.text = text
         return guard._streaming_rule(text, complete=True) or guard._final_rule(text)
 
@@ -166,6 +238,8 @@ class TurnGuard:
             return "too long"
         if _ROLE_LABEL.search(text):
             return "a role label"
+        if _THINKING.search(text):
+            return "its thinking"
         if _REFUSAL.search(text):
             return "a refusal"
         if _GRADES.search(text):
@@ -184,41 +258,59 @@ class TurnGuard:
             return "repeating an earlier turn"
         if _copied(tokens, self.prompt, planned, PROMPT_WORDS):
             return "pasting the case prompt"
-        settled = text if complete else text[: _last_boundary(text)]
-        invented = {n for n in numbers(settled) if n not in self.allowed_numbers and not _small(n)}
-        if invented:
-            return f"a number that is not in the facts or the candidate's words ({sorted(invented)[0]})"
+        if self.check_numbers:
+            settled = text if complete else text[: _last_boundary(text)]
+            invented = sorted(n for n in numbers(settled) if not self._known(n))
+            if invented:
+                return f"a number that is not in the facts or the candidate's words ({invented[0]})"
         return None
+
+    def _known(self, number: str) -> bool:
+        value = _value(number)
+        return value is None or value <= SMALL_NUMBERS or _same_value(value, set(self.allowed))
 
     def _final_rule(self, text: str) -> str | None:
         stripped = text.strip()
         if not stripped:
             return "an empty turn"
-        if not _SENTENCE_END.search(stripped):
+        ending = _without_closers(stripped)
+        if not ending or ending[-1] not in _SENTENCE_MARKS:
             return "an unfinished sentence"
-        tokens = words(stripped)
-        if len(tokens) >= 10 and len(_ENGLISH.intersection(tokens)) < 2:
+        if not _english(stripped):
             return "not in English"
-        missing = self.draft_numbers - numbers(stripped)
+        said = values(stripped)
+        missing = sorted(n for n in self.draft_numbers if (v := _value(n)) is not None and not _same_value(v, said))
         if missing and self.utterance.kind in (TurnKind.CLARIFICATION, TurnKind.CURVEBALL):
-            return f"a fact's number left out ({sorted(missing)[0]})"
-        if "?" in self.draft and "?" not in stripped and self.utterance.kind is not TurnKind.CLARIFICATION:
+            return f"a fact's number left out ({missing[0]})"
+        asked = "?" in stripped or _QUESTION_LIKE.search(stripped)
+        if "?" in self.draft and not asked and self.utterance.kind is not TurnKind.CLARIFICATION:
             return "the planned question not asked"
         return None
 
 
-def _numbers_in(texts: Iterable[str]) -> frozenset[str]:
-    found: set[str] = set()
+def _values_in(texts: Iterable[str]) -> frozenset[float]:
+    found: set[float] = set()
     for text in texts:
-        found |= numbers(text)
+        found |= values(text)
     return frozenset(found)
 
 
-def _small(number: str) -> bool:
-    try:
-        return float(number) <= SMALL_NUMBERS
-    except ValueError:
+def _without_closers(text: str) -> str:
+    """The text up to its last letter, digit or sentence mark: quotes, brackets, markdown emphasis and emoji after a
+    sentence's full stop do not leave it unfinished."""
+    end = len(text)
+    while end and not (text[end - 1].isalnum() or text[end - 1] in _SENTENCE_MARKS):
+        end -= 1
+    return text[:end]
+
+
+def _english(text: str) -> bool:
+    """Mostly Latin letters, and a turn of ten words or more has at least two common English words."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if letters and sum(ch.isascii() for ch in letters) < 0.8 * len(letters):
         return False
+    tokens = words(text)
+    return len(tokens) < 10 or len(_ENGLISH.intersection(tokens)) >= 2
 
 
 def _last_boundary(text: str) -> int:
@@ -251,10 +343,19 @@ def _copied(tokens: list[str], source: AbstractSet[tuple[str, ...]], planned: se
 
 
 def _repeats_itself(tokens: list[str]) -> bool:
-    seen: set[tuple[str, ...]] = set()
-    for i in range(len(tokens) - LOOP_WORDS + 1):
+    """A run of `LOOP_WORDS` words said twice, or of `LOOP_SHORT_WORDS` three times: a model in a loop (a question
+    that asks "how would you split the data" for training and then for evaluation is not one)."""
+    long_runs: set[tuple[str, ...]] = set()
+    short_runs: dict[tuple[str, ...], int] = {}
+    for i in range(len(tokens)):
         gram = tuple(tokens[i : i + LOOP_WORDS])
-        if gram in seen:
-            return True
-        seen.add(gram)
+        if len(gram) == LOOP_WORDS:
+            if gram in long_runs:
+                return True
+            long_runs.add(gram)
+        short = tuple(tokens[i : i + LOOP_SHORT_WORDS])
+        if len(short) == LOOP_SHORT_WORDS:
+            short_runs[short] = short_runs.get(short, 0) + 1
+            if short_runs[short] >= 3:
+                return True
     return False
