@@ -12,7 +12,7 @@ import re
 import shlex
 import stat
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from pathlib import Path
 
 from interviewer.answers import unknown_step_warnings
@@ -407,7 +407,7 @@ class Interview:
             self._compact()
         return turn
 
-    async def realise(self, utterance: Utterance) -> AsyncIterator[str | Reset | Notice]:
+    async def realise(self, utterance: Utterance) -> AsyncGenerator[str | Reset | Notice, None]:
         """The words of a planned utterance as they arrive, for a front end to show and then `commit`.
 
         If the model cannot answer, the draft is said instead, after a system notice in the transcript (sent as a
@@ -421,9 +421,11 @@ class Interview:
             return
         shown = False
         try:
-            async for delta in self.policy.phrase(utterance, self.view(), self._note_usage):
-                shown = True
-                yield delta
+            words = self.policy.phrase(utterance, self.view(), self._note_usage)
+            async with contextlib.aclosing(words):  # a model's request is closed when this stops early
+                async for delta in words:
+                    shown = True
+                    yield delta
             self._failed_in_a_row = 0
             return
         except InterviewerError as exc:  # a model's errors are InterviewerErrors, explained in one line
@@ -468,29 +470,31 @@ class Interview:
         for utterance in plan:
             await speech.begin(utterance)
             parts: list[str] = []
-            async for piece in self._words(utterance, drafts):
-                if isinstance(piece, Reset):
-                    parts.clear()
-                    await speech.reset()
-                elif isinstance(piece, Notice):
-                    notices.append(piece.turn)
-                    await speech.notice(piece.turn)
-                else:
-                    parts.append(piece)
-                    await speech.text(piece)
+            async with contextlib.aclosing(self._words(utterance, drafts)) as pieces:
+                async for piece in pieces:
+                    if isinstance(piece, Reset):
+                        parts.clear()
+                        await speech.reset()
+                    elif isinstance(piece, Notice):
+                        notices.append(piece.turn)
+                        await speech.notice(piece.turn)
+                    else:
+                        parts.append(piece)
+                        await speech.text(piece)
             await speech.end()
             turn = self.commit(utterance, "".join(parts))
             turns.append(turn)
             await speech.said(turn)
         return Spoken(tuple(turns), tuple(notices))
 
-    async def _words(self, utterance: Utterance, drafts: bool) -> AsyncIterator[str | Reset | Notice]:
+    async def _words(self, utterance: Utterance, drafts: bool) -> AsyncGenerator[str | Reset | Notice, None]:
         if drafts:
             self._pending_usage, self._pending_fallback = None, False
             yield utterance.text
             return
-        async for piece in self.realise(utterance):
-            yield piece
+        async with contextlib.aclosing(self.realise(utterance)) as pieces:
+            async for piece in pieces:
+                yield piece
 
     def _note_usage(self, usage: Usage) -> None:
         self._pending_usage = usage if self._pending_usage is None else self._pending_usage + usage

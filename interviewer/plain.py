@@ -294,8 +294,8 @@ class _LineSpeech:
     async def text(self, delta: str) -> None:
         self._print(delta)
 
-    async def reset(self) -> None:  # a broken stream: what follows replaces it
-        self._print("\n[the stream broke; the offline interviewer answers]\nInterviewer: ")
+    async def reset(self) -> None:  # a broken stream, or words off the plan: what follows replaces them
+        self._print("\n[the model's words above are withdrawn; the offline interviewer answers]\nInterviewer: ")
 
     async def end(self) -> None:
         self.lines.out()

@@ -64,8 +64,9 @@ class Settings(BaseSettings):
     """Sampling seed, for endpoints that honour it (repeatable runs)."""
 
     judge_concurrency: int | None = Field(None, ge=1, le=16)
-    """How many steps the judge grades at once. Default: one at a time for a server on this machine (llama.cpp,
-    Ollama and LM Studio answer one request at a time; the others would time out waiting), seven otherwise."""
+    """How many steps the judge grades at once. Default: one at a time for a server on this machine or the local
+    network (llama.cpp, Ollama and LM Studio answer one request at a time; the others would time out waiting), seven
+    otherwise."""
 
     price_input_per_1m: float = Field(0.0, ge=0)
     """Price of 1M input tokens in dollars, for the cost estimate (0: not shown)."""
@@ -121,10 +122,14 @@ class Settings(BaseSettings):
         """`judge_concurrency`, or its default for the endpoint."""
         if self.judge_concurrency is not None:
             return self.judge_concurrency
+        import ipaddress
         from urllib.parse import urlsplit
 
         host = (urlsplit(self.base_url).hostname or "").lower()
-        local = host in ("localhost", "127.0.0.1", "::1", "0.0.0.0") or host.endswith((".local", ".localhost"))
+        try:  # a server on this machine or the local network (a laptop's Ollama, a box under the desk)
+            local = ipaddress.ip_address(host).is_private or ipaddress.ip_address(host).is_unspecified
+        except ValueError:
+            local = host in ("localhost", "host.docker.internal") or host.endswith((".local", ".localhost", ".lan"))
         return 1 if local else 7
 
     def cost(self, input_tokens: int, output_tokens: int) -> float:

@@ -16,7 +16,8 @@ from interviewer.transcript import Turn
 
 
 class Reset:
-    """Sent by `Interview.realise` when the text shown so far must be wiped: a stream broke, the fallback follows."""
+    """Sent by `Interview.realise` when the text shown so far must be wiped (the stream broke, or the guard stopped
+    words off the plan); the notice saying why and the draft follow."""
 
 
 RESET = Reset()
@@ -69,7 +70,7 @@ class Speech(Protocol):
         """More words of the current utterance."""
 
     async def reset(self) -> None:
-        """Wipe what was shown of the current utterance: its stream broke and the draft follows."""
+        """Wipe what was shown of the current utterance: the model's words are withdrawn and the draft follows."""
 
     async def end(self) -> None:
         """The current utterance is complete: show it in full. It is committed next, unless cancelled meanwhile."""

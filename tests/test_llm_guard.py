@@ -106,7 +106,7 @@ DEGENERATE = [
     pytest.param("Good. **Candidate:** I would rank by bid.", ANSWER, "a role label", id="bold-label"),
     pytest.param("What goes next? Candidate: It goes to the auction.", ANSWER, "a role label", id="mid-line-label"),
     pytest.param(
-        "Что происходит с вероятностью, которую выдаёт модель, когда она попадает в аукцион?",
+        "Что происходит с вероятностью, которую выдаёт модель, когда она попадает в аукцион?",  # noqa: RUF001
         ANSWER,
         "not in English",
         id="russian",

@@ -318,7 +318,13 @@ async def test_the_judge_is_asked_at_temperature_zero_with_a_seed_and_sees_the_r
 @respx.mock
 @pytest.mark.parametrize(
     ("base_url", "most"),
-    [("http://localhost:8765/v1", 1), ("http://127.0.0.1:11434/v1", 1), ("https://api.example.com/v1", 7)],
+    [
+        ("http://localhost:8765/v1", 1),
+        ("http://127.0.0.1:11434/v1", 1),
+        ("http://192.168.1.20:11434/v1", 1),
+        ("http://host.docker.internal:8080/v1", 1),
+        ("https://api.example.com/v1", 7),
+    ],
 )
 async def test_a_server_on_this_machine_is_judged_one_step_at_a_time(base_url: str, most: int) -> None:
     """A local server answers one request at a time: seven at once all timed out and kept it busy for minutes."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from email.utils import parsedate_to_datetime
 from functools import partial
 from typing import Any, Literal, TypeVar
@@ -252,7 +252,7 @@ class ModelClient:
         max_tokens: int = 300,
         stop: list[str] | None = None,
         on_usage: Callable[[Usage], None] | None = None,
-    ) -> AsyncIterator[str]:
+    ) -> AsyncGenerator[str, None]:
         """Text deltas of one chat completion, within the turn's budget (`Settings.turn_budget`, tries included).
 
         Raises `ModelError` before any text (a slow first token is retried like a timeout), `StreamCut` after some.

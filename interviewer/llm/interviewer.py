@@ -8,7 +8,8 @@ to fall back on. The prompt is bounded: the current step verbatim (its last turn
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import contextlib
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
 
 from interviewer.framework import STEP_BY_ID, STEP_IDS, next_step_id
@@ -73,16 +74,18 @@ class ModelVoice:
 
     async def phrase(
         self, utterance: Utterance, view: View, on_usage: Callable[[Usage], None] | None = None
-    ) -> AsyncIterator[str]:
+    ) -> AsyncGenerator[str, None]:
         if utterance.kind is TurnKind.INTRO:  # the problem is stated as the case writes it
             async for chunk in DraftVoice().phrase(utterance, view):
                 yield chunk
             return
         messages = self.prompt(utterance, view)
         guard = TurnGuard(utterance, view)  # off script: `OffScript`, and the interview says the draft instead
-        async for delta in self.client.stream_chat(messages, max_tokens=REPLY_TOKENS, stop=STOP, on_usage=on_usage):
-            guard.feed(delta)
-            yield delta
+        chunks = self.client.stream_chat(messages, max_tokens=REPLY_TOKENS, stop=STOP, on_usage=on_usage)
+        async with contextlib.aclosing(chunks):  # the request is closed at once when the guard or a cancel stops it
+            async for delta in chunks:
+                guard.feed(delta)
+                yield delta
         guard.finish()
 
     # -- the prompt ------------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
 
 from interviewer.policy.base import AdvanceReason, Decider, Decision, Judge, Utterance, View, Voice
@@ -41,5 +41,5 @@ class Policy:
 
     def phrase(
         self, utterance: Utterance, view: View, on_usage: Callable[[Usage], None] | None = None
-    ) -> AsyncIterator[str]:
+    ) -> AsyncGenerator[str, None]:
         return self.voice.phrase(utterance, view, on_usage)

@@ -8,7 +8,7 @@ verdict to the final grade. `interviewer.policy.Policy` composes the three. None
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
@@ -154,7 +154,7 @@ class Voice(Protocol):
 
     def phrase(
         self, utterance: Utterance, view: View, on_usage: Callable[[Usage], None] | None = None
-    ) -> AsyncIterator[str]:
+    ) -> AsyncGenerator[str, None]:
         """The words of `utterance`. A model's voice raises an `InterviewerError` (`ModelError`) when it cannot
         answer, and the interview then says the draft instead."""
         ...

@@ -8,7 +8,7 @@ acknowledgement only ever repeats a phrase the candidate said.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 
 from interviewer.framework import STEP_BY_ID, TOTAL_MINUTES, Step
@@ -26,7 +26,7 @@ class DraftVoice:
 
     async def phrase(
         self, utterance: Utterance, view: View, on_usage: Callable[[Usage], None] | None = None
-    ) -> AsyncIterator[str]:
+    ) -> AsyncGenerator[str, None]:
         text = utterance.text
         for start in range(0, len(text), CHUNK_CHARS):
             yield text[start : start + CHUNK_CHARS]
