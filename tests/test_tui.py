@@ -17,13 +17,14 @@ from interviewer.policy.stub import StubPolicy
 from interviewer.rubric import load_case
 from interviewer.transcript import Role, TurnKind, load
 from interviewer.tui.app import InterviewerApp
-from interviewer.tui.bubbles import InterviewerMessage
+from interviewer.tui.bubbles import CandidateMessage, InterviewerMessage
+from interviewer.tui.chatlog import ChatLog, ReplayLog
 from interviewer.tui.interview_screen import InterviewScreen
 from interviewer.tui.messages import InterviewEnded, ReplyCancelled, ReplyFinished, ReplyStarted
 from interviewer.tui.picker import CasePickerScreen
 from interviewer.tui.replay_screen import ReplayScreen
 from interviewer.tui.scorecard_screen import ScorecardScreen
-from interviewer.tui.widgets import CandidateMessage, ChatLog, ReplyBox, StepsSidebar
+from interviewer.tui.widgets import ReplyBox, StepsSidebar
 
 ADS = "ad-click-prediction"
 
@@ -282,8 +283,10 @@ async def test_replay_steps_through_turns_and_steps(tmp_path: Path) -> None:
         assert turns[screen.cursor - 1].step != "data"
         await pilot.press("[")
         assert turns[screen.cursor].step == "framing"
-        visible = [w for w in screen.query_one(ChatLog).children if w.display]
-        assert len(visible) == screen.cursor + 1
+        await pilot.pause()
+        shown = screen.query_one(ReplayLog).mounted  # the turns up to the cursor, the cursor's marked
+        assert len(shown) == screen.cursor + 1
+        assert [w.has_class("current-turn") for w in shown] == [False] * screen.cursor + [True]
         await pilot.press("end")
         assert screen.cursor == len(turns) - 1
         await pilot.press("right")  # past the last turn: the scorecard
@@ -296,6 +299,7 @@ async def test_replay_annotates_each_answer_with_the_items_it_covered(tmp_path: 
     path = finished_transcript(tmp_path)
     app, screen = replay_app(path)
     async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2", "right")  # framing: the opening, then the candidate's answer
         await pilot.pause()
         answers = list(screen.query(CandidateMessage))
         framing = next(w for w in answers if "binary classification" in w.text)
@@ -439,7 +443,7 @@ async def test_the_app_streams_a_model_and_shows_when_the_stub_stands_in(tmp_pat
 
     from interviewer.llm.client import ModelClient
     from interviewer.llm.interviewer import LLMPolicy
-    from interviewer.tui.widgets import NoticeMessage
+    from interviewer.tui.bubbles import NoticeMessage
 
     replies = [stream("Let's start. ", "What matters most here?"), error(503), error(503)]
 

@@ -16,17 +16,10 @@ from interviewer.errors import InterviewerError, SaveError
 from interviewer.framework import INTRO
 from interviewer.replies import ReplyRejected, clean_reply
 from interviewer.tui.base import AppScreen
+from interviewer.tui.chatlog import ChatLog
 from interviewer.tui.messages import InterviewEnded, InterviewReady, ReplyCancelled, ReplyFinished, ReplyStarted
 from interviewer.tui.streaming import stream_into
-from interviewer.tui.widgets import (
-    CandidateMessage,
-    ChatLog,
-    KeysFooter,
-    NoticeMessage,
-    ReplyBox,
-    StepsSidebar,
-    TooSmall,
-)
+from interviewer.tui.widgets import KeysFooter, ReplyBox, StepsSidebar, TooSmall
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -107,12 +100,8 @@ class InterviewScreen(AppScreen):
         await self._begin()
 
     async def _begin(self) -> None:
-        from interviewer.tui.bubbles import turn_widget
-
         assert self.interview is not None
-        chat = self.query_one(ChatLog)
-        for turn in self.interview.transcript.turns:  # a resumed interview shows what was said
-            await chat.add(turn_widget(turn))
+        await self.query_one(ChatLog).add_turns(self.interview.transcript.turns)  # a resumed interview's history
         self.refresh_clock()
         plan = self.interview.plan_start()
         if plan:
@@ -154,7 +143,7 @@ class InterviewScreen(AppScreen):
         if isinstance(self.app.error, SaveError):
             self.app.error = None  # saving works again: nothing is left unsaved
         box.clear()
-        await self.query_one(ChatLog).add(CandidateMessage(text))
+        await self.query_one(ChatLog).add_candidate(text)
         await self._show_system_turns(mark)
         self.speak(plan)
 
@@ -252,7 +241,7 @@ class InterviewScreen(AppScreen):
         chat = self.query_one(ChatLog)
         for turn in self.interview.transcript.turns[mark:]:
             if turn.role is Role.SYSTEM:
-                await chat.add(NoticeMessage(turn.text))
+                await chat.add_notice(turn.text)
 
     def _answered_steps(self, turns: list) -> set[str]:
         """Steps with a reply that was more than a request (repeat, next...); read again only when turns were added,
