@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.containers import VerticalScroll
@@ -25,8 +26,8 @@ if TYPE_CHECKING:
     from interviewer.transcript import Turn
     from interviewer.tui.bubbles import InterviewerMessage
 
-WINDOW = 30  # turns mounted while following the end: a screen shows fewer than ten
-BATCH = 20  # turns brought back at a time when the user scrolls above the window (and trimmed at a time)
+WINDOW = 20  # turns mounted while following the end: a screen shows fewer than ten
+BATCH = 10  # turns brought back at a time when the user scrolls above the window (and trimmed at a time)
 
 
 @dataclass
@@ -93,14 +94,11 @@ class ChatLog(VerticalScroll):
         await self.add(widget)
         return widget
 
-    async def add_turns(self, turns: Sequence[Turn], notes: dict[int, ReplyNote] | None = None) -> None:
+    async def add_turns(self, turns: Sequence[Turn]) -> None:
         """Saved turns (a resumed interview): all kept, only the last `WINDOW` mounted."""
         from interviewer.tui.bubbles import turn_widget
 
-        notes = notes or {}
-        offset = len(self.entries)
-        for index, turn in enumerate(turns):
-            self.entries.append(Entry(_builder(turn_widget, turn, notes.get(offset + index))))
+        self.entries.extend(Entry(partial(turn_widget, turn)) for turn in turns)
         if not self.mounted:
             self.start = max(0, len(self.entries) - WINDOW)
         await self._mount_range(self.start, len(self.entries))
@@ -188,11 +186,11 @@ class ReplayLog(ChatLog):
     def on_mount(self) -> None:
         self.anchor(False)
 
-    async def load(self, turns: Sequence[Turn], notes: dict[int, ReplyNote]) -> None:
-        """Keep every turn; nothing is mounted until `show_upto`."""
+    def load(self, turns: Sequence[Turn], note: Callable[[int], ReplyNote | None]) -> None:
+        """Keep every turn; nothing is mounted until `show_upto`. `note(index)` is asked only for turns shown."""
         from interviewer.tui.bubbles import turn_widget
 
-        self.entries = [Entry(_builder(turn_widget, turn, notes.get(index))) for index, turn in enumerate(turns)]
+        self.entries = [Entry(_builder(turn_widget, turn, note, index)) for index, turn in enumerate(turns)]
 
     async def show_upto(self, cursor: int) -> Widget:
         """Show the turns up to `cursor` (the window's worth of them), mark it the current turn and scroll to it."""
@@ -223,5 +221,7 @@ class ReplayLog(ChatLog):
             await super()._bring_back()
 
 
-def _builder(make: Callable[[Turn, ReplyNote | None], Widget], turn: Turn, note: ReplyNote | None):
-    return lambda: make(turn, note)
+def _builder(
+    make: Callable[[Turn, ReplyNote | None], Widget], turn: Turn, note: Callable[[int], ReplyNote | None], index: int
+) -> Callable[[], Widget]:
+    return lambda: make(turn, note(index))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -10,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from interviewer.annotate import annotate
+from interviewer.annotate import note_for
 from interviewer.framework import STEP_BY_ID, STEP_IDS, WRAP_UP
 from interviewer.grading.models import Grade
 from interviewer.rubric import Case
@@ -44,7 +45,7 @@ class ReplayScreen(GradedScreen):
 
     def __init__(self, transcript: Transcript, case: Case, grade: Grade, path: Path | None, from_scorecard=False):
         super().__init__(transcript, case, grade, path, from_partner=from_scorecard)
-        self.notes = annotate(transcript, case)
+        self.note = cache(lambda index: note_for(case, transcript.turns[index], transcript.level))
         self.answered = {t.step for t in transcript.turns if t.role is Role.CANDIDATE and not t.intent}
 
     def compose(self) -> ComposeResult:
@@ -58,7 +59,7 @@ class ReplayScreen(GradedScreen):
 
     async def on_mount(self) -> None:
         # Every turn is kept as data; only the turns near the cursor are mounted (chatlog.py).
-        await self.query_one(ReplayLog).load(self.transcript.turns, self.notes)
+        self.query_one(ReplayLog).load(self.transcript.turns, self.note)
         if not self.transcript.turns:
             self.query_one("#replay-status", Static).update("This transcript has no turns.")
             return
