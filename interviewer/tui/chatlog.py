@@ -55,8 +55,13 @@ class ChatLog(VerticalScroll):
         self._earlier: EarlierTurns | None = None
         self._bringing_back = False
 
+    FOLLOWS = True  # anchored to the end
+
     def on_mount(self) -> None:
-        self.anchor()
+        self.anchor(self.FOLLOWS)
+        # A watcher, not an override of `watch_scroll_y`: with the override the log was not repainted in a real
+        # terminal (Textual 8.2.8; headless tests did not show it).
+        self.watch(self, "scroll_y", self._scrolled, init=False)
 
     @property
     def mounted(self) -> list[Widget]:
@@ -145,8 +150,7 @@ class ChatLog(VerticalScroll):
             await self.mount(self._earlier, before=0 if self.children else None)
         self._earlier.show_count(self.start)
 
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        super().watch_scroll_y(old_value, new_value)
+    def _scrolled(self, new_value: float) -> None:
         if new_value < 1 and self.start > 0 and not self._bringing_back:
             self._bringing_back = True
             self.call_later(self._bring_back)
@@ -177,14 +181,12 @@ class ReplayLog(ChatLog):
     move through turns, so it takes no focus."""
 
     can_focus = False
+    FOLLOWS = False  # it scrolls to the turn under the cursor
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.stop = 0  # entries from here on are not shown
         self._moving = asyncio.Lock()
-
-    def on_mount(self) -> None:
-        self.anchor(False)
 
     def load(self, turns: Sequence[Turn], note: Callable[[int], ReplyNote | None]) -> None:
         """Keep every turn; nothing is mounted until `show_upto`. `note(index)` is asked only for turns shown."""
