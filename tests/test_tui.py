@@ -141,12 +141,16 @@ async def test_a_paste_over_the_limit_is_refused_and_kept_in_the_box(tmp_path: P
 
 
 async def test_escape_cancels_the_reply_in_progress_and_saves_nothing_of_it(tmp_path: Path) -> None:
-    interview = new_interview(tmp_path, policy=SlowStub(delay=0.05))
+    slow = SlowStub(delay=0.01)
+    interview = new_interview(tmp_path, policy=slow)
     seen: list[Message] = []
     app = InterviewerApp(InterviewScreen(interview))
     async with app.run_test(message_hook=seen.append) as pilot:
         screen = app.screen
         await idle(pilot, screen)
+        # Slow enough that the escape lands mid-answer however loaded the machine (at 50 ms a word the answer could
+        # end first; and the 150-word opening at that pace came close to the 10 s wait).
+        slow.delay = 0.3
         await send(pilot, app, "I would start by asking about the business goal and the latency budget here.")
         await wait_until(pilot, lambda: screen.speaking and len(screen.query(InterviewerMessage)) == 3)
         await pilot.pause(0.1)
@@ -159,6 +163,7 @@ async def test_escape_cancels_the_reply_in_progress_and_saves_nothing_of_it(tmp_
         cancelled = screen.query(InterviewerMessage).last()
         assert cancelled.has_class("cancelled")
         # The interview carries on normally afterwards.
+        slow.delay = 0.01
         await send(pilot, app, "What is the latency budget?")
         await idle(pilot, screen)
         assert interview.transcript.turns[-1].role is Role.INTERVIEWER
@@ -427,6 +432,15 @@ async def test_keys_typed_just_before_send_all_go_into_the_answer(tmp_path: Path
         for key in typed:
             app.post_message(events.Key(key if key != " " else "space", key))
         app.post_message(events.Key("ctrl+s", None))
+        # The keys are only posted: wait for the reply to be taken before waiting for the answer, or the test ends
+        # (and the app closes) while the answer's bubble is still being drawn: a MountError in a loaded full run.
+        await wait_until(
+            pilot,
+            lambda: (
+                interview.transcript.turns[-1].role is Role.INTERVIEWER
+                and any(t.role is Role.CANDIDATE for t in interview.transcript.turns)
+            ),
+        )
         await idle(pilot, screen)
         await pilot.pause(0.2)
         replies = [t.text for t in interview.transcript.turns if t.role is Role.CANDIDATE]

@@ -157,23 +157,24 @@ class ChatLog(VerticalScroll):
 
     async def _bring_back(self) -> None:
         """Mount the batch above the window, keeping what the user is reading where it is on screen."""
-        try:
-            first = next((entry.widget for entry in self.entries[self.start :] if entry.widget is not None), None)
-            if first is None:
-                return
-            above = first.virtual_region.y - self.scroll_y
-            new_start = max(0, self.start - BATCH)
-            await self._mount_range(new_start, self.start, before=first)
-            self.start = new_start
-            await self._show_earlier()
-            await asyncio.sleep(0)
-            self.call_after_refresh(self._keep_in_place, first, above)
-        finally:
+        first = next((entry.widget for entry in self.entries[self.start :] if entry.widget is not None), None)
+        if first is None:
             self._bringing_back = False
+            return
+        above = first.virtual_region.y - self.scroll_y
+        new_start = max(0, self.start - BATCH)
+        await self._mount_range(new_start, self.start, before=first)
+        self.start = new_start
+        await self._show_earlier()
+        # One batch per visit to the top: the next comes only once the view has been put back in place.
+        self.call_after_refresh(self._keep_in_place, first, above)
 
     def _keep_in_place(self, widget: Widget, above: float) -> None:
-        if widget.is_attached:
-            self.scroll_to(y=widget.virtual_region.y - above, animate=False, immediate=True, release_anchor=False)
+        try:
+            if widget.is_attached:
+                self.scroll_to(y=widget.virtual_region.y - above, animate=False, immediate=True, release_anchor=False)
+        finally:
+            self._bringing_back = False
 
 
 class ReplayLog(ChatLog):
