@@ -94,3 +94,14 @@ def test_the_model_sdks_load_only_when_a_model_is_used() -> None:
     assert not {"openai", "langchain_core", "httpx"} & {name.split(".")[0] for name in modules}
     with_model = loaded_after(code.replace("model='stub'", "model='m', base_url='http://x.test/v1'"))
     assert {"openai", "httpx"} <= {name.split(".")[0] for name in with_model}
+
+
+def test_the_bubbles_import_nothing_of_the_app_that_imports_them() -> None:
+    """`chatlog.py` builds bubbles (`bubbles.py`); the bubbles never import back (it was a cycle with widgets.py).
+    Imports inside functions count: they close the cycle as much as those at the top."""
+    import ast
+
+    tree = ast.parse((ROOT / "interviewer" / "tui" / "bubbles.py").read_text())
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    assert not {name for name in imported if name.startswith("interviewer.tui")}
