@@ -3,13 +3,17 @@ it, loads after the first paint; the chat log (`chatlog.py`) imports it, never t
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Markdown, Static
 
-from interviewer.annotate import ReplyNote
 from interviewer.terminal import printable
 from interviewer.transcript import Role, Turn
+
+if TYPE_CHECKING:
+    from interviewer.annotate import ReplyNote  # the grader behind it loads with the engine, not with the bubbles
 
 
 class InterviewerMessage(Markdown):
