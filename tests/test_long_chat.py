@@ -185,3 +185,15 @@ async def test_a_cancelled_reply_is_marked_and_not_saved_in_a_long_interview(tmp
         assert interview.transcript.turns[-1].role is Role.CANDIDATE
         assert chat.mounted[-1].has_class("cancelled")
     interview.close()
+
+
+async def test_a_bubble_the_closing_app_never_mounted_takes_its_text_without_error(tmp_path: Path) -> None:
+    """As the app closes (ctrl+q while the interviewer speaks) the chat log, being removed, mounts nothing: the new
+    bubble stays unmounted and the words streamed into it have nowhere to go. That raised MountError in the
+    speaking worker, and failed a test that quit then, in loaded full runs."""
+    app = InterviewerApp(InterviewScreen(new_interview(tmp_path)))
+    async with app.run_test() as pilot:
+        await idle(pilot, app.screen)
+        bubble = InterviewerMessage()  # as `ChatLog.add_interviewer` leaves it when the log is closing
+        await bubble.update("Words that **arrived** with nowhere to go.")
+        assert not bubble.children

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 from textual.widgets import Markdown, Static
 
 from interviewer.terminal import printable
@@ -28,6 +28,14 @@ class InterviewerMessage(Markdown):
         self.border_title = "Interviewer"
         if self.footnote:
             self.border_subtitle = self.footnote
+
+    def mount(self, *widgets: Widget, **where) -> AwaitMount:
+        """Markdown mounts its blocks after parsing the text off the event loop; if the app closed meanwhile (ctrl+q
+        while the interviewer speaks), the bubble is gone and there is nothing to draw: Textual would raise
+        `MountError` and fail the speaking worker as the app exits."""
+        if not self.is_attached:
+            return AwaitMount(self, [])
+        return super().mount(*widgets, **where)
 
     def copy(self) -> InterviewerMessage:
         """The same bubble as it stands now (streamed text, cancelled mark), to mount again."""
