@@ -8,7 +8,7 @@ from interviewer.framework import STEP_IDS, Level
 from interviewer.grading.deterministic import grade_step
 from interviewer.grading.models import Coverage
 from interviewer.rubric import Case
-from interviewer.transcript import Role, Transcript
+from interviewer.transcript import Role, Turn
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,17 +22,14 @@ class ReplyNote:
         return not (self.covered or self.partial or self.red_flags)
 
 
-def annotate(transcript: Transcript, case: Case, level: Level | None = None) -> dict[int, ReplyNote]:
-    """A note per candidate turn (by index in `transcript.turns`) in one of the seven steps."""
-    level = level or transcript.level
-    notes: dict[int, ReplyNote] = {}
-    for index, turn in enumerate(transcript.turns):
-        if turn.role is not Role.CANDIDATE or turn.step not in STEP_IDS:
-            continue
-        graded = grade_step(case, turn.step, [turn.text], level)
-        notes[index] = ReplyNote(
-            covered=graded.ids(Coverage.COVERED),
-            partial=graded.ids(Coverage.PARTIAL),
-            red_flags=[flag.id for flag in graded.red_flags],
-        )
-    return notes
+def note_for(case: Case, turn: Turn, level: Level) -> ReplyNote | None:
+    """What a candidate turn in one of the seven steps earned on its own; None for any other turn. Computed a turn
+    at a time, when the replay shows it: a long transcript would otherwise be read whole before the first frame."""
+    if turn.role is not Role.CANDIDATE or turn.step not in STEP_IDS:
+        return None
+    graded = grade_step(case, turn.step, [turn.text], level)
+    return ReplyNote(
+        covered=graded.ids(Coverage.COVERED),
+        partial=graded.ids(Coverage.PARTIAL),
+        red_flags=[flag.id for flag in graded.red_flags],
+    )

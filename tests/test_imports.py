@@ -115,3 +115,14 @@ def test_the_scorecard_and_the_replay_screens_do_not_import_each_other() -> None
     scorecard, replay = "interviewer.tui.scorecard_screen", "interviewer.tui.replay_screen"
     assert replay not in imported_by(scorecard)
     assert scorecard not in imported_by(replay)
+
+
+def test_the_bubbles_import_nothing_of_the_app_that_imports_them() -> None:
+    """`chatlog.py` builds bubbles (`bubbles.py`); the bubbles never import back (it was a cycle with widgets.py).
+    Imports inside functions count: they close the cycle as much as those at the top."""
+    import ast
+
+    tree = ast.parse((ROOT / "interviewer" / "tui" / "bubbles.py").read_text())
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    assert not {name for name in imported if name.startswith("interviewer.tui")}

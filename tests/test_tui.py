@@ -17,13 +17,14 @@ from interviewer.policy import DraftVoice, Policy
 from interviewer.rubric import load_case
 from interviewer.transcript import Role, TurnKind, load
 from interviewer.tui.app import InterviewerApp
-from interviewer.tui.bubbles import InterviewerMessage
+from interviewer.tui.bubbles import CandidateMessage, InterviewerMessage
+from interviewer.tui.chatlog import ChatLog, ReplayLog
 from interviewer.tui.interview_screen import InterviewScreen
 from interviewer.tui.messages import InterviewEnded, ReplyCancelled, ReplyFinished, ReplyStarted
 from interviewer.tui.picker import CasePickerScreen
 from interviewer.tui.replay_screen import ReplayScreen
 from interviewer.tui.scorecard_screen import ScorecardScreen
-from interviewer.tui.widgets import CandidateMessage, ChatLog, ReplyBox, StepsSidebar
+from interviewer.tui.widgets import ReplyBox, StepsSidebar
 
 ADS = "ad-click-prediction"
 
@@ -140,12 +141,16 @@ async def test_a_paste_over_the_limit_is_refused_and_kept_in_the_box(tmp_path: P
 
 
 async def test_escape_cancels_the_reply_in_progress_and_saves_nothing_of_it(tmp_path: Path) -> None:
-    interview = new_interview(tmp_path, policy=Policy(voice=SlowStub(delay=0.05)))
+    slow = SlowStub(delay=0.01)
+    interview = new_interview(tmp_path, policy=Policy(voice=slow))
     seen: list[Message] = []
     app = InterviewerApp(InterviewScreen(interview))
     async with app.run_test(message_hook=seen.append) as pilot:
         screen = app.screen
         await idle(pilot, screen)
+        # Slow enough that the escape lands mid-answer however loaded the machine (at 50 ms a word the answer could
+        # end first; and the 150-word opening at that pace came close to the 10 s wait).
+        slow.delay = 0.3
         await send(pilot, app, "I would start by asking about the business goal and the latency budget here.")
         await wait_until(pilot, lambda: screen.speaking and len(screen.query(InterviewerMessage)) == 3)
         await pilot.pause(0.1)
@@ -158,6 +163,7 @@ async def test_escape_cancels_the_reply_in_progress_and_saves_nothing_of_it(tmp_
         cancelled = screen.query(InterviewerMessage).last()
         assert cancelled.has_class("cancelled")
         # The interview carries on normally afterwards.
+        slow.delay = 0.01
         await send(pilot, app, "What is the latency budget?")
         await idle(pilot, screen)
         assert interview.transcript.turns[-1].role is Role.INTERVIEWER
@@ -282,8 +288,10 @@ async def test_replay_steps_through_turns_and_steps(tmp_path: Path) -> None:
         assert turns[screen.cursor - 1].step != "data"
         await pilot.press("[")
         assert turns[screen.cursor].step == "framing"
-        visible = [w for w in screen.query_one(ChatLog).children if w.display]
-        assert len(visible) == screen.cursor + 1
+        await pilot.pause()
+        shown = screen.query_one(ReplayLog).mounted  # the turns up to the cursor, the cursor's marked
+        assert len(shown) == screen.cursor + 1
+        assert [w.has_class("current-turn") for w in shown] == [False] * screen.cursor + [True]
         await pilot.press("end")
         assert screen.cursor == len(turns) - 1
         await pilot.press("right")  # past the last turn: the scorecard
@@ -296,6 +304,7 @@ async def test_replay_annotates_each_answer_with_the_items_it_covered(tmp_path: 
     path = finished_transcript(tmp_path)
     app, screen = replay_app(path)
     async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2", "right")  # framing: the opening, then the candidate's answer
         await pilot.pause()
         answers = list(screen.query(CandidateMessage))
         framing = next(w for w in answers if "binary classification" in w.text)
@@ -423,6 +432,15 @@ async def test_keys_typed_just_before_send_all_go_into_the_answer(tmp_path: Path
         for key in typed:
             app.post_message(events.Key(key if key != " " else "space", key))
         app.post_message(events.Key("ctrl+s", None))
+        # The keys are only posted: wait for the reply to be taken before waiting for the answer, or the test ends
+        # (and the app closes) while the answer's bubble is still being drawn: a MountError in a loaded full run.
+        await wait_until(
+            pilot,
+            lambda: (
+                interview.transcript.turns[-1].role is Role.INTERVIEWER
+                and any(t.role is Role.CANDIDATE for t in interview.transcript.turns)
+            ),
+        )
         await idle(pilot, screen)
         await pilot.pause(0.2)
         replies = [t.text for t in interview.transcript.turns if t.role is Role.CANDIDATE]
@@ -439,7 +457,7 @@ async def test_the_app_streams_a_model_and_shows_when_the_stub_stands_in(tmp_pat
 
     from interviewer.llm.client import ModelClient
     from interviewer.llm.interviewer import model_policy
-    from interviewer.tui.widgets import NoticeMessage
+    from interviewer.tui.bubbles import NoticeMessage
 
     replies = [stream("Let's start. ", "What matters most here?"), error(503), error(503)]
 

@@ -58,7 +58,10 @@ class RubricDecider:
         ack = voice.acknowledge(reason, turn, self._closing_phrase(view, reason))
         first = not any(t.kind is TurnKind.OPENING for t in view.turns)
         note = ""
-        if view.phase in STEP_IDS and self.running_grade(view).grade(view.phase).ids(Coverage.COVERED):
+        # Before any reply nothing can be covered: the case's grader is compiled at the first reply, not before the
+        # first question (it cost the app's first question ~20 ms).
+        replied = any(t.role is Role.CANDIDATE for t in view.turns)
+        if view.phase in STEP_IDS and replied and self.running_grade(view).grade(view.phase).ids(Coverage.COVERED):
             note = voice.already_touched(turn)
         return f"{ack}{voice.transition(step, turn, first)}{note}{opening_question(view.case, view.phase)}"
 

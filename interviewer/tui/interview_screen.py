@@ -16,17 +16,10 @@ from interviewer.errors import InterviewerError, SaveError
 from interviewer.framework import INTRO
 from interviewer.replies import ReplyRejected, clean_reply
 from interviewer.tui.base import AppScreen
+from interviewer.tui.chatlog import ChatLog
 from interviewer.tui.messages import InterviewEnded, InterviewReady, ReplyCancelled, ReplyFinished, ReplyStarted
 from interviewer.tui.streaming import MarkdownStream
-from interviewer.tui.widgets import (
-    CandidateMessage,
-    ChatLog,
-    KeysFooter,
-    NoticeMessage,
-    ReplyBox,
-    StepsSidebar,
-    TooSmall,
-)
+from interviewer.tui.widgets import KeysFooter, ReplyBox, StepsSidebar, TooSmall
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -108,12 +101,8 @@ class InterviewScreen(AppScreen):
         await self._begin()
 
     async def _begin(self) -> None:
-        from interviewer.tui.bubbles import turn_widget
-
         assert self.interview is not None
-        chat = self.query_one(ChatLog)
-        for turn in self.interview.transcript.turns:  # a resumed interview shows what was said
-            await chat.add(turn_widget(turn))
+        await self.query_one(ChatLog).add_turns(self.interview.transcript.turns)  # a resumed interview's history
         self.refresh_clock()
         plan = self.interview.plan_start()
         if plan:
@@ -154,7 +143,7 @@ class InterviewScreen(AppScreen):
         if isinstance(self.host_app.error, SaveError):
             self.host_app.error = None  # saving works again: nothing is left unsaved
         box.clear()
-        await self.query_one(ChatLog).add(CandidateMessage(text))
+        await self.query_one(ChatLog).add_candidate(text)
         self.speak(plan)  # the plan's notices (time up) come first
 
     def action_cancel(self) -> None:
@@ -269,7 +258,7 @@ class _ChatSpeech:
         self.stream: MarkdownStream | None = None
 
     async def notice(self, turn: Turn) -> None:  # e.g. the model failed and the offline interviewer answers
-        await self.chat.add(NoticeMessage(turn.text))
+        await self.chat.add_notice(turn.text)
 
     async def begin(self, utterance: Utterance) -> None:
         self.bubble = await self.chat.add_interviewer()

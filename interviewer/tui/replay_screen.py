@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -10,15 +11,15 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from interviewer.annotate import annotate
+from interviewer.annotate import note_for
 from interviewer.framework import REPLY_STEP_IDS, STEP_BY_ID
 from interviewer.grading.models import Grade
 from interviewer.rubric import Case
 from interviewer.terminal import printable
 from interviewer.transcript import Role, Transcript
 from interviewer.tui.base import GradedScreen
-from interviewer.tui.bubbles import turn_widget
-from interviewer.tui.widgets import KeysFooter, ReplayLog, StepsSidebar, TooSmall
+from interviewer.tui.chatlog import ReplayLog
+from interviewer.tui.widgets import KeysFooter, StepsSidebar, TooSmall
 
 JUMP_PHASES = REPLY_STEP_IDS
 
@@ -48,7 +49,8 @@ class ReplayScreen(GradedScreen):
         self, transcript: Transcript, case: Case, grade: Grade, path: Path | None, from_partner: bool = False
     ) -> None:
         super().__init__(transcript, case, grade, path, from_partner)
-        self.notes = annotate(transcript, case)
+        self.note = cache(lambda index: note_for(case, transcript.turns[index], transcript.level))
+        self.answered = {t.step for t in transcript.turns if t.role is Role.CANDIDATE and not t.intent}
 
     def compose(self) -> ComposeResult:
         yield TooSmall()
@@ -60,42 +62,31 @@ class ReplayScreen(GradedScreen):
         yield KeysFooter()
 
     async def on_mount(self) -> None:
-        chat = self.query_one(ReplayLog)
-        for index, turn in enumerate(self.transcript.turns):
-            widget = turn_widget(turn, self.notes.get(index))
-            widget.display = False
-            await chat.add(widget)
+        # Every turn is kept as data; only the turns near the cursor are mounted (chatlog.py).
+        self.query_one(ReplayLog).load(self.transcript.turns, self.note)
         if not self.transcript.turns:
             self.query_one("#replay-status", Static).update("This transcript has no turns.")
             return
-        self.watch_cursor(0)
+        await self.watch_cursor(0)
 
-    @property
-    def widgets(self) -> list:
-        return list(self.query_one(ReplayLog).children)
-
-    def watch_cursor(self, cursor: int) -> None:
-        widgets = self.widgets
-        for index, widget in enumerate(widgets):
-            widget.display = index <= cursor
-            widget.set_class(index == cursor, "current-turn")
-        if not widgets:
+    async def watch_cursor(self, cursor: int) -> None:
+        turns = self.transcript.turns
+        if not turns:
             return
-        # Scroll once the newly shown turn has a place in the layout.
-        self.call_after_refresh(self.query_one(ReplayLog).scroll_to_widget, widgets[cursor], animate=False)
-        turn = self.transcript.turns[cursor]
+        cursor = self.cursor  # a later key press may have moved it on while an earlier move was drawn
+        await self.query_one(ReplayLog).show_upto(cursor)
+        turn = turns[cursor]
         title = STEP_BY_ID[turn.step].title if turn.step in STEP_BY_ID else turn.step
         self.query_one("#replay-status", Static).update(
-            f"Turn {cursor + 1}/{len(widgets)} · {printable(title)} · {turn.role.value}"
+            f"Turn {cursor + 1}/{len(turns)} · {printable(title)} · {turn.role.value}"
             + (
                 "   (the interview stopped here, unfinished)"
-                if not self.transcript.finished and cursor == len(widgets) - 1
+                if not self.transcript.finished and cursor == len(turns) - 1
                 else ""
             )
         )
-        answered = {t.step for t in self.transcript.turns if t.role is Role.CANDIDATE and not t.intent}
         self.query_one(StepsSidebar).show(
-            turn.step, lambda step_id: self.transcript.step_seconds.get(step_id, 0.0), self._total(), answered
+            turn.step, lambda step_id: self.transcript.step_seconds.get(step_id, 0.0), self._total(), self.answered
         )
 
     def _total(self) -> float:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import TYPE_CHECKING
 
@@ -10,7 +9,7 @@ from interviewer.terminal import printable
 
 if TYPE_CHECKING:
     from textual.widgets import Markdown
-    from textual.widgets._markdown import MarkdownStream as TextualStream
+    from textual.widgets.markdown import MarkdownStream as TextualStream
 
 COALESCE_SECONDS = 0.05
 
@@ -18,10 +17,12 @@ COALESCE_SECONDS = 0.05
 class MarkdownStream:
     """Shows text as it arrives in `widget` (at most one write per `interval`), then the whole text once.
 
-    The final `finish` re-parses the complete text, which fixes blocks that were half-parsed while streaming. What is
-    shown goes through `printable` (an escape sequence cut between two writes is still shown as text, in two tokens,
-    until the final update); `text` is the words as they came, unchanged. If the task is cancelled meanwhile, the
-    caller calls `stop` and decides what the partial text means.
+    The first write waits an interval too, so words that arrive all at once (the offline interviewer's) are drawn
+    once, by the final update, instead of streamed and then parsed again. The final `finish` re-parses the complete
+    text, which fixes blocks that were half-parsed while streaming. What is shown goes through `printable` (an escape
+    sequence cut between two writes is still shown as text, in two tokens, until the final update); `text` is the
+    words as they came, unchanged. If the task is cancelled meanwhile, the caller calls `stop` and decides what the
+    partial text means.
     """
 
     def __init__(self, widget: Markdown, interval: float = COALESCE_SECONDS):
@@ -29,27 +30,26 @@ class MarkdownStream:
         self.interval = interval
         self._parts: list[str] = []
         self._pending: list[str] = []
-        self._last_write = 0.0
-        self._stream: TextualStream | None = None
+        self._last_write = time.monotonic()
+        self._stream: TextualStream | None = None  # started at the first write: stopping one never started raises
 
     @property
     def text(self) -> str:
         return "".join(self._parts)
 
     async def write(self, delta: str) -> None:
-        if self._stream is None:
-            self._stream = type(self.widget).get_stream(self.widget)
-            await asyncio.sleep(0)  # let the stream's task start: stopping one never started raises
         self._parts.append(delta)
         self._pending.append(delta)
         now = time.monotonic()
         if now - self._last_write >= self.interval:
+            if self._stream is None:
+                self._stream = type(self.widget).get_stream(self.widget)
             await self._stream.write(printable("".join(self._pending), markdown=True))
             self._pending.clear()
             self._last_write = now
 
     async def reset(self) -> None:
-        """The stream broke: what was shown is void, the fallback follows."""
+        """The model's words are withdrawn: what was shown is void, the draft follows at once."""
         await self.stop()
         self._parts.clear()
         self._pending.clear()

@@ -1,27 +1,20 @@
-"""Widgets shared by the screens: the chat log, the steps sidebar, the reply box, score bars."""
+"""Widgets shared by the screens: the steps sidebar, the reply box, the footer, the too-small notice."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Footer, Static, TextArea
 
 from interviewer.framework import REPLY_STEPS, STEP_BY_ID, TOTAL_MINUTES, mmss
 from interviewer.terminal import printable
 
-if TYPE_CHECKING:
-    from interviewer.annotate import ReplyNote
-    from interviewer.tui.bubbles import InterviewerMessage
-
-# Only what the first frame needs lives here: the Markdown bubbles (bubbles.py) and the scorecard's widgets load
-# after the first paint.
+# Only what the first frame needs lives here: the bubbles (bubbles.py, with Markdown) and the scorecard's widgets load
+# after the first paint; the chat log is in chatlog.py.
 
 MIN_WIDTH = 60
 MIN_HEIGHT = 18
@@ -76,68 +69,6 @@ class KeysFooter(Footer):
     def _rebuild(self, screen: Screen) -> None:
         self._rebuild_pending = False
         super().bindings_changed(screen)
-
-
-class CandidateMessage(Static):
-    """The candidate's words, verbatim (never parsed as markup, escapes shown as text); in a replay, followed by what
-    they earned. `text` keeps the words as given."""
-
-    def __init__(self, text: str, note: ReplyNote | None = None) -> None:
-        content = Text(printable(text))
-        if note is not None:
-            content.append("\n" + note_text(note), style="italic dim")
-        super().__init__(content)
-        self.text = text
-        self.note = note
-
-    def on_mount(self) -> None:
-        self.border_title = "You"
-
-
-class NoticeMessage(Static):
-    """A system notice; it can quote a server's error."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(printable(text), markup=False)
-
-
-def note_text(note: ReplyNote) -> str:
-    if note.empty:
-        return "no rubric item"
-    parts = []
-    if note.covered:
-        parts.append("covers " + ", ".join(note.covered))
-    if note.partial:
-        parts.append("mentions " + ", ".join(note.partial))
-    if note.red_flags:
-        parts.append("red flag " + ", ".join(note.red_flags))
-    return printable("; ".join(parts))  # item ids come from case files
-
-
-class ChatLog(VerticalScroll):
-    """The conversation. Anchored: it follows new text until the user scrolls up, and again once back at the end."""
-
-    def on_mount(self) -> None:
-        self.anchor()
-
-    async def add(self, widget: Widget) -> None:
-        await self.mount(widget)
-
-    async def add_interviewer(self, text: str = "") -> InterviewerMessage:
-        from interviewer.tui.bubbles import InterviewerMessage
-
-        widget = InterviewerMessage(text)
-        await self.mount(widget)
-        return widget
-
-
-class ReplayLog(ChatLog):
-    """The conversation in a replay: the replay's keys (arrows, home, end) move through turns, so it takes no focus."""
-
-    can_focus = False
-
-    def on_mount(self) -> None:
-        self.anchor(False)
 
 
 class ReplyBox(TextArea):
