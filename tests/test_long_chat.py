@@ -10,7 +10,7 @@ from tui_helpers import new_interview, wait_until
 
 from conftest import FakeClock
 from interviewer.interview import Interview
-from interviewer.policy.stub import StubPolicy
+from interviewer.policy import Policy
 from interviewer.transcript import Role, TurnKind, load, save
 from interviewer.tui.app import InterviewerApp
 from interviewer.tui.bubbles import CandidateMessage, InterviewerMessage, NoticeMessage
@@ -89,7 +89,7 @@ async def test_scrolling_above_the_window_brings_earlier_turns_back(tmp_path: Pa
 
 async def test_a_resumed_long_interview_shows_the_last_turn_and_takes_a_reply(tmp_path: Path) -> None:
     path = long_transcript(tmp_path)
-    interview = Interview.resume(path, StubPolicy(), clock=FakeClock())
+    interview = Interview.resume(path, Policy(), clock=FakeClock())
     app = InterviewerApp(InterviewScreen(interview))
     async with app.run_test(size=(100, 30)) as pilot:
         screen = app.screen
@@ -113,7 +113,7 @@ async def test_a_resumed_long_interview_shows_the_last_turn_and_takes_a_reply(tm
 
 
 async def test_a_long_chat_follows_new_text_only_when_the_user_is_at_the_bottom(tmp_path: Path) -> None:
-    interview = Interview.resume(long_transcript(tmp_path, 200), StubPolicy(), clock=FakeClock())
+    interview = Interview.resume(long_transcript(tmp_path, 200), Policy(), clock=FakeClock())
     app = InterviewerApp(InterviewScreen(interview))
     async with app.run_test(size=(100, 30)) as pilot:
         screen = app.screen
@@ -161,7 +161,7 @@ def test_a_bubble_that_leaves_the_window_comes_back_as_it_was() -> None:
 async def test_a_cancelled_reply_is_marked_and_not_saved_in_a_long_interview(tmp_path: Path) -> None:
     from tui_helpers import SlowStub
 
-    interview = Interview.resume(long_transcript(tmp_path, 200), SlowStub(delay=0.2), clock=FakeClock())
+    interview = Interview.resume(long_transcript(tmp_path, 200), Policy(voice=SlowStub(delay=0.2)), clock=FakeClock())
     app = InterviewerApp(InterviewScreen(interview))
     async with app.run_test(size=(100, 30)) as pilot:
         screen = app.screen

@@ -530,3 +530,21 @@ async def test_the_sidebar_names_the_interviewer_in_use_when_the_app_starts_from
         await idle(pilot, app.screen)
         meta = str(app.screen.query_one("#case-meta").render())
         assert "local-model" in meta and "stub" not in meta
+
+
+async def test_a_send_before_the_opening_has_arrived_neither_cancels_nor_repeats_the_intro(tmp_path: Path) -> None:
+    """Pressing send while the model was still stating the problem showed "Reply cancelled", restarted the opening
+    and saved the intro again: the reply now waits in the box, and the problem is stated once."""
+    interview = new_interview(tmp_path, policy=Policy(voice=SlowStub(delay=0.02)))
+    seen: list[Message] = []
+    app = InterviewerApp(InterviewScreen(interview))
+    async with app.run_test(message_hook=seen.append) as pilot:
+        screen = app.screen
+        box = screen.query_one(ReplyBox)
+        box.insert("What is the latency budget?")
+        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: interview.session.phase == "requirements" and not screen.workers)
+        assert not any(isinstance(m, ReplyCancelled) for m in seen)
+        assert [t.kind for t in interview.transcript.turns] == [TurnKind.INTRO, TurnKind.OPENING]
+        assert box.text == "What is the latency budget?"  # kept, to send once the question is there

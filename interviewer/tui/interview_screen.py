@@ -125,8 +125,9 @@ class InterviewScreen(AppScreen):
             self.notify(str(exc), severity="error", timeout=8)  # the text stays in the box to be shortened
             return
         if self.interview.session.phase == INTRO:
-            self.notify("Let the interviewer finish stating the problem first.", severity="warning")
-            self.speak(self.interview.plan_start())
+            self.notify("Let the interviewer finish stating the problem first; your text is kept.", severity="warning")
+            if not self._interviewer_at_work():  # (a cancel stopped the opening: say it again)
+                self.speak(self.interview.plan_start())
             return
         try:  # recorded (and saved) before the box is cleared: a reply that cannot be saved stays in the box
             plan = self.interview.plan_reply(text)
@@ -145,6 +146,11 @@ class InterviewScreen(AppScreen):
         box.clear()
         await self.query_one(ChatLog).add_candidate(text)
         self.speak(plan)  # the plan's notices (time up) come first
+
+    def _interviewer_at_work(self) -> bool:
+        """The interviewer's words are being said (read from the workers: `speaking` is set by a message, which
+        may not have arrived yet when the candidate presses send right after the app opens)."""
+        return any(worker.group == "interviewer" and not worker.is_finished for worker in self.workers)
 
     def action_cancel(self) -> None:
         if self.speaking:
