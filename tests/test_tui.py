@@ -548,3 +548,30 @@ async def test_a_send_before_the_opening_has_arrived_neither_cancels_nor_repeats
         assert not any(isinstance(m, ReplyCancelled) for m in seen)
         assert [t.kind for t in interview.transcript.turns] == [TurnKind.INTRO, TurnKind.OPENING]
         assert box.text == "What is the latency budget?"  # kept, to send once the question is there
+
+
+@pytest.mark.parametrize("wait", [0.0, 0.02, 0.1])
+async def test_escape_while_the_offline_interviewer_draws_its_answer_keeps_screen_and_file_in_agreement(
+    tmp_path: Path, wait: float
+) -> None:
+    """Escape pressed while the stub's answer is being drawn: either it stops it (marked, and not saved) or the
+    answer was already saved (and is not marked); never a bubble that says "not saved" over a saved turn."""
+    interview = new_interview(tmp_path)
+    app = InterviewerApp(InterviewScreen(interview))
+    async with app.run_test() as pilot:
+        screen = app.screen
+        await wait_until(pilot, lambda: interview.session.phase == "requirements" and not screen.workers)
+        before = len(interview.transcript.turns)
+        box = screen.query_one(ReplyBox)
+        box.insert("What is the latency budget?")
+        await pilot.press("ctrl+s")
+        await pilot.pause(wait)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not screen.workers)
+        last = screen.query(InterviewerMessage).last()
+        saved = len(interview.transcript.turns) - before  # the reply, and the answer unless it was stopped
+        if last.has_class("cancelled"):
+            assert saved == 1 and interview.transcript.turns[-1].role is Role.CANDIDATE
+        else:
+            assert saved == 2 and interview.transcript.turns[-1].text == last.source
+        assert [t.role for t in load(tmp_path / "t.json").turns][-saved:][0] is Role.CANDIDATE
