@@ -22,6 +22,7 @@ from interviewer.transcript import Role, TurnKind
 
 ADS = "ad-click-prediction"
 HARM = "harmful-content-detection"
+VIDEO = "video-recommendation"
 
 
 def interview(tmp_path: Path, case_id: str = ADS, clock: FakeClock | None = None) -> Interview:
@@ -303,6 +304,31 @@ def test_a_red_flag_taken_back_after_the_challenge_is_corrected(tmp_path: Path) 
     said(run, "Fair point, I take it back: accuracy is useless with clicks this rare, so I would use log loss.")
     flag = next(f for f in run.grade().steps["evaluation"].red_flags if f.id == "accuracy-metric")
     assert flag.corrected and flag.penalty == 0
+
+
+@pytest.mark.parametrize(
+    ("answer", "corrected"),
+    [
+        (
+            "Good point, a random split leaks future information. I'd split by time instead: train on days 1 to 28.",
+            True,
+        ),
+        ("You're right, I would not split at random; I'd split by time instead.", True),
+        ("Good point, but I'd still split at random: the logs cover only a month.", False),
+        ("Fair point. Even so, a random split is what I'd keep for this.", False),
+    ],
+)
+def test_a_concession_that_changes_course_corrects_the_challenged_flag(
+    tmp_path: Path, answer: str, corrected: bool
+) -> None:
+    """A new user conceded and changed course in the words people use, which did not count as taking it back."""
+    run = interview(tmp_path, VIDEO)
+    run.advance_to("evaluation")
+    challenge = said(run, "Offline I'd use NDCG and AUC for the ranker, with a random train/test split of the logs.")
+    assert challenge.kind is TurnKind.PUSHBACK and challenge.item_id == "random-split"
+    said(run, answer)
+    flag = next(f for f in run.grade().steps["evaluation"].red_flags if f.id == "random-split")
+    assert flag.corrected is corrected and (flag.penalty == 0) is corrected
 
 
 # -- curveballs ------------------------------------------------------------------------------------------------------

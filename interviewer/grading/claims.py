@@ -229,6 +229,8 @@ class ClaimCollector:
         """After the interviewer challenged a decision ("opposite:ID" or a red flag id in `reply.challenged`), a
         sentence that takes it back ("I take that back", "I was wrong") rejects it, in whatever words follow."""
         sentence = next((s for s in kept if retracts(s.text)), None)
+        if sentence is None and kept and retracts(" ".join(s.text for s in kept)):
+            sentence = kept[0]  # "Good point, a random split leaks. I'd split by time instead.": the whole reply
         if sentence is None:
             return
         for challenged in reply.challenged:
@@ -306,9 +308,20 @@ def challenged_ids(pushback: str) -> frozenset[str]:
     return frozenset({pushback, pushback.partition(":")[2] or pushback})
 
 
+# Conceding the challenge and changing course: "You're right, I'd split by time instead", "Good point, so I'd switch
+# to a time split"; not "Good point, but I'd still split at random".
+_CONCESSION = re.compile(r"^(you are right|good point|fair point|point taken|agreed|that is fair|fair enough|true)\b")
+_CHANGE = re.compile(r"\b(instead|rather|switch|change|replace|move to)\b")
+_HOLD = re.compile(r"\b(still|keep|stick with|stand by)\b")
+
+
 def retracts(text: str) -> bool:
-    """Whether the text takes back a decision ("I take that back", "I was wrong", "on second thought")."""
-    return bool(_RETRACTION.search(" ".join(words(text))))
+    """Whether the text takes back a decision ("I take that back", "I was wrong", "on second thought", or a
+    concession that changes course: "you're right, I'd split by time instead")."""
+    said = " ".join(words(text))
+    if _RETRACTION.search(said):
+        return True
+    return bool(_CONCESSION.search(said) and _CHANGE.search(said) and not _HOLD.search(said))
 
 
 def _stance_of_match(sentence: Sentence, parts: tuple[tuple[int, int], ...], mistake: bool) -> Stance:
