@@ -74,6 +74,31 @@ async def test_keys_reach_the_answer_box_after_the_terminal_was_too_small_and_re
         assert app.focused is box and box.text == "hello"
 
 
+async def test_nothing_is_sent_unseen_while_the_terminal_is_too_small(tmp_path: Path) -> None:
+    """ctrl+s sent a draft the candidate could not see while the layout was hidden; ctrl+n and ctrl+g acted too."""
+    interview = new_interview(tmp_path)
+    app = InterviewerApp(InterviewScreen(interview))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        await idle(pilot, screen)
+        screen.query_one(ReplyBox).insert("abc")
+        before = [turn.text for turn in interview.transcript.turns]
+        await pilot.resize_terminal(40, 12)
+        await pilot.pause()
+        assert app.has_class("-too-small")
+        for key in ("ctrl+s", "ctrl+n", "ctrl+g"):
+            await pilot.press(key)
+        await pilot.pause()
+        assert [
+            turn.text for turn in interview.transcript.turns
+        ] == before and interview.session.phase == "requirements"
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await idle(pilot, screen)
+        assert any(turn.text == "abc" for turn in interview.transcript.turns)  # the draft is sent once it can be seen
+
+
 def test_quitting_the_app_prints_the_command_that_resumes_the_interview(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -147,6 +147,10 @@ class InterviewScreen(AppScreen):
         await self.query_one(ChatLog).add_candidate(text)
         self.speak(plan)  # the plan's notices (time up) come first
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the terminal is too small the layout is hidden: nothing is sent, skipped or ended unseen."""
+        return not (action in ("send", "next_step", "end") and self.app.has_class("-too-small"))
+
     def _interviewer_at_work(self) -> bool:
         """The interviewer's words are being said (read from the workers: `speaking` is set by a message, which
         may not have arrived yet when the candidate presses send right after the app opens)."""
