@@ -168,3 +168,15 @@ async def test_the_help_hides_the_chat_behind_it(tmp_path: Path) -> None:
         shown = screen_text(app)
         assert "How the interview works" in shown
         assert interview.case.title not in shown
+
+
+async def test_ending_the_interview_says_it_is_grading(tmp_path: Path) -> None:
+    """After ctrl+g the scorecard took seconds on a busy machine, with nothing said meanwhile."""
+    app = InterviewerApp(InterviewScreen(new_interview(tmp_path)))
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await idle(pilot, app.screen)
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert any("Grading the interview" in str(note.message) for note in app._notifications)

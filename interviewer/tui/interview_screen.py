@@ -184,6 +184,8 @@ class InterviewScreen(AppScreen):
         """Stream each planned utterance, then commit it; a cancel drops what is not fully shown."""
         assert self.interview is not None
         speech = _ChatSpeech(self)
+        if any(utterance.ends_interview for utterance in plan):  # grading takes a moment after the closing words
+            self.notify("Grading the interview...", timeout=10)
         self.post_message(ReplyStarted())
         try:
             await self.interview.speak(plan, speech)
