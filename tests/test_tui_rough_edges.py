@@ -180,3 +180,18 @@ async def test_ending_the_interview_says_it_is_grading(tmp_path: Path) -> None:
         await pilot.press("y")
         await pilot.pause()
         assert any("Grading the interview" in str(note.message) for note in app._notifications)
+
+
+async def test_a_long_confirmation_wraps_inside_the_screen(tmp_path: Path) -> None:
+    """The export's "PATH exists. Replace it?" ran off the right edge at 100 columns, its end and border cut."""
+    from interviewer.tui.modals import ConfirmScreen
+
+    path = "/tmp/" + "a-rather-long-folder-name/" * 4 + "20261130-013705-video-recommendation.md"
+    app = InterviewerApp(InterviewScreen(new_interview(tmp_path)))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await idle(pilot, app.screen)
+        app.push_screen(ConfirmScreen(f"{path} exists. Replace it with this scorecard?"))
+        await pilot.pause()
+        shown = " ".join(screen_text(app).split())
+        assert "Replace it with this scorecard?" in shown.replace("│ ", "").replace(" │", "")
+        assert all(len(line) <= 100 for line in screen_text(app).splitlines())
