@@ -55,9 +55,8 @@ def main() -> int:
     )
     broken = audit(out)
     print(f"grade: overall {grade['overall']} ({grade['hire_signal']}), grader {grade['grader']}")
-    steps = judge.get("steps") or {}
-    finished = sum(1 for step in steps.values() if not step.get("error"))
-    print(f"judge: status {judge.get('status')}, {finished} of {len(steps)} steps finished")
+    finished, asked = judge.get("steps_judged") or [], judge.get("steps_asked") or []
+    print(f"judge: status {judge.get('status')}, {len(finished)} of {len(asked)} steps finished ({judge.get('error')})")
     print(f"judge: dropped {len(judge.get('dropped', []))} unverified claims")
     for claim in judge.get("dropped", [])[:8]:
         print(f"  dropped {claim['step']}.{claim['item_id']}: {claim['reason']}")

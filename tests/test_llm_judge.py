@@ -378,3 +378,15 @@ def test_placeholder_comments_are_recognised(comment: str, placeholder: bool) ->
     from interviewer.llm.judge import is_placeholder
 
     assert is_placeholder(comment) is placeholder
+
+
+@respx.mock
+async def test_a_judge_that_copies_the_prompts_placeholders_is_unavailable_not_ok() -> None:
+    """Gemma 3 270M answered every step with the template's "<item id>": the grade said "deterministic+judge"."""
+    case = load_case(ADS)
+    answers = partial_answers()
+    copied = {"items": [{"id": "<item id>", "covered": True, "quote": "<quote>"}], "comment": "<comment>"}
+    respx.post(URL).mock(return_value=completion(json.dumps(copied)))
+    graded = await judge_grade(client(), case, grade_answers(case, Level.SENIOR, answers), answers)
+    assert graded.grader == "deterministic" and graded.judge.status == "unavailable"
+    assert "named no item of this step" in (graded.judge.error or "")

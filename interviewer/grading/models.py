@@ -272,6 +272,8 @@ class Grade(BaseModel):
                 "model": self.judge.model,
                 "status": self.judge.status,
                 "error": self.judge.error,
+                "steps_judged": self.judge.judged,
+                "steps_asked": list(self.judge.steps),
                 "comments": {step_id: step.overall for step_id, step in self.judge.steps.items() if step.overall},
                 "dropped": [claim.model_dump() for claim in self.judge.dropped],
                 "usage": self.judge.usage.model_dump(),

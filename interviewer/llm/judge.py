@@ -55,7 +55,12 @@ async def judge_step(
     except ValidationError:
         return StepJudgement(step=step_id, error="the judge's answer did not have the fields asked for"), used
     verdict = verify(case, step_id, texts, reply)
-    error = None if reply.items else "the judge's answer listed no items"
+    known = {item.id for item in case.steps[step_id].items}
+    error = None
+    if not reply.items:
+        error = "the judge's answer listed no items"
+    elif not any(claim.id in known for claim in reply.items):  # e.g. the prompt's "<item id>" copied back
+        error = "the judge's answer named no item of this step"
     judgement = StepJudgement(
         step=step_id,
         credited=verdict.credited,
