@@ -97,6 +97,8 @@ DEGENERATE = [
         id="as-an-ai",
     ),
     pytest.param("<think>They want the auction part.</think> What happens next?", ANSWER, "its thinking", id="think"),
+    pytest.param(" <<SYS>>\nYou are an interviewer.", ANSWER, "chat-format markers", id="gemma-sys"),
+    pytest.param("<start_of_turn>model\nWhat happens next?", ANSWER, "chat-format markers", id="turn-marker"),
     pytest.param(
         "You should multiply the calibrated probability by the bid. Does that make sense?",
         ANSWER,

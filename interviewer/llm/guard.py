@@ -43,6 +43,8 @@ _LABELS = r"(you|candidate|interviewer|assistant|user|system|human|ai|model|me|q
 # A label opening a line or following a sentence's end ("...? Candidate: It goes..."), with or without markdown.
 _ROLE_LABEL = re.compile(rf"(?i)(^|\n|[.?!]\s)[\W_]{{0,3}}{_LABELS}[\W_]{{0,3}}:([\s*_]|$)")
 _THINKING = re.compile(r"(?i)<\s*/?\s*think")
+# A chat format's own markers in the words: the model is writing a prompt, not a turn (Gemma 3 270M's "<<SYS>>").
+_TEMPLATE_TOKENS = re.compile(r"(?i)<<\s*/?\s*sys\s*>>|\[/?inst\]|<\|[a-z_]+\|>|<(start|end)_of_turn>|</?s>")
 # A refusal is the whole answer: "As an AI...", "I can't help with that." with no question after it.
 _REFUSAL = re.compile(r"(?i)\b(as an ai\b|as a (large )?language model|i('m| am) (not able|unable) to (help|assist))")
 _GRADES = re.compile(
@@ -240,6 +242,8 @@ class TurnGuard:
             return "a role label"
         if _THINKING.search(text):
             return "its thinking"
+        if _TEMPLATE_TOKENS.search(text):
+            return "chat-format markers"
         if _REFUSAL.search(text):
             return "a refusal"
         if _GRADES.search(text):
