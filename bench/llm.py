@@ -9,8 +9,9 @@ at turn 5 (the prompt stays bounded as the interview grows).
 
 The fake server (standard library only, on 127.0.0.1, an ephemeral port, in a thread of this process) serves
 `POST /v1/chat/completions`: a plain request sleeps L and answers a judge reply that claims nothing; a stream sleeps
-L (time to first token) and sends a few text deltas, a finish reason, a usage chunk and `[DONE]`. It records, for
-every request, when it started and ended (server side) and the characters of the prompt messages.
+L (time to first token) and says the draft quoted in the prompt in a few deltas, then a finish reason, a usage chunk
+and `[DONE]`. It records, for every request, when it started and ended (server side) and the characters of the
+prompt messages.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import asyncio
 import functools
 import json
 import os
+import re
 import socket
 import statistics
 import sys
@@ -54,7 +56,7 @@ from interviewer.store import Store  # noqa: E402
 
 STRONG = ROOT / "tests" / "fixtures" / "answers" / "ad-click-prediction-strong.yaml"
 REPLIES = 40
-DELTAS = ("Thanks, ", "that is ", "useful. ", "Could you ", "say more ", "about it?")
+_MOVE = re.compile(r'Your move: [^\n]*"(?P<draft>[^"\n]+)"')  # the draft is the last quote on the move's line
 
 
 # -- the fake server -------------------------------------------------------------------------------------------------
@@ -65,6 +67,7 @@ class Request:
     started: float
     stream: bool
     prompt_chars: int
+    draft: str = ""  # the offline interviewer's words the model is asked to phrase (from the prompt's move)
     ended: float = 0.0  # set just before the last bytes go out, so the client cannot see the answer before it
 
     @property
@@ -133,7 +136,8 @@ class FakeServer:
                     return
                 messages = body.get("messages") or []
                 chars = sum(len(m.get("content") or "") for m in messages)
-                request = Request(started, bool(body.get("stream")), chars)
+                move = _MOVE.search((messages[-1].get("content") or "") if messages else "")
+                request = Request(started, bool(body.get("stream")), chars, move.group("draft") if move else "")
                 server.record(request)  # before answering: it is in the list by the time the client has its answer
                 time.sleep(server.delay)
                 if request.stream:
@@ -158,10 +162,13 @@ class FakeServer:
                 self.send_header("Cache-Control", "no-cache")
                 self.send_header("Transfer-Encoding", "chunked")
                 self.end_headers()
-                for delta in DELTAS:
+                # A well-behaved model: it says the draft in a few pieces (canned words would fail the guard).
+                words = f"Thanks. {request.draft}" if request.draft else "Thank you for your time today."
+                deltas = [words[i : i + len(words) // 6 + 1] for i in range(0, len(words), len(words) // 6 + 1)]
+                for delta in deltas:
                     self._event(chunk({"index": 0, "delta": {"content": delta}, "finish_reason": None}))
                 self._event(chunk({"index": 0, "delta": {}, "finish_reason": "stop"}))
-                self._event(chunk(None, usage(request.prompt_chars // 4, len("".join(DELTAS)) // 4)))
+                self._event(chunk(None, usage(request.prompt_chars // 4, len(words) // 4)))
                 request.ended = time.perf_counter()
                 self._event("[DONE]")
                 self.wfile.write(b"0\r\n\r\n")
@@ -234,6 +241,7 @@ def settings_for(port: int) -> Settings:
         api_key="x",
         max_retries=0,
         timeout=30,
+        judge_concurrency=7,  # the fake server answers any number at once (a local one would get one at a time)
     )
 
 
@@ -382,6 +390,9 @@ async def bench_interview(server: FakeServer, settings: Settings, case: Case, ru
         return
     turn5, turn40 = first[5], first[REPLIES]
     size5, size40 = sum(turn5.prompt_chars), sum(turn40.prompt_chars)
+    if not size5:
+        print("  (turn 5 made no model call: no prompt sizes to compare)")
+        return
     ratio = size40 / size5
     verdict = "ok" if ratio < 2 else "OVER TARGET"
     print(f"  {'interviewer prompt, turn 5 (' + turn5.phase + ')':<56} {size5:6d} characters ({turn5.calls} call)")
