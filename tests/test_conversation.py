@@ -147,6 +147,14 @@ def test_the_time_answer_comes_from_the_clock(tmp_path: Path) -> None:
     assert "about 2 more minutes" in turn.text  # requirements has a 5 minute budget
 
 
+def test_the_time_answer_gives_the_steps_time_even_in_the_first_minute(tmp_path: Path) -> None:
+    """A new user who moved on fast asked in step 5 and heard only "We've only just started"."""
+    run = interview(tmp_path)
+    run.advance_to("evaluation")
+    turn = said(run, "How much time is left?")
+    assert "only just started" in turn.text and "For evaluation I'd plan about 7 more minutes." in turn.text
+
+
 def test_thinking_aloud_and_small_talk_get_a_brief_answer_that_steers_back(tmp_path: Path) -> None:
     run = interview(tmp_path)
     assert said(run, "Hmm, let me think.").text.startswith(("Sure, take your time", "Take a moment"))

@@ -162,12 +162,15 @@ def small_talk(reply: str, question: str, turn: int) -> str:
 def time_left(elapsed: float | None, step: Step | None, step_elapsed: float | None) -> str:
     """A true time remark from the clock (the whole interview and the current step)."""
     if elapsed is None or elapsed < 60:
-        return f"We've only just started; the whole interview is planned for about {round(TOTAL_MINUTES)} minutes."
-    left = max(0, round(TOTAL_MINUTES - elapsed / 60))
-    spent = round(elapsed / 60)
-    text = (
-        f"We're about {spent} minute{'s' if spent != 1 else ''} in, with about {left} of {round(TOTAL_MINUTES)} left."
-    )
+        text = f"We've only just started; the whole interview is planned for about {round(TOTAL_MINUTES)} minutes."
+    else:
+        left = max(0, round(TOTAL_MINUTES - elapsed / 60))
+        spent = round(elapsed / 60)
+        text = (
+            f"We're about {spent} minute{'s' if spent != 1 else ''} in, with about {left} of {round(TOTAL_MINUTES)} "
+            "left."
+        )
+    # The step's own time, however early: a candidate who moved on fast still asks how long this part has.
     if step is not None and step_elapsed is not None:
         step_left = round(step.budget_minutes - step_elapsed / 60)
         if step_left > 0:
