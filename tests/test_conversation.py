@@ -147,6 +147,15 @@ def test_the_time_answer_comes_from_the_clock(tmp_path: Path) -> None:
     assert "about 2 more minutes" in turn.text  # requirements has a 5 minute budget
 
 
+def test_repeat_that_after_a_fact_answer_repeats_the_answer_and_the_open_question(tmp_path: Path) -> None:
+    """A new user asked "can you repeat that?" after the latency answer and got the step's question instead."""
+    run = interview(tmp_path)
+    answer = said(run, "What is the latency budget?")
+    assert answer.kind is TurnKind.CLARIFICATION and "100 ms" in answer.text
+    again = said(run, "Sorry, can you repeat that?")
+    assert answer.text in again.text and again.text.rstrip().endswith("?") and again.intent == "repeat"
+
+
 def test_the_time_answer_gives_the_steps_time_even_in_the_first_minute(tmp_path: Path) -> None:
     """A new user who moved on fast asked in step 5 and heard only "We've only just started"."""
     run = interview(tmp_path)

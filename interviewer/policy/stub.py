@@ -139,6 +139,9 @@ class RubricDecider:
             return Decision(stay, text, kind, item_id=item_id, intent=intent)
 
         if intent is Intent.REPEAT:
+            last = _last_said(view)
+            if last is not None and last.kind is TurnKind.CLARIFICATION:  # "repeat that" after a fact answer
+                return said(voice.repeat_answer(last.text, question, turn))
             return said(voice.repeat(question, turn))
         if intent is Intent.MEANING:
             return said(voice.meaning(current, question, turn))
@@ -313,6 +316,14 @@ _COMMON = frozenset(
 )
 # Asking about the question instead of answering it; several in a row and the interviewer moves on.
 _REQUESTS = frozenset({Intent.REPEAT, Intent.MEANING, Intent.HINT})
+
+
+def _last_said(view: View) -> Turn | None:
+    """The interviewer's turn just before the candidate's latest reply (the one being answered)."""
+    for turn in reversed(view.step_turns[:-1]):
+        if turn.role is Role.INTERVIEWER:
+            return turn
+    return None
 
 
 class _Running:

@@ -73,6 +73,13 @@ def repeat(question: str, turn: int) -> str:
     return pick(("Sure. {q}", "Of course, here it is again: {q}", "No problem. {q}"), turn).format(q=question)
 
 
+def repeat_answer(answer: str, question: str, turn: int) -> str:
+    """The last fact answer again, and the question still open."""
+    return pick(("Sure: {a} And the question is still: {q}", "Of course. {a} So, back to: {q}"), turn).format(
+        a=answer, q=question
+    )
+
+
 def meaning(step: Step, question: str, turn: int) -> str:
     about = _angle(step)
     return pick(
