@@ -9,15 +9,16 @@ turn (`finish`). Every rule is a plain text check on our own data: the draft, th
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
+from interviewer.grading.text import words
 from interviewer.llm.client import ModelError
 from interviewer.policy.base import Utterance, View
 from interviewer.rubric import Case
-from interviewer.transcript import Role, TurnKind
+from interviewer.transcript import Role, Turn, TurnKind
 
 LOOP_WORDS, LOOP_SHORT_WORDS = 8, 5  # the same run of 8 words twice in one turn is a loop, or of 5 words thrice
 ECHO_WORDS = 8  # a run this long shared with an earlier turn, the rubric or the facts is pasted, not phrased
@@ -27,7 +28,6 @@ MIN_CHARS, CHARS_PER_DRAFT_CHAR = 500, 3  # the longest turn: a multiple of the 
 SMALL_NUMBERS = 10  # "two or three", "step 1": numbers up to this need no source
 CHECK_EVERY = 32  # characters streamed between two checks
 
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # A number in digits; not the digits of a token such as "gpt-4", "key-0123" or "p/99" (a letter before the mark).
 _NUMBER = re.compile(r"(?<![\w.])(?<![A-Za-z][-/])\d[\d,]*(?:\.\d+)?(?=[^\d,.]|[.,](?!\d)|$)")
 _SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "b": 1e9}
@@ -67,7 +67,7 @@ _COMMON_WORDS = (  # a turn of ten words or more in English has at least two of 
     "this that these those what which who how why when where there here if so but not no yes all any some more "
     "than then just also please thanks thank sure let let's take now next go move okay"
 )
-_ENGLISH = frozenset(_WORD.findall(_COMMON_WORDS))
+_ENGLISH = frozenset(words(_COMMON_WORDS))
 _SENTENCE_MARKS = ".?!…"
 
 
@@ -77,10 +77,6 @@ class OffScript(ModelError):
     def __init__(self, rule: str):
         super().__init__(f"its words broke a rule: {rule}")
         self.rule = rule
-
-
-def words(text: str) -> list[str]:
-    return _WORD.findall(text.lower().replace("\u2019", "'"))  # a typographic apostrophe is an apostrophe
 
 
 def ngrams(tokens: list[str], n: int) -> set[tuple[str, ...]]:
@@ -196,10 +192,12 @@ class TurnGuard:
         if not facts_allowed:
             self.forbidden |= frozenset().union(*case_text.facts) - own
         self.prompt = case_text.prompt - ngrams(draft_words, PROMPT_WORDS)
-        earlier = [t.text for t in view.turns if t.role is Role.INTERVIEWER and t.kind is not TurnKind.INTRO]
-        self.earlier = frozenset().union(*(ngrams(words(t), ECHO_WORDS) for t in earlier[-EARLIER_TURNS:])) - own
-        candidate = (t.text for t in view.turns if t.role is Role.CANDIDATE)
-        self.allowed = case_text.values | values(self.draft) | _values_in(candidate)
+        earlier = itertools.islice(
+            (t.text for t in reversed(view.turns) if t.role is Role.INTERVIEWER and t.kind is not TurnKind.INTRO),
+            EARLIER_TURNS,
+        )  # the latest ones only: this runs every model turn, however long the interview
+        self.earlier = frozenset().union(*(ngrams(words(text), ECHO_WORDS) for text in earlier)) - own
+        self.allowed = case_text.values | values(self.draft) | _candidate_values(view.turns)
         self.draft_numbers = numbers(self.draft)
         self.max_chars = max(MIN_CHARS, CHARS_PER_DRAFT_CHAR * len(self.draft))
         self.check_numbers = True
@@ -292,11 +290,27 @@ class TurnGuard:
         return None
 
 
-def _values_in(texts: Iterable[str]) -> frozenset[float]:
-    found: set[float] = set()
-    for text in texts:
-        found |= values(text)
-    return frozenset(found)
+_CANDIDATE_VALUES: dict[int, tuple[list[Turn], int, frozenset[float]]] = {}
+
+
+def _candidate_values(turns: list[Turn]) -> frozenset[float]:
+    """Every value the candidate has stated, read once per turn as the interview grows (this runs every model turn,
+    and the turns only grow)."""
+    cached = _CANDIDATE_VALUES.get(id(turns))
+    seen, found = (
+        (cached[1], cached[2])
+        if cached is not None and cached[0] is turns and cached[1] <= len(turns)
+        else (0, frozenset())
+    )
+    new: set[float] = set()
+    for turn in turns[seen:]:
+        if turn.role is Role.CANDIDATE:
+            new |= values(turn.text)
+    found = found | new
+    if len(_CANDIDATE_VALUES) > 16:
+        _CANDIDATE_VALUES.clear()
+    _CANDIDATE_VALUES[id(turns)] = (turns, len(turns), found)
+    return found
 
 
 def _without_closers(text: str) -> str:
