@@ -124,6 +124,26 @@ def test_an_idea_counts_in_whichever_step_it_was_said_and_says_where() -> None:
     assert any(step_id != "data" for step_id, step in grade.steps.items() for i in step.items if i in credited)
 
 
+def test_a_sentence_that_touches_items_of_four_steps_explains_them_only_in_its_own_step() -> None:
+    case = load_case(HARMFUL)
+    hub = "I'd also run OCR on images since a lot of memes have text in them."
+    grade = grade_answers(case, Level.SENIOR, {"data": [hub]})
+    credited = {
+        (s, i.id): i.coverage for s, step in grade.steps.items() for i in step.items if i.coverage.value != "missed"
+    }
+    assert len({s for s, _ in credited}) >= 4  # the premise: one sentence reaches items of four steps
+    assert credited[("data", "features-and-extraction")] is Coverage.COVERED
+    assert all(coverage is Coverage.PARTIAL for (s, _), coverage in credited.items() if s != "data")
+    # Honest text: a sentence that explains items of two steps keeps full credit in both.
+    both = (
+        "Account age and past strikes go into a gradient-boosted model on top of the content scores, "
+        "because spam is about behaviour more than words."
+    )
+    grade = grade_answers(case, Level.SENIOR, {"model": [both]})
+    covered = {(s, i.id) for s, step in grade.steps.items() for i in step.items if i.coverage is Coverage.COVERED}
+    assert {("model", "behavioural-signals"), ("data", "features-and-extraction")} <= covered
+
+
 def test_a_follow_up_answer_is_marked_prompted() -> None:
     case = load_case(ADS)
     from interviewer.grading.deterministic import grade_replies
