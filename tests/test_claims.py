@@ -144,6 +144,35 @@ def test_a_sentence_that_touches_items_of_four_steps_explains_them_only_in_its_o
     assert {("model", "behavioural-signals"), ("data", "features-and-extraction")} <= covered
 
 
+def test_a_signal_matched_but_for_one_part_is_a_mention_of_its_item_when_endorsed() -> None:
+    near = "Since we only learn about the ads that got shown, I'd set aside a small share of showings to try other ads."
+    assert item(ADS, "serving", near, "exploration").coverage is Coverage.PARTIAL
+    # Not when the candidate turns it down, and never from the case's everyday words.
+    assert item(
+        ADS, "serving", "I would not set aside any share of showings to try other ads.", "exploration"
+    ).coverage is (Coverage.MISSED)
+    grade = grade_answers(load_case(ADS), Level.SENIOR, {"framing": ["I guess it's to get more clicks on ads."]})
+    assert all(i.coverage is Coverage.MISSED for step in grade.steps.values() for i in step.items)
+
+
+def test_a_near_match_never_crowds_out_an_exact_one_said_later() -> None:
+    near = "I'd set aside a small share of showings to try other ads."
+    exact = "I'd keep a small exploration slice of traffic, about 1%, for new ads so they collect clicks within hours."
+    replies = [Reply("data", near)] * 12 + [Reply("serving", exact)]
+    from interviewer.grading.deterministic import grade_replies
+
+    grade = grade_replies(load_case(ADS), Level.SENIOR, replies)
+    result = next(i for i in grade.steps["serving"].items if i.id == "exploration")
+    assert result.coverage is Coverage.COVERED and result.said_in == "serving"
+
+
+def test_the_prefix_non_is_no_negation() -> None:
+    said = stances(ADS, "data", "We downsample non-clicks with a weight correction to keep calibration.")
+    assert said[("item", "downsampling-recalibration")] is Stance.ENDORSES
+    assert said[("item", "calibration-needed")] is Stance.ENDORSES
+    assert stances(ADS, "data", "None of the scores get calibrated.")[("item", "calibration-needed")] is Stance.REJECTS
+
+
 def test_a_follow_up_answer_is_marked_prompted() -> None:
     case = load_case(ADS)
     from interviewer.grading.deterministic import grade_replies

@@ -43,6 +43,14 @@ CROWDED_ITEMS = 3
 # outside the step it was said in, it names those items but explains none of them. (Measured on the calibration set:
 # the partial answers' single sentences were covering items in four steps, tying strong answers at 100.)
 HUB_STEPS = 4
+# A near match: a signal of this many parts or more ("careful & model & network") of which all but one matched in a
+# sentence, two of the matched parts with a word specific to the case, names its item (a mention, never explained).
+# Plain speakers describe an idea in nearly, not exactly, the words a signal lists. (Measured on the calibration set:
+# plain >= partial 51% -> 57%, plain >= 0.8 x strong 37% -> 41%, with weak answers unchanged.)
+NEAR_MIN_PARTS = 3
+NEAR_MIN_SPECIFIC = 2
+# A word used by more than this share of the case's items, or by its brief, is not specific to any item.
+COMMON_ITEM_SHARE = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +105,10 @@ class CompiledCase:
     by_first_word: dict[str, list[tuple[int, int, str, frozenset[str]]]] = field(default_factory=dict)
 
     brief_by_word: dict[str, list[int]] = field(default_factory=dict)  # word -> brief sentences that use it
+    # The items' signals that may match nearly (see NEAR_MIN_PARTS): (target number, parts, which parts are specific).
+    near: list[tuple[int, tuple[tuple[str, ...], ...], tuple[bool, ...]]] = field(default_factory=list)
+    # Words no near match may rest on; the whole case's, also in a one-step compilation (see `_common_words`).
+    common: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         for number, brief_words in enumerate(self.brief):
@@ -108,11 +120,31 @@ class CompiledCase:
                 if parts:
                     needs = frozenset(token for part in parts for token in part)
                     self.by_first_word.setdefault(parts[0][0], []).append((number, order, phrase, needs))
+        if self.common is None:
+            self.common = self._common_words()
+        common = self.common
+        for number, target in enumerate(self.targets):
+            if target.kind != "item":
+                continue
+            for phrase in dict.fromkeys(target.phrasings):  # a concept may repeat one of the item's own signals
+                parts = compile_signal(phrase)
+                specific = tuple(any(token not in common for token in part) for part in parts)
+                if len(parts) >= NEAR_MIN_PARTS and sum(specific) >= NEAR_MIN_SPECIFIC:
+                    self.near.append((number, parts, specific))
+
+    def _common_words(self) -> frozenset[str]:
+        """The brief's words, and words that many items use: a near match on them says nothing about one item."""
+        items = [target for target in self.targets if target.kind == "item"]
+        used = Counter(token for target in items for token in target.own)
+        many = COMMON_ITEM_SHARE * max(1, len(items))
+        return frozenset(word for words in self.brief for word in words) | {t for t, n in used.items() if n > many}
 
     def only(self, step: str) -> CompiledCase:
         """This compilation for a grader of one step: its targets, with the case's vocabulary and brief (compiled
         once per case, and the same templates and restatements as the whole interview's grade)."""
-        return CompiledCase([t for t in self.targets if t.step == step], self.vocabulary, self.brief, self.case_id)
+        return CompiledCase(
+            [t for t in self.targets if t.step == step], self.vocabulary, self.brief, self.case_id, common=self.common
+        )
 
     @classmethod
     def of(cls, case: Case) -> CompiledCase:
@@ -208,15 +240,18 @@ class ClaimCollector:
                 found[key] = _stance_of_match(kept[s_index], parts, mistake=target.kind != "item")
                 if target.kind == "item":
                     crowd[s_index] += 1
-        steps_of: dict[int, set[str]] = {}  # sentence -> the steps whose items it matches
+        near = self._near_matches(kept, index, present, found)
+        steps_of: dict[int, set[str]] = {}  # sentence -> the steps whose items it matches (exactly)
         for number, s_index in found:
             if self.compiled.targets[number].kind == "item":
                 steps_of.setdefault(s_index, set()).add(self.compiled.targets[number].step)
+        found.update(dict.fromkeys(near, Stance.ENDORSES))
         for (number, s_index), stance in found.items():
             target = self.compiled.targets[number]
             sentence = kept[s_index]
             said = self._said[base + s_index]
             hub = len(steps_of.get(s_index, ())) >= HUB_STEPS and target.step != reply.step
+            nearly = (number, s_index) in near
             claim = Claim(
                 kind=target.kind,
                 target=target.id,
@@ -224,15 +259,40 @@ class ClaimCollector:
                 stance=stance,
                 quote=sentence.text,
                 said_in=reply.step,
-                explained=not hub and is_explained(sentence, target.own, template=False),
+                explained=not hub and not nearly and is_explained(sentence, target.own, template=False),
                 listed=crowd[s_index] >= CROWDED_ITEMS and _is_list(sentence),
                 prompted=target.id in reply.prompted or target.id in reply.challenged,
                 order=said.order,
                 challenged=target.id in reply.challenged,
             )
-            kept_claims = self._claims.setdefault((target.kind, target.id), [])
+            # Near matches keep their own quota: they never crowd out an exact match said later.
+            kept_claims = self._claims.setdefault((target.kind + "~" * nearly, target.id), [])
             if len(kept_claims) < CLAIMS_KEPT_PER_TARGET:
                 kept_claims.append((claim, base + s_index))
+
+    def _near_matches(
+        self, kept: list[Sentence], index: SentenceIndex, present: set[str], found: dict[tuple[int, int], Stance]
+    ) -> set[tuple[int, int]]:
+        """(target, sentence) pairs that a signal matches nearly (see NEAR_MIN_PARTS) and endorses, where no signal of
+        that item matched exactly."""
+        near: set[tuple[int, int]] = set()
+        for number, parts, specific in self.compiled.near:
+            if sum(1 for part in parts if part[0] in present) < len(parts) - 1:
+                continue
+            places = [index.places(part) for part in parts]
+            for s_index in set().union(*places):
+                matched = [i for i, where in enumerate(places) if s_index in where]
+                if (
+                    len(matched) < len(parts) - 1
+                    or sum(specific[i] for i in matched) < NEAR_MIN_SPECIFIC
+                    or (number, s_index) in found
+                    or (number, s_index) in near
+                ):
+                    continue
+                spans = tuple(sorted((places[i][s_index], places[i][s_index] + len(parts[i])) for i in matched))
+                if _stance_of_match(kept[s_index], spans, mistake=False) is Stance.ENDORSES:
+                    near.add((number, s_index))
+        return near
 
     def _retractions(self, reply: Reply, kept: list[Sentence], base: int) -> None:
         """After the interviewer challenged a decision ("opposite:ID" or a red flag id in `reply.challenged`), a

@@ -4,7 +4,8 @@ Per rubric item, over the claims of every step of the interview (an idea counts 
 - **covered** (full weight): an endorsing claim from a sentence that explains (content beyond the item's own words,
   see `interviewer.grading.content`; a sentence that touches items of `HUB_STEPS` steps explains only those of the
   step it was said in); in `requirements`, a real question about a requirements item counts too;
-- **partial**: an endorsing claim that only names the item: `PARTIAL_CREDIT` from a sentence, `LISTED_CREDIT` from
+- **partial**: an endorsing claim that only names the item (a near match of a signal only ever names it, see
+  `interviewer.grading.claims.NEAR_MIN_PARTS`): `PARTIAL_CREDIT` from a sentence, `LISTED_CREDIT` from
   a bare list of terms, a template sentence, or a question outside requirements;
 - **missed** otherwise. An item only rejected or dismissed ("calibration does not matter here") is missed, and when
   it weighs `IMPORTANT_WEIGHT` or more the dismissal is a recorded mistake. An endorsed *opposite* (the wrong

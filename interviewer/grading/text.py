@@ -41,6 +41,8 @@ _TWO_WORD_NEGATIONS = frozenset({("instead", "of"), ("rather", "than")})
 
 
 _SHORT_PLURALS = frozenset({"ads", "ids", "ops", "gpus", "cpus", "urls", "apis", "llms"})
+# Words whose folded form would be another word: "none" would read as the prefix of "non-clicks" (a negation).
+_KEEP_WHOLE = frozenset({"none"})
 
 
 @lru_cache(maxsize=65536)
@@ -51,7 +53,7 @@ def fold(token: str) -> str:
     """
     if token in _SHORT_PLURALS:
         return token[:-1]
-    if len(token) <= 3 or token.isdigit():
+    if len(token) <= 3 or token.isdigit() or token in _KEEP_WHOLE:
         return token
     if token.endswith("ies") and len(token) > 4:
         return token[:-3] + "y"
@@ -209,6 +211,10 @@ class SentenceIndex:
             )
             for s_index in sorted(common)
         ]
+
+    def places(self, phrase: tuple[str, ...]) -> dict[int, int]:
+        """Sentence -> first position where `phrase` occurs (negated or not)."""
+        return self._phrase_places(phrase)
 
     def _phrase_places(self, phrase: tuple[str, ...]) -> dict[int, int]:
         """Sentence -> first position where `phrase` occurs (negated or not)."""

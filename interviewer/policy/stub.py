@@ -61,8 +61,10 @@ class RubricDecider:
         # Before any reply nothing can be covered: the case's grader is compiled at the first reply, not before the
         # first question (it cost the app's first question ~20 ms).
         replied = any(t.role is Role.CANDIDATE for t in view.turns)
-        if view.phase in STEP_IDS and replied and self.running_grade(view).grade(view.phase).ids(Coverage.COVERED):
-            note = voice.already_touched(turn)
+        if view.phase in STEP_IDS and replied:
+            grade = self.running_grade(view).grade(view.phase)
+            if grade.ids(Coverage.COVERED) or grade.ids(Coverage.PARTIAL):  # touched on, even if not yet explained
+                note = voice.already_touched(turn)
         return f"{ack}{voice.transition(step, turn, first)}{note}{opening_question(view.case, view.phase)}"
 
     def respond(self, view: View) -> Decision:
