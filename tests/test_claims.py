@@ -351,6 +351,15 @@ def test_a_mistake_explained_by_its_consequence_is_not_endorsed_and_the_rule_it_
             ("item", "label-definition"),
             "endorses",
         ),
+        # A dismissal verb dismisses only what it acts on: not as a noun, nor with its own subject before the match.
+        (ADS, "If calibration drops we retrain the model on fresh data.", ("item", "retraining-policy"), "endorses"),
+        (
+            ADS,
+            "A sudden drop in the click rate per placement pages the on-call engineer.",
+            ("item", "segment-analysis"),
+            "endorses",
+        ),
+        (ADS, "We can drop the calibration layer entirely.", ("item", "calibration-needed"), "rejects"),
     ],
 )
 def test_where_a_negation_or_dismissal_reaches(case_id: str, text: str, target: tuple[str, str], stance: str) -> None:

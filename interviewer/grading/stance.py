@@ -50,6 +50,10 @@ _TWO_WORD_NEGATIONS = frozenset({(fold("instead"), fold("of")), (fold("rather"),
 _DISMISS_VERBS = _folded("skip skipping ignore ignoring forget forgo ditch abandon bypass drop dropping defer")
 _DISMISS_VERBS |= _folded("neglect overlook")
 _AVOID_VERBS = _folded("avoid prevent guard protect steer")
+# "a drop in", "drops by 5%": the dismissal verb used as a noun or of a quantity, dismissing nothing.
+_DETERMINERS = _folded("a an the any sudden sharp big small this that each every")
+_NOUN_AFTER = _folded("in of by below under off to")
+_SUBJECTS = _folded("i we you they he she it")
 # "without violating privacy", "never breaking the rules": the negation denies the harm, not what follows it.
 _HARMS = _folded("violate violating breach breaching compromise compromising hurt hurting harm harming break breaking")
 # "I don't think we need a separate async path or rescoring": a negated need reaches over its whole object list.
@@ -170,12 +174,22 @@ def _cues_before(sentence: Sentence, start: int) -> tuple[int, int, int]:
             index += width
             continue
         token = tokens[index]
-        if token in _DISMISS_VERBS and _in_reach(sentence, index, start):
+        if token in _DISMISS_VERBS and _in_reach(sentence, index, start) and _acts_on(tokens, index, start):
             dismissals += 1
         elif token in _AVOID_VERBS and _in_reach(sentence, index, start):
             avoidances += 1
         index += 1
     return negations, dismissals, avoidances
+
+
+def _acts_on(tokens: tuple[str, ...], verb: int, start: int) -> bool:
+    """Whether a dismissal verb is a verb acting on the match: "drop the calibration layer", not a noun ("a sudden
+    drop in clicks") or a verb with its own subject before the match ("if calibration drops we retrain")."""
+    if verb and tokens[verb - 1] in _DETERMINERS:
+        return False
+    if verb + 1 < len(tokens) and tokens[verb + 1] in _NOUN_AFTER:
+        return False
+    return not any(token in _SUBJECTS for token in tokens[verb + 1 : start])
 
 
 def _for_a_role(tokens: tuple[str, ...], index: int) -> bool:
