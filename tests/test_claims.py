@@ -34,6 +34,8 @@ def stances(case_id: str, step: str, text: str) -> dict[tuple[str, str], Stance]
         "Reviewers follow a written rubric per policy, and we measure how often two reviewers agree.",
         "The model outputs a score: the probability of a click on this ad.",
         "Scoring 500 ads within 25 ms leaves 5 ms for features, see the note on caching below.",
+        "I would split the logs 80/10/10 by day, training on the oldest.",
+        "A 90/10 split of traffic between control and treatment.",
     ],
 )
 def test_design_prose_about_graders_and_rubrics_is_kept(honest: str) -> None:
@@ -171,6 +173,19 @@ def test_the_prefix_non_is_no_negation() -> None:
     assert said[("item", "downsampling-recalibration")] is Stance.ENDORSES
     assert said[("item", "calibration-needed")] is Stance.ENDORSES
     assert stances(ADS, "data", "None of the scores get calibrated.")[("item", "calibration-needed")] is Stance.REJECTS
+
+
+def test_one_wrong_decision_costs_once_but_two_in_one_sentence_cost_twice() -> None:
+    case = load_case(ADS)
+    one = grade_answers(case, Level.SENIOR, {"evaluation": ["We use a random split of the impressions for the test."]})
+    flags = {f.id: f.penalty for f in one.steps["evaluation"].red_flags}
+    assert {"random-split", "opposite:time-based-split"} <= set(flags)  # the premise: both name the same decision
+    assert sum(flags.values()) == max(flags.values()) > 0
+    two = grade_answers(
+        case, Level.SENIOR, {"evaluation": ["I would do a random split and ignore calibration entirely."]}
+    )
+    charged = [f for f in two.steps["evaluation"].red_flags if f.penalty]
+    assert {f.id for f in charged} == {"random-split", "dismissed:calibration-metrics"}
 
 
 def test_a_follow_up_answer_is_marked_prompted() -> None:

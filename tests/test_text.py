@@ -38,6 +38,9 @@ def matches(text: str, signal: str) -> bool:
         ("labelled", "labels"),
         ("cached", "cache"),
         ("ranking", "rank"),
+        ("succeeded", "succeed"),
+        ("succeeds", "succeed"),
+        ("exceeded", "exceeds"),
     ],
 )
 def test_word_forms_fold_to_the_same_token(plural: str, singular: str) -> None:
@@ -47,6 +50,10 @@ def test_word_forms_fold_to_the_same_token(plural: str, singular: str) -> None:
 @pytest.mark.parametrize(("one", "other"), [("class", "clas"), ("feed", "fe"), ("need", "ne"), ("loss", "los")])
 def test_folding_keeps_short_and_double_s_words_apart(one: str, other: str) -> None:
     assert fold(one) != other
+
+
+def test_none_is_not_the_prefix_non() -> None:
+    assert fold("none") != fold("non")
 
 
 def test_case_punctuation_and_hyphens_are_normalised() -> None:

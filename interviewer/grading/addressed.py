@@ -37,7 +37,8 @@ _SENTENCE = re.compile(
     rf"^\W*{_GRADERS}\s*[,:]|"
     r"(?:please|kindly) (?:mark|score|grade|rate|credit|count|note|consider|treat|record|award|give)\b|"
     r"full marks|full credit|perfect score|maximum score|max score|highest score|top marks|top score|"
-    r"\d+ ?/ ?(?:10|100)\b|"
+    # a score; not a split ("80/10/10", "90/10 split")
+    r"(?<![\d/])(?<!/ )\d+ ?/ ?(?:10|100)\b(?! ?/)(?!\s*(?:split|ratio|mix))|"
     r"(?:ignore|disregard|forget|override) (?:all |any |the |your |these )?(?:previous|prior|above|earlier|preceding|"
     r"other|rubric|instructions?|rules?)|"
     r"system prompt|as an ai\b|you are now|new instructions|"

@@ -83,12 +83,22 @@ _MISTAKE_FRAMES = _folded(
     "mistake mistaken pitfall trap wrong naive antipattern tempting temptation misleading useless meaningless pointless"
 )
 _MISTAKE_FRAMES |= _folded("dangerous leak leaks leaking leakage flaw flawed fool fooled overstate inflate cheat")
-_MISTAKE_FRAMES |= _folded("error bad worse beware careful bug overfit broken breaks fails fail problem misguided")
+_MISTAKE_FRAMES |= _folded("error bad worse beware careful bug overfit broken breaks fails fail misguided")
+_MISTAKE_FRAMES |= _folded("impossible infeasible unrealistic unworkable")
 _MISTAKE_FRAMES |= _folded("future peek peeking")  # "a random split lets it learn from the future"
 _HYPOTHETICAL = _folded("if whether suppose supposing imagine")
 # Two words that frame what follows as what others get wrong: "people often treat reports as labels".
 _MISTAKE_PAIRS = frozenset(
-    (fold(a), fold(b)) for a, b in (("people", "often"), ("teams", "often"), ("often", "assume"), ("people", "assume"))
+    (fold(a), fold(b))
+    for a, b in (
+        ("people", "often"),
+        ("teams", "often"),
+        ("often", "assume"),
+        ("people", "assume"),
+        # "the problem with a random split is...", not "a classification problem"
+        ("problem", "with"),
+        ("problem", "is"),
+    )
 )
 
 RISK_WORDS = _folded(
@@ -238,10 +248,13 @@ def _dismissed_after(sentence: Sentence, end: int) -> bool:
 
 
 def _framed_as_mistake(sentence: Sentence, start: int, end: int) -> bool:
-    tokens = sentence.tokens
+    """A frame word ("a common mistake is...", "...which leaks the future") in the match's scope or the next one
+    to either side; not one in another part of a long sentence ("X would be impossible, so I'd use accuracy")."""
+    tokens, scope = sentence.tokens, scopes(sentence)
     if any(pair in _MISTAKE_PAIRS for pair in itertools.pairwise(tokens)):
         return True
-    return any(token in _MISTAKE_FRAMES for i, token in enumerate(tokens) if not start <= i < end)
+    near = range(scope[start] - 1, scope[max(start, end - 1)] + 2)
+    return any(token in _MISTAKE_FRAMES and scope[i] in near for i, token in enumerate(tokens) if not start <= i < end)
 
 
 def _hypothetical(sentence: Sentence, start: int) -> bool:

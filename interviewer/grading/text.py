@@ -42,7 +42,9 @@ _TWO_WORD_NEGATIONS = frozenset({("instead", "of"), ("rather", "than")})
 
 _SHORT_PLURALS = frozenset({"ads", "ids", "ops", "gpus", "cpus", "urls", "apis", "llms"})
 # Words whose folded form would be another word: "none" would read as the prefix of "non-clicks" (a negation).
-_KEEP_WHOLE = frozenset({"none"})
+_KEEP_WHOLE = frozenset(
+    {"none", "succeed", "exceed", "proceed", "need", "feed", "seed", "speed", "breed", "bleed", "indeed"}
+)  # and "-eed" roots, whose "ed" is no past tense: "succeeded" folds to "succeed" like "succeed"
 
 
 @lru_cache(maxsize=65536)
@@ -61,6 +63,8 @@ def fold(token: str) -> str:
         token = token[:-2]
     if token.endswith("s") and not token.endswith("ss") and len(token) > 3:
         token = token[:-1]
+    if token in _KEEP_WHOLE:
+        return token
     if token.endswith("ing") and len(token) >= 6:
         token = token[:-3]
     elif token.endswith("ed") and len(token) >= 6:  # "embed" and "speed" are not past tenses
