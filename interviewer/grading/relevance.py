@@ -18,9 +18,12 @@ from interviewer.grading.content import content_words
 from interviewer.grading.text import analyse, split_sentences
 from interviewer.rubric import Case
 
-# About another case: at least this share of the sentences use that case's own words, and twice this case's share,
-# and at least this many sentences do (one stray word in a three-sentence answer is no evidence of anything).
-ANOTHER_CASE_SHARE = 0.25
+# About another case: at least this share of the sentences use that case's own words, and `ANOTHER_CASE_RATIO` times
+# this case's share, and at least this many sentences do (one stray word in a three-sentence answer is no evidence of
+# anything). With eight cases each has fewer words of its own, so the share is lower than with three; the ratio keeps
+# honest answers safe (measured on every labelled answer: at most 1.7 times; another case's strong answer: 9.5).
+ANOTHER_CASE_SHARE = 0.15
+ANOTHER_CASE_RATIO = 2.0
 ANOTHER_CASE_MIN_SENTENCES = 3
 
 
@@ -68,8 +71,8 @@ def relevance(case: Case, collector: ClaimCollector) -> tuple[float, float, str]
     (counted only when at least `ANOTHER_CASE_MIN_SENTENCES` sentences use that case's words), and that case's id."""
     here = collector.relevance(distinctive_words(case)) or 0.0
     best, best_id = 0.0, ""
-    if 2 * here >= 1.0:
-        return here, best, best_id  # no other case can reach twice this share
+    if ANOTHER_CASE_RATIO * here >= 1.0:
+        return here, best, best_id  # no other case can reach that many times this share
     briefs = _briefs()
     for other_id, brief in briefs.items():
         if other_id == case.id:
@@ -86,7 +89,7 @@ def relevance(case: Case, collector: ClaimCollector) -> tuple[float, float, str]
 def scale_for(case: Case, collector: ClaimCollector) -> tuple[float, str | None]:
     """The factor on every item's credit, and the reason shown with the hire signal when it is below 1."""
     here, elsewhere, other_id = relevance(case, collector)
-    if elsewhere >= ANOTHER_CASE_SHARE and elsewhere > 2 * here:
+    if elsewhere >= ANOTHER_CASE_SHARE and elsewhere > ANOTHER_CASE_RATIO * here:
         scale = here / elsewhere
         note = (
             f"the answer reads as one for {other_id} ({elsewhere:.0%} of its sentences use that case's own words, "
