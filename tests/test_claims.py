@@ -375,6 +375,33 @@ def test_a_mistake_explained_by_its_consequence_is_not_endorsed_and_the_rule_it_
             "endorses",
         ),
         (ADS, "We can drop the calibration layer entirely.", ("item", "calibration-needed"), "rejects"),
+        # Found by a new user on honest answers: "note" is no "not", "too much" said of blurring is no verdict on the
+        # item, not flooding someone protects them, and a harm named as an incident is no decision to cause it.
+        (
+            "people-you-may-know",
+            "Note the two-sided network effect, so I'd consider cluster-based randomisation to reduce interference.",
+            ("item", "network-interference"),
+            "endorses",
+        ),
+        (
+            "people-you-may-know",
+            "A re-ranking step caps how often one popular member is suggested so we don't flood them.",
+            ("item", "recipient-protection"),
+            "endorses",
+        ),
+        (
+            "street-view-blurring",
+            "Missing a face or a plate is much worse than blurring a bit too much, because a missed face means fines.",
+            ("item", "miss-vs-overblur-asymmetry"),
+            "endorses",
+        ),
+        (
+            "street-view-blurring",
+            "The goal is recall first: a published unblurred face or plate is a privacy incident with fines.",
+            ("red_flag", "fail-open-publish"),
+            "avoids",
+        ),
+        (ADS, "Calibration would be too much work here.", ("item", "calibration-needed"), "rejects"),
     ],
 )
 def test_where_a_negation_or_dismissal_reaches(case_id: str, text: str, target: tuple[str, str], stance: str) -> None:

@@ -85,6 +85,7 @@ _MISTAKE_FRAMES = _folded(
 _MISTAKE_FRAMES |= _folded("dangerous leak leaks leaking leakage flaw flawed fool fooled overstate inflate cheat")
 _MISTAKE_FRAMES |= _folded("error bad worse beware careful bug overfit broken breaks fails fail misguided")
 _MISTAKE_FRAMES |= _folded("impossible infeasible unrealistic unworkable")
+_MISTAKE_FRAMES |= _folded("incident violation unacceptable liability lawsuit")  # "...is a privacy incident"
 _MISTAKE_FRAMES |= _folded("future peek peeking")  # "a random split lets it learn from the future"
 _HYPOTHETICAL = _folded("if whether suppose supposing imagine")
 # Two words that frame what follows as what others get wrong: "people often treat reports as labels".
@@ -105,7 +106,7 @@ RISK_WORDS = _folded(
     "leak leakage bias biased skew drift loop noise noisy imbalance imbalanced fraud spam abuse bot adversary "
     "adversarial evade evasion delay delayed stale overfit overfitting sensitive discrimination outage failure "
     "timeout mislabel attack manipulation clickbait starvation cold borderline harmful toxic violating invalid fake "
-    "duplicate outlier peek peeking future"
+    "duplicate outlier peek peeking future flood flooding overwhelm annoy harass fatigue"
 )
 
 
@@ -192,6 +193,11 @@ def _cues_before(sentence: Sentence, start: int) -> tuple[int, int, int]:
     return negations, dismissals, avoidances
 
 
+def _judged(tokens: tuple[str, ...], too: int) -> bool:
+    """ "A/B tests are too slow", "would be too costly": "too" said of the subject; not "blurring a bit too much"."""
+    return any(token in _AUXILIARIES for token in tokens[max(0, too - 2) : too])
+
+
 def _acts_on(tokens: tuple[str, ...], verb: int, start: int) -> bool:
     """Whether a dismissal verb is a verb acting on the match: "drop the calibration layer", not a noun ("a sudden
     drop in clicks") or a verb with its own subject before the match ("if calibration drops we retrain")."""
@@ -240,7 +246,7 @@ def _dismissed_after(sentence: Sentence, end: int) -> bool:
             following = tokens[index + 1] if index + 1 < len(tokens) and scope[index + 1] == home else None
             if following not in _RANKED_AFTER:
                 return True
-        if token == _TOO and index + 1 < len(tokens) and tokens[index + 1] in _TOO_WHAT:
+        if token == _TOO and index + 1 < len(tokens) and tokens[index + 1] in _TOO_WHAT and _judged(tokens, index):
             return not _for_a_role(tokens, index + 2)
         if token in _HARD_NEGATIONS and _judges(tokens, index):
             return True

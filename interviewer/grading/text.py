@@ -41,9 +41,9 @@ _TWO_WORD_NEGATIONS = frozenset({("instead", "of"), ("rather", "than")})
 
 
 _SHORT_PLURALS = frozenset({"ads", "ids", "ops", "gpus", "cpus", "urls", "apis", "llms"})
-# Words whose folded form would be another word: "none" would read as the prefix of "non-clicks" (a negation).
+# Words whose folded form would be another word: "none" would read as the prefix of "non-clicks", "note" as "not".
 _KEEP_WHOLE = frozenset(
-    {"none", "succeed", "exceed", "proceed", "need", "feed", "seed", "speed", "breed", "bleed", "indeed"}
+    {"none", "note", "succeed", "exceed", "proceed", "need", "feed", "seed", "speed", "breed", "bleed", "indeed"}
 )  # and "-eed" roots, whose "ed" is no past tense: "succeeded" folds to "succeed" like "succeed"
 
 
