@@ -8,6 +8,7 @@ from interviewer.framework import Level
 from interviewer.grading.addressed import addressed_to_grader, split_addressed
 from interviewer.grading.claims import ClaimCollector, Reply
 from interviewer.grading.deterministic import compiled, grade_answers, grade_step
+from interviewer.grading.merge import LISTED_CREDIT
 from interviewer.grading.models import Coverage
 from interviewer.grading.stance import Stance
 from interviewer.rubric import load_case
@@ -36,6 +37,8 @@ def stances(case_id: str, step: str, text: str) -> dict[tuple[str, str], Stance]
         "Scoring 500 ads within 25 ms leaves 5 ms for features, see the note on caching below.",
         "I would split the logs 80/10/10 by day, training on the oldest.",
         "A 90/10 split of traffic between control and treatment.",
+        "I'd use a 90/10 train/test split by day.",
+        "We keep 1/10 of the non-click impressions and reweight them by 10.",
     ],
 )
 def test_design_prose_about_graders_and_rubrics_is_kept(honest: str) -> None:
@@ -153,8 +156,13 @@ def test_a_signal_matched_but_for_one_part_is_a_mention_of_its_item_when_endorse
     assert item(
         ADS, "serving", "I would not set aside any share of showings to try other ads.", "exploration"
     ).coverage is (Coverage.MISSED)
-    grade = grade_answers(load_case(ADS), Level.SENIOR, {"framing": ["I guess it's to get more clicks on ads."]})
-    assert all(i.coverage is Coverage.MISSED for step in grade.steps.values() for i in step.items)
+    for everyday in ("I guess it's to get more clicks on ads.", "The numbers really need to match what users want."):
+        grade = grade_answers(load_case(ADS), Level.SENIOR, {"framing": [everyday]})
+        assert all(i.coverage is Coverage.MISSED for step in grade.steps.values() for i in step.items), everyday
+    # A list of nearly matched terms is still a list.
+    listed = "Really match, punish confident, relevant higher, undo effect, sliver random, moment after prediction."
+    grade = grade_answers(load_case(ADS), Level.SENIOR, {"evaluation": [listed]})
+    assert all(i.credit <= LISTED_CREDIT for step in grade.steps.values() for i in step.items)
 
 
 def test_a_near_match_never_crowds_out_an_exact_one_said_later() -> None:
@@ -186,6 +194,9 @@ def test_one_wrong_decision_costs_once_but_two_in_one_sentence_cost_twice() -> N
     )
     charged = [f for f in two.steps["evaluation"].red_flags if f.penalty]
     assert {f.id for f in charged} == {"random-split", "dismissed:calibration-metrics"}
+    joined = "We use a random split of the impressions for the test and we report accuracy as the main metric."
+    flags = grade_answers(case, Level.SENIOR, {"evaluation": [joined]}).steps["evaluation"].red_flags
+    assert {f.id for f in flags if f.penalty} == {"random-split", "accuracy-metric"}  # two decisions, joined by "and"
 
 
 def test_a_follow_up_answer_is_marked_prompted() -> None:
@@ -402,6 +413,16 @@ def test_a_mistake_explained_by_its_consequence_is_not_endorsed_and_the_rule_it_
             "avoids",
         ),
         (ADS, "Calibration would be too much work here.", ("item", "calibration-needed"), "rejects"),
+        (ADS, "We would train a simple model that ignores position bias.", ("item", "position-bias"), "rejects"),
+        # A mistake named as a problem or followed by its consequence is not endorsed.
+        (ADS, "A random split of the impressions is a problem.", ("red_flag", "random-split"), "avoids"),
+        (
+            ADS,
+            "With a random split of the impressions, tomorrow's clicks land in training, so the offline numbers are "
+            "misleading.",
+            ("red_flag", "random-split"),
+            "avoids",
+        ),
     ],
 )
 def test_where_a_negation_or_dismissal_reaches(case_id: str, text: str, target: tuple[str, str], stance: str) -> None:

@@ -37,8 +37,8 @@ _SENTENCE = re.compile(
     rf"^\W*{_GRADERS}\s*[,:]|"
     r"(?:please|kindly) (?:mark|score|grade|rate|credit|count|note|consider|treat|record|award|give)\b|"
     r"full marks|full credit|perfect score|maximum score|max score|highest score|top marks|top score|"
-    # a score; not a split ("80/10/10", "90/10 split")
-    r"(?<![\d/])(?<!/ )\d+ ?/ ?(?:10|100)\b(?! ?/)(?!\s*(?:split|ratio|mix))|"
+    # a score; not a split or a share ("80/10/10", "90/10 split", "90/10 train/test", "1/10 of the impressions")
+    r"(?<![\d/])(?<!/ )\d+ ?/ ?(?:10|100)\b(?! ?/)(?!\s*(?:split|ratio|mix|of|train|sample|traffic))|"
     r"(?:ignore|disregard|forget|override) (?:all |any |the |your |these )?(?:previous|prior|above|earlier|preceding|"
     r"other|rubric|instructions?|rules?)|"
     r"system prompt|as an ai\b|you are now|new instructions|"

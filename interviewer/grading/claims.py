@@ -16,7 +16,14 @@ from typing import Literal
 
 from interviewer.concepts import phrasings
 from interviewer.grading.addressed import candidate_sentences
-from interviewer.grading.content import TEMPLATE_MIN_WORDS, content_words, is_explained, skeleton
+from interviewer.grading.content import (
+    FILLER,
+    FUNCTION_WORDS,
+    TEMPLATE_MIN_WORDS,
+    content_words,
+    is_explained,
+    skeleton,
+)
 from interviewer.grading.stance import Stance, stance_of, target_of
 from interviewer.grading.text import (
     Sentence,
@@ -133,11 +140,13 @@ class CompiledCase:
                     self.near.append((number, parts, specific))
 
     def _common_words(self) -> frozenset[str]:
-        """The brief's words, and words that many items use: a near match on them says nothing about one item."""
+        """The brief's words, function words and filler, and words that many items use: a near match on them says
+        nothing about one item."""
         items = [target for target in self.targets if target.kind == "item"]
         used = Counter(token for target in items for token in target.own)
         many = COMMON_ITEM_SHARE * max(1, len(items))
-        return frozenset(word for words in self.brief for word in words) | {t for t, n in used.items() if n > many}
+        brief = frozenset(word for words in self.brief for word in words)
+        return brief | FUNCTION_WORDS | FILLER | {t for t, n in used.items() if n > many}
 
     def only(self, step: str) -> CompiledCase:
         """This compilation for a grader of one step: its targets, with the case's vocabulary and brief (compiled
@@ -241,6 +250,8 @@ class ClaimCollector:
                 if target.kind == "item":
                     crowd[s_index] += 1
         near = self._near_matches(kept, index, present, found)
+        for _, s_index in near:
+            crowd[s_index] += 1  # a list of nearly matched terms is still a list
         steps_of: dict[int, set[str]] = {}  # sentence -> the steps whose items it matches (exactly)
         for number, s_index in found:
             if self.compiled.targets[number].kind == "item":
@@ -276,6 +287,13 @@ class ClaimCollector:
         """(target, sentence) pairs that a signal matches nearly (see NEAR_MIN_PARTS) and endorses, where no signal of
         that item matched exactly."""
         near: set[tuple[int, int]] = set()
+        # A sentence that states a wrong decision of a step nearly matches nothing of that step: the missing part is
+        # often what tells the right decision from the wrong one ("evaluate on a random sample of the same days").
+        wrong = {
+            (self.compiled.targets[number].step, s_index)
+            for (number, s_index), stance in found.items()
+            if self.compiled.targets[number].kind != "item" and stance is Stance.ENDORSES
+        }
         for number, parts, specific in self.compiled.near:
             if sum(1 for part in parts if part[0] in present) < len(parts) - 1:
                 continue
@@ -287,6 +305,7 @@ class ClaimCollector:
                     or sum(specific[i] for i in matched) < NEAR_MIN_SPECIFIC
                     or (number, s_index) in found
                     or (number, s_index) in near
+                    or (self.compiled.targets[number].step, s_index) in wrong
                 ):
                     continue
                 spans = tuple(sorted((places[i][s_index], places[i][s_index] + len(parts[i])) for i in matched))

@@ -11,12 +11,12 @@ Per rubric item, over the claims of every step of the interview (an idea counts 
   it weighs `IMPORTANT_WEIGHT` or more the dismissal is a recorded mistake. An endorsed *opposite* (the wrong
   decision the case author named) is a mistake and caps the item at partial.
 Red flags fire on an endorsing claim only. Mistakes cost `MISTAKE_PENALTY_PER_WEIGHT` points per unit of the item's
-weight, at most `MAX_MISTAKE_PENALTY`; a sentence that matches both red flags and opposites of a step costs only the
-largest of their penalties (one decision, one cost). A red flag or an endorsed opposite is *corrected* when a later
-claim, prompted by the interviewer's challenge of it (a pushback), rejects or avoids it, or endorses the item an
-opposite was about: it stays on the record, costs nothing, and no longer caps its item. `scale` (below 1 for an
-answer that is mostly about another problem, see `interviewer.grading.deterministic.RELEVANT_SHARE`) multiplies
-every item's credit.
+weight, at most `MAX_MISTAKE_PENALTY`; an opposite said in a sentence that also raises a red flag costs nothing, and
+of several opposites in one sentence only the largest counts (one decision, one cost). A red flag or an endorsed
+opposite is *corrected* when a later claim, prompted by the interviewer's challenge of it (a pushback), rejects or
+avoids it, or endorses the item an opposite was about: it stays on the record, costs nothing, and no longer caps its
+item. `scale` (below 1 for an answer that is mostly about another problem, see
+`interviewer.grading.deterministic.RELEVANT_SHARE`) multiplies every item's credit.
 
 Graders take part in one of two modes. `adds` (the signals; an embedding or judge that may only add): its endorsing
 claims count as above. `confirms` (a judge asked to confirm): on an item it judged, its verdict decides: its
@@ -180,20 +180,27 @@ def merge(
 
 
 def _charged_once_per_sentence(flags: list[RedFlagHit]) -> list[RedFlagHit]:
-    """A wrong decision that one sentence states costs once in a step: when it matches both a red flag and an item's
-    opposite (authors often name the same decision in both), both stay on the record and the larger penalty counts.
-    Dismissals are separate decisions and each costs its own."""
+    """A wrong decision that one sentence states costs once in a step. Authors often name the same decision both as a
+    red flag and as an item's opposite: in a sentence with a red flag its opposites cost nothing, and of several
+    opposites only the largest counts. Red flags and dismissals are separate decisions and each costs its own."""
+    flagged = {flag.evidence for flag in flags if flag.penalty and _kind(flag) == "red_flag"}
     largest: dict[str, RedFlagHit] = {}
     for flag in flags:
-        charged = flag.penalty and not flag.id.startswith("dismissed:")
-        if charged and (flag.evidence not in largest or flag.penalty > largest[flag.evidence].penalty):
+        candidate = flag.penalty and _kind(flag) == "opposite" and flag.evidence not in flagged
+        if candidate and (flag.evidence not in largest or flag.penalty > largest[flag.evidence].penalty):
             largest[flag.evidence] = flag
-    return [
-        flag.model_copy(update={"penalty": 0.0})
-        if largest.get(flag.evidence, flag) is not flag and not flag.id.startswith("dismissed:")
-        else flag
-        for flag in flags
-    ]
+    result = []
+    for flag in flags:
+        if _kind(flag) == "opposite" and largest.get(flag.evidence) is not flag:
+            flag = flag.model_copy(update={"penalty": 0.0})
+        result.append(flag)
+    return result
+
+
+def _kind(flag: RedFlagHit) -> str:
+    """ "opposite", "dismissed" (mistakes about an item, `KIND:ITEM`) or "red_flag"."""
+    kind, _, item = flag.id.partition(":")
+    return kind if item else "red_flag"
 
 
 def _corrected(mistake: Claim, later: Iterable[Claim], wrong: list[Claim]) -> bool:

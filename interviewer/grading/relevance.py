@@ -21,7 +21,8 @@ from interviewer.rubric import Case
 # About another case: at least this share of the sentences use that case's own words, and `ANOTHER_CASE_RATIO` times
 # this case's share, and at least this many sentences do (one stray word in a three-sentence answer is no evidence of
 # anything). With eight cases each has fewer words of its own, so the share is lower than with three; the ratio keeps
-# honest answers safe (measured on every labelled answer: at most 1.7 times; another case's strong answer: 9.5).
+# honest answers safe (measured on every labelled answer: at most 1.7 times; another case's strong answers: 1.8 to
+# 9.5 times, so the similar cases' are not all caught).
 ANOTHER_CASE_SHARE = 0.15
 ANOTHER_CASE_RATIO = 2.0
 ANOTHER_CASE_MIN_SENTENCES = 3
@@ -89,7 +90,7 @@ def relevance(case: Case, collector: ClaimCollector) -> tuple[float, float, str]
 def scale_for(case: Case, collector: ClaimCollector) -> tuple[float, str | None]:
     """The factor on every item's credit, and the reason shown with the hire signal when it is below 1."""
     here, elsewhere, other_id = relevance(case, collector)
-    if elsewhere >= ANOTHER_CASE_SHARE and elsewhere > ANOTHER_CASE_RATIO * here:
+    if elsewhere >= ANOTHER_CASE_SHARE and elsewhere >= ANOTHER_CASE_RATIO * here:
         scale = here / elsewhere
         note = (
             f"the answer reads as one for {other_id} ({elsewhere:.0%} of its sentences use that case's own words, "

@@ -51,7 +51,7 @@ _DISMISS_VERBS = _folded("skip skipping ignore ignoring forget forgo ditch aband
 _DISMISS_VERBS |= _folded("neglect overlook")
 _AVOID_VERBS = _folded("avoid prevent guard protect steer")
 # "a drop in", "drops by 5%": the dismissal verb used as a noun or of a quantity, dismissing nothing.
-_DETERMINERS = _folded("a an the any sudden sharp big small this that each every")
+_DETERMINERS = _folded("a an the any sudden sharp big small each every")
 _NOUN_AFTER = _folded("in of by below under off to")
 _SUBJECTS = _folded("i we you they he she it")
 # "without violating privacy", "never breaking the rules": the negation denies the harm, not what follows it.
@@ -96,9 +96,10 @@ _MISTAKE_PAIRS = frozenset(
         ("teams", "often"),
         ("often", "assume"),
         ("people", "assume"),
-        # "the problem with a random split is...", not "a classification problem"
+        # "the problem with a random split is...", "X is a problem"; not "a classification problem"
         ("problem", "with"),
         ("problem", "is"),
+        ("a", "problem"),
     )
 )
 
@@ -199,13 +200,15 @@ def _judged(tokens: tuple[str, ...], too: int) -> bool:
 
 
 def _acts_on(tokens: tuple[str, ...], verb: int, start: int) -> bool:
-    """Whether a dismissal verb is a verb acting on the match: "drop the calibration layer", not a noun ("a sudden
-    drop in clicks") or a verb with its own subject before the match ("if calibration drops we retrain")."""
+    """Whether a dismissal verb is a verb acting on the match: "drop the calibration layer", "a model that ignores
+    position bias"; not a noun ("a sudden drop in clicks") nor a verb whose clause ends before the match ("if
+    calibration drops we retrain")."""
     if verb and tokens[verb - 1] in _DETERMINERS:
         return False
     if verb + 1 < len(tokens) and tokens[verb + 1] in _NOUN_AFTER:
         return False
-    return not any(token in _SUBJECTS for token in tokens[verb + 1 : start])
+    # A subject right after it starts a clause of its own ("drops we retrain"); "ignore what they say" still acts.
+    return not (verb + 1 < start and tokens[verb + 1] in _SUBJECTS)
 
 
 def _for_a_role(tokens: tuple[str, ...], index: int) -> bool:
@@ -254,13 +257,18 @@ def _dismissed_after(sentence: Sentence, end: int) -> bool:
 
 
 def _framed_as_mistake(sentence: Sentence, start: int, end: int) -> bool:
-    """A frame word ("a common mistake is...", "...which leaks the future") in the match's scope or the next one
-    to either side; not one in another part of a long sentence ("X would be impossible, so I'd use accuracy")."""
+    """A frame before the match in its scope or the one before ("a common mistake is to..."), or anywhere after it (a
+    consequence: "..., so the offline numbers are misleading"); not a frame further back that is about something else
+    ("X would be impossible at this scale, so I'd use accuracy")."""
     tokens, scope = sentence.tokens, scopes(sentence)
-    if any(pair in _MISTAKE_PAIRS for pair in itertools.pairwise(tokens)):
+    first = scope[start] - 1
+
+    def framing(index: int) -> bool:
+        return not start <= index < end and (index >= end or scope[index] >= first)
+
+    if any(pair in _MISTAKE_PAIRS and framing(i) for i, pair in enumerate(itertools.pairwise(tokens))):
         return True
-    near = range(scope[start] - 1, scope[max(start, end - 1)] + 2)
-    return any(token in _MISTAKE_FRAMES and scope[i] in near for i, token in enumerate(tokens) if not start <= i < end)
+    return any(token in _MISTAKE_FRAMES and framing(i) for i, token in enumerate(tokens))
 
 
 def _hypothetical(sentence: Sentence, start: int) -> bool:
