@@ -52,7 +52,8 @@ _PATTERNS: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
             r"\b(what do you mean|what did you mean|what does (that|this|it|the [a-z ]{1,30}) mean"
             r"|what (exactly )?are you asking|not sure what you (mean|are asking|want)"
             r"|(clarify|explain) (the|your|that) question|what is meant by|do not understand the question"
-            r"|unclear what you|why do you ask|why are you asking)\b",
+            r"|unclear what you|why do you ask|why are you asking|clarify what you (mean|are asking|want)"
+            r"|^(can|could) you clarify( that| this| it)?( please)?\W*$)\b",
         ),
         (
             Intent.HINT,

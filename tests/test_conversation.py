@@ -61,6 +61,8 @@ def reply_turn(run: Interview, text: str):
         ("Could you say that again?", Intent.REPEAT),
         ("What do you mean by the handful?", Intent.MEANING),
         ("I'm not sure what you are asking.", Intent.MEANING),
+        ("Could you clarify what you mean?", Intent.MEANING),
+        ("Can you clarify that?", Intent.MEANING),
         ("Can you give me a hint?", Intent.HINT),
         ("What are you looking for exactly?", Intent.HINT),
         ("I don't know, honestly", Intent.DONT_KNOW),
@@ -84,6 +86,7 @@ def test_requests_to_the_interviewer_are_recognised(reply: str, intent: Intent) 
         "features are tabular and it trains in minutes.",
         "Let's not move on yet, I have more to say.",
         "Thanks to the auction, the predicted probability must be calibrated.",  # an answer that starts with thanks
+        "Could you clarify the latency budget for the ranking stage?",  # a fact question that says "clarify"
     ],
 )
 def test_answers_and_fact_questions_are_not_intents(reply: str) -> None:
@@ -100,6 +103,20 @@ def test_repeat_says_the_current_question_again_and_is_recorded(tmp_path: Path) 
     assert opening in turn.text and turn.intent == "repeat" and turn.step == "requirements"
     assert reply_turn(run, "Sorry, can you repeat the question?").intent == "repeat"
     assert NOT_IN_FACTS not in turn.text
+
+
+def test_what_do_you_mean_after_a_challenge_explains_the_challenge_and_repeat_says_it_again(tmp_path: Path) -> None:
+    run = interview(tmp_path)
+    run.advance_to("framing")
+    challenge = said(
+        run, "I would predict the click probability. Calibration does not matter here since only order counts."
+    )
+    assert challenge.kind is TurnKind.PUSHBACK
+    meaning = said(run, "Could you clarify what you mean?")
+    assert "Calibration does not matter here" in meaning.text and "questioning" in meaning.text
+    assert not meaning.text.count("push on")  # the challenge's opener is not said twice
+    again = said(run, "Can you repeat that?")
+    assert "Calibration does not matter here" in again.text
 
 
 def test_repeat_after_a_follow_up_repeats_the_follow_up(tmp_path: Path) -> None:

@@ -91,8 +91,11 @@ class View:
 
     @property
     def question(self) -> str:
-        """The question the candidate is answering now: the step's latest follow-up, or else its opening question."""
+        """The question the candidate is answering now: the step's latest follow-up, challenge or change of
+        requirements, or else its opening question."""
         for turn in reversed(self.step_turns):
+            if turn.role is Role.INTERVIEWER and turn.kind in (TurnKind.PUSHBACK, TurnKind.CURVEBALL):
+                return turn.text
             if turn.role is Role.INTERVIEWER and turn.kind is TurnKind.FOLLOW_UP and turn.item_id:
                 try:
                     return self.case.item(self.phase, turn.item_id).follow_up

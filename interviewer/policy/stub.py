@@ -146,6 +146,8 @@ class RubricDecider:
                 return said(voice.repeat_answer(last.text, question, turn))
             return said(voice.repeat(question, turn))
         if intent is Intent.MEANING:
+            if _asked_last(view) is TurnKind.PUSHBACK:  # "what do you mean?" to a challenge: say what is challenged
+                return said(voice.meaning_of_challenge(question, turn))
             return said(voice.meaning(current, question, turn))
         if intent is Intent.TIME:
             return said(voice.time_left(view.elapsed, current, view.step_elapsed))
@@ -318,6 +320,18 @@ _COMMON = frozenset(
 )
 # Asking about the question instead of answering it; several in a row and the interviewer moves on.
 _REQUESTS = frozenset({Intent.REPEAT, Intent.MEANING, Intent.HINT})
+
+
+def _asked_last(view: View) -> TurnKind | None:
+    """The kind of the interviewer's latest question turn in this step (follow-up, challenge, opening...)."""
+    for turn in reversed(view.step_turns):
+        if (
+            turn.role is Role.INTERVIEWER
+            and turn.kind is not TurnKind.CLARIFICATION
+            and turn.kind is not TurnKind.NOTICE
+        ):
+            return turn.kind
+    return None
 
 
 def _last_said(view: View) -> Turn | None:

@@ -8,6 +8,7 @@ acknowledgement only ever repeats a phrase the candidate said.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 
@@ -89,6 +90,20 @@ def meaning(step: Step, question: str, turn: int) -> str:
         ),
         turn,
     ).format(about=about, q=question)
+
+
+# How `pushback` opens a challenge; said again to explain it, the opener would be repeated word for word.
+_CHALLENGE_OPENER = re.compile(r"^(?:Let me push (?:on|back on) (?:that|one thing)\.|Hold on:)\s*")
+
+
+def meaning_of_challenge(challenge: str, turn: int) -> str:
+    return pick(
+        (
+            "I'm questioning that decision rather than asking for more detail. {q}",
+            "I mean: I'm not sure that choice holds up here, and I'd like your reasoning. {q}",
+        ),
+        turn,
+    ).format(q=_CHALLENGE_OPENER.sub("", challenge))
 
 
 def decline_hint(step: Step, turn: int) -> str:
