@@ -1,0 +1,108 @@
+"""What the history keeps of one attempt: plain data read off a transcript and the grade the grader gave it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from interviewer.grading.models import Grade
+    from interviewer.transcript import Transcript
+
+INTERVIEW = "interview"
+DRILL = "drill"
+
+
+@dataclass(frozen=True, slots=True)
+class StepResult:
+    step: str
+    score: int
+    answered: bool
+    seconds: float | None
+    budget_seconds: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemOutcome:
+    """One rubric item of an answered step, held against the level: covered, partial or missed."""
+
+    step: str
+    item_id: str
+    coverage: str
+    covers: str  # what a strong answer says: shown only once the attempt is over
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One finished interview or drill, as the history index stores it. Times are seconds since the epoch (UTC)."""
+
+    transcript_id: str
+    kind: str  # INTERVIEW or DRILL
+    drill_step: str | None
+    case_id: str
+    case_title: str
+    level: str
+    model: str
+    started_at: float
+    ended_at: float
+    seconds: float
+    overall: int
+    hire_signal: str
+    steps: tuple[StepResult, ...]
+    items: tuple[ItemOutcome, ...]
+
+
+def entry_of(transcript: Transcript, grade: Grade) -> Entry:
+    """The entry of a finished transcript and its grade (a drill's grade is already the drilled step's alone).
+
+    Items count only in the steps the candidate answered (an interview ended early leaves later steps unanswered,
+    which says nothing about those items) and only those held against the level (an item above it is a bonus)."""
+    drill_step = transcript.drill.step if transcript.drill is not None else None
+    steps = tuple(
+        StepResult(step_id, step.score, step.answered, step.seconds, step.budget_seconds)
+        for step_id, step in grade.steps.items()
+    )
+    items = tuple(
+        ItemOutcome(step_id, item.id, item.coverage.value, item.covers, item.weight)
+        for step_id, step in grade.steps.items()
+        if step.answered or step_id == drill_step
+        for item in step.items
+        if item.counted
+    )
+    return Entry(
+        transcript_id=transcript.id,
+        kind=DRILL if drill_step else INTERVIEW,
+        drill_step=drill_step,
+        case_id=transcript.case_id,
+        case_title=transcript.case_title,
+        level=transcript.level.value,
+        model=transcript.model,
+        started_at=transcript.started_at.timestamp(),
+        ended_at=transcript.updated_at.timestamp(),
+        seconds=round(sum(transcript.step_seconds.values()), 3),
+        overall=grade.overall,
+        hire_signal=grade.hire_signal.value,
+        steps=steps,
+        items=items,
+    )
+
+
+class NotIndexed(Exception):
+    """A transcript the history leaves out without complaint (an interview still running or stopped midway)."""
+
+
+def graded_entry(path: Path) -> Entry:
+    """Read a transcript file and grade it as `interviewer grade` does (the saved grade is only a cache).
+
+    Raises `NotIndexed` for an unfinished one, and `InterviewerError` (one line) for a file that is not a
+    transcript, is broken, or names a case that cannot be loaded."""
+    from interviewer.interview import case_for, checked_grade
+    from interviewer.transcript import load
+
+    transcript = load(path, on_warning=lambda message: None)  # a torn last line only matters to an unfinished one
+    if not transcript.finished:
+        raise NotIndexed("not finished")
+    grade, _ = checked_grade(transcript, case_for(transcript), path=path)
+    return entry_of(transcript, grade)
