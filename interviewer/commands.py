@@ -187,7 +187,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
     _need_input()
     case_ref = args.case or _pick_case_interactively()
-    return LineMode(_new_interview(case_ref, args.level, args.out, args)).run()
+    interview = _new_interview(case_ref, args.level, args.out, args)
+    code = LineMode(interview).run()
+    _record(interview)
+    return code
 
 
 cmd_start = cmd_chat
@@ -276,14 +279,22 @@ def cmd_resume(args: argparse.Namespace) -> int:
     else:
         _need_terminal()
     path = Path(args.path)
-    started_with = load(path).model  # the interviewer it began with, unless a flag or the settings say otherwise
+    saved = load(path)
+    started_with = saved.model  # the interviewer it began with, unless a flag or the settings say otherwise
     settings = _settings(args, started_with)
-    interview = Interview.resume(path, make_policy(settings), model_strikes=settings.model_strikes)
+    kind = Interview
+    if saved.drill is not None:
+        from interviewer.practice.drill import Drill
+
+        kind = Drill
+    interview = kind.resume(path, make_policy(settings), model_strikes=settings.model_strikes)
     _warn_unknown_steps(interview.transcript)  # before the app takes the screen
     if args.plain:
         from interviewer.plain import LineMode
 
-        return LineMode(interview).run()
+        code = LineMode(interview).run()
+        _record(interview)
+        return code
     from interviewer.tui.app import InterviewerApp
     from interviewer.tui.interview_screen import InterviewScreen
 
@@ -468,3 +479,136 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         print(printable(render_probes(results, verbose=args.verbose)))
         ok = ok and all(held for _, held in results)
     return 0 if ok else 1
+
+
+def _transcripts_dir() -> Path:
+    from interviewer.settings import load_settings
+
+    return load_settings().transcripts_dir()
+
+
+def _record(interview) -> None:
+    """Index a finished interview or drill in the history (once: the app may have done it at its scorecard)."""
+    if not interview.done:
+        return
+    from interviewer.practice.records import record_finished
+
+    problem = record_finished(interview.path, interview.transcript, interview.grade(), _transcripts_dir())
+    if problem:
+        _warn(problem)
+
+
+def _open_history():
+    """The history index, brought up to date with the transcripts (files it cannot read are named, once)."""
+    from interviewer.practice.index import HistoryIndex
+
+    return HistoryIndex.open(_transcripts_dir(), on_warning=_warn)
+
+
+def _indexing_progress(done: int, total: int) -> None:
+    if done == 1 and total >= 10:
+        print(f"interviewer: indexing {total} transcripts...", file=sys.stderr, flush=True)
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from interviewer.practice.progress import read_history
+    from interviewer.practice.render import history_json, history_markdown, render_text
+
+    case_id = _case_id_for_history(args.case) if args.case else None
+    with _open_history() as index:
+        if args.rebuild:
+            done = index.rebuild(on_skip=_warn, progress=_indexing_progress)
+            print(
+                f"interviewer: history rebuilt: {done.indexed} attempts indexed, {len(done.skipped)} files skipped",
+                file=sys.stderr,
+            )
+        else:
+            index.refresh(on_skip=_warn, progress=_indexing_progress)
+        history = read_history(index, case_id)
+    if args.json:
+        print(history_json(history))
+    elif args.format == "md":
+        sys.stdout.write(history_markdown(history))
+    else:
+        print(render_text(history))
+    return 0
+
+
+def _case_id_for_history(ref: str) -> str:
+    """A case id as given, or the id of the case file given by path; a malformed id is refused in one line."""
+    from interviewer.catalog import check_case_id, is_case_path
+
+    if is_case_path(ref):
+        from interviewer.rubric import load_case
+
+        return load_case(ref).id
+    return check_case_id(ref)
+
+
+def cmd_drill(args: argparse.Namespace) -> int:
+    if args.plain:
+        _need_input()
+    else:
+        _need_terminal()
+    drill = _new_drill(args)
+    if args.plain:
+        from interviewer.plain import LineMode
+
+        code = LineMode(drill).run()
+        _record(drill)
+        return code
+    from interviewer.tui.app import InterviewerApp
+    from interviewer.tui.interview_screen import InterviewScreen
+
+    with drill:  # released (and compacted) when the app closes
+        code = _run_app(InterviewerApp(InterviewScreen(drill)))
+    _record(drill)
+    if code == 0:
+        _say_saved(drill.path)
+    return code
+
+
+def _new_drill(args: argparse.Namespace):
+    """The drill the flags and the history choose: the step with practice cards due, or else the weakest step
+    (within --case and --step when given). Says which and why, never which items it will ask about."""
+    from interviewer.backends import make_policy
+    from interviewer.catalog import is_case_path
+    from interviewer.framework import STEP_IDS, Level
+    from interviewer.practice.drill import Drill
+    from interviewer.practice.progress import DrillTarget, practise_next
+    from interviewer.rubric import load_case
+
+    case = load_case(args.case) if args.case else None
+    with _open_history() as index:
+        index.refresh(on_skip=_warn, progress=_indexing_progress)
+        target = practise_next(index, case.id if case else None, args.step)
+    if target is None:
+        if case is None:
+            raise InterviewerError(
+                "no finished interview yet to choose a drill from; name one: interviewer drill --case ID [--step STEP]"
+            )
+        step = args.step or STEP_IDS[0]
+        target = DrillTarget(case.id, step, (), f"no history for this case yet: {step}")
+    if case is None:
+        case = load_case(target.case_id)
+    source = str(Path(args.case).resolve()) if args.case and is_case_path(args.case) else None
+    settings = _settings(args)
+    policy = make_policy(settings)
+    print(printable(f"Drill: {case.title} · {target.step} ({target.reason})"), file=sys.stderr)
+    for attempt in range(20):
+        path = _transcript_path(args.out, f"{case.id}-drill-{target.step}")
+        try:
+            return Drill.create_drill(
+                case,
+                Level(args.level),
+                policy,
+                path,
+                target.step,
+                target.items,
+                case_source=source,
+                model_strikes=settings.model_strikes,
+            )
+        except SaveError:
+            if args.out or not path.exists() or attempt == 19:
+                raise
+    raise AssertionError("unreachable")

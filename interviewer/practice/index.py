@@ -244,9 +244,12 @@ class HistoryIndex:
         info = _stat(path)
         if info is None:
             return
+        key = str(path.resolve())
         with self._writing() as db:
-            again = db.execute("SELECT 1 FROM attempts WHERE path = ?", (str(path.resolve()),)).fetchone()
-            attempt, later = self._store(db, str(path.resolve()), info, entry)
+            again = db.execute("SELECT mtime_ns, size FROM attempts WHERE path = ?", (key,)).fetchone()
+            if again == (info.st_mtime_ns, info.st_size):
+                return  # recorded already, and the file has not changed since
+            attempt, later = self._store(db, key, info, entry)
             if later and not again:
                 self._apply_cards(db, entry.case_id, attempt, entry.ended_at)
             else:

@@ -106,3 +106,21 @@ def graded_entry(path: Path) -> Entry:
         raise NotIndexed("not finished")
     grade, _ = checked_grade(transcript, case_for(transcript), path=path)
     return entry_of(transcript, grade)
+
+
+def record_finished(path: Path | None, transcript: Transcript, grade: Grade, transcripts_dir: Path) -> str | None:
+    """Index a finished interview or drill just graded, with that grade. The history is a cache rebuilt from the
+    transcripts, so a failure here is never fatal: it is returned as one line for the caller to show."""
+    if path is None or not transcript.finished:
+        return None
+    import sqlite3
+
+    from interviewer.errors import InterviewerError
+    from interviewer.practice.index import HistoryIndex
+
+    try:
+        with HistoryIndex.open(transcripts_dir) as index:
+            index.record(path, entry_of(transcript, grade))
+    except (InterviewerError, sqlite3.Error, OSError) as exc:
+        return f"the history index was not updated ({exc}); `interviewer history` catches up from the transcripts"
+    return None
