@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shlex
 import sys
 from pathlib import Path
@@ -212,11 +213,7 @@ def _run_app_for_new(args: argparse.Namespace) -> int:
     _need_terminal()
     started: list = []
     model = args.model or os.environ.get("INTERVIEWER_MODEL") or "stub"  # for the sidebar; settings decide later
-
-    def start(case_ref: str, level: Level):
-        interview = _new_interview(case_ref, level.value, args.out, args)
-        started.append(interview)
-        return interview
+    start, start_drill = _starters(args, started)
 
     if args.case:
         summary = peek_case(case_path(args.case))  # an unknown id fails here, before the screen opens
@@ -225,16 +222,43 @@ def _run_app_for_new(args: argparse.Namespace) -> int:
         screen = InterviewScreen(
             load=lambda: start(args.case, Level(args.level)), title=summary.title, level=args.level, model=model
         )
-        app = InterviewerApp(screen)
+        app = InterviewerApp(screen, start, start_drill=start_drill)
     else:
         from interviewer.tui.picker import CasePickerScreen
 
-        app = InterviewerApp(CasePickerScreen([peek_case(p) for p in case_files()], Level(args.level)), start)
+        cases = [peek_case(p) for p in case_files()]
+        app = InterviewerApp(CasePickerScreen(cases, Level(args.level)), start, start_drill=start_drill)
+    return _run_practice_app(app, started)
+
+
+def _starters(args: argparse.Namespace, started: list):
+    """How the app starts another interview or a drill (from the picker, the scorecard or the history): each is
+    added to `started`, to be closed and indexed when the app ends. Only the first goes to `--out`."""
+    from interviewer.framework import Level
+
+    def start(case_ref: str, level: Level):
+        interview = _new_interview(case_ref, level.value, None if started else getattr(args, "out", None), args)
+        started.append(interview)
+        return interview
+
+    def start_drill(target, level: Level):
+        from interviewer.rubric import load_case
+
+        drill = _create_drill(load_case(target.case_id), target, level.value, None, None, args)
+        started.append(drill)
+        return drill
+
+    return start, start_drill
+
+
+def _run_practice_app(app, started: list) -> int:
     try:
         code = _run_app(app)
     finally:
         for interview in started:
             interview.close()  # compact the transcript and release its lock
+            with contextlib.suppress(InterviewerError):
+                _record(interview)
     if started and code == 0:
         _say_saved(started[-1].path)
     return code
@@ -298,9 +322,12 @@ def cmd_resume(args: argparse.Namespace) -> int:
     from interviewer.tui.app import InterviewerApp
     from interviewer.tui.interview_screen import InterviewScreen
 
+    started: list = []
+    start, start_drill = _starters(argparse.Namespace(**{**vars(args), "out": None, "level": None}), started)
     with interview:  # released (and compacted) when the app closes
-        code = _run_app(InterviewerApp(InterviewScreen(interview)))
-    if code == 0:
+        code = _run_practice_app(InterviewerApp(InterviewScreen(interview), start, start_drill=start_drill), started)
+    _record(interview)
+    if code == 0 and not started:
         _say_saved(interview.path)
     return code
 
@@ -342,7 +369,10 @@ def cmd_replay(args: argparse.Namespace) -> int:
     _warn_unknown_steps(transcript)
     if notice:
         _warn(notice)
-    return _run_app(InterviewerApp(ReplayScreen(transcript, case, grade, path), notice=notice))
+    started: list = []
+    start, start_drill = _starters(argparse.Namespace(model=None, base_url=None, out=None), started)
+    app = InterviewerApp(ReplayScreen(transcript, case, grade, path), start, notice=notice, start_drill=start_drill)
+    return _run_practice_app(app, started)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -560,10 +590,12 @@ def cmd_drill(args: argparse.Namespace) -> int:
     from interviewer.tui.app import InterviewerApp
     from interviewer.tui.interview_screen import InterviewScreen
 
+    started: list = []
+    start, start_drill = _starters(argparse.Namespace(**{**vars(args), "out": None}), started)
     with drill:  # released (and compacted) when the app closes
-        code = _run_app(InterviewerApp(InterviewScreen(drill)))
+        code = _run_practice_app(InterviewerApp(InterviewScreen(drill), start, start_drill=start_drill), started)
     _record(drill)
-    if code == 0:
+    if code == 0 and not started:
         _say_saved(drill.path)
     return code
 
@@ -571,10 +603,8 @@ def cmd_drill(args: argparse.Namespace) -> int:
 def _new_drill(args: argparse.Namespace):
     """The drill the flags and the history choose: the step with practice cards due, or else the weakest step
     (within --case and --step when given). Says which and why, never which items it will ask about."""
-    from interviewer.backends import make_policy
     from interviewer.catalog import is_case_path
-    from interviewer.framework import STEP_IDS, Level
-    from interviewer.practice.drill import Drill
+    from interviewer.framework import STEP_IDS
     from interviewer.practice.progress import DrillTarget, practise_next
     from interviewer.rubric import load_case
 
@@ -592,15 +622,23 @@ def _new_drill(args: argparse.Namespace):
     if case is None:
         case = load_case(target.case_id)
     source = str(Path(args.case).resolve()) if args.case and is_case_path(args.case) else None
+    print(printable(f"Drill: {case.title} · {target.step} ({target.reason})"), file=sys.stderr)
+    return _create_drill(case, target, args.level, args.out, source, args)
+
+
+def _create_drill(case, target, level: str, out: str | None, source: str | None, args: argparse.Namespace):
+    from interviewer.backends import make_policy
+    from interviewer.framework import Level
+    from interviewer.practice.drill import Drill
+
     settings = _settings(args)
     policy = make_policy(settings)
-    print(printable(f"Drill: {case.title} · {target.step} ({target.reason})"), file=sys.stderr)
     for attempt in range(20):
-        path = _transcript_path(args.out, f"{case.id}-drill-{target.step}")
+        path = _transcript_path(out, f"{case.id}-drill-{target.step}")
         try:
             return Drill.create_drill(
                 case,
-                Level(args.level),
+                Level(level),
                 policy,
                 path,
                 target.step,
@@ -609,6 +647,6 @@ def _new_drill(args: argparse.Namespace):
                 model_strikes=settings.model_strikes,
             )
         except SaveError:
-            if args.out or not path.exists() or attempt == 19:
+            if out or not path.exists() or attempt == 19:
                 raise
     raise AssertionError("unreachable")
