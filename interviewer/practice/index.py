@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -87,9 +87,22 @@ CREATE TABLE cards (
     covers TEXT NOT NULL,
     PRIMARY KEY (case_id, step, item_id)
 );
+CREATE TABLE item_totals (
+    case_id TEXT NOT NULL,
+    step TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    covers TEXT NOT NULL,
+    weight REAL NOT NULL,
+    attempts INTEGER NOT NULL,
+    covered INTEGER NOT NULL,
+    partial INTEGER NOT NULL,
+    missed INTEGER NOT NULL,
+    last_coverage TEXT NOT NULL,
+    PRIMARY KEY (case_id, step, item_id)
+);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value REAL NOT NULL);
 """
-_TABLES = ("step_scores", "item_results", "attempts", "skipped", "cards", "meta")
+_TABLES = ("step_scores", "item_results", "attempts", "skipped", "cards", "item_totals", "meta")
 
 
 def index_path(transcripts_dir: Path) -> Path:
@@ -251,9 +264,9 @@ class HistoryIndex:
                 return  # recorded already, and the file has not changed since
             attempt, later = self._store(db, key, info, entry)
             if later and not again:
-                self._apply_cards(db, entry.case_id, attempt, entry.ended_at)
+                self._apply_attempt(db, entry.case_id, attempt, entry.ended_at)
             else:
-                self._recompute_cards(db)
+                self._recompute(db)
 
     def refresh(
         self,
@@ -263,9 +276,10 @@ class HistoryIndex:
     ) -> Refreshed:
         """Index the transcripts added or changed since the last look and drop those whose file is gone. A file
         that cannot be indexed is skipped with one line (to `on_skip`), once until it changes."""
-        from interviewer.practice.records import NotIndexed, graded_entry
+        from interviewer.practice.records import Grader as CaseGrader
+        from interviewer.practice.records import NotIndexed
 
-        grader = grader or graded_entry
+        grader = grader or CaseGrader()
         done = Refreshed()
         known = {
             row[0]: (row[1], row[2])
@@ -273,11 +287,7 @@ class HistoryIndex:
                 "SELECT path, mtime_ns, size FROM attempts UNION ALL SELECT path, mtime_ns, size FROM skipped"
             )
         }
-        found: dict[str, os.stat_result] = {}
-        for candidate in _transcript_files(self.transcripts_dir):
-            info = _stat(candidate)
-            if info is not None:
-                found[str(candidate.resolve())] = info
+        found = _transcript_files(self.transcripts_dir)
         for path in known:  # attempts recorded from elsewhere (`--out`) are kept while their file is there
             if path not in found:
                 info = _stat(Path(path))
@@ -317,7 +327,7 @@ class HistoryIndex:
                 db.execute("DELETE FROM skipped WHERE path = ?", (path,))
                 self._store(db, path, info, entry)
                 done.indexed += 1
-            self._recompute_cards(db)
+            self._recompute(db)
         if on_skip is not None:
             for line in done.skipped:
                 on_skip(line)
@@ -331,7 +341,7 @@ class HistoryIndex:
     ) -> Refreshed:
         """Forget everything and index every transcript again."""
         with self._writing() as db:
-            for table in ("attempts", "skipped", "cards", "meta"):
+            for table in ("attempts", "skipped", "cards", "item_totals", "meta"):
                 db.execute(f"DELETE FROM {table}")
         return self.refresh(grader, on_skip, progress)
 
@@ -377,15 +387,22 @@ class HistoryIndex:
         row = db.execute("SELECT value FROM meta WHERE key = 'cards_through'").fetchone()
         return attempt, row is None or entry.ended_at >= row[0]
 
-    def _apply_cards(self, db: sqlite3.Connection, case_id: str, attempt: int, when: float) -> None:
-        """One attempt's item results as reviews of its case's cards."""
+    def _apply_attempt(self, db: sqlite3.Connection, case_id: str, attempt: int, when: float) -> None:
+        """One attempt's item results as reviews of its case's cards, and added to its items' totals."""
         from interviewer.practice.cards import CardState, review
 
         rows = db.execute(
-            "SELECT step, item_id, coverage, covers FROM item_results WHERE attempt_id = ?", (attempt,)
+            "SELECT step, item_id, coverage, covers, weight FROM item_results WHERE attempt_id = ?", (attempt,)
         ).fetchall()
-        for step, item_id, coverage, covers in rows:
+        for step, item_id, coverage, covers, weight in rows:
             key = (case_id, step, item_id)
+            db.execute(
+                "INSERT INTO item_totals VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?) ON CONFLICT (case_id, step, item_id) "
+                "DO UPDATE SET covers = excluded.covers, weight = excluded.weight, attempts = attempts + 1, "
+                "covered = covered + excluded.covered, partial = partial + excluded.partial, "
+                "missed = missed + excluded.missed, last_coverage = excluded.last_coverage",
+                (*key, covers, weight, coverage == "covered", coverage == "partial", coverage == "missed", coverage),
+            )
             old = db.execute(
                 "SELECT fsrs, due, reviews, lapses FROM cards WHERE case_id = ? AND step = ? AND item_id = ?", key
             ).fetchone()
@@ -404,15 +421,16 @@ class HistoryIndex:
             (when, when),
         )
 
-    def _recompute_cards(self, db: sqlite3.Connection) -> None:
+    def _recompute(self, db: sqlite3.Connection) -> None:
         """Every card from the attempts in the order they ended: the schedule is a function of the history, so a
         rebuilt or reordered history gives the same cards."""
         db.execute("DELETE FROM cards")
+        db.execute("DELETE FROM item_totals")
         db.execute("DELETE FROM meta WHERE key = 'cards_through'")
         for attempt, case_id, ended_at in db.execute(
             "SELECT id, case_id, ended_at FROM attempts ORDER BY ended_at, id"
         ).fetchall():
-            self._apply_cards(db, case_id, attempt, ended_at)
+            self._apply_attempt(db, case_id, attempt, ended_at)
 
     # -- reading -------------------------------------------------------------------------------------------------
 
@@ -439,15 +457,12 @@ class HistoryIndex:
         return [StepPoint(*row) for row in rows]
 
     def item_stats(self, case_id: str | None = None) -> list[ItemStat]:
-        where, args = _filters(prefix="a.", case_id=case_id)
+        """Per item, its results across attempts (kept up to date as attempts are indexed, so reading them costs
+        the same at 500 attempts as at 5)."""
+        where, args = _filters(case_id=case_id)
         rows = self.db.execute(
-            "SELECT a.case_id, i.step, i.item_id, i.covers, i.weight, count(*), "
-            "sum(i.coverage = 'covered'), sum(i.coverage = 'partial'), sum(i.coverage = 'missed'), "
-            "(SELECT j.coverage FROM item_results j JOIN attempts b ON b.id = j.attempt_id "
-            " WHERE b.case_id = a.case_id AND j.step = i.step AND j.item_id = i.item_id "
-            " ORDER BY b.ended_at DESC, b.id DESC LIMIT 1) "
-            f"FROM item_results i JOIN attempts a ON a.id = i.attempt_id{where} "
-            "GROUP BY a.case_id, i.step, i.item_id",
+            "SELECT case_id, step, item_id, covers, weight, attempts, covered, partial, missed, last_coverage "
+            f"FROM item_totals{where}",
             args,
         )
         return [ItemStat(*row) for row in rows]
@@ -535,10 +550,25 @@ def _stat(path: Path) -> os.stat_result | None:
     return info if stat.S_ISREG(info.st_mode) else None
 
 
-def _transcript_files(directory: Path) -> Iterable[Path]:
-    """The `.json` files in the transcripts folder (exported scorecards beside them are `.md`)."""
+def _transcript_files(directory: Path) -> dict[str, os.stat_result]:
+    """The `.json` files in the transcripts folder (exported scorecards beside them are `.md`), by resolved path,
+    with their size and modification time. The folder is resolved once, not each of its files: this runs each time
+    the history is shown."""
+    import stat
+
+    found: dict[str, os.stat_result] = {}
     try:
-        with os.scandir(directory) as entries:
-            return [Path(entry.path) for entry in entries if entry.name.endswith(".json") and entry.is_file()]
+        base = directory.resolve()
+        with os.scandir(base) as entries:
+            for entry in entries:
+                if not entry.name.endswith(".json"):
+                    continue
+                try:
+                    info = entry.stat()
+                except OSError:
+                    continue
+                if stat.S_ISREG(info.st_mode):
+                    found[os.path.join(base, entry.name)] = info
     except OSError:
-        return []
+        pass
+    return found

@@ -93,7 +93,7 @@ def read_history(index: HistoryIndex, case_id: str | None = None, now: float | N
         weakest_items=tuple(items[:WEAK_ITEMS]),
         due=tuple(card for card in cards if card.due <= now),
         upcoming=tuple(card for card in cards if card.due > now),
-        next=practise_next(index, case_id, now=now),
+        next=_next([card for card in cards if card.due <= now], points, case_id, None),
     )
 
 
@@ -117,7 +117,13 @@ def practise_next(
     step; within `case_id` and `step` when given. None when the history holds nothing to go on (and no step was
     named)."""
     now = time.time() if now is None else now
-    due = [card for card in index.cards(case_id, due_by=now) if step is None or card.step == step]
+    return _next(index.cards(case_id, due_by=now), index.step_points(case_id), case_id, step)
+
+
+def _next(
+    due: list[PracticeCard], points: list[StepPoint], case_id: str | None, step: str | None
+) -> DrillTarget | None:
+    due = [card for card in due if step is None or card.step == step]
     if due:
         groups: dict[tuple[str, str], list[PracticeCard]] = defaultdict(list)
         for card in due:
@@ -128,7 +134,7 @@ def practise_next(
         items = tuple(card.item_id for card in sorted(cards, key=lambda card: card.due))
         noun = "card" if len(items) == 1 else "cards"
         return DrillTarget(chosen_case, chosen_step, items, f"{len(items)} practice {noun} due in {chosen_step}")
-    weak = [w for w in weakest_steps(index.step_points(case_id)) if step is None or w.step == step]
+    weak = [w for w in weakest_steps(points) if step is None or w.step == step]
     if weak:
         w = weak[0]
         return DrillTarget(w.case_id, w.step, (), f"weakest step: {w.step} (mean {w.recent:.0f} of the latest)")

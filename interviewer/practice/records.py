@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from interviewer.grading.models import Grade
+    from interviewer.rubric import Case
     from interviewer.transcript import Transcript
 
 INTERVIEW = "interview"
@@ -93,19 +94,33 @@ class NotIndexed(Exception):
     """A transcript the history leaves out without complaint (an interview still running or stopped midway)."""
 
 
+class Grader:
+    """Reads transcript files and grades them as `interviewer grade` does (the saved grade is only a cache), each
+    case loaded once per grader: a rebuild of hundreds of transcripts of a few cases loads each case file once."""
+
+    def __init__(self) -> None:
+        self._cases: dict[tuple[str, str | None], Case] = {}
+
+    def __call__(self, path: Path) -> Entry:
+        """Raises `NotIndexed` for an unfinished transcript, and `InterviewerError` (one line) for a file that is
+        not a transcript, is broken, or names a case that cannot be loaded."""
+        from interviewer.interview import case_for, checked_grade
+        from interviewer.transcript import load
+
+        transcript = load(path, on_warning=lambda message: None)  # a torn last line matters only while unfinished
+        if not transcript.finished:
+            raise NotIndexed("not finished")
+        key = (transcript.case_id, transcript.case_source)
+        case = self._cases.get(key)
+        if case is None:
+            case = self._cases[key] = case_for(transcript)  # checks what the transcript names before loading it
+        grade, _ = checked_grade(transcript, case, path=path)
+        return entry_of(transcript, grade)
+
+
 def graded_entry(path: Path) -> Entry:
-    """Read a transcript file and grade it as `interviewer grade` does (the saved grade is only a cache).
-
-    Raises `NotIndexed` for an unfinished one, and `InterviewerError` (one line) for a file that is not a
-    transcript, is broken, or names a case that cannot be loaded."""
-    from interviewer.interview import case_for, checked_grade
-    from interviewer.transcript import load
-
-    transcript = load(path, on_warning=lambda message: None)  # a torn last line only matters to an unfinished one
-    if not transcript.finished:
-        raise NotIndexed("not finished")
-    grade, _ = checked_grade(transcript, case_for(transcript), path=path)
-    return entry_of(transcript, grade)
+    """One transcript file's entry (see `Grader`)."""
+    return Grader()(path)
 
 
 def record_finished(path: Path | None, transcript: Transcript, grade: Grade, transcripts_dir: Path) -> str | None:

@@ -27,6 +27,9 @@ from interviewer.tui.widgets import KeysFooter, TooSmall
 
 ALL = "__all__"
 CHART_POINTS = 24  # the latest attempts charted per step
+# The latest attempts listed: a table of hundreds costs the screen's opening more than it helps (laying out 500 rows
+# took 0.5 s); the summary says how many there are, and `interviewer history` lists them all.
+TABLE_ROWS = 50
 
 
 class HistoryScreen(AppScreen):
@@ -91,7 +94,7 @@ class HistoryScreen(AppScreen):
         self.query_one("#history-summary", Static).update(_summary(history))
         table = self.query_one("#attempts", DataTable)
         table.clear()
-        for attempt in reversed(history.attempts):  # the latest first
+        for attempt in history.attempts[: -TABLE_ROWS - 1 : -1]:  # the latest first
             table.add_row(
                 when(attempt.ended_at),
                 printable(attempt.case_id),
@@ -140,6 +143,8 @@ def _summary(history: History) -> str:
         return "No finished interview or drill yet."
     drills = sum(attempt.kind == "drill" for attempt in history.attempts)
     lines = [f"{len(history.attempts) - drills} interview(s), {drills} drill(s)"]
+    if len(history.attempts) > TABLE_ROWS:
+        lines[0] += f"; the latest {TABLE_ROWS} below (`interviewer history` lists them all)"
     if history.best is not None:
         best = history.best
         lines.append(f"Personal best: {best.overall} ({best.case_id}, {when(best.ended_at)})")
