@@ -4,13 +4,16 @@ attempts, scores and due cards."""
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from pathlib import Path
 
 from practice_helpers import finished_interview
-from textual.widgets import DataTable, OptionList, Static
+from textual.widgets import DataTable, OptionList, Static, TextArea
 from tui_helpers import screen_text, wait_until
 
-from conftest import FakeClock
+from conftest import ANSWERS, FakeClock
+from interviewer.answers import load_answers
 from interviewer.catalog import case_files, peek_case
 from interviewer.framework import STEP_IDS, Level
 from interviewer.interview import Interview, case_for, checked_grade
@@ -18,6 +21,7 @@ from interviewer.policy import Policy
 from interviewer.practice.drill import Drill
 from interviewer.practice.index import HistoryIndex
 from interviewer.practice.progress import DrillTarget, practise_next
+from interviewer.practice.records import entry_of
 from interviewer.practice.render import spark
 from interviewer.rubric import load_case
 from interviewer.transcript import load
@@ -28,6 +32,8 @@ from interviewer.tui.picker import CasePickerScreen
 from interviewer.tui.scorecard_screen import ScorecardScreen
 
 ADS = "ad-click-prediction"
+DAY = 86400.0
+STRONG = load_answers(ANSWERS / f"{ADS}-strong.yaml").by_step()
 
 
 def scorecard_of(path: Path) -> ScorecardScreen:
@@ -139,3 +145,51 @@ async def test_the_picker_shows_attempts_scores_and_due_cards(_isolated_data_dir
         assert "Practise next: ad-click-prediction" in screen_text(app)
         await pilot.press("f2")
         await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+
+
+async def test_a_drill_on_due_cards_from_the_scorecard_updates_them(_isolated_data_dir: Path, tmp_path: Path) -> None:
+    transcripts = _isolated_data_dir / "transcripts"
+    weak = finished_interview(transcripts / "weak.json", "weak")
+    with HistoryIndex.open(transcripts) as index:  # as if the weak interview was three days ago: its cards are due
+        entry = entry_of(weak.transcript, weak.grade())
+        index.record(weak.path, dataclasses.replace(entry, ended_at=entry.ended_at - 3 * DAY))
+        due = index.cards(ADS, due_by=time.time())
+    assert due
+    drills: list[Drill] = []
+
+    def start_drill(target: DrillTarget, level: Level) -> Drill:
+        case = load_case(target.case_id)
+        drill = Drill.create_drill(case, level, Policy(), tmp_path / "drill.json", target.step, target.items)
+        drills.append(drill)
+        return drill
+
+    app = InterviewerApp(scorecard_of(weak.path), start_drill=start_drill)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await wait_until(pilot, lambda: "practice card" in practise_text(app))
+        await pilot.press("d")
+        await wait_until(pilot, lambda: bool(drills) and isinstance(app.screen, InterviewScreen))
+        screen, drill = app.screen, drills[0]
+        await wait_until(pilot, lambda: screen.interview is not None and not screen.speaking and not screen.workers)
+        step = drill.step
+        assert drill.transcript.drill is not None and drill.transcript.drill.items
+        assert set(drill.transcript.drill.items) <= {card.item_id for card in due if card.step == step}
+        for text in STRONG[step]:
+            if drill.done:
+                break
+            screen.query_one(TextArea).text = text
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: not screen.speaking and not screen.workers)
+        if not drill.done:
+            await pilot.press("ctrl+g")
+            await pilot.press("y")
+        await wait_until(pilot, lambda: isinstance(app.screen, ScorecardScreen) and app.screen.transcript.drill)
+        await wait_until(pilot, lambda: "Practise next" in practise_text(app))
+    covered = {item.id for item in drill.grade().steps[step].items if item.coverage == "covered"}
+    aimed = [item for item in drill.transcript.drill.items if item in covered]
+    assert aimed, "the strong answer covers a card the drill aimed at"
+    before = {card.item_id: card for card in due if card.step == step}
+    with HistoryIndex.open(transcripts) as index:
+        after = {card.item_id: card for card in index.cards(ADS) if card.step == step}
+    for item in aimed:
+        assert after[item].reviews == before[item].reviews + 1
+        assert after[item].last_coverage == "covered" and after[item].due > time.time()

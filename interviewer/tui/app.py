@@ -144,7 +144,7 @@ class InterviewerApp(App[None]):
     def on_open_history(self, message: OpenHistory) -> None:
         from interviewer.tui.history_screen import HistoryScreen
 
-        self.push_screen(HistoryScreen(message.case_id))
+        self.push_screen(HistoryScreen(message.case_id, message.level or Level.SENIOR))
 
     def on_open_graded_screen(self, message: OpenGradedScreen) -> None:
         from interviewer.tui.replay_screen import ReplayScreen

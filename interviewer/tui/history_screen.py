@@ -132,7 +132,9 @@ class HistoryScreen(AppScreen):
         if target is None:
             self.notify("Nothing to practise yet: finish an interview first.", severity="warning")
             return
-        self.post_message(StartDrill(target, self.level, target.case_id))
+        assert self.history is not None
+        title = next((a.case_title for a in self.history.attempts if a.case_id == target.case_id), target.case_id)
+        self.post_message(StartDrill(target, self.level, title))
 
     def action_close(self) -> None:
         self.dismiss()

@@ -31,6 +31,7 @@ class NewInterview(Message):
 
 @dataclass
 class OpenHistory(Message):
-    """Open the History screen, on one case or all of them."""
+    """Open the History screen, on one case or all of them (a drill it starts is at `level`, or senior)."""
 
     case_id: str | None = None
+    level: Level | None = None

@@ -146,7 +146,7 @@ class ScorecardScreen(GradedScreen):
         self.post_message(NewInterview(self.transcript.level))
 
     def action_history(self) -> None:
-        self.post_message(OpenHistory(self.transcript.case_id))
+        self.post_message(OpenHistory(self.transcript.case_id, self.transcript.level))
 
     def action_export(self) -> None:
         target = export_path(self.path, self.transcript)
