@@ -225,3 +225,38 @@ def test_history_reads_trends_bests_weak_spots_and_what_to_practise(transcripts:
         stats = index.case_stats(later)[ADS]
         assert (stats.attempts, stats.best, stats.last) == (2, history.best.overall, strong.grade().overall)
         assert stats.due == len(due)
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "interviewer.practice.index",
+        "interviewer.practice.progress",
+        "interviewer.practice.drill",
+        "interviewer.practice.render",
+        "interviewer.practice.lookup",
+    ],
+)
+def test_the_practice_core_imports_no_front_end_or_model_sdk(module: str) -> None:
+    from test_imports import HEAVY, loaded_after
+
+    modules = loaded_after(f"import {module}")
+    assert module in modules
+    assert not [name for name in modules if name.split(".")[0] in HEAVY]
+    if module in ("interviewer.practice.index", "interviewer.practice.progress"):
+        # What the picker reads on its first frames: the standard library only (no pydantic, no YAML, no fsrs).
+        assert not {"pydantic", "yaml", "fsrs"} & {name.split(".")[0] for name in modules}
+
+
+def test_the_latest_attempts_alone_are_read_in_detail_but_counts_and_bests_cover_all(transcripts: Path) -> None:
+    strong = finished_interview(transcripts / "a.json", "strong")
+    weak = finished_interview(transcripts / "b.json", "weak")
+    with open_index(transcripts) as index:
+        index.refresh()
+        history = read_history(index, ADS, latest=1)
+    assert [a.overall for a in history.attempts] == [weak.grade().overall]
+    assert (history.interviews, history.drills) == (2, 0)
+    assert history.best is not None and history.best.overall == strong.grade().overall
+    data = next(trend for trend in history.trends if trend.step == "data")
+    assert data.scores == [weak.grade().steps["data"].score]
+    assert data.best == strong.grade().steps["data"].score

@@ -63,10 +63,11 @@ async def test_two_interviews_then_the_history_screen_shows_both_with_the_chart(
         # The latest first, with its score.
         assert str(table.get_row_at(0)[5]) == str(second.grade().overall)
         assert str(table.get_row_at(1)[5]) == str(first.grade().overall)
-        charts = [str(chart.render()) for chart in screen.query(".trend-chart")]
+        charts = str(screen.query_one("#trends", Static).render()).splitlines()
         assert len(charts) == len(STEP_IDS)
         data = [first.grade().steps["data"].score, second.grade().steps["data"].score]
-        assert charts[2] == spark(data) and len(charts[2]) == 2  # one mark per attempt, on a 0-100 scale
+        assert charts[2].startswith("Data and features")  # one mark per attempt, on a 0-100 scale
+        assert f" {spark(data)} " in charts[2] and f"best {max(data):>3} · last {data[-1]:>3}" in charts[2]
         text = screen_text(app)
         assert "2 interview(s), 0 drill(s)" in text
         assert f"Personal best: {max(first.grade().overall, second.grade().overall)}" in text

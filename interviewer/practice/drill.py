@@ -146,6 +146,10 @@ class Drill(Interview):
     def advance_to(self, phase: str, say: bool = True) -> list[Turn] | Plan:
         raise InterviewerError(f"a drill is one step ({self.step}); /end finishes it")
 
+    @property
+    def judge_model(self) -> str | None:
+        return None  # no judge reads a drill (see `ajudge`)
+
     async def ajudge(self) -> Grade:
         """A drill is graded by the deterministic grader alone, at once (a judge reads whole interviews)."""
         return self.grade()

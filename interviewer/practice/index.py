@@ -183,6 +183,14 @@ class CaseStats:
     due: int  # cards due now
 
 
+@dataclass(frozen=True, slots=True)
+class Summary:
+    interviews: int
+    drills: int
+    best: Attempt | None  # the best whole interview
+    step_bests: dict[str, int]  # per step, its best score in any attempt
+
+
 @dataclass
 class Refreshed:
     """What a refresh did: attempts added or updated, removed (their file is gone), and files skipped (one line
@@ -434,27 +442,64 @@ class HistoryIndex:
 
     # -- reading -------------------------------------------------------------------------------------------------
 
-    def attempts(self, case_id: str | None = None, kind: str | None = None) -> list[Attempt]:
-        """Attempts in the order they ended, oldest first."""
+    def attempts(self, case_id: str | None = None, kind: str | None = None, latest: int | None = None) -> list[Attempt]:
+        """Attempts in the order they ended, oldest first; with `latest`, only that many of the latest."""
         where, args = _filters(case_id=case_id, kind=kind)
         rows = self.db.execute(
             "SELECT id, path, kind, drill_step, case_id, case_title, level, model, started_at, ended_at, seconds, "
-            f"overall, hire_signal FROM attempts{where} ORDER BY ended_at, id",
-            args,
+            f"overall, hire_signal FROM attempts{where} ORDER BY ended_at DESC, id DESC LIMIT ?",
+            [*args, -1 if latest is None else latest],
         )
-        return [Attempt(*row) for row in rows]
+        return [Attempt(*row) for row in reversed(rows.fetchall())]
 
-    def step_points(self, case_id: str | None = None) -> list[StepPoint]:
-        """Every answered step's score (and each drill's step), oldest first."""
+    def step_points(self, case_id: str | None = None, latest: int | None = None) -> list[StepPoint]:
+        """Every answered step's score (and each drill's step), oldest first; with `latest`, those of that many of
+        the latest attempts."""
         where, args = _filters(prefix="a.", case_id=case_id)
+        recent = ""
+        if latest is not None:
+            inner, inner_args = _filters(case_id=case_id)
+            recent = f" AND a.id IN (SELECT id FROM attempts{inner} ORDER BY ended_at DESC, id DESC LIMIT ?)"
+            args = [*args, *inner_args, latest]
         rows = self.db.execute(
             "SELECT a.id, a.case_id, s.step, s.score, a.ended_at, a.kind FROM step_scores s "
             "JOIN attempts a ON a.id = s.attempt_id"
-            f"{where}{' AND' if where else ' WHERE'} (s.answered = 1 OR a.drill_step = s.step) "
+            f"{where}{' AND' if where else ' WHERE'} (s.answered = 1 OR a.drill_step = s.step){recent} "
             "ORDER BY a.ended_at, a.id",
             args,
         )
         return [StepPoint(*row) for row in rows]
+
+    def summary(self, case_id: str | None = None) -> Summary:
+        """Counts and bests over every attempt, however many are read in detail."""
+        where, args = _filters(case_id=case_id)
+        interviews, drills = self.db.execute(
+            f"SELECT count(*) FILTER (WHERE kind = 'interview'), count(*) FILTER (WHERE kind = 'drill') "
+            f"FROM attempts{where}",
+            args,
+        ).fetchone()
+        kind_where, kind_args = _filters(case_id=case_id, kind="interview")
+        best_id = self.db.execute(
+            f"SELECT id FROM attempts{kind_where} ORDER BY overall DESC, ended_at DESC LIMIT 1", kind_args
+        ).fetchone()
+        best = None
+        if best_id is not None:
+            best = Attempt(
+                *self.db.execute(
+                    "SELECT id, path, kind, drill_step, case_id, case_title, level, model, started_at, ended_at, "
+                    "seconds, overall, hire_signal FROM attempts WHERE id = ?",
+                    best_id,
+                ).fetchone()
+            )
+        where, args = _filters(prefix="a.", case_id=case_id)
+        step_bests = dict(
+            self.db.execute(
+                "SELECT s.step, max(s.score) FROM step_scores s JOIN attempts a ON a.id = s.attempt_id"
+                f"{where}{' AND' if where else ' WHERE'} (s.answered = 1 OR a.drill_step = s.step) GROUP BY s.step",
+                args,
+            ).fetchall()
+        )
+        return Summary(interviews or 0, drills or 0, best, step_bests)
 
     def item_stats(self, case_id: str | None = None) -> list[ItemStat]:
         """Per item, its results across attempts (kept up to date as attempts are indexed, so reading them costs
@@ -502,9 +547,9 @@ class HistoryIndex:
         return stats
 
 
-def _filters(prefix: str = "", **wanted: str | None) -> tuple[str, list[str]]:
+def _filters(prefix: str = "", **wanted: str | None) -> tuple[str, list[object]]:
     clauses = [f"{prefix}{column} = ?" for column, value in wanted.items() if value is not None]
-    args = [value for value in wanted.values() if value is not None]
+    args: list[object] = [value for value in wanted.values() if value is not None]
     return (f" WHERE {' AND '.join(clauses)}" if clauses else ""), args
 
 

@@ -30,9 +30,15 @@ def open_index(directory: Path | None = None) -> HistoryIndex:
     return index
 
 
-def history(case_id: str | None = None, directory: Path | None = None) -> History:
+def history(case_id: str | None = None, directory: Path | None = None, latest: int | None = None) -> History:
     with open_index(directory) as index:
-        return read_history(index, case_id)
+        return read_history(index, case_id, latest=latest)
+
+
+def history_cases(directory: Path | None = None) -> list[str]:
+    """Every case with an attempt, sorted."""
+    with HistoryIndex.open(directory or transcripts_dir()) as index:
+        return sorted(index.case_stats(time.time()))
 
 
 def picker_data(directory: Path | None = None) -> tuple[dict[str, CaseStats], DrillTarget | None]:

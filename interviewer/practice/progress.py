@@ -16,18 +16,15 @@ WEAK_ITEMS = 10
 
 @dataclass(frozen=True, slots=True)
 class StepTrend:
-    """One step's scores over time, oldest first (interviews and drills of that step)."""
+    """One step's scores over time, oldest first (interviews and drills of that step), and its best ever."""
 
     step: str
     points: tuple[StepPoint, ...]
+    best: int | None
 
     @property
     def scores(self) -> list[int]:
         return [point.score for point in self.points]
-
-    @property
-    def best(self) -> int | None:
-        return max(self.scores, default=None)
 
     @property
     def last(self) -> int | None:
@@ -61,7 +58,9 @@ class DrillTarget:
 @dataclass(frozen=True)
 class History:
     case_id: str | None
-    attempts: tuple[Attempt, ...]
+    interviews: int  # all of them, however many `attempts` holds
+    drills: int
+    attempts: tuple[Attempt, ...]  # oldest first: all, or the latest read
     trends: tuple[StepTrend, ...]  # in the framework's order, only steps with a score
     best: Attempt | None  # the best whole interview
     weakest_steps: tuple[WeakStep, ...]
@@ -71,24 +70,31 @@ class History:
     next: DrillTarget | None
 
 
-def read_history(index: HistoryIndex, case_id: str | None = None, now: float | None = None) -> History:
+def read_history(
+    index: HistoryIndex, case_id: str | None = None, now: float | None = None, latest: int | None = None
+) -> History:
+    """The history of one case or all; with `latest`, the attempts, trends and weakest steps read from that many of
+    the latest attempts (counts, bests, items and cards still cover them all)."""
     now = time.time() if now is None else now
-    attempts = index.attempts(case_id)
-    points = index.step_points(case_id)
+    summary = index.summary(case_id)
+    attempts = index.attempts(case_id, latest=latest)
+    points = index.step_points(case_id, latest=latest)
     by_step: dict[str, list[StepPoint]] = defaultdict(list)
     for point in points:
         by_step[point.step].append(point)
-    trends = tuple(StepTrend(step, tuple(by_step[step])) for step in STEP_IDS if by_step.get(step))
-    interviews = [attempt for attempt in attempts if attempt.kind == "interview"]
-    best = max(interviews, key=lambda a: (a.overall, a.ended_at), default=None)
+    trends = tuple(
+        StepTrend(step, tuple(by_step[step]), summary.step_bests.get(step)) for step in STEP_IDS if by_step.get(step)
+    )
     cards = index.cards(case_id)
     items = [stat for stat in index.item_stats(case_id) if stat.miss_rate > 0]
     items.sort(key=lambda stat: (-stat.miss_rate, -stat.weight, stat.case_id, stat.step, stat.item_id))
     return History(
         case_id=case_id,
+        interviews=summary.interviews,
+        drills=summary.drills,
         attempts=tuple(attempts),
         trends=trends,
-        best=best,
+        best=summary.best,
         weakest_steps=tuple(weakest_steps(points)),
         weakest_items=tuple(items[:WEAK_ITEMS]),
         due=tuple(card for card in cards if card.due <= now),

@@ -42,9 +42,8 @@ def render_text(history: History) -> str:
     scope = history.case_id or "all cases"
     if not history.attempts:
         return printable(f"No finished interview or drill yet ({scope}). Start one with `interviewer`.")
-    drills = sum(attempt.kind == "drill" for attempt in history.attempts)
     lines = [
-        f"History · {scope}: {_count(len(history.attempts) - drills, 'interview')}, {_count(drills, 'drill')}",
+        f"History · {scope}: {_count(history.interviews, 'interview')}, {_count(history.drills, 'drill')}",
         "",
         "Attempts (oldest first):",
     ]

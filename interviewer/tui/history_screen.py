@@ -13,7 +13,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Label, Select, Static
 
 from interviewer.errors import InterviewerError
@@ -27,9 +27,11 @@ from interviewer.tui.widgets import KeysFooter, TooSmall
 
 ALL = "__all__"
 CHART_POINTS = 24  # the latest attempts charted per step
-# The latest attempts listed: a table of hundreds costs the screen's opening more than it helps (laying out 500 rows
-# took 0.5 s); the summary says how many there are, and `interviewer history` lists them all.
-TABLE_ROWS = 50
+# The latest attempts listed and the soonest due cards shown: hundreds of either cost the screen's opening more than
+# they help (500 rows took 0.5 s to lay out, 175 wrapped card lines 0.4 s); the screen says how many there are, and
+# `interviewer history` lists them all.
+TABLE_ROWS = 20
+CARDS_SHOWN = 8
 
 
 class HistoryScreen(AppScreen):
@@ -56,7 +58,7 @@ class HistoryScreen(AppScreen):
             yield Static("Reading your history...", id="history-summary", markup=False)
             yield DataTable(id="attempts", cursor_type="row", zebra_stripes=True)
             yield Label("Per step, oldest to latest", classes="history-heading")
-            yield Vertical(id="trends")
+            yield Static("", id="trends")
             yield Static("", id="history-notes", markup=False)
         yield KeysFooter()
 
@@ -67,14 +69,11 @@ class HistoryScreen(AppScreen):
 
     @work(thread=True, exclusive=True, group="history")
     def _load(self, case_id: str | None) -> None:
-        from interviewer.practice.lookup import history
+        from interviewer.practice.lookup import history, history_cases
 
         try:
-            loaded = history(case_id)
-            cases = None
-            if self.cases is None:  # the filter's choices: every case with an attempt
-                everything = loaded if case_id is None else history()
-                cases = sorted({attempt.case_id for attempt in everything.attempts})
+            loaded = history(case_id, latest=TABLE_ROWS)
+            cases = None if self.cases is not None else history_cases()  # the filter's choices
         except InterviewerError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
@@ -94,7 +93,7 @@ class HistoryScreen(AppScreen):
         self.query_one("#history-summary", Static).update(_summary(history))
         table = self.query_one("#attempts", DataTable)
         table.clear()
-        for attempt in history.attempts[: -TABLE_ROWS - 1 : -1]:  # the latest first
+        for attempt in reversed(history.attempts):  # the latest first
             table.add_row(
                 when(attempt.ended_at),
                 printable(attempt.case_id),
@@ -104,20 +103,7 @@ class HistoryScreen(AppScreen):
                 Text(str(attempt.overall), justify="right"),
                 attempt.hire_signal.replace("_", " "),
             )
-        trends = self.query_one("#trends", Vertical)
-        trends.remove_children()
-        rows = []
-        for trend in history.trends:
-            title = STEP_BY_ID[trend.step].title if trend.step in STEP_BY_ID else trend.step
-            rows.append(
-                Horizontal(
-                    Label(printable(title), classes="trend-name"),
-                    Label(spark(trend.scores[-CHART_POINTS:]), classes="trend-chart"),
-                    Label(f"best {trend.best:>3} · last {trend.last:>3}", classes="trend-values"),
-                    classes="trend-row",
-                )
-            )
-        trends.mount_all(rows)
+        self.query_one("#trends", Static).update(_trends(history))
         self.query_one("#history-notes", Static).update(_notes(history))
 
     @on(Select.Changed, "#history-case")
@@ -143,9 +129,8 @@ class HistoryScreen(AppScreen):
 def _summary(history: History) -> str:
     if not history.attempts:
         return "No finished interview or drill yet."
-    drills = sum(attempt.kind == "drill" for attempt in history.attempts)
-    lines = [f"{len(history.attempts) - drills} interview(s), {drills} drill(s)"]
-    if len(history.attempts) > TABLE_ROWS:
+    lines = [f"{history.interviews} interview(s), {history.drills} drill(s)"]
+    if history.interviews + history.drills > len(history.attempts):
         lines[0] += f"; the latest {TABLE_ROWS} below (`interviewer history` lists them all)"
     if history.best is not None:
         best = history.best
@@ -153,6 +138,20 @@ def _summary(history: History) -> str:
     if history.next is not None:
         lines.append(f"Practise next: {history.next.reason} (d to start the drill)")
     return printable("\n".join(lines))
+
+
+def _trends(history: History) -> Text:
+    """Per step a line: its title, its latest scores charted on a 0-100 scale, its best and last score. One widget
+    for all of them: a row of widgets per step cost the screen's opening more than the chart is worth."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    for trend in history.trends:
+        title = STEP_BY_ID[trend.step].title if trend.step in STEP_BY_ID else trend.step
+        if text:
+            text.append("\n")
+        text.append(f"{printable(title)[:25]:<26}")
+        text.append(f"{spark(trend.scores[-CHART_POINTS:]):<{CHART_POINTS + 2}}", style="bold")
+        text.append(f"best {trend.best:>3} · last {trend.last:>3}", style="dim")
+    return text
 
 
 def _notes(history: History) -> str:
@@ -166,5 +165,7 @@ def _notes(history: History) -> str:
             for s in history.weakest_items
         ]
     lines.append(f"Practice cards due: {len(history.due)}")
-    lines += [f"  {card.case_id} · {card.step} · {card.item_id}: {card.covers}" for card in history.due]
+    lines += [f"  {card.case_id} · {card.step} · {card.item_id}: {card.covers}" for card in history.due[:CARDS_SHOWN]]
+    if len(history.due) > CARDS_SHOWN:
+        lines.append(f"  and {len(history.due) - CARDS_SHOWN} more (`interviewer history` lists them all)")
     return printable("\n".join(lines))
