@@ -208,3 +208,18 @@ def test_drill_without_history_or_case_is_one_line(_isolated_data_dir: Path) -> 
 def test_history_of_a_malformed_case_id_is_one_line() -> None:
     result = run_cli("history", "--case", "Bad Id!")
     assert result.returncode == 2 and "invalid case id" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_interrupted_drill_resumes_as_a_drill_from_the_command_line(tmp_path: Path) -> None:
+    out = tmp_path / "drill.json"
+    first = run_cli("drill", "--plain", "--case", ADS, "--step", "model", "--out", str(out), stdin="What is the QPS?\n")
+    assert first.returncode == 0, first.stderr
+    assert "Input ended" in first.stdout and not load(out).finished
+    reply = "I would start with logistic regression as a baseline.\n/end\n"
+    again = run_cli("resume", str(out), "--plain", stdin=reply)
+    assert again.returncode == 0, again.stderr
+    assert "Resuming at model" in again.stdout and "That's the drill." in again.stdout
+    saved = load(out)
+    assert saved.finished and saved.drill is not None and saved.grade is not None
+    assert list(saved.grade.steps) == ["model"]
+    assert "Interviewer (data)" not in again.stdout and "Interviewer (evaluation)" not in again.stdout
