@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/tui.py
 	$(BIN)/python bench/llm.py
 	$(BIN)/python bench/store.py
+	$(BIN)/python bench/practice.py
 
 # A short scripted interview and grade against the endpoint in OPENAI_BASE_URL / INTERVIEWER_MODEL (not in CI).
 live: $(STAMP)

@@ -10,6 +10,8 @@ import sys
 from collections.abc import Callable, Sequence
 
 LEVELS = ("mid", "senior", "staff")
+# The framework's step ids (`interviewer.framework.STEP_IDS`), spelled out so `--help` imports nothing more.
+STEP_CHOICES = ("requirements", "framing", "data", "model", "evaluation", "serving", "monitoring")
 
 
 def _add_model(parser: argparse.ArgumentParser, what: str) -> None:
@@ -64,6 +66,22 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--json", action="store_true", help="print the grade as JSON")
     grade.add_argument("--level", choices=LEVELS, help="grade for this level instead of the one in the file")
     _add_model(grade, "a model to add an LLM judge to the deterministic grade")
+
+    history = commands.add_parser(
+        "history", help="your past interviews and drills: trends, bests, weak spots, due cards"
+    )
+    history.add_argument("--case", help="only this case (an id, see `interviewer cases`)")
+    history.add_argument("--json", action="store_true", help="print the history as JSON")
+    history.add_argument("--format", choices=("text", "md"), default="text", help="text (default) or md (Markdown)")
+    history.add_argument("--rebuild", action="store_true", help="rebuild the index from the transcripts first")
+
+    drill = commands.add_parser("drill", help="practise one step: your due practice cards, or your weakest step")
+    drill.add_argument("--plain", action="store_true", help="line mode on stdin/stdout (works with a pipe)")
+    drill.add_argument("--case", help="case id or path to a case YAML file (default: chosen from your history)")
+    drill.add_argument("--step", choices=STEP_CHOICES, help="the step to drill (default: chosen from your history)")
+    _add_level(drill)
+    _add_model(drill, "the interviewer")
+    drill.add_argument("--out", metavar="PATH", help="where to save the transcript (default: your data directory)")
 
     check = commands.add_parser("check", help="validate case files and report every problem")
     check.add_argument("paths", nargs="*", metavar="PATH", help="case files or folders (default: the built-in cases)")

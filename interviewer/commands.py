@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shlex
 import sys
 from pathlib import Path
@@ -187,7 +188,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
     _need_input()
     case_ref = args.case or _pick_case_interactively()
-    return LineMode(_new_interview(case_ref, args.level, args.out, args)).run()
+    interview = _new_interview(case_ref, args.level, args.out, args)
+    code = LineMode(interview).run()
+    _record(interview)
+    return code
 
 
 cmd_start = cmd_chat
@@ -209,11 +213,7 @@ def _run_app_for_new(args: argparse.Namespace) -> int:
     _need_terminal()
     started: list = []
     model = args.model or os.environ.get("INTERVIEWER_MODEL") or "stub"  # for the sidebar; settings decide later
-
-    def start(case_ref: str, level: Level):
-        interview = _new_interview(case_ref, level.value, args.out, args)
-        started.append(interview)
-        return interview
+    start, start_drill = _starters(args, started)
 
     if args.case:
         summary = peek_case(case_path(args.case))  # an unknown id fails here, before the screen opens
@@ -222,16 +222,43 @@ def _run_app_for_new(args: argparse.Namespace) -> int:
         screen = InterviewScreen(
             load=lambda: start(args.case, Level(args.level)), title=summary.title, level=args.level, model=model
         )
-        app = InterviewerApp(screen)
+        app = InterviewerApp(screen, start, start_drill=start_drill)
     else:
         from interviewer.tui.picker import CasePickerScreen
 
-        app = InterviewerApp(CasePickerScreen([peek_case(p) for p in case_files()], Level(args.level)), start)
+        cases = [peek_case(p) for p in case_files()]
+        app = InterviewerApp(CasePickerScreen(cases, Level(args.level)), start, start_drill=start_drill)
+    return _run_practice_app(app, started)
+
+
+def _starters(args: argparse.Namespace, started: list):
+    """How the app starts another interview or a drill (from the picker, the scorecard or the history): each is
+    added to `started`, to be closed and indexed when the app ends. Only the first goes to `--out`."""
+    from interviewer.framework import Level
+
+    def start(case_ref: str, level: Level):
+        interview = _new_interview(case_ref, level.value, None if started else getattr(args, "out", None), args)
+        started.append(interview)
+        return interview
+
+    def start_drill(target, level: Level):
+        from interviewer.rubric import load_case
+
+        drill = _create_drill(load_case(target.case_id), target, level.value, None, None, args)
+        started.append(drill)
+        return drill
+
+    return start, start_drill
+
+
+def _run_practice_app(app, started: list) -> int:
     try:
         code = _run_app(app)
     finally:
         for interview in started:
             interview.close()  # compact the transcript and release its lock
+            with contextlib.suppress(InterviewerError):
+                _record(interview)
     if started and code == 0:
         _say_saved(started[-1].path)
     return code
@@ -276,20 +303,31 @@ def cmd_resume(args: argparse.Namespace) -> int:
     else:
         _need_terminal()
     path = Path(args.path)
-    started_with = load(path).model  # the interviewer it began with, unless a flag or the settings say otherwise
+    saved = load(path)
+    started_with = saved.model  # the interviewer it began with, unless a flag or the settings say otherwise
     settings = _settings(args, started_with)
-    interview = Interview.resume(path, make_policy(settings), model_strikes=settings.model_strikes)
+    kind = Interview
+    if saved.drill is not None:
+        from interviewer.practice.drill import Drill
+
+        kind = Drill
+    interview = kind.resume(path, make_policy(settings), model_strikes=settings.model_strikes)
     _warn_unknown_steps(interview.transcript)  # before the app takes the screen
     if args.plain:
         from interviewer.plain import LineMode
 
-        return LineMode(interview).run()
+        code = LineMode(interview).run()
+        _record(interview)
+        return code
     from interviewer.tui.app import InterviewerApp
     from interviewer.tui.interview_screen import InterviewScreen
 
+    started: list = []
+    start, start_drill = _starters(argparse.Namespace(**{**vars(args), "out": None, "level": None}), started)
     with interview:  # released (and compacted) when the app closes
-        code = _run_app(InterviewerApp(InterviewScreen(interview)))
-    if code == 0:
+        code = _run_practice_app(InterviewerApp(InterviewScreen(interview), start, start_drill=start_drill), started)
+    _record(interview)
+    if code == 0 and not started:
         _say_saved(interview.path)
     return code
 
@@ -331,7 +369,10 @@ def cmd_replay(args: argparse.Namespace) -> int:
     _warn_unknown_steps(transcript)
     if notice:
         _warn(notice)
-    return _run_app(InterviewerApp(ReplayScreen(transcript, case, grade, path), notice=notice))
+    started: list = []
+    start, start_drill = _starters(argparse.Namespace(model=None, base_url=None, out=None), started)
+    app = InterviewerApp(ReplayScreen(transcript, case, grade, path), start, notice=notice, start_drill=start_drill)
+    return _run_practice_app(app, started)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -468,3 +509,144 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         print(printable(render_probes(results, verbose=args.verbose)))
         ok = ok and all(held for _, held in results)
     return 0 if ok else 1
+
+
+def _transcripts_dir() -> Path:
+    from interviewer.settings import load_settings
+
+    return load_settings().transcripts_dir()
+
+
+def _record(interview) -> None:
+    """Index a finished interview or drill in the history (once: the app may have done it at its scorecard)."""
+    if not interview.done:
+        return
+    from interviewer.practice.records import record_finished
+
+    problem = record_finished(interview.path, interview.transcript, interview.grade(), _transcripts_dir())
+    if problem:
+        _warn(problem)
+
+
+def _open_history():
+    """The history index, brought up to date with the transcripts (files it cannot read are named, once)."""
+    from interviewer.practice.index import HistoryIndex
+
+    return HistoryIndex.open(_transcripts_dir(), on_warning=_warn)
+
+
+def _indexing_progress(done: int, total: int) -> None:
+    if done == 1 and total >= 10:
+        print(f"interviewer: indexing {total} transcripts...", file=sys.stderr, flush=True)
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from interviewer.practice.progress import read_history
+    from interviewer.practice.render import history_json, history_markdown, render_text
+
+    case_id = _case_id_for_history(args.case) if args.case else None
+    with _open_history() as index:
+        if args.rebuild:
+            done = index.rebuild(on_skip=_warn, progress=_indexing_progress)
+            print(
+                f"interviewer: history rebuilt: {done.indexed} attempts indexed, {len(done.skipped)} files skipped",
+                file=sys.stderr,
+            )
+        else:
+            index.refresh(on_skip=_warn, progress=_indexing_progress)
+        history = read_history(index, case_id)
+    if args.json:
+        print(history_json(history))
+    elif args.format == "md":
+        sys.stdout.write(history_markdown(history))
+    else:
+        print(render_text(history))
+    return 0
+
+
+def _case_id_for_history(ref: str) -> str:
+    """A case id as given, or the id of the case file given by path; a malformed id is refused in one line."""
+    from interviewer.catalog import check_case_id, is_case_path
+
+    if is_case_path(ref):
+        from interviewer.rubric import load_case
+
+        return load_case(ref).id
+    return check_case_id(ref)
+
+
+def cmd_drill(args: argparse.Namespace) -> int:
+    if args.plain:
+        _need_input()
+    else:
+        _need_terminal()
+    drill = _new_drill(args)
+    if args.plain:
+        from interviewer.plain import LineMode
+
+        code = LineMode(drill).run()
+        _record(drill)
+        return code
+    from interviewer.tui.app import InterviewerApp
+    from interviewer.tui.interview_screen import InterviewScreen
+
+    started: list = []
+    start, start_drill = _starters(argparse.Namespace(**{**vars(args), "out": None}), started)
+    with drill:  # released (and compacted) when the app closes
+        code = _run_practice_app(InterviewerApp(InterviewScreen(drill), start, start_drill=start_drill), started)
+    _record(drill)
+    if code == 0 and not started:
+        _say_saved(drill.path)
+    return code
+
+
+def _new_drill(args: argparse.Namespace):
+    """The drill the flags and the history choose: the step with practice cards due, or else the weakest step
+    (within --case and --step when given). Says which and why, never which items it will ask about."""
+    from interviewer.catalog import is_case_path
+    from interviewer.framework import STEP_IDS
+    from interviewer.practice.progress import DrillTarget, practise_next
+    from interviewer.rubric import load_case
+
+    case = load_case(args.case) if args.case else None
+    with _open_history() as index:
+        index.refresh(on_skip=_warn, progress=_indexing_progress)
+        target = practise_next(index, case.id if case else None, args.step)
+    if target is None:
+        if case is None:
+            raise InterviewerError(
+                "no finished interview yet to choose a drill from; name one: interviewer drill --case ID [--step STEP]"
+            )
+        step = args.step or STEP_IDS[0]
+        target = DrillTarget(case.id, step, (), f"no history for this case yet: {step}")
+    if case is None:
+        case = load_case(target.case_id)
+    source = str(Path(args.case).resolve()) if args.case and is_case_path(args.case) else None
+    print(printable(f"Drill: {case.title} · {target.step} ({target.reason})"), file=sys.stderr)
+    return _create_drill(case, target, args.level, args.out, source, args)
+
+
+def _create_drill(case, target, level: str, out: str | None, source: str | None, args: argparse.Namespace):
+    from interviewer.backends import make_policy
+    from interviewer.framework import Level
+    from interviewer.practice.drill import Drill
+
+    settings = _settings(args)
+    policy = make_policy(settings)
+    for attempt in range(20):
+        path = _transcript_path(out, f"{case.id}-drill-{target.step}")
+        try:
+            return Drill.create_drill(
+                case,
+                Level(level),
+                policy,
+                path,
+                target.step,
+                target.items,
+                case_source=source,
+                model_strikes=settings.model_strikes,
+            )
+        except SaveError:
+            if out or not path.exists() or attempt == 19:
+                raise
+    raise AssertionError("unreachable")

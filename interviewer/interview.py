@@ -53,6 +53,10 @@ def grade_transcript(transcript: Transcript, case: Case, level: Level | None = N
     replies = transcript_replies(transcript)
     grade = grade_replies(case, level or transcript.level, replies, transcript.step_seconds, warnings)
     grade.curveballs = curveball_results(transcript, case)
+    if transcript.drill is not None:  # one step was practised: the others are not gaps
+        from interviewer.grading.drill import drill_view
+
+        return drill_view(grade, transcript.drill.step)
     return grade
 
 

@@ -77,6 +77,14 @@ class Turn(BaseModel):
     )
 
 
+class DrillSpec(BaseModel):
+    """What makes a transcript a drill: one step of the case, and the rubric items its follow-ups aim at first (the
+    candidate's due practice cards). The items are never shown before the attempt."""
+
+    step: str
+    items: list[str] = Field(default_factory=list)
+
+
 class Transcript(BaseModel):
     schema_version: Literal[1] = SCHEMA_VERSION
     id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12])
@@ -94,6 +102,7 @@ class Transcript(BaseModel):
     usage: Usage = Field(default_factory=Usage, description="Tokens and cost of the interviewer, all turns.")
     turns: list[Turn] = Field(default_factory=list)
     grade: Grade | None = None
+    drill: DrillSpec | None = Field(None, description="Set on a drill (one step); None for a whole interview.")
 
     @property
     def finished(self) -> bool:
@@ -284,7 +293,7 @@ class BackgroundSync:
 
 JOURNAL_VERSION = 1
 JOURNAL_MAGIC = b'{"interviewer_journal":'
-FIXED_FIELDS = ("id", "case_id", "case_title", "case_source", "level", "model", "started_at")
+FIXED_FIELDS = ("id", "case_id", "case_title", "case_source", "level", "model", "started_at", "drill")
 STATE_FIELDS = ("phase", "step_seconds", "ended_early", "model_failures", "usage", "updated_at")
 
 

@@ -20,12 +20,15 @@ from interviewer.framework import Level
 from interviewer.terminal import printable
 from interviewer.tui.interview_screen import InterviewScreen
 from interviewer.tui.messages import OpenGradedScreen
+from interviewer.tui.practice_messages import NewInterview, OpenHistory, StartDrill
 from interviewer.tui.widgets import MIN_HEIGHT, MIN_WIDTH
 
 if TYPE_CHECKING:
     from interviewer.interview import Interview
+    from interviewer.practice.progress import DrillTarget
 
 StartInterview = Callable[[str, Level], "Interview"]
+StartDrillFor = Callable[["DrillTarget", Level], "Interview"]
 
 
 class InterviewerApp(App[None]):
@@ -36,7 +39,11 @@ class InterviewerApp(App[None]):
     ]
 
     def __init__(
-        self, first_screen: Screen, start_interview: StartInterview | None = None, notice: str | None = None
+        self,
+        first_screen: Screen,
+        start_interview: StartInterview | None = None,
+        notice: str | None = None,
+        start_drill: StartDrillFor | None = None,
     ) -> None:
         from interviewer.tui.paste import install
 
@@ -44,6 +51,7 @@ class InterviewerApp(App[None]):
         super().__init__()
         self.first_screen = first_screen
         self.start_interview = start_interview
+        self.start_drill = start_drill  # a drill to practise next, from the scorecard, the picker or the history
         self.notice = notice  # shown once the app is up (e.g. a saved grade that did not match its transcript)
         # Why the app stopped, for the command line to report: an error meant for the user (a reply that could not
         # be saved counts until a later save succeeds), or a crash (a bug), reported in one line, never a traceback.
@@ -103,6 +111,40 @@ class InterviewerApp(App[None]):
         self.push_screen(
             InterviewScreen(load=lambda: start(case.id, level), title=case.title, level=level.value, model="stub")
         )
+
+    def on_start_drill(self, message: StartDrill) -> None:
+        start = self.start_drill
+        if start is None:
+            self.notify("Drills start from `interviewer drill`.", severity="warning")
+            return
+        target, level = message.target, message.level
+        self.push_screen(
+            InterviewScreen(
+                load=lambda: start(target, level),
+                title=f"{message.title} · drill: {target.step}",
+                level=level.value,
+                model="stub",
+            )
+        )
+
+    def on_new_interview(self, message: NewInterview) -> None:
+        if self.start_interview is None:
+            self.notify("Start another interview with `interviewer`.", severity="warning")
+            return
+        from interviewer.catalog import case_files, peek_case
+        from interviewer.tui.picker import CasePickerScreen
+
+        cases = [peek_case(path) for path in case_files()]
+        self.push_screen(CasePickerScreen(cases, message.level or Level.SENIOR), self._another_case)
+
+    def _another_case(self, choice: tuple[CaseSummary, Level] | None) -> None:
+        if choice is not None:
+            self._case_chosen(choice)
+
+    def on_open_history(self, message: OpenHistory) -> None:
+        from interviewer.tui.history_screen import HistoryScreen
+
+        self.push_screen(HistoryScreen(message.case_id, message.level or Level.SENIOR))
 
     def on_open_graded_screen(self, message: OpenGradedScreen) -> None:
         from interviewer.tui.replay_screen import ReplayScreen

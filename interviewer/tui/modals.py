@@ -30,8 +30,10 @@ loses anything, and `interviewer resume PATH` carries on.
 | `ctrl+q` | quit (the transcript is already saved) |
 | `f1` | this help |
 
-On the scorecard: `e` exports it to Markdown, `r` replays the interview. In the replay: `right`/`left` step through
-the turns, `]`/`[` jump between steps, `1`-`8` jump to a step, `s` shows the scorecard.
+On the scorecard: `e` exports it to Markdown, `r` replays the interview, `d` starts the drill to practise next,
+`n` a new interview, `h` the History screen. In the replay: `right`/`left` step through the turns, `]`/`[` jump
+between steps, `1`-`8` jump to a step, `s` shows the scorecard. In the picker: `f2` History, `f3` the drill to
+practise next.
 """
 
 

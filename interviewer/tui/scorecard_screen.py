@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -12,12 +13,14 @@ from textual.widgets import Label, Markdown, ProgressBar, Static
 
 from interviewer.errors import InterviewerError
 from interviewer.grading.models import Grade
+from interviewer.practice.progress import DrillTarget
 from interviewer.rubric import Case
 from interviewer.scorecard import Row, Scorecard, build_scorecard
 from interviewer.scorecard_markdown import details_markdown, scorecard_markdown
 from interviewer.terminal import printable
 from interviewer.transcript import Transcript
 from interviewer.tui.base import GradedScreen
+from interviewer.tui.practice_messages import NewInterview, OpenHistory, StartDrill
 from interviewer.tui.widgets import KeysFooter, TooSmall
 
 
@@ -72,6 +75,9 @@ class ScorecardScreen(GradedScreen):
             "e", "export", "Export .md", id="export", tooltip="Save the scorecard as Markdown next to the transcript"
         ),
         Binding("r", "replay", "Replay", id="replay", tooltip="Step through the interview turn by turn"),
+        Binding("d", "drill", "Drill next", id="drill", tooltip="Start the drill to practise next"),
+        Binding("n", "new_interview", "New", id="new_interview", tooltip="Start another interview"),
+        Binding("h", "history", "History", id="history", tooltip="Your attempts, trends and weak spots"),
         Binding("q,escape", "close", "Close", id="close", tooltip="Close the scorecard"),
         Binding("f1", "help", "Help", id="help", tooltip="Keys and how grading works"),
     ]
@@ -83,6 +89,7 @@ class ScorecardScreen(GradedScreen):
     ) -> None:
         super().__init__(transcript, case, grade, path, from_partner)
         self.card = build_scorecard(grade, case.title, transcript)
+        self.next_drill: DrillTarget | None = None  # found once the attempt is indexed
 
     def compose(self) -> ComposeResult:
         card = self.card
@@ -100,9 +107,46 @@ class ScorecardScreen(GradedScreen):
             )
             notes = [*card.reasons, *card.warnings, *card.accounting]
             yield Static(printable("\n".join(notes)), id="reasons", markup=False)
+            yield Static("", id="practise-next", markup=False)
             yield ScoreBars(card.rows, id="bars")
             yield Markdown(details_markdown(card), id="details")
         yield KeysFooter()
+
+    def on_mount(self) -> None:
+        self._index_attempt()
+
+    @work(thread=True, exclusive=True, group="practice")
+    def _index_attempt(self) -> None:
+        """Index this attempt in the history and find what to practise next (off the UI thread: it may grade
+        transcripts the index has not seen)."""
+        from interviewer.practice.lookup import after_attempt
+
+        try:
+            target, problem = after_attempt(self.path, self.transcript, self.grade)
+        except InterviewerError as exc:
+            target, problem = None, str(exc)
+        self.app.call_from_thread(self._show_next, target, problem)
+
+    def _show_next(self, target: DrillTarget | None, problem: str | None) -> None:
+        self.next_drill = target
+        if target is not None:
+            self.query_one("#practise-next", Static).update(
+                printable(f"Practise next: {target.reason} (d starts the drill)")
+            )
+        if problem:
+            self.notify(printable(problem), severity="warning", timeout=10, markup=False)
+
+    def action_drill(self) -> None:
+        if self.next_drill is None:
+            self.notify("Nothing to practise yet.", severity="warning")
+            return
+        self.post_message(StartDrill(self.next_drill, self.transcript.level, self.case.title))
+
+    def action_new_interview(self) -> None:
+        self.post_message(NewInterview(self.transcript.level))
+
+    def action_history(self) -> None:
+        self.post_message(OpenHistory(self.transcript.case_id, self.transcript.level))
 
     def action_export(self) -> None:
         target = export_path(self.path, self.transcript)
