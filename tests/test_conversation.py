@@ -171,6 +171,8 @@ def test_repeat_that_after_a_fact_answer_repeats_the_answer_and_the_open_questio
     assert answer.kind is TurnKind.CLARIFICATION and "100 ms" in answer.text
     again = said(run, "Sorry, can you repeat that?")
     assert answer.text in again.text and again.text.rstrip().endswith("?") and again.intent == "repeat"
+    question = said(run, "Can you repeat the question?")  # asked for the question: the question alone
+    assert answer.text not in question.text and question.text.rstrip().endswith("?")
 
 
 def test_the_time_answer_gives_the_steps_time_even_in_the_first_minute(tmp_path: Path) -> None:

@@ -142,7 +142,8 @@ class RubricDecider:
 
         if intent is Intent.REPEAT:
             last = _last_said(view)
-            if last is not None and last.kind is TurnKind.CLARIFICATION:  # "repeat that" after a fact answer
+            asks_question = "question" in step.last_reply.lower()  # "repeat the question": the question alone
+            if last is not None and last.kind is TurnKind.CLARIFICATION and not asks_question:  # "repeat that"
                 return said(voice.repeat_answer(last.text, question, turn))
             return said(voice.repeat(question, turn))
         if intent is Intent.MEANING:
