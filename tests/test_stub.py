@@ -255,3 +255,17 @@ def test_a_wrap_up_over_its_budget_closes_and_grades(tmp_path: Path) -> None:
     said = run.reply("With more time I would look at privacy and consent for targeting.")
     assert said[-1].kind is TurnKind.CLOSING
     assert run.done and run.transcript.grade is not None and not run.transcript.ended_early
+
+
+@pytest.mark.parametrize(
+    ("case_id", "question", "topic"),
+    [
+        # Found by a new user: the question and the fact sheet word the same thing differently.
+        ("people-you-may-know", "What fraction of invites get accepted?", "label definition and outcomes"),
+        ("people-you-may-know", "How long after the invite does acceptance happen?", "label delay"),
+        ("street-view-blurring", "How many computers do we have?", "compute and infrastructure"),
+    ],
+)
+def test_a_question_finds_its_fact_across_word_forms(case_id: str, question: str, topic: str) -> None:
+    fact = best_fact(load_case(case_id), question)
+    assert fact is not None and fact.topic == topic

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable
 
 from interviewer.grading.text import Sentence, SentenceIndex, analyse, normalise, split_sentences, words
 from interviewer.rubric import Case, Fact
@@ -74,13 +75,24 @@ def _unnegated(sentence: str) -> Sentence:
     return dataclasses.replace(analyse(sentence), negated=frozenset())
 
 
+# Derivations a question and a fact sheet word differently ("invites accepted" / "invitations", "acceptances"):
+# matched loosely here only, where a word shared is a hint of the topic, not credit for an idea.
+_DERIVATIONS = re.compile(r"(?:ation|ition|ance|ence|ment|ness|ity|ion|er|ly)$")
+
+
+def _loose(tokens: Iterable[str]) -> set[str]:
+    return {_DERIVATIONS.sub("", token) if len(token) > 6 else token for token in tokens}
+
+
 # Words that say nothing about what a question is after, left out of the word-overlap fallback.
 _QUESTION_STOPWORDS = frozenset(
-    normalise(
-        "what which who whom whose when where why how is are was were do does did can could would should will shall "
-        "there the a an of to in on for with about any some our your we you i it this that these those be been have "
-        "has had and or if may might much many kind sort type know tell me us also plus else anything per get "
-        "expect expected roughly approximately about like"
+    _loose(
+        normalise(
+            "what which who whom whose when where why how is are was were do does did can could would should will "
+            "shall there the a an of to in on for with about any some our your we you i it this that these those be "
+            "been have has had and or if may might much many kind sort type know tell me us also plus else anything "
+            "per get expect expected roughly approximately about like"
+        )
     )
 )
 
@@ -94,7 +106,7 @@ def matching_facts(case: Case, question: str, most: int = 2) -> list[Fact]:
     by the keyword phrases matched.
     """
     index = SentenceIndex([_unnegated(question)])
-    asked = set(normalise(question)) - _QUESTION_STOPWORDS
+    asked = _loose(normalise(question)) - _QUESTION_STOPWORDS
     if not asked:
         return []
     scored: list[tuple[int, int, int, Fact]] = []
@@ -122,7 +134,7 @@ def _vocabulary(fact: Fact) -> frozenset[str]:
     """Every word of a fact: its topic, keywords and answer (folded), cached per fact object."""
     hit = _VOCABULARIES.get(id(fact))
     if hit is None or hit[0] is not fact:
-        words_of = {token for text in (fact.topic, *fact.keywords, fact.answer) for token in normalise(text)}
+        words_of = {token for text in (fact.topic, *fact.keywords, fact.answer) for token in _loose(normalise(text))}
         hit = (fact, frozenset(words_of - _QUESTION_STOPWORDS))
         if len(_VOCABULARIES) > 4096:
             _VOCABULARIES.clear()
@@ -180,5 +192,5 @@ def _add(answers: list[str], given: list[Fact], fact: Fact) -> None:
 
 def _answered_by(part: str, given: list[Fact]) -> bool:
     """Whether one of the facts given holds every word the part asks about (then it is not "unspecified")."""
-    asked = set(normalise(part)) - _QUESTION_STOPWORDS
+    asked = _loose(normalise(part)) - _QUESTION_STOPWORDS
     return not asked or any(asked <= _vocabulary(fact) for fact in given)
