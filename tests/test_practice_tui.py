@@ -144,6 +144,9 @@ async def test_the_picker_shows_attempts_scores_and_due_cards(_isolated_data_dir
         assert f"2 attempts · best {best} · last {second.grade().overall}" in shown[ADS]
         assert "attempt" not in shown["video-recommendation"]
         assert "Practise next: ad-click-prediction" in screen_text(app)
+        await pilot.resize_terminal(80, 40)  # at 80 columns the line wraps rather than cutting the key off
+        await pilot.pause()
+        assert "f3 to start the drill" in screen_text(app)
         await pilot.press("f2")
         await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
 
