@@ -149,6 +149,20 @@ def test_a_sentence_that_touches_items_of_four_steps_explains_them_only_in_its_o
     assert {("model", "behavioural-signals"), ("data", "features-and-extraction")} <= covered
 
 
+def test_the_interviewers_step_grade_applies_the_hub_rule_like_the_whole_grade() -> None:
+    """The stub chooses follow-ups from one step's grade: it must not think covered what the scorecard calls partial."""
+    from interviewer.grading.deterministic import StepGrader
+
+    case = load_case(HARMFUL)
+    hub = "I'd also run OCR on images since a lot of memes have text in them."
+    step = StepGrader(case, "model", Level.SENIOR)
+    step.add(hub, step="data")
+    whole = grade_answers(case, Level.SENIOR, {"data": [hub]}).steps["model"]
+    coverage = lambda grade: {i.id: i.coverage for i in grade.items}  # noqa: E731
+    assert coverage(step.grade()) == coverage(whole)
+    assert coverage(whole)["multimodal-fusion"] is Coverage.PARTIAL
+
+
 def test_a_signal_matched_but_for_one_part_is_a_mention_of_its_item_when_endorsed() -> None:
     near = "Since we only learn about the ads that got shown, I'd set aside a small share of showings to try other ads."
     assert item(ADS, "serving", near, "exploration").coverage is Coverage.PARTIAL

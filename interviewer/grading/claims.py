@@ -116,6 +116,8 @@ class CompiledCase:
     near: list[tuple[int, tuple[tuple[str, ...], ...], tuple[bool, ...]]] = field(default_factory=list)
     # Words no near match may rest on; the whole case's, also in a one-step compilation (see `_common_words`).
     common: frozenset[str] | None = None
+    # For a one-step compilation, the whole case's: the hub rule counts the steps a sentence touches in all of it.
+    whole: CompiledCase | None = None
 
     def __post_init__(self) -> None:
         for number, brief_words in enumerate(self.brief):
@@ -152,8 +154,25 @@ class CompiledCase:
         """This compilation for a grader of one step: its targets, with the case's vocabulary and brief (compiled
         once per case, and the same templates and restatements as the whole interview's grade)."""
         return CompiledCase(
-            [t for t in self.targets if t.step == step], self.vocabulary, self.brief, self.case_id, common=self.common
+            [t for t in self.targets if t.step == step],
+            self.vocabulary,
+            self.brief,
+            self.case_id,
+            common=self.common,
+            whole=self.whole or self,
         )
+
+    def steps_matched(self, index: SentenceIndex, present: set[str]) -> dict[int, set[str]]:
+        """Sentence -> the steps whose items a signal matches in it (exactly), over every target compiled here."""
+        steps: dict[int, set[str]] = {}
+        for token in present:
+            for number, _, phrase, needs in self.by_first_word.get(token, ()):
+                target = self.targets[number]
+                if target.kind != "item" or not needs <= present:
+                    continue
+                for s_index, _ in index.spans(phrase):
+                    steps.setdefault(s_index, set()).add(target.step)
+        return steps
 
     @classmethod
     def of(cls, case: Case) -> CompiledCase:
@@ -252,10 +271,14 @@ class ClaimCollector:
         near = self._near_matches(kept, index, present, found)
         for _, s_index in near:
             crowd[s_index] += 1  # a list of nearly matched terms is still a list
-        steps_of: dict[int, set[str]] = {}  # sentence -> the steps whose items it matches (exactly)
-        for number, s_index in found:
-            if self.compiled.targets[number].kind == "item":
-                steps_of.setdefault(s_index, set()).add(self.compiled.targets[number].step)
+        if self.compiled.whole is not None:  # one step's grader: the hub rule still counts every step's items
+            elsewhere = any(self.compiled.targets[number].step != reply.step for number, _ in found)
+            steps_of = self.compiled.whole.steps_matched(index, present) if elsewhere else {}  # else no hub applies
+        else:
+            steps_of = {}  # sentence -> the steps whose items it matches (exactly)
+            for number, s_index in found:
+                if self.compiled.targets[number].kind == "item":
+                    steps_of.setdefault(s_index, set()).add(self.compiled.targets[number].step)
         found.update(dict.fromkeys(near, Stance.ENDORSES))
         for (number, s_index), stance in found.items():
             target = self.compiled.targets[number]
