@@ -264,6 +264,8 @@ def test_a_wrap_up_over_its_budget_closes_and_grades(tmp_path: Path) -> None:
         ("people-you-may-know", "What fraction of invites get accepted?", "label definition and outcomes"),
         ("people-you-may-know", "How long after the invite does acceptance happen?", "label delay"),
         ("street-view-blurring", "How many computers do we have?", "compute and infrastructure"),
+        ("street-view-blurring", "How many people can check photos by hand?", "human review capacity"),
+        ("people-you-may-know", "What privacy constraints apply?", "privacy and policy"),
     ],
 )
 def test_a_question_finds_its_fact_across_word_forms(case_id: str, question: str, topic: str) -> None:
