@@ -313,7 +313,13 @@ def cmd_resume(args: argparse.Namespace) -> int:
         kind = Drill
     interview = kind.resume(path, make_policy(settings), model_strikes=settings.model_strikes)
     _warn_unknown_steps(interview.transcript)  # before the app takes the screen
-    if args.plain:
+    return _run_recorded(interview, args, plain=args.plain, level=None)
+
+
+def _run_recorded(interview, args: argparse.Namespace, plain: bool, **later) -> int:
+    """Run an interview or drill already made (line mode or the app, from which more can be started: `later` are the
+    flags they get), then index it in the history."""
+    if plain:
         from interviewer.plain import LineMode
 
         code = LineMode(interview).run()
@@ -323,7 +329,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
     from interviewer.tui.interview_screen import InterviewScreen
 
     started: list = []
-    start, start_drill = _starters(argparse.Namespace(**{**vars(args), "out": None, "level": None}), started)
+    start, start_drill = _starters(argparse.Namespace(**{**vars(args), "out": None, **later}), started)
     with interview:  # released (and compacted) when the app closes
         code = _run_practice_app(InterviewerApp(InterviewScreen(interview), start, start_drill=start_drill), started)
     _record(interview)
@@ -580,24 +586,7 @@ def cmd_drill(args: argparse.Namespace) -> int:
         _need_input()
     else:
         _need_terminal()
-    drill = _new_drill(args)
-    if args.plain:
-        from interviewer.plain import LineMode
-
-        code = LineMode(drill).run()
-        _record(drill)
-        return code
-    from interviewer.tui.app import InterviewerApp
-    from interviewer.tui.interview_screen import InterviewScreen
-
-    started: list = []
-    start, start_drill = _starters(argparse.Namespace(**{**vars(args), "out": None}), started)
-    with drill:  # released (and compacted) when the app closes
-        code = _run_practice_app(InterviewerApp(InterviewScreen(drill), start, start_drill=start_drill), started)
-    _record(drill)
-    if code == 0 and not started:
-        _say_saved(drill.path)
-    return code
+    return _run_recorded(_new_drill(args), args, plain=args.plain)
 
 
 def _new_drill(args: argparse.Namespace):
