@@ -199,7 +199,7 @@ class SentenceIndex:
         parts = compile_signal(signal)
         if not parts:
             return []
-        per_part = [self._phrase_places(phrase) for phrase in parts]
+        per_part = [self.places(phrase) for phrase in parts]
         common = set(per_part[0])
         for places in per_part[1:]:
             common &= set(places)
@@ -217,10 +217,6 @@ class SentenceIndex:
         ]
 
     def places(self, phrase: tuple[str, ...]) -> dict[int, int]:
-        """Sentence -> first position where `phrase` occurs (negated or not)."""
-        return self._phrase_places(phrase)
-
-    def _phrase_places(self, phrase: tuple[str, ...]) -> dict[int, int]:
         """Sentence -> first position where `phrase` occurs (negated or not)."""
         places: dict[int, int] = {}
         size = len(phrase)
