@@ -41,10 +41,29 @@ _TWO_WORD_NEGATIONS = frozenset({("instead", "of"), ("rather", "than")})
 
 
 _SHORT_PLURALS = frozenset({"ads", "ids", "ops", "gpus", "cpus", "urls", "apis", "llms"})
+# Plurals in -ves of words in -f or -fe: "leaves" must meet "leaf" ("moves" and "serves" are no such plurals).
+_F_PLURALS = {
+    "leaves": "leaf",
+    "halves": "half",
+    "shelves": "shelf",
+    "knives": "knife",
+    "lives": "life",
+    "wives": "wife",
+    "wolves": "wolf",
+    "selves": "self",
+    "thieves": "thief",
+    "loaves": "loaf",
+    "calves": "calf",
+}
 # Words whose folded form would be another word: "none" would read as the prefix of "non-clicks", "note" as "not".
 _KEEP_WHOLE = frozenset(
     {"none", "note", "succeed", "exceed", "proceed", "need", "feed", "seed", "speed", "breed", "bleed", "indeed"}
 )  # and "-eed" roots, whose "ed" is no past tense: "succeeded" folds to "succeed" like "succeed"
+
+
+# A negation stops at a new subject or a condition: in "posts with no caption we fall back to", "no" denies the
+# caption, not the fall-back; in "we will not launch if returns go up", the returns are the condition.
+_SCOPE_ENDS = frozenset({"we", "i", "they", "you", "he", "she", "if", "unless", "because", "since", "until", "once"})
 
 
 @lru_cache(maxsize=65536)
@@ -55,10 +74,11 @@ def fold(token: str) -> str:
     """
     if token in _SHORT_PLURALS:
         return token[:-1]
+    token = _F_PLURALS.get(token, token)
     if len(token) <= 3 or token.isdigit() or token in _KEEP_WHOLE:
         return token
     if token.endswith("ies") and len(token) > 4:
-        return token[:-3] + "y"
+        return token[:-3] + "i"  # "categories" meets "category", and "movies" meets "movie" (see the end)
     if token.endswith("es") and len(token) > 4:
         token = token[:-2]
     if token.endswith("s") and not token.endswith("ss") and len(token) > 3:
@@ -73,6 +93,8 @@ def fold(token: str) -> str:
         token = token[:-1]
     if len(token) >= 4 and token[-1] == token[-2] and token[-1] not in "aeious":
         token = token[:-1]  # embedding -> embedd -> embed, labelled -> label
+    if len(token) > 3 and token[-1] == "y" and token[-2] not in "aeiou":
+        token = token[:-1] + "i"  # "category" meets "categories", "apply" meets "applied"
     return token
 
 
@@ -157,7 +179,7 @@ def _negated_positions(tokens: list[str], clauses: list[int]) -> set[int]:
         if after < len(tokens) and tokens[after] in _NOT_A_NEGATION_BEFORE:
             continue
         for position in range(after, min(after + NEGATION_WINDOW, len(tokens))):
-            if clauses[position] != clauses[index]:
+            if clauses[position] != clauses[index] or tokens[position] in _SCOPE_ENDS:
                 break
             negated.add(position)
     return negated
