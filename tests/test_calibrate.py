@@ -22,9 +22,9 @@ PROBES = load_probes(CALIBRATION / "probes.yaml")
 # Relations not yet at their bar (issue 8 is open on them): they must not fall below what was measured when they were
 # last improved, so a change that makes them worse fails here.
 BELOW_BAR_FLOORS = {
-    "plain >= partial": 0.54,
-    "plain >= 0.8 x strong": 0.38,
-    "wrong but fluent < partial": 0.84,  # the new cases' held-out wrong answers are not all caught yet
+    "plain >= partial": 0.58,
+    "plain >= 0.8 x strong": 0.37,
+    "wrong but fluent < partial": 0.84,
 }
 
 

@@ -15,7 +15,7 @@ from interviewer.concepts import concept_words
 from interviewer.errors import InterviewerError
 from interviewer.grading.claims import ClaimCollector
 from interviewer.grading.content import content_words
-from interviewer.grading.text import analyse, split_sentences
+from interviewer.grading.text import analyse, fold, split_sentences
 from interviewer.rubric import Case
 
 # About another case: at least this share of the sentences use that case's own words, and `ANOTHER_CASE_RATIO` times
@@ -26,6 +26,36 @@ from interviewer.rubric import Case
 ANOTHER_CASE_SHARE = 0.15
 ANOTHER_CASE_RATIO = 2.0
 ANOTHER_CASE_MIN_SENTENCES = 3
+# Connectives that a brief may happen to be the only one to use ("since"): they say nothing about the problem.
+# (With twelve cases, "since" had become a word of one case's own and made a wrong-but-honest answer read as that
+# case's.)
+_CONNECTIVES = frozenset(
+    fold(word)
+    for word in [
+        "since",
+        "though",
+        "although",
+        "unless",
+        "still",
+        "even",
+        "ever",
+        "every",
+        "else",
+        "instead",
+        "within",
+        "without",
+        "across",
+        "among",
+        "around",
+        "toward",
+        "towards",
+        "upon",
+        "therefore",
+        "thus",
+        "hence",
+        "whereas",
+    ]
+)
 
 
 def brief_words(case: Case) -> frozenset[str]:
@@ -59,7 +89,9 @@ def _briefs() -> dict[str, frozenset[str]]:
 def _own_words(case_id: str, brief: frozenset[str], briefs: dict[str, frozenset[str]]) -> frozenset[str]:
     others = frozenset().union(*(words for other, words in briefs.items() if other != case_id))
     generic = concept_words()
-    return frozenset(w for w in brief if w not in others and w not in generic and not w[0].isdigit())
+    return frozenset(
+        w for w in brief if w not in others and w not in generic and w not in _CONNECTIVES and not w[0].isdigit()
+    )
 
 
 def distinctive_words(case: Case) -> frozenset[str]:
