@@ -143,7 +143,7 @@ def catalog() -> list[CaseFile]:
     entries = all_case_files()
     clashes = collisions(entries)
     if clashes:
-        raise UnknownCaseError(collision_message(*clashes[0]))
+        raise InterviewerError(collision_message(*clashes[0]))
     return entries
 
 
@@ -158,11 +158,10 @@ def available_case_ids(directory: Path | None = None) -> list[str]:
     return [path.stem for path in case_files(directory)]
 
 
-def _where_cases_are() -> str:
-    """Which folders were searched, and how to add another: for a case id that was not found."""
+def where_cases_are() -> str:
+    """Which folders were searched: for a case id that was not found."""
     user = ", ".join(str(folder) for folder in _rubrics_folders)
-    searched = f"the built-in cases, your config folder ({config_cases_dir()})" + (f" and {user}" if user else "")
-    return f"searched {searched}; for a case file of your own elsewhere, pass its folder: --rubrics DIR"
+    return f"the built-in cases, your config folder ({config_cases_dir()})" + (f" and {user}" if user else "")
 
 
 def is_case_path(ref: str) -> bool:
@@ -197,7 +196,10 @@ def case_path(ref: str) -> Path:
         if entry.id == ref:
             return entry.path
     valid = ", ".join(entry.id for entry in entries) or "(none found)"
-    raise UnknownCaseError(f"unknown case {ref!r}; valid case ids: {valid}; {_where_cases_are()}")
+    raise UnknownCaseError(
+        f"unknown case {ref!r}; valid case ids: {valid} (searched {where_cases_are()}; for a case of your own "
+        f"elsewhere, pass the folder that holds {ref}.yaml: --rubrics DIR)"
+    )
 
 
 @dataclass(frozen=True, slots=True)
