@@ -74,10 +74,10 @@ def case_folders() -> list[CaseFolder]:
     """Every folder cases load from, in order; a folder given twice (or as the built-in one) counts once. A
     `--rubrics` folder that does not exist is an error; a config folder that does not exist holds no cases."""
     folders = [CaseFolder(rubrics_dir(), BUILT_IN), CaseFolder(config_cases_dir(), CONFIG)]
-    for folder in _rubrics_folders:
-        if not folder.is_dir():
-            raise InterviewerError(f"--rubrics {folder}: no such folder of case files")
-        folders.append(CaseFolder(folder, str(folder)))
+    for given in _rubrics_folders:
+        if not given.is_dir():
+            raise InterviewerError(f"--rubrics {given}: no such folder of case files")
+        folders.append(CaseFolder(given, str(given)))
     kept: list[CaseFolder] = []
     seen: set[Path] = set()
     for folder in folders:

@@ -96,12 +96,27 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model(drill, "the interviewer")
     drill.add_argument("--out", metavar="PATH", help="where to save the transcript (default: your data directory)")
 
-    check = commands.add_parser("check", help="validate case files and report every problem")
-    check.add_argument("paths", nargs="*", metavar="PATH", help="case files or folders (default: the built-in cases)")
+    check = commands.add_parser(
+        "check",
+        help="validate and lint case files, yours included, and report every problem",
+        description="Validate case files and lint them: duplicate ids, missing signals or follow-ups, a follow-up "
+        "that gives its answer away, a signal that other items' text says, weights, unknown steps, placeholders "
+        "left from new-case. Each problem is one line: file:line: field: message; exit 2 when there is any.",
+    )
+    check.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="case files or folders (default: every case folder: built-in, your config folder and --rubrics)",
+    )
 
     calibrate = commands.add_parser("calibrate", help="measure the grader on labelled answers, per relation and step")
     calibrate.add_argument(
-        "dir", nargs="?", metavar="DIR", help="labelled answers files (default: the checkout's tests/calibration)"
+        "dir",
+        nargs="?",
+        metavar="DIR",
+        help="labelled answers files, of any case including yours (default: the checkout's tests/calibration); "
+        "relations its labels cannot measure are reported as skipped",
     )
     calibrate.add_argument("--verbose", "-v", action="store_true", help="list every (set, step) that fails")
 
