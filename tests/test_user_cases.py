@@ -387,3 +387,21 @@ def test_calibrate_measures_a_users_own_labelled_answers_and_skips_what_it_canno
     assert "skipped: needs" in rows["another case's answer <= partial"]
     assert "skipped" not in rows["keyword list < partial"]
     assert f"  {OWN}: partial=" in result.stdout and " strong=" in result.stdout
+
+
+def test_the_picker_offers_a_case_of_ones_own(own_case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What `interviewer` (the app) shows in its case picker: the same catalogue as `cases`, read as cheaply."""
+    from interviewer.catalog import case_files, peek_case
+
+    monkeypatch.setenv("INTERVIEWER_CASES_DIR", str(own_case))
+    offered = {summary.id: summary.title for summary in map(peek_case, case_files())}
+    assert offered[OWN] == "Podcast recommendation"
+    assert set(CASE_IDS) <= set(offered)
+
+
+def test_help_names_new_case_and_the_rubrics_option() -> None:
+    result = run_cli("--help")
+    assert result.returncode == 0
+    assert "new-case" in result.stdout and "--rubrics DIR" in result.stdout
+    for command in ("grade", "replay", "chat", "check", "calibrate", "history", "drill", "cases", "new-case"):
+        assert "--rubrics DIR" in run_cli(command, "--help").stdout, command
