@@ -92,14 +92,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         by_id.setdefault(entry.id, []).append(entry)
     failed = 0
     for entry in files:
-        problems, case_line = _check_file(entry.path)
+        problems, case_line, notes = _check_file(entry.path)
         here = _resolved(entry.path)
         others = [other for other in by_id.get(entry.id, []) if _resolved(other.path) != here and here not in single]
         problems += [f"{case_line}: id: {collision_message(entry, other)}" for other in others]
-        if problems:
-            failed += 1
-            for problem in problems:
-                print(printable(problem))
+        failed += bool(problems)
+        for line in problems or notes:
+            print(printable(line))
     if failed:
         print(f"{failed} of {len(files)} case files have problems", file=sys.stderr)
         return 2
@@ -113,9 +112,9 @@ def _resolved(path: Path) -> Path:
         return path.absolute()
 
 
-def _check_file(path: Path) -> tuple[list[str], str]:
-    """The problems of one case file (printing its warnings and its `ok:` line when it has none), and where its id
-    is (`file:line`)."""
+def _check_file(path: Path) -> tuple[list[str], str, list[str]]:
+    """The problems of one case file, where its id is (`file:line`), and what to say when it has no problem (its
+    warnings and an `ok:` line)."""
     from interviewer.caselint import lint_case, placeholder_problems
     from interviewer.rubric import case_warnings, parse_case
     from interviewer.yamlfile import load_document
@@ -123,25 +122,21 @@ def _check_file(path: Path) -> tuple[list[str], str]:
     try:
         doc = load_document(path)
     except InterviewerError as exc:
-        return [str(exc)], str(path)
+        return [str(exc)], str(path), []
     case_line = doc.where(("id",))
     placeholders = placeholder_problems(doc)
     try:
         case = parse_case(doc)
     except RubricError as exc:
-        return placeholders + [p for p in exc.problems if p not in placeholders], case_line
+        return placeholders + [p for p in exc.problems if p not in placeholders], case_line, []
     except InterviewerError as exc:
-        return [*placeholders, str(exc)], case_line
+        return [*placeholders, str(exc)], case_line, []
     if placeholders:  # the other lints would only judge the placeholders' words
-        return placeholders, case_line
-    problems = lint_case(case, doc)
-    if problems:
-        return problems, case_line
-    for warning in case_warnings(case, doc):
-        print(printable(f"warning: {warning}"))
+        return placeholders, case_line, []
+    notes = [f"warning: {warning}" for warning in case_warnings(case, doc)]
     items = sum(len(rubric.items) for _, rubric in case.steps.items())
-    print(printable(f"ok: {path} ({case.id}: {items} items, {len(case.facts)} facts)"))
-    return [], case_line
+    notes.append(f"ok: {path} ({case.id}: {items} items, {len(case.facts)} facts)")
+    return lint_case(case, doc), case_line, notes
 
 
 def cmd_new_case(args: argparse.Namespace) -> int:

@@ -37,7 +37,7 @@ steps:
 
 _FULL_ITEM = """\
   {step}:
-    opening: "FILL IN: optional; replaces the generic opening question of this step (delete the line to keep it)?"
+    opening: "FILL IN: optional, the question that opens this step in this case (or delete the line)"
     items:
       - id: {step}-first-item     # a slug, unique across the whole case
         covers: "FILL IN: what a strong answer says, in one or two sentences (shown in the scorecard, never said)."

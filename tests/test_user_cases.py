@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import CASE_IDS, run_cli
+from conftest import CASE_IDS, ROOT, run_cli
 from interviewer.caselint import PLACEHOLDER
 from interviewer.framework import STEP_IDS
 
@@ -173,7 +173,7 @@ def test_an_id_in_two_folders_is_one_error_naming_both_files(tmp_path: Path, own
     folder.mkdir()
     clash = folder / f"{OWN}.yaml" if where == "rubrics" else own_case / f"{ADS}.yaml"
     shutil.copy(own_case / f"{OWN}.yaml", clash)
-    first = own_case / f"{OWN}.yaml" if where == "rubrics" else Path("rubrics") / f"{ADS}.yaml"
+    first = own_case / f"{OWN}.yaml" if where == "rubrics" else ROOT / "rubrics" / f"{ADS}.yaml"
     args = ("--rubrics", str(folder)) if where == "rubrics" else ()
     line = assert_one_line_error(run_cli("cases", *args, env=config_env(own_case)), "is defined twice", str(clash))
     assert str(first) in line
@@ -183,6 +183,7 @@ def test_an_id_in_two_folders_is_one_error_naming_both_files(tmp_path: Path, own
     checked = run_cli("check", *args, env=config_env(own_case))
     assert checked.returncode == 2
     assert f"{clash}:1: id: case id" in checked.stdout and "defined twice" in checked.stdout
+    assert f"ok: {clash}" not in checked.stdout and f"ok: {first}" not in checked.stdout
 
 
 def test_a_users_concepts_load_from_the_folder_and_may_not_redefine_ours(own_case: Path) -> None:
