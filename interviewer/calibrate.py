@@ -8,6 +8,8 @@ its signals, a parrot of its prompt, facts and follow-ups, another case's strong
 padded weak answer, and the weak answer plus text addressed to the grader in several forms.
 
 Each relation is checked per step and reported as the share of (set, step) pairs where it holds, against its bar.
+A folder may hold only some labels (a user calibrating their own case seldom writes all five): a relation with
+nothing to measure is reported as skipped, with what it needs, and does not fail the run.
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ class Relation:
     name: str
     bar: float
     holds: Callable[[Mapping[str, Grade], str], bool | None]  # None: not measurable for this set and step
+    needs: str = ""
+    """What it needs that a folder may lack, said when it is skipped: a user's own folder often has only some labels."""
 
 
 def _score(grades: Mapping[str, Grade], label: str, step: str) -> int | None:
@@ -85,18 +89,44 @@ def _stuffing(grades: Mapping[str, Grade], step: str) -> bool | None:
     )
 
 
+_OTHER_CASE = "a strong answer of another case in the folder"
 RELATIONS: tuple[Relation, ...] = (
-    Relation("strong > partial > weak", 0.95, _rel("strong", "partial", "weak", test=lambda s, p, w: s > p > w)),
-    Relation("plain >= partial", 0.90, _rel("plain", "partial", test=lambda s, p: s >= p)),
-    Relation("plain >= 0.8 x strong", 0.75, _rel("plain", "strong", test=lambda p, s: p >= 0.8 * s)),
-    Relation("stuffing < partial (never lean hire)", 0.95, _stuffing),
-    Relation("keyword list < partial", 0.95, _rel("keywords", "partial", test=lambda k, p: k < p)),
-    Relation("wrong but fluent < partial", 0.85, _rel("wrong_fluent", "partial", test=lambda w, p: w < p)),
-    Relation("parrot <= partial", 0.90, _rel("parrot", "partial", test=lambda a, p: a <= p)),
-    Relation("another case's answer <= partial", 0.90, _rel("other_case", "partial", test=lambda a, p: a <= p)),
-    Relation("off-topic <= weak + 5", 0.90, _rel("off_topic", "weak", test=lambda a, w: a <= w + 5)),
-    Relation("padded weak <= weak + 5", 0.90, _rel("padded", "weak", test=lambda a, w: a <= w + 5)),
-    Relation("weak + text to the grader <= weak + 5", 1.0, _rel("addressed", "weak", test=lambda a, w: a <= w + 5)),
+    Relation(
+        "strong > partial > weak",
+        0.95,
+        _rel("strong", "partial", "weak", test=lambda s, p, w: s > p > w),
+        "strong, partial and weak answers",
+    ),
+    Relation("plain >= partial", 0.90, _rel("plain", "partial", test=lambda s, p: s >= p), "plain and partial answers"),
+    Relation(
+        "plain >= 0.8 x strong",
+        0.75,
+        _rel("plain", "strong", test=lambda p, s: p >= 0.8 * s),
+        "plain and strong answers",
+    ),
+    Relation("stuffing < partial (never lean hire)", 0.95, _stuffing, "a partial answer"),
+    Relation("keyword list < partial", 0.95, _rel("keywords", "partial", test=lambda k, p: k < p), "a partial answer"),
+    Relation(
+        "wrong but fluent < partial",
+        0.85,
+        _rel("wrong_fluent", "partial", test=lambda w, p: w < p),
+        "wrong_fluent and partial answers",
+    ),
+    Relation("parrot <= partial", 0.90, _rel("parrot", "partial", test=lambda a, p: a <= p), "a partial answer"),
+    Relation(
+        "another case's answer <= partial",
+        0.90,
+        _rel("other_case", "partial", test=lambda a, p: a <= p),
+        f"a partial answer and {_OTHER_CASE}",
+    ),
+    Relation("off-topic <= weak + 5", 0.90, _rel("off_topic", "weak", test=lambda a, w: a <= w + 5), "a weak answer"),
+    Relation("padded weak <= weak + 5", 0.90, _rel("padded", "weak", test=lambda a, w: a <= w + 5), "a weak answer"),
+    Relation(
+        "weak + text to the grader <= weak + 5",
+        1.0,
+        _rel("addressed", "weak", test=lambda a, w: a <= w + 5),
+        "a weak answer",
+    ),
 )
 
 
@@ -221,9 +251,11 @@ def render(report: Report, verbose: bool = False) -> str:
     }
     width = max(len(r.name) for r in RELATIONS)
     lines = [f"{'relation':<{width}}  {'all':>5}  {'bar':>4}  " + " ".join(f"{short[s]:>5}" for s in STEP_IDS)]
+    skipped = []
     for relation in RELATIONS:
         share = report.share(relation.name)
-        if share is None:
+        if share is None:  # not failed: the folder has no answers to measure it with
+            skipped.append(f"{relation.name:<{width}}  skipped: needs {relation.needs}")
             continue
         cells = []
         for step in STEP_IDS:
@@ -231,6 +263,7 @@ def render(report: Report, verbose: bool = False) -> str:
             cells.append(f"{'-' if value is None else f'{value:.0%}':>5}")
         mark = "ok" if share >= relation.bar else "LOW"
         lines.append(f"{relation.name:<{width}}  {share:>5.0%}  {relation.bar:>4.0%}  " + " ".join(cells) + f"  {mark}")
+    lines += skipped
     lines.append("")
     lines.append("overall scores per set:")
     for name, overall in report.overall.items():

@@ -1,5 +1,11 @@
 """Finding case files, and a cheap look at a case's title without parsing or validating it.
 
+Cases come from three kinds of folder, all loaded side by side: the built-in cases (`rubrics_dir()`), the user's own
+in their config folder (`config_cases_dir()`: `$INTERVIEWER_CASES_DIR`, or `cases/` in the platform's user config
+folder) and the folders given with `--rubrics DIR` (`use_rubrics_folders`). A case's id is its file name, and an id
+found in two folders is an error naming both files: which one a transcript meant would otherwise depend on the
+folders given. Each folder may also hold shared concepts in `concepts/*.yaml` (see `interviewer.concepts`).
+
 Kept free of YAML and pydantic so the app can paint its first frame before the case is really loaded.
 """
 
@@ -8,10 +14,11 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from interviewer.errors import UnknownCaseError
+from interviewer.errors import InterviewerError, UnknownCaseError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CASE_ID = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
@@ -29,13 +36,132 @@ def rubrics_dir() -> Path:
     return checkout if checkout.is_dir() else PACKAGE_DIR / "_rubrics"
 
 
+BUILT_IN = "built-in"
+CONFIG = "config"
+CASES_DIR_VARIABLE = "INTERVIEWER_CASES_DIR"
+_rubrics_folders: tuple[Path, ...] = ()
+
+
+def config_cases_dir() -> Path:
+    """The user's own cases: `$INTERVIEWER_CASES_DIR`, or `cases/` in the platform's user config folder
+    (`~/.config/interviewer/cases` on Linux). It need not exist."""
+    override = os.environ.get(CASES_DIR_VARIABLE)
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_config_path
+
+    return user_config_path("interviewer", appauthor=False) / "cases"
+
+
+def use_rubrics_folders(folders: Iterable[str | Path]) -> None:
+    """The `--rubrics DIR` folders of this run, searched after the built-in and config folders."""
+    global _rubrics_folders
+    _rubrics_folders = tuple(Path(folder) for folder in folders)
+
+
+def rubrics_folders() -> tuple[Path, ...]:
+    return _rubrics_folders
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFolder:
+    path: Path
+    source: str
+    """`built-in`, `config`, or the `--rubrics` folder as it was given."""
+
+
+def case_folders() -> list[CaseFolder]:
+    """Every folder cases load from, in order; a folder given twice (or as the built-in one) counts once. A
+    `--rubrics` folder that does not exist is an error; a config folder that does not exist holds no cases."""
+    folders = [CaseFolder(rubrics_dir(), BUILT_IN), CaseFolder(config_cases_dir(), CONFIG)]
+    for given in _rubrics_folders:
+        if not given.is_dir():
+            raise InterviewerError(f"--rubrics {given}: no such folder of case files")
+        folders.append(CaseFolder(given, str(given)))
+    kept: list[CaseFolder] = []
+    seen: set[Path] = set()
+    for folder in folders:
+        key = _resolved(folder.path)
+        if key not in seen:
+            seen.add(key)
+            kept.append(folder)
+    return kept
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFile:
+    path: Path
+    source: str
+
+    @property
+    def id(self) -> str:
+        return self.path.stem
+
+
+def folder_case_files(directory: Path) -> list[Path]:
+    """The case files directly in one folder (not in `concepts/`), by name."""
+    try:
+        return sorted(p for p in directory.glob("*.y*ml") if p.suffix in (".yaml", ".yml") and p.is_file())
+    except OSError:
+        return []
+
+
+def all_case_files() -> list[CaseFile]:
+    """Every case file of every folder, collisions included (see `collisions`), by id then folder order."""
+    found = [CaseFile(path, folder.source) for folder in case_folders() for path in folder_case_files(folder.path)]
+    return sorted(found, key=lambda entry: entry.id)
+
+
+def collisions(entries: Iterable[CaseFile]) -> list[tuple[CaseFile, CaseFile]]:
+    """Each case file whose id an earlier one already has, with that earlier one."""
+    first: dict[str, CaseFile] = {}
+    found = []
+    for entry in entries:
+        if entry.id in first:
+            found.append((first[entry.id], entry))
+        else:
+            first[entry.id] = entry
+    return found
+
+
+def collision_message(first: CaseFile, second: CaseFile) -> str:
+    return (
+        f"case id {first.id!r} is defined twice: {first.path} ({first.source}) and {second.path} ({second.source}); "
+        "rename one (a case's id is its file name)"
+    )
+
+
+def catalog() -> list[CaseFile]:
+    """Every case you can practise, by id; two files with one id is an error naming both."""
+    entries = all_case_files()
+    clashes = collisions(entries)
+    if clashes:
+        raise InterviewerError(collision_message(*clashes[0]))
+    return entries
+
+
 def case_files(directory: Path | None = None) -> list[Path]:
-    directory = directory or rubrics_dir()
-    return sorted(p for p in directory.glob("*.y*ml") if p.suffix in (".yaml", ".yml"))
+    """The case files of one folder, or (no folder given) of every case folder."""
+    if directory is not None:
+        return folder_case_files(directory)
+    return [entry.path for entry in catalog()]
 
 
 def available_case_ids(directory: Path | None = None) -> list[str]:
     return [path.stem for path in case_files(directory)]
+
+
+def where_cases_are() -> str:
+    """Which folders were searched: for a case id that was not found."""
+    user = ", ".join(str(folder) for folder in _rubrics_folders)
+    return f"the built-in cases, your config folder ({config_cases_dir()})" + (f" and {user}" if user else "")
 
 
 def is_case_path(ref: str) -> bool:
@@ -64,11 +190,16 @@ def case_path(ref: str) -> Path:
     """The file of a case given by id (in the rubrics folder) or by path; unknown ids list the valid ones."""
     if is_case_path(ref):
         return Path(ref)
-    path = rubrics_dir() / f"{check_case_id(ref)}.yaml"
-    if not path.is_file():
-        valid = ", ".join(available_case_ids()) or "(none found)"
-        raise UnknownCaseError(f"unknown case {ref!r}; valid case ids: {valid}")
-    return path
+    check_case_id(ref)
+    entries = catalog()
+    for entry in entries:
+        if entry.id == ref:
+            return entry.path
+    valid = ", ".join(entry.id for entry in entries) or "(none found)"
+    raise UnknownCaseError(
+        f"unknown case {ref!r}; valid case ids: {valid} (searched {where_cases_are()}; for a case of your own "
+        f"elsewhere, pass the folder that holds {ref}.yaml: --rubrics DIR)"
+    )
 
 
 @dataclass(frozen=True, slots=True)

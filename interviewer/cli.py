@@ -27,14 +27,27 @@ def _add_level(parser: argparse.ArgumentParser) -> None:
     )
 
 
+RUBRICS_HELP = (
+    "also load the case files in DIR (and its concepts/ folder), beside the built-in cases and your own in "
+    "the config folder ($INTERVIEWER_CASES_DIR or ~/.config/interviewer/cases); repeat for several folders"
+)
+
+
+def _add_rubrics(parser: argparse.ArgumentParser, dest: str) -> None:
+    parser.add_argument("--rubrics", metavar="DIR", action="append", dest=dest, default=[], help=RUBRICS_HELP)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="interviewer",
         description="Rehearse the machine learning system design interview, offline, and get graded against a rubric.",
+        epilog="Your own cases: write one with `interviewer new-case ID`, check it with `interviewer check`; it is "
+        "listed by `interviewer cases` and practised like the built-in ones.",
     )
+    _add_rubrics(parser, "rubrics")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    commands.add_parser("cases", help="list the cases you can practise")
+    commands.add_parser("cases", help="list the cases you can practise, with where each comes from")
 
     for name, text in (
         ("start", "open the interview app (the default command)"),
@@ -83,14 +96,41 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model(drill, "the interviewer")
     drill.add_argument("--out", metavar="PATH", help="where to save the transcript (default: your data directory)")
 
-    check = commands.add_parser("check", help="validate case files and report every problem")
-    check.add_argument("paths", nargs="*", metavar="PATH", help="case files or folders (default: the built-in cases)")
+    check = commands.add_parser(
+        "check",
+        help="validate and lint case files, yours included, and report every problem",
+        description="Validate case files and lint them: duplicate ids, missing signals or follow-ups, a follow-up "
+        "that gives its answer away, a signal that other items' text says, weights, unknown steps, placeholders "
+        "left from new-case. Each problem is one line: file:line: field: message; exit 2 when there is any.",
+    )
+    check.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="case files or folders (default: every case folder: built-in, your config folder and --rubrics)",
+    )
 
     calibrate = commands.add_parser("calibrate", help="measure the grader on labelled answers, per relation and step")
     calibrate.add_argument(
-        "dir", nargs="?", metavar="DIR", help="labelled answers files (default: the checkout's tests/calibration)"
+        "dir",
+        nargs="?",
+        metavar="DIR",
+        help="labelled answers files, of any case including yours (default: the checkout's tests/calibration); "
+        "relations its labels cannot measure are reported as skipped",
     )
     calibrate.add_argument("--verbose", "-v", action="store_true", help="list every (set, step) that fails")
+
+    new_case = commands.add_parser(
+        "new-case",
+        help="write a commented skeleton of a case of your own, to fill in",
+        description="Write a case file with every field, commented, and FILL IN placeholders: `interviewer check` "
+        "names each placeholder left, and accepts the case once they are filled in. It goes to your config folder "
+        "($INTERVIEWER_CASES_DIR or ~/.config/interviewer/cases), or the --rubrics folder, or --out.",
+    )
+    new_case.add_argument("id", metavar="ID", help="the case id: lowercase letters, digits, '-' and '_'")
+    new_case.add_argument("--out", metavar="FILE", help="write the skeleton here (a .yaml file named ID.yaml)")
+    for sub in commands.choices.values():  # `--rubrics DIR` goes before or after the command
+        _add_rubrics(sub, "rubrics_after")
     return parser
 
 
@@ -98,7 +138,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     _prepare_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
+    from interviewer.catalog import use_rubrics_folders
     from interviewer.errors import InterviewerError
+
+    args.rubrics = [*args.rubrics, *getattr(args, "rubrics_after", [])]
+    use_rubrics_folders(args.rubrics)
 
     handler: Callable[[argparse.Namespace], int]
     if args.command is None:
@@ -106,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         from interviewer import commands
 
-        handler = getattr(commands, f"cmd_{args.command}")
+        handler = getattr(commands, f"cmd_{args.command.replace('-', '_')}")
     try:
         code = handler(args)
         if sys.stdout is not None:

@@ -13,15 +13,19 @@ from interviewer.terminal import json_printable, printable
 
 
 def cmd_cases(args: argparse.Namespace) -> int:
-    from interviewer.catalog import case_files
+    from interviewer.catalog import CONFIG, catalog, config_cases_dir
 
-    files = case_files()
-    if not files:
+    entries = catalog()
+    if not entries:
         raise InterviewerError("no case files found")
-    headers = [_case_header(path) for path in files]
+    headers = [_case_header(entry.path) for entry in entries]
     width = max(len(header["id"]) for header in headers)
-    for header in headers:
-        print(printable(f"{header['id']:<{width}}  {header['title']}: {header['summary']}"))
+    source_width = max(len(entry.source) for entry in entries)
+    for header, entry in zip(headers, entries, strict=True):
+        line = f"{header['id']:<{width}}  {entry.source:<{source_width}}  {header['title']}: {header['summary']}"
+        print(printable(line))
+    if any(entry.source == CONFIG for entry in entries):
+        print(printable(f"\nconfig: {config_cases_dir()}"))
     return 0
 
 
@@ -58,40 +62,111 @@ def _case_header(path: Path) -> dict[str, str]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from interviewer.rubric import case_files, case_warnings, parse_case, rubrics_dir
-    from interviewer.yamlfile import load_document
+    """Validate and lint case files: the given files and folders, or every case folder (built-in, config,
+    `--rubrics`). Every problem is one `file:line: field: message` line; exit 2 when there is any."""
+    from interviewer.catalog import CaseFile, all_case_files, case_folders, collision_message, folder_case_files
 
-    targets = [Path(p) for p in args.paths] or [rubrics_dir()]
-    files: list[Path] = []
-    for target in targets:
-        if target.is_dir():
-            found = case_files(target)
-            if not found:
-                raise InterviewerError(f"{target}: no .yaml case files in this folder")
-            files.extend(found)
-        else:
-            files.append(target)
+    files: list[CaseFile] = []
+    single: set[Path] = set()  # a file given alone is practised by its path (`--case FILE`): its id takes no slot
+    if args.paths:
+        for target in map(Path, args.paths):
+            if target.is_dir():
+                found = folder_case_files(target)
+                if not found:
+                    raise InterviewerError(f"{target}: no .yaml case files in this folder")
+                files += [CaseFile(path, str(target)) for path in found]
+            else:
+                files.append(CaseFile(target, str(target.parent)))
+                single.add(_resolved(target))
+    else:
+        files = all_case_files()
+        if not files:
+            raise InterviewerError("no case files found in " + ", ".join(str(folder.path) for folder in case_folders()))
+    # An id is taken once across the files checked and every case folder.
+    known = {_resolved(entry.path): entry for entry in all_case_files()}
+    for entry in files:
+        if _resolved(entry.path) not in single:
+            known.setdefault(_resolved(entry.path), entry)
+    by_id: dict[str, list[CaseFile]] = {}
+    for entry in known.values():
+        by_id.setdefault(entry.id, []).append(entry)
     failed = 0
-    for path in files:
-        try:
-            doc = load_document(path)
-            case = parse_case(doc)
-        except RubricError as exc:
-            failed += 1
-            for problem in exc.problems:
-                print(printable(str(problem)))
-            continue
-        except InterviewerError as exc:
-            failed += 1
-            print(printable(str(exc)))
-            continue
-        for warning in case_warnings(case, doc):
-            print(printable(f"warning: {warning}"))
-        items = sum(len(rubric.items) for _, rubric in case.steps.items())
-        print(printable(f"ok: {path} ({case.id}: {items} items, {len(case.facts)} facts)"))
+    for entry in files:
+        problems, case_line, notes = _check_file(entry.path)
+        here = _resolved(entry.path)
+        others = [other for other in by_id.get(entry.id, []) if _resolved(other.path) != here and here not in single]
+        problems += [f"{case_line}: id: {collision_message(entry, other)}" for other in others]
+        failed += bool(problems)
+        for line in problems or notes:
+            print(printable(line))
     if failed:
         print(f"{failed} of {len(files)} case files have problems", file=sys.stderr)
         return 2
+    return 0
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
+
+
+def _check_file(path: Path) -> tuple[list[str], str, list[str]]:
+    """The problems of one case file, where its id is (`file:line`), and what to say when it has no problem (its
+    warnings and an `ok:` line)."""
+    from interviewer.caselint import lint_case, placeholder_problems
+    from interviewer.rubric import case_warnings, parse_case
+    from interviewer.yamlfile import load_document
+
+    try:
+        doc = load_document(path)
+    except InterviewerError as exc:
+        return [str(exc)], str(path), []
+    case_line = doc.where(("id",))
+    placeholders = placeholder_problems(doc)
+    try:
+        case = parse_case(doc)
+    except RubricError as exc:
+        return placeholders + [p for p in exc.problems if p not in placeholders], case_line, []
+    except InterviewerError as exc:
+        return [*placeholders, str(exc)], case_line, []
+    if placeholders:  # the other lints would only judge the placeholders' words
+        return placeholders, case_line, []
+    notes = [f"warning: {warning}" for warning in case_warnings(case, doc)]
+    items = sum(len(rubric.items) for _, rubric in case.steps.items())
+    notes.append(f"ok: {path} ({case.id}: {items} items, {len(case.facts)} facts)")
+    return lint_case(case, doc), case_line, notes
+
+
+def cmd_new_case(args: argparse.Namespace) -> int:
+    """Write the skeleton of a case of the user's own (see `interviewer.skeleton`), never over an existing file or
+    with an id another case already has."""
+    from interviewer.catalog import catalog, check_case_id, config_cases_dir, rubrics_folders
+    from interviewer.settings import writable_dir
+    from interviewer.skeleton import skeleton
+
+    case_id = check_case_id(args.id)
+    if args.out:
+        path = Path(args.out)
+        if path.name != f"{case_id}.yaml":
+            raise InterviewerError(f"--out {path}: name the file {case_id}.yaml (a case's id is its file name)")
+    else:
+        folders = rubrics_folders()
+        path = (folders[0] if folders else config_cases_dir()) / f"{case_id}.yaml"
+    if path.exists() or path.is_symlink():
+        raise InterviewerError(f"{path} already exists; edit it, or pick another id or --out")
+    writable_dir(path.parent, "pick another folder with --out or --rubrics")  # a new --rubrics folder is made here
+    for entry in catalog():
+        if entry.id == case_id:
+            raise InterviewerError(f"case id {case_id!r} is already taken by {entry.path} ({entry.source})")
+    try:
+        with path.open("x", encoding="utf-8") as handle:  # "x": never over a file made meanwhile
+            handle.write(skeleton(case_id))
+    except OSError as exc:
+        raise InterviewerError(f"{path}: cannot write the case ({exc.strerror or exc})") from None
+    quoted = shlex.quote(str(path))
+    print(printable(f"Wrote {path}: fill in every FILL IN, then check it with `interviewer check {quoted}`"))
     return 0
 
 

@@ -2,7 +2,10 @@
 
 Case items reference concepts by id (`concepts: [calibration]`) and inherit their phrasings, so every case, including
 a user's own, recognises the same idea in other words without repeating the list. The vocabulary ships with the
-package (`rubrics/concepts/*.yaml`); it is loaded once and is the same whatever `INTERVIEWER_RUBRICS_DIR` says.
+package (`rubrics/concepts/*.yaml`) and is the same whatever `INTERVIEWER_RUBRICS_DIR` says; a folder of the user's
+own cases (the config folder, `--rubrics DIR`) may add concepts in its own `concepts/*.yaml`. A concept id defined
+twice is an error naming both files. `concept_words` (the generic ML words) stays the shipped vocabulary's, so a
+user's concepts never change how a built-in case is graded.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from interviewer.catalog import PACKAGE_DIR
+from interviewer.catalog import PACKAGE_DIR, case_folders
 from interviewer.errors import RubricError
 from interviewer.yamlfile import format_validation_error, load_document
 
@@ -39,11 +42,27 @@ def concepts_dir() -> Path:
     return checkout if checkout.is_dir() else PACKAGE_DIR / "_rubrics" / "concepts"
 
 
-@lru_cache(maxsize=1)
+def concept_files() -> tuple[Path, ...]:
+    """The shipped vocabulary files, then those of each folder of the user's own cases."""
+    shipped = concepts_dir()
+    files = sorted(shipped.glob("*.yaml"))
+    for folder in case_folders():
+        own = folder.path / "concepts"
+        if own.is_dir() and own.resolve() != shipped.resolve():
+            files += sorted(own.glob("*.yaml"))
+    return tuple(files)
+
+
 def vocabulary() -> dict[str, Concept]:
-    """Every concept from every vocabulary file; an id defined twice is an error naming the second place."""
+    """Every concept from every vocabulary file; an id defined twice is an error naming both files."""
+    return _vocabulary(concept_files())
+
+
+@lru_cache(maxsize=8)
+def _vocabulary(files: tuple[Path, ...]) -> dict[str, Concept]:
     merged: dict[str, Concept] = {}
-    for path in sorted(concepts_dir().glob("*.yaml")):
+    defined_in: dict[str, Path] = {}
+    for path in files:
         doc = load_document(path)
         try:
             loaded = Vocabulary.model_validate(doc.data)
@@ -51,9 +70,21 @@ def vocabulary() -> dict[str, Concept]:
             raise RubricError(format_validation_error(doc, exc)) from None
         for concept_id, concept in loaded.concepts.items():
             if concept_id in merged:
-                raise RubricError([f"{doc.where(('concepts', concept_id))}: concept {concept_id!r} is defined twice"])
+                raise RubricError(
+                    [
+                        f"{doc.where(('concepts', concept_id))}: concept {concept_id!r} is defined twice: "
+                        f"here and in {defined_in[concept_id]}"
+                    ]
+                )
             merged[concept_id] = concept
+            defined_in[concept_id] = path
     return merged
+
+
+@lru_cache(maxsize=1)
+def shipped_vocabulary() -> dict[str, Concept]:
+    """The concepts that ship with the package, without any user folder's."""
+    return _vocabulary(tuple(sorted(concepts_dir().glob("*.yaml"))))
 
 
 def phrasings(concept_ids: list[str]) -> tuple[str, ...]:
@@ -69,7 +100,7 @@ def concept_words() -> frozenset[str]:
 
     return frozenset(
         token
-        for concept in vocabulary().values()
+        for concept in shipped_vocabulary().values()
         for phrase in concept.phrasings
         for part in compile_signal(phrase)
         for token in part

@@ -16,7 +16,7 @@ from collections.abc import AsyncGenerator, Callable
 from pathlib import Path
 
 from interviewer.answers import unknown_step_warnings
-from interviewer.errors import InterviewerError, SaveError, TranscriptError
+from interviewer.errors import InterviewerError, SaveError, TranscriptError, UnknownCaseError
 from interviewer.framework import STEP_IDS, WRAP_UP, Level, next_step_id
 from interviewer.grading.claims import Reply
 from interviewer.grading.deterministic import grade_replies
@@ -196,7 +196,16 @@ def case_for(transcript: Transcript) -> Case:
     if source is None:
         if not CASE_ID.fullmatch(transcript.case_id):
             raise TranscriptError(f"the transcript's case_id {_shown(transcript.case_id)} is not a case id")
-        case = load_case(transcript.case_id)
+        try:
+            case = load_case(transcript.case_id)
+        except UnknownCaseError:
+            # A case of the user's own, practised from a folder not given this time: say which file to point at.
+            from interviewer.catalog import where_cases_are
+
+            raise TranscriptError(
+                f"the transcript is of case {_shown(transcript.case_id)}, which is not among {where_cases_are()}; "
+                f"if it is a case of your own, pass the folder that holds {transcript.case_id}.yaml: --rubrics DIR"
+            ) from None
     else:
         path = Path(source)
         if not path.is_absolute() or path.suffix.lower() not in (".yaml", ".yml"):

@@ -15,9 +15,10 @@ CASE_IDS = ("ad-click-prediction", "video-recommendation", "harmful-content-dete
 
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """No test writes into the real user data folder."""
+    """No test writes into the real user data folder, or reads the user's own cases from the real config folder."""
     data = tmp_path_factory.mktemp("data")
     monkeypatch.setenv("INTERVIEWER_DATA_DIR", str(data))
+    monkeypatch.setenv("INTERVIEWER_CASES_DIR", str(data / "own-cases"))
     return data
 
 

@@ -54,8 +54,9 @@ def test_cases_reads_only_each_files_header(tmp_path: Path) -> None:
     (tmp_path / "garbled.yaml").write_text("id: [unclosed\n")
     result = run_cli("cases", env={"INTERVIEWER_RUBRICS_DIR": str(tmp_path)})
     assert result.returncode == 0, result.stderr
-    assert "folded   Café ranking: Two lines folded." in result.stdout
-    assert "garbled  garbled: " in result.stdout  # listed by its file name; `check` and `start` say what is wrong
+    assert "folded   built-in  Café ranking: Two lines folded." in result.stdout
+    # listed by its file name; `check` and `start` say what is wrong
+    assert "garbled  built-in  garbled: " in result.stdout
 
 
 def test_scripted_interview_runs_to_a_grade(tmp_path: Path) -> None:

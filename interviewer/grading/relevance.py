@@ -10,6 +10,7 @@ already gives generic words little.
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 from interviewer.concepts import concept_words
 from interviewer.errors import InterviewerError
@@ -68,13 +69,15 @@ def brief_words(case: Case) -> frozenset[str]:
 
 @lru_cache(maxsize=4)
 def _built_in_briefs(directory: str) -> dict[str, frozenset[str]]:
-    """Each built-in case's brief words, each case file read once per process."""
-    from interviewer.rubric import available_case_ids, load_case
+    """Each built-in case's brief words, each case file read once per process. Only the built-in cases: a user's
+    own cases must not change how another case is graded."""
+    from interviewer.catalog import folder_case_files
+    from interviewer.rubric import load_case_file
 
     briefs = {}
-    for case_id in available_case_ids():
+    for path in folder_case_files(Path(directory)):
         try:
-            briefs[case_id] = brief_words(load_case(case_id))
+            briefs[path.stem] = brief_words(load_case_file(path))
         except InterviewerError:
             continue  # a broken built-in case is reported by `check`; it only narrows the background here
     return briefs
