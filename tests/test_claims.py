@@ -428,6 +428,17 @@ def test_a_mistake_explained_by_its_consequence_is_not_endorsed_and_the_rule_it_
         ),
         (ADS, "Calibration would be too much work here.", ("item", "calibration-needed"), "rejects"),
         (ADS, "We would train a simple model that ignores position bias.", ("item", "position-bias"), "rejects"),
+        # Found by the case authors: a negated harm ("never exceed") is a limit kept, "not X the single objective"
+        # denies only that X is all there is, and a rule against a bad thing ("no race features") keeps the rule.
+        (ADS, "Scoring must never exceed 10 ms at p99.", ("item", "latency-requirement"), "endorses"),
+        ("search-ranking", "I would not make GMV the single objective.", ("item", "goal-conversion-gmv"), "endorses"),
+        ("search-ranking", "I would not optimise GMV.", ("item", "goal-conversion-gmv"), "rejects"),
+        (
+            "similar-listings",
+            "No race, religion or ethnicity feature goes into the model.",
+            ("item", "policy-and-fairness"),
+            "endorses",
+        ),
         # A mistake named as a problem or followed by its consequence is not endorsed.
         (ADS, "A random split of the impressions is a problem.", ("red_flag", "random-split"), "avoids"),
         (

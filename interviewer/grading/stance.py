@@ -56,6 +56,10 @@ _NOUN_AFTER = _folded("in of by below under off to")
 _SUBJECTS = _folded("i we you they he she it")
 # "without violating privacy", "never breaking the rules": the negation denies the harm, not what follows it.
 _HARMS = _folded("violate violating breach breaching compromise compromising hurt hurting harm harming break breaking")
+_HARMS |= _folded("exceed exceeding worsen worsening regress regressing degrade degrading overshoot surpass")
+# "I would not make GMV the single objective", "not rely on clicks alone": the negation denies that the item is all
+# there is, not the item.
+_EXCLUSIVE = _folded("single sole solely alone only exclusively just")
 # "I don't think we need a separate async path or rescoring": a negated need reaches over its whole object list.
 _NEEDS = _folded("need needs needed require requires want bother")
 NEED_WINDOW = 14
@@ -107,7 +111,8 @@ RISK_WORDS = _folded(
     "leak leakage bias biased skew drift loop noise noisy imbalance imbalanced fraud spam abuse bot adversary "
     "adversarial evade evasion delay delayed stale overfit overfitting sensitive discrimination outage failure "
     "timeout mislabel attack manipulation clickbait starvation cold borderline harmful toxic violating invalid fake "
-    "duplicate outlier peek peeking future flood flooding overwhelm annoy harass fatigue"
+    "duplicate outlier peek peeking future flood flooding overwhelm annoy harass fatigue unavailable expired "
+    "cancelled canceled deleted banned illegal unsafe outdated inappropriate offensive race ethnicity religion"
 )
 
 
@@ -256,6 +261,15 @@ def _dismissed_after(sentence: Sentence, end: int) -> bool:
     return False
 
 
+def _exclusive_after(sentence: Sentence, end: int) -> bool:
+    """ "not ... GMV the single objective", "not ... clicks alone": exclusivity said of the match, in its scope."""
+    tokens, scope = sentence.tokens, scopes(sentence)
+    if end >= len(tokens):
+        return False
+    home = scope[end - 1]
+    return any(tokens[index] in _EXCLUSIVE and scope[index] == home for index in range(end, min(len(tokens), end + 4)))
+
+
 def _framed_as_mistake(sentence: Sentence, start: int, end: int) -> bool:
     """A frame before the match in its scope or the one before ("a common mistake is to..."), or anywhere after it (a
     consequence: "..., so the offline numbers are misleading"); not a frame further back that is about something else
@@ -298,6 +312,8 @@ def stance_of(sentence: Sentence, start: int, end: int, target: Target) -> Stanc
         if dismissals and negations:
             flips += negations
         return Stance.REJECTS if flips % 2 else Stance.ENDORSES
+    if negations and _exclusive_after(sentence, end):
+        negations = 0
     flips = negations + dismissals + avoidances + dismissed_after
     frame = any(token in _MISTAKE_FRAMES for token in sentence.tokens[:start])
     if frame and flips:
