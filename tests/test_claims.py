@@ -439,6 +439,34 @@ def test_a_mistake_explained_by_its_consequence_is_not_endorsed_and_the_rule_it_
             ("item", "policy-and-fairness"),
             "endorses",
         ),
+        # Found by a new user: "no" denies a noun phrase, not the verb after it; "with no history" describes what a
+        # new listing lacks; "a no" is an answer. A practice denied ("a model with no calibration layer") and "no
+        # reason to" still reject.
+        (
+            "search-ranking",
+            "New listings with no history get content features and rater-trained relevance.",
+            ("item", "product-quality-features"),
+            "endorses",
+        ),
+        (
+            "similar-listings",
+            "For cold-start listings with no sessions I would initialise the embedding from the nearest listings.",
+            ("item", "learned-listing-similarity"),
+            "endorses",
+        ),
+        (
+            "news-feed",
+            "It counts as a yes for comments if they commented, and a no if they scrolled past it on screen.",
+            ("item", "implicit-reading-signal"),
+            "endorses",
+        ),
+        (ADS, "We would ship a model with no calibration layer.", ("item", "calibration-needed"), "rejects"),
+        (
+            "street-view-blurring",
+            "Input is the stitched panorama, so there's no reason to touch the raw camera frames.",
+            ("item", "panorama-vs-frames"),
+            "rejects",
+        ),
         # A mistake named as a problem or followed by its consequence is not endorsed.
         (ADS, "A random split of the impressions is a problem.", ("red_flag", "random-split"), "avoids"),
         (
