@@ -458,6 +458,18 @@ def test_a_question_the_fact_sheet_does_not_answer_gets_no_unrelated_fact(questi
     assert answer_from_facts(load_case(ADS), [question]) == NOT_IN_FACTS
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the latency budget for the row, and what share of traffic is app versus web?",
+        "Is this on the web, the app, or both?",
+    ],
+)
+def test_words_that_only_compare_or_split_say_nothing_about_which_fact_is_asked(question: str) -> None:
+    answer = answer_from_facts(load_case("similar-listings"), [question])
+    assert "40% from the web" in answer and "isn't specified" not in answer
+
+
 def test_a_lead_in_before_the_question_is_not_a_part_of_it() -> None:
     answer = answer_from_facts(load_case(ADS), ["Before designing, what is the business goal?"])
     assert "isn't specified" not in answer and "long-term ad revenue" in answer
