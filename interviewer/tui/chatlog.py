@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
+from textual._arrange import DockArrangeResult
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -67,6 +69,13 @@ class ChatLog(VerticalScroll):
         # A watcher, not an override of `watch_scroll_y`: with the override the log was not repainted in a real
         # terminal (Textual 8.2.8; headless tests did not show it).
         self.watch(self, "scroll_y", self._scrolled, init=False)
+
+    def arrange(self, size: Size, optimal: bool = False) -> DockArrangeResult:
+        if not self._container_size:
+            # Textual 8.2.8 anchors the first layout to the size the log had before it (none), which scrolls every
+            # bubble out of the first frame (the opening drawn at compose showed a frame late): give it this one.
+            self._container_size = size
+        return super().arrange(size, optimal)
 
     @property
     def mounted(self) -> list[Widget]:
