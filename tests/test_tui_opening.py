@@ -241,3 +241,27 @@ async def test_an_interview_opened_early_resumes_with_its_opening_once(tmp_path:
             assert not [widget for widget in chat.mounted if isinstance(widget, OpeningBubble)]
             assert screen_text(app=again.app).count("Hi, thanks for joining") == 1
         assert [turn.kind for turn in resumed.transcript.turns] == [TurnKind.INTRO, TurnKind.OPENING]
+
+
+async def test_the_first_frame_shows_the_first_question(tmp_path: Path) -> None:
+    """The chat log follows its end from its first layout (Textual anchored that one against no size at all, which
+    scrolled the log empty for a frame)."""
+    release, _made, loader = slow_loader(tmp_path)
+    screen = InterviewScreen(load=loader, title="Ad click prediction", level="senior", opening=ads_opening())
+    app = InterviewerApp(screen)
+    frames: list[str] = []
+    display = app._display
+
+    def capture(on: object, update: object) -> None:
+        if update is not None and not frames:
+            console = Console(width=80, height=24, file=io.StringIO(), record=True)
+            console.print(update)
+            frames.append(console.export_text())
+        display(on, update)  # type: ignore[arg-type]
+
+    app._display = capture  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: bool(frames))
+        release.set()
+    assert "Ad click prediction" in frames[0]
+    assert "the constraints?" in frames[0]
