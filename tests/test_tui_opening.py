@@ -42,7 +42,8 @@ def ads_opening() -> Opening:
 @pytest.mark.parametrize("path", case_files(), ids=lambda path: path.stem)
 def test_the_cheap_read_of_a_case_gives_the_offline_interviewers_opening(path: Path, tmp_path: Path) -> None:
     opening = peek_opening(path, peek_case(path).title)
-    assert opening is not None
+    assert opening is not None and opening.question is not None
+    assert OpeningBubble.of(opening.intro, "intro") and OpeningBubble.of(opening.question, "opening")
     interview = new_interview(tmp_path, path.stem)
     said = interview.start()
     assert [(turn.kind, turn.text) for turn in said] == [
@@ -117,7 +118,20 @@ def test_only_the_offline_interviewer_has_its_first_question_drawn_early(tmp_pat
 
 @pytest.mark.parametrize(
     "text",
-    ["a *b*", "`code`", "- item", "1. item", "# Title", "[link](x)", "a <b>", "see https://x.test", "a\\b", "x_y_z"],
+    [
+        "a *b*",
+        "`code`",
+        "- item",
+        "1. item",
+        "# Title",
+        "[link](x)",
+        "a <b>",
+        "see https://x.test",
+        "see example.com",
+        "mail a@b",
+        "a\\b",
+        "x_y_z",
+    ],
 )
 def test_anything_but_paragraphs_and_bold_is_left_to_markdown(text: str) -> None:
     assert simple_markdown(f"Words before. {text}" if not text.startswith(("-", "1", "#")) else text) is None

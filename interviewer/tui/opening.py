@@ -19,8 +19,8 @@ from interviewer.terminal import printable
 
 _BOLD = re.compile(r"\*\*([^*\n]+)\*\*")
 # Anything else Markdown would render differently from the text as written: emphasis, code, links, HTML, entities,
-# escapes, headings, tables, quotes, lists and URLs (linkified).
-_MARKDOWN = re.compile(r"[*_`\[\]<>&\\#|~]|://|www\.|^\s*(?:[-+=>]|\d+[.)])|\s$|^\s", re.MULTILINE)
+# escapes, headings, tables, quotes, lists, and what linkify takes for a link (a URL, an address, `example.com`).
+_MARKDOWN = re.compile(r"[*_`\[\]<>&\\#|~@]|://|[A-Za-z]\.[A-Za-z]|^\s*(?:[-+=>]|\d+[.)])|\s$|^\s", re.MULTILINE)
 
 
 def simple_markdown(text: str) -> Content | None:
