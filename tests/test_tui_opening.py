@@ -155,12 +155,25 @@ async def test_the_early_bubble_looks_like_the_markdown_bubble_it_stands_for() -
         for bubble in (OpeningBubble.of(text, kind), InterviewerMessage(text)):
             app = Bubbles(bubble)
             async with app.run_test(size=(70, 40)) as pilot:
-                await pilot.pause(0.2)
-                shown.append(styled_screen(app))
+                shown.append(await settled_screen(pilot, app))
     assert shown[0] == shown[1]
     assert shown[2] == shown[3]
     assert re.search(r"\x1b\[1;[\d;]*mAd click", shown[0])  # the title, bold in both
     assert re.search(r"\x1b\[1;[\d;]*mClarify requirements", shown[2])
+
+
+async def settled_screen(pilot, app: App) -> str:
+    """The screen once drawn in full and no longer changing (Markdown parses off the event loop and mounts its blocks
+    later; a loaded machine can take a while)."""
+    before = ""
+    for _ in range(200):
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.05)
+        now = styled_screen(app)
+        if now == before and "Interviewer" in now and "the " in now:
+            return now
+        before = now
+    raise AssertionError("the screen never settled")
 
 
 def styled_screen(app: App) -> str:
