@@ -155,11 +155,15 @@ async def test_the_early_bubble_looks_like_the_markdown_bubble_it_stands_for() -
         for bubble in (OpeningBubble.of(text, kind), InterviewerMessage(text)):
             app = Bubbles(bubble)
             async with app.run_test(size=(70, 40)) as pilot:
-                shown.append(await settled_screen(pilot, app))
-    assert shown[0] == shown[1]
+                styled = await settled_screen(pilot, app)
+                lines = [line.rstrip() for line in screen_text(app).splitlines()]
+                bold = re.findall(r"\x1b\[1;[\d;]*m([^\x1b]+)", styled)
+                looks = (bubble.styles.color, bubble.styles.background, bubble.styles.border, bubble.styles.padding)
+                shown.append((lines, bold, looks))
+    assert shown[0] == shown[1]  # the same lines, broken at the same words, the same words bold, the same colours
     assert shown[2] == shown[3]
-    assert re.search(r"\x1b\[1;[\d;]*mAd click", shown[0])  # the title, bold in both
-    assert re.search(r"\x1b\[1;[\d;]*mClarify requirements", shown[2])
+    assert "Ad click" in shown[0][1]  # the title, bold in both
+    assert "Clarify requirements" in "".join(shown[2][1])
 
 
 async def settled_screen(pilot, app: App) -> str:
