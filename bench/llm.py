@@ -7,7 +7,8 @@ Targets (issue 4): the judge grades all seven steps in under 1.5 x L (the steps 
 per interview turn, the model's time excluded, is under 10 ms; the interviewer prompt at turn 40 is under 2x its size
 at turn 5 (the prompt stays bounded as the interview grows).
 
-The fake server (standard library only, on 127.0.0.1, an ephemeral port, in a thread of this process) serves
+The fake server (standard library only, on 127.0.0.1, an ephemeral port, in a process of its own as a real server
+is, so its work never holds this process's interpreter lock; `--in-process` runs it in a thread here instead) serves
 `POST /v1/chat/completions`: a plain request sleeps L and answers a judge reply that claims nothing; a stream sleeps
 L (time to first token) and says the draft quoted in the prompt in a few deltas, then a finish reason, a usage chunk
 and `[DONE]`. It records, for every request, when it started and ended (server side) and the characters of the
@@ -20,6 +21,7 @@ import argparse
 import asyncio
 import functools
 import json
+import multiprocessing
 import os
 import re
 import socket
@@ -86,30 +88,50 @@ class Listener(ThreadingHTTPServer):
 class FakeServer:
     """An OpenAI-compatible endpoint that answers after `delay` seconds, in a background thread."""
 
-    def __init__(self, delay: float, item_ids: list[str], nodelay: bool = True):
+    def __init__(self, delay: float, item_ids: list[str], nodelay: bool = True, in_process: bool = False):
         self.delay = delay
         self.nodelay = nodelay
+        self.in_process = in_process
         self.judge_answer = json.dumps(
             {"items": [{"id": i, "covered": False, "quote": "", "comment": ""} for i in item_ids], "comment": "ok"}
         )
-        self.requests: list[Request] = []
+        self._requests: list[Request] = []
         self._lock = threading.Lock()
         self._httpd = Listener(("127.0.0.1", 0), self._handler())
         self.port = self._httpd.server_address[1]
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="fake-llm", daemon=True)
+        # In a process of its own, each finished request comes back through a pipe; written before the last bytes
+        # of the answer go out, so it is there by the time the client has the answer.
+        forked = multiprocessing.get_context("fork")
+        self._records = forked.SimpleQueue()
+        self._process = forked.Process(target=self._httpd.serve_forever, name="fake-llm", daemon=True)
+
+    @property
+    def requests(self) -> list[Request]:
+        """Every request served so far, in the order they finished."""
+        while not self.in_process and not self._records.empty():
+            self._requests.append(self._records.get())
+        return self._requests
 
     def __enter__(self) -> FakeServer:
-        self._thread.start()
+        (self._thread if self.in_process else self._process).start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
+        if self.in_process:
+            self._httpd.shutdown()
+            self._thread.join(timeout=5)
+        else:
+            self._process.terminate()
+            self._process.join(timeout=5)
         self._httpd.server_close()
-        self._thread.join(timeout=5)
 
     def record(self, request: Request) -> None:
+        if not self.in_process:
+            self._records.put(request)
+            return
         with self._lock:
-            self.requests.append(request)
+            self._requests.append(request)
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
@@ -138,13 +160,13 @@ class FakeServer:
                 chars = sum(len(m.get("content") or "") for m in messages)
                 move = _MOVE.search((messages[-1].get("content") or "") if messages else "")
                 request = Request(started, bool(body.get("stream")), chars, move.group("draft") if move else "")
-                server.record(request)  # before answering: it is in the list by the time the client has its answer
                 time.sleep(server.delay)
                 if request.stream:
                     self._stream(request)
                 else:
                     payload = completion(server.judge_answer, chars)
                     request.ended = time.perf_counter()
+                    server.record(request)  # before answering: it is recorded by the time the client has its answer
                     self._send_json(200, payload)
 
             def _send_json(self, status: int, data: dict) -> None:
@@ -170,6 +192,7 @@ class FakeServer:
                 self._event(chunk({"index": 0, "delta": {}, "finish_reason": "stop"}))
                 self._event(chunk(None, usage(request.prompt_chars // 4, len(words) // 4)))
                 request.ended = time.perf_counter()
+                server.record(request)  # before the end of the stream, which the client waits for
                 self._event("[DONE]")
                 self.wfile.write(b"0\r\n\r\n")
                 self.wfile.flush()
@@ -402,13 +425,14 @@ async def bench_interview(server: FakeServer, settings: Settings, case: Case, ru
     print(f"  {'interviewer prompt over the 40 turns':<56} min {min(sizes)}  max {max(sizes)} characters")
 
 
-async def main_async(delay: float, runs: int, nodelay: bool) -> None:
+async def main_async(delay: float, runs: int, nodelay: bool, in_process: bool) -> None:
     case = load_case("ad-click-prediction")
     item_ids = [item.id for _, rubric in case.steps.items() for item in rubric.items]
-    with FakeServer(delay, item_ids, nodelay) as server:
+    with FakeServer(delay, item_ids, nodelay, in_process) as server:
         settings = settings_for(server.port)
         nagle = "" if nodelay else ", Nagle's algorithm left on"
-        print(f"fake server on 127.0.0.1:{server.port}, L = {delay:g} s{nagle}")
+        where = "a thread of this process" if in_process else "a process of its own"
+        print(f"fake server on 127.0.0.1:{server.port} in {where}, L = {delay:g} s{nagle}")
         await bench_judge(server, settings, case, 1 + 3 * runs)
         await bench_interview(server, settings, case, runs)
         print(f"requests served: {len(server.requests)}")
@@ -419,10 +443,13 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.5, help="seconds the fake server waits before answering")
     parser.add_argument("--runs", type=int, default=3, help="scripted interviews (the judge: 1 + 3 x runs)")
     parser.add_argument("--nagle", action="store_true", help="leave TCP_NODELAY off in the fake server (~40 ms stalls)")
+    parser.add_argument(
+        "--in-process", action="store_true", help="run the fake server in a thread here (its work then counts as ours)"
+    )
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]} on {os.uname().sysname} {os.uname().machine}, {os.cpu_count()} cores")
     start = time.perf_counter()
-    asyncio.run(main_async(args.delay, max(1, args.runs), not args.nagle))
+    asyncio.run(main_async(args.delay, max(1, args.runs), not args.nagle, args.in_process))
     # The transcript flusher is a daemon that waits for work; anything else still running would be a leak.
     alive = [t.name for t in threading.enumerate() if t is not threading.main_thread() and t.name != "transcript-sync"]
     print(f"total {time.perf_counter() - start:.1f} s; threads left: {', '.join(alive) or 'none'}")

@@ -2,7 +2,7 @@
 and how they hold at any length (issue 10): a replay, a resume and a reply at 2,000 turns against a short interview.
 
 Run with `.venv/bin/python bench/tui.py` (needs tmux; `--quick` for 3 runs, `--length` for the
-figures at any length only). Prints figures; asserts nothing.
+figures at any length only, `--paint` for the first paint and the first question only). Prints figures; asserts nothing.
 Targets (issue 3): first paint within 1.3x of a minimal Textual app measured the same way; reply under 50 ms.
 Targets (issue 10), each a ratio measured in the same run: the case prompt and first question on screen within 1.5x
 of the minimal app's first paint; a replay of 2,000 turns open within 1.5x of one of 100; a resume of 2,000 turns
@@ -387,6 +387,8 @@ def main() -> None:
         env = {**os.environ, "INTERVIEWER_DATA_DIR": data, "TERM": "xterm-256color"}
         if "--length" not in sys.argv:  # `--length`: only the figures at any length
             bench_first_paint(env)
+            if "--paint" in sys.argv:  # `--paint`: only the first paint and the first question
+                return
             bench_reply_in_terminal(env)
             bench_echo_floor(env)
             show("reply finished after ctrl+s (in process, headless)", asyncio.run(reply_in_process(new_interview)))

@@ -1,4 +1,4 @@
-"""Finding case files, and a cheap look at a case's title without parsing or validating it.
+"""Finding case files, and a cheap look at a case's title and opening words without parsing or validating it.
 
 Cases come from three kinds of folder, all loaded side by side: the built-in cases (`rubrics_dir()`), the user's own
 in their config folder (`config_cases_dir()`: `$INTERVIEWER_CASES_DIR`, or `cases/` in the platform's user config
@@ -6,7 +6,8 @@ folder) and the folders given with `--rubrics DIR` (`use_rubrics_folders`). A ca
 found in two folders is an error naming both files: which one a transcript meant would otherwise depend on the
 folders given. Each folder may also hold shared concepts in `concepts/*.yaml` (see `interviewer.concepts`).
 
-Kept free of YAML and pydantic so the app can paint its first frame before the case is really loaded.
+Kept free of YAML and pydantic so the app can paint its first frame, and the interviewer's opening with it, before the
+case is really loaded.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from interviewer.errors import InterviewerError, UnknownCaseError
+from interviewer.framework import REPLY_STEPS, introduction, start_of
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CASE_ID = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
@@ -215,7 +217,44 @@ class CaseSummary:
 
 def peek_case(path: Path) -> CaseSummary:
     """Id, title and summary from the top-level lines of a case file; the full load validates them later."""
-    head = ""
+    fields = {key: value.strip("'\"") for key, value in _TOP_LEVEL.findall(_head(path))}
+    return CaseSummary(fields.get("id", path.stem), fields.get("title", path.stem), fields.get("summary", ""))
+
+
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """What the offline interviewer says first in a new interview: the problem statement, then the first question."""
+
+    intro: str
+    question: str | None  # None: not shown early (a model may phrase it)
+
+
+def peek_opening(path: Path, title: str) -> Opening | None:
+    """The offline interviewer's opening words for the case in `path`, read from the file's first lines without YAML:
+    the problem (`prompt`) and the first step's `opening`, each a plain or `|`/`>` block scalar. None when they are
+    written in any other way (quotes, anchors, tabs...). A preview: the app shows it while the case loads, and
+    replaces it with the words the interview really says if they differ."""
+    lines = _head(path, 32768).splitlines()
+    prompt = _scalar(lines, "prompt", 0)
+    if not prompt:
+        return None
+    first = REPLY_STEPS[0]
+    opening: str | None = first.opening
+    steps = _key_line(lines, "steps", 0)
+    if steps is not None:
+        step_at = _child(lines, steps + 1, 0, first.id)
+        if step_at is not None:
+            start, indent = step_at
+            found = _child(lines, start + 1, indent, "opening")
+            if found is not None:
+                opening = _scalar(lines, "opening", found[1], found[0])
+    if not opening:
+        return None
+    return Opening(introduction(title, prompt), start_of(first) + opening)
+
+
+def _head(path: Path, size: int = 8192) -> str:
+    """The first `size` bytes of a file as text; empty if it cannot be read or is not a regular file."""
     try:
         # Non-blocking, and only a regular file: a FIFO given as a case must not hang the app before it paints.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
@@ -224,10 +263,82 @@ def peek_case(path: Path) -> CaseSummary:
     else:
         try:
             if stat.S_ISREG(os.fstat(fd).st_mode):
-                head = os.read(fd, 8192).decode("utf-8", errors="replace")
+                head = os.read(fd, size).decode("utf-8", errors="replace")
         except OSError:
             pass
         finally:
             os.close(fd)
-    fields = {key: value.strip("'\"") for key, value in _TOP_LEVEL.findall(head)}
-    return CaseSummary(fields.get("id", path.stem), fields.get("title", path.stem), fields.get("summary", ""))
+    return head
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _key_line(lines: list[str], key: str, indent: int, start: int = 0) -> int | None:
+    for number in range(start, len(lines)):
+        if lines[number].startswith(" " * indent + key + ":") and _indent(lines[number]) == indent:
+            return number
+    return None
+
+
+def _child(lines: list[str], start: int, parent: int, key: str) -> tuple[int, int] | None:
+    """(line, indent) of `key:` among the direct children of the block that begins at `start` (indented more than
+    `parent`), or None once the block ends."""
+    indent = None
+    for number in range(start, len(lines)):
+        line = lines[number]
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if _indent(line) <= parent:
+            return None
+        indent = _indent(line) if indent is None else indent
+        if _indent(line) == indent and line[indent:].startswith(key + ":"):
+            return number, indent
+    return None
+
+
+_PLAIN = re.compile(r"[^\s'\"&*!|>%@`#\[\]{},?:-][^#]*")  # a one-line plain scalar that needs no YAML rules
+
+
+def _scalar(lines: list[str], key: str, indent: int, start: int = 0) -> str | None:
+    """The value of `key:` at `indent`, stripped, if it is a one-line plain scalar or a `|`/`>` block (with the
+    default or `-` chomping); None for anything else, which only YAML itself reads right."""
+    number = _key_line(lines, key, indent, start)
+    if number is None:
+        return None
+    value = lines[number][indent + len(key) + 1 :].strip()
+    if value not in ("|", "|-", ">", ">-"):
+        following = lines[number + 1] if number + 1 < len(lines) else ""
+        if not _PLAIN.fullmatch(value) or ": " in value or (following.strip() and _indent(following) > indent):
+            return None  # a quoted, flow or multi-line scalar, or a `key: value` YAML would read as a mapping
+        return value.strip()
+    block: list[str] = []
+    block_indent = None
+    for line in lines[number + 1 :]:
+        if "\t" in line:
+            return None
+        if not line.strip():
+            block.append("")
+            continue
+        if _indent(line) <= indent:
+            break
+        block_indent = _indent(line) if block_indent is None else block_indent
+        if _indent(line) != block_indent:
+            return None  # a more indented line keeps its line break even in a folded block: YAML's rules
+        block.append(line[block_indent:])
+    else:
+        return None  # the block may go on past what was read
+    if value.startswith("|"):
+        return "\n".join(block).strip()
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in [*block, ""]:
+        if line:
+            current.append(line)
+        elif current:
+            paragraphs.append(" ".join(current))
+            current = []
+        else:
+            paragraphs.append("")
+    return "\n".join(paragraphs).strip()

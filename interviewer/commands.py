@@ -291,11 +291,16 @@ def _run_app_for_new(args: argparse.Namespace) -> int:
     start, start_drill = _starters(args, started)
 
     if args.case:
-        summary = peek_case(case_path(args.case))  # an unknown id fails here, before the screen opens
+        path = case_path(args.case)
+        summary = peek_case(path)  # an unknown id fails here, before the screen opens
         from interviewer.tui.interview_screen import InterviewScreen
 
         screen = InterviewScreen(
-            load=lambda: start(args.case, Level(args.level)), title=summary.title, level=args.level, model=model
+            load=lambda: start(args.case, Level(args.level)),
+            title=summary.title,
+            level=args.level,
+            model=model,
+            opening=_early_opening(path, summary.title, model),
         )
         app = InterviewerApp(screen, start, start_drill=start_drill)
     else:
@@ -304,6 +309,19 @@ def _run_app_for_new(args: argparse.Namespace) -> int:
         cases = [peek_case(p) for p in case_files()]
         app = InterviewerApp(CasePickerScreen(cases, Level(args.level)), start, start_drill=start_drill)
     return _run_practice_app(app, started)
+
+
+def _early_opening(path: Path, title: str, model: str):
+    """The opening the app draws before the case is loaded: the problem statement, and the first question too when
+    the offline interviewer will say it (a model phrases its own; one may be named in a `.env` not yet read)."""
+    from dataclasses import replace
+
+    from interviewer.catalog import peek_opening
+
+    opening = peek_opening(path, title)
+    if opening is not None and (model != "stub" or Path(".env").exists()):
+        opening = replace(opening, question=None)
+    return opening
 
 
 def _starters(args: argparse.Namespace, started: list):

@@ -138,6 +138,20 @@ def next_step_id(step_id: str) -> str | None:
     return order[index + 1] if index + 1 < len(order) else None
 
 
+def introduction(title: str, prompt: str) -> str:
+    """The offline interviewer's first words: a greeting and the problem as the case states it. Defined here, with
+    `start_of`, so the app can draw them from a cheap read of the case file before the interviewer is loaded."""
+    return (
+        f"Hi, thanks for joining. Today's problem: **{title}**.\n\n{prompt.strip()}\n\n"
+        "We'll go through it step by step. Ask me anything you need to clarify; I'll answer from what we know."
+    )
+
+
+def start_of(step: Step) -> str:
+    """How the first step is introduced, before its opening question."""
+    return f"Let's start with **{step.title}**. "
+
+
 def mmss(seconds: float | None) -> str:
     """A duration as m:ss, or -:-- when unknown."""
     if seconds is None:

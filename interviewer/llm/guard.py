@@ -9,6 +9,7 @@ turn (`finish`). Every rule is a plain text check on our own data: the draft, th
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Set as AbstractSet
@@ -146,6 +147,7 @@ class _CaseText:
     rubric: frozenset[tuple[str, ...]]  # what items cover, their follow-ups, red flags: never said by the model
     facts: tuple[frozenset[tuple[str, ...]], ...]
     values: frozenset[float]  # the values of the prompt, the facts and the curveballs
+    rubric_and_facts: frozenset[tuple[str, ...]]  # what a turn may not say unless it answers from the facts
 
 
 _CASE_TEXTS: dict[int, tuple[Case, _CaseText]] = {}
@@ -169,12 +171,21 @@ def _build_case_text(case: Case) -> _CaseText:
         for flag in step.red_flags:
             rubric |= ngrams(words(flag.description), ECHO_WORDS)
     said = [case.prompt, *(fact.answer for fact in case.facts), *(curveball.says for curveball in case.curveballs)]
+    facts = tuple(frozenset(ngrams(words(fact.answer), ECHO_WORDS)) for fact in case.facts)
     return _CaseText(
         prompt=frozenset(ngrams(words(case.prompt), PROMPT_WORDS)),
         rubric=frozenset(rubric),
-        facts=tuple(frozenset(ngrams(words(fact.answer), ECHO_WORDS)) for fact in case.facts),
+        facts=facts,
         values=frozenset(v for text in said for v in values(text)),
+        rubric_and_facts=frozenset(rubric).union(*facts),
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _echoes(text: str) -> frozenset[tuple[str, ...]]:
+    """The word runs of an interviewer turn that a later turn may not repeat; read once per turn, not once per model
+    turn after it (a turn's text never changes)."""
+    return frozenset(ngrams(words(text), ECHO_WORDS))
 
 
 class TurnGuard:
@@ -188,15 +199,14 @@ class TurnGuard:
         own = ngrams(draft_words, ECHO_WORDS)  # what the draft says may be said, whatever its source
         self.draft_words = draft_words
         facts_allowed = facts_allowed or (utterance.kind is TurnKind.CLARIFICATION and "isn't specified" in self.draft)
-        self.forbidden = case_text.rubric - own  # (a question the stub could not place: the model answers from facts)
-        if not facts_allowed:
-            self.forbidden |= frozenset().union(*case_text.facts) - own
+        # (a question the stub could not place: the model answers from facts)
+        self.forbidden = (case_text.rubric if facts_allowed else case_text.rubric_and_facts) - own
         self.prompt = case_text.prompt - ngrams(draft_words, PROMPT_WORDS)
         earlier = itertools.islice(
             (t.text for t in reversed(view.turns) if t.role is Role.INTERVIEWER and t.kind is not TurnKind.INTRO),
             EARLIER_TURNS,
         )  # the latest ones only: this runs every model turn, however long the interview
-        self.earlier = frozenset().union(*(ngrams(words(text), ECHO_WORDS) for text in earlier)) - own
+        self.earlier = frozenset().union(*(_echoes(text) for text in earlier)) - own
         self.allowed = case_text.values | values(self.draft) | _candidate_values(view.turns)
         self.draft_numbers = numbers(self.draft)
         self.max_chars = max(MIN_CHARS, CHARS_PER_DRAFT_CHAR * len(self.draft))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 
-from interviewer.framework import STEP_BY_ID, STEP_IDS, Level
+from interviewer.framework import STEP_BY_ID, STEP_IDS, Level, introduction
 from interviewer.grading.claims import retracts
 from interviewer.grading.deterministic import InterviewGrader, compiled, mistakes_said
 from interviewer.grading.models import Coverage, ItemResult, StepGrade
@@ -47,10 +47,7 @@ class RubricDecider:
     # -- the decider interface -----------------------------------------------------------------------------------
 
     def introduce(self, view: View) -> str:
-        return (
-            f"Hi, thanks for joining. Today's problem: **{view.case.title}**.\n\n{view.case.prompt.strip()}\n\n"
-            "We'll go through it step by step. Ask me anything you need to clarify; I'll answer from what we know."
-        )
+        return introduction(view.case.title, view.case.prompt)
 
     def open_step(self, view: View, reason: AdvanceReason) -> str:
         step = STEP_BY_ID[view.phase]

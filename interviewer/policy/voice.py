@@ -12,7 +12,7 @@ import re
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 
-from interviewer.framework import STEP_BY_ID, TOTAL_MINUTES, Step
+from interviewer.framework import STEP_BY_ID, TOTAL_MINUTES, Step, start_of
 from interviewer.policy.base import AdvanceReason, Utterance, View
 from interviewer.usage import Usage
 
@@ -66,7 +66,7 @@ def acknowledge(reason: AdvanceReason, turn: int, phrase: str | None = None) -> 
 
 def transition(step: Step, turn: int, first: bool) -> str:
     if first:
-        return f"Let's start with **{step.title}**. "
+        return start_of(step)
     return pick(_TRANSITION, turn).format(title=step.title)
 
 

@@ -17,7 +17,10 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
+from textual._arrange import DockArrangeResult
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -48,12 +51,16 @@ class EarlierTurns(Static):
 class ChatLog(VerticalScroll):
     """The conversation. Anchored: it follows new text until the user scrolls up, and again once back at the end."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, *first: Widget, **kwargs) -> None:
+        """`first`: bubbles shown from the first frame (the interviewer's opening, `tui/opening.py`)."""
         super().__init__(**kwargs)
-        self.entries: list[Entry] = []
+        self.entries: list[Entry] = [Entry(widget.copy, widget) for widget in first]  # type: ignore[attr-defined]
         self.start = 0  # entries before this index are not mounted
         self._earlier: EarlierTurns | None = None
         self._bringing_back = False
+
+    def compose(self) -> ComposeResult:
+        yield from self.mounted
 
     FOLLOWS = True  # anchored to the end
 
@@ -62,6 +69,13 @@ class ChatLog(VerticalScroll):
         # A watcher, not an override of `watch_scroll_y`: with the override the log was not repainted in a real
         # terminal (Textual 8.2.8; headless tests did not show it).
         self.watch(self, "scroll_y", self._scrolled, init=False)
+
+    def arrange(self, size: Size, optimal: bool = False) -> DockArrangeResult:
+        if not self._container_size:
+            # Textual 8.2.8 anchors the first layout to the size the log had before it (none), which scrolls every
+            # bubble out of the first frame (the opening drawn at compose showed a frame late): give it this one.
+            self._container_size = size
+        return super().arrange(size, optimal)
 
     @property
     def mounted(self) -> list[Widget]:
@@ -98,6 +112,18 @@ class ChatLog(VerticalScroll):
         widget = InterviewerMessage(text)
         await self.add(widget)
         return widget
+
+    async def replace(self, old: Widget, new: Widget | None) -> None:
+        """Put `new` where the bubble `old` is (or just remove `old`, when `new` is None)."""
+        index = next((index for index, entry in enumerate(self.entries) if entry.widget is old), None)
+        if index is None:
+            return
+        if new is None:
+            del self.entries[index]
+        else:
+            self.entries[index] = Entry(new.copy, new)  # type: ignore[attr-defined]
+            await self.mount(new, before=old)
+        await old.remove()
 
     async def add_turns(self, turns: Sequence[Turn]) -> None:
         """Saved turns (a resumed interview): all kept, only the last `WINDOW` mounted."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -18,15 +18,18 @@ from interviewer.replies import ReplyRejected, clean_reply
 from interviewer.tui.base import AppScreen
 from interviewer.tui.chatlog import ChatLog
 from interviewer.tui.messages import InterviewEnded, InterviewReady, ReplyCancelled, ReplyFinished, ReplyStarted
+from interviewer.tui.opening import OpeningBubble
 from interviewer.tui.streaming import MarkdownStream
 from interviewer.tui.widgets import KeysFooter, ReplyBox, StepsSidebar, TooSmall
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from textual.widget import Widget
+
+    from interviewer.catalog import Opening
     from interviewer.interview import Interview, Plan, Utterance
     from interviewer.transcript import Turn
-    from interviewer.tui.bubbles import InterviewerMessage
 
 
 class InterviewScreen(AppScreen):
@@ -49,8 +52,10 @@ class InterviewScreen(AppScreen):
         title: str = "",
         level: str = "",
         model: str = "stub",
+        opening: Opening | None = None,
     ) -> None:
-        """Give a ready `interview`, or a `load` that makes one: it runs after the first paint, off the UI thread."""
+        """Give a ready `interview`, or a `load` that makes one: it runs after the first paint, off the UI thread.
+        `opening`: the new interview's first words as the case file gives them, shown in the first frame."""
         super().__init__()
         if interview is None and load is None:
             raise ValueError("an interview or a loader is needed")
@@ -61,6 +66,7 @@ class InterviewScreen(AppScreen):
         self._load = load
         self.header = (title, level, model)
         self.speaking = False
+        self._previews = _previews(opening) if interview is None else []
 
     def compose(self) -> ComposeResult:
         title, level, model = self.header
@@ -68,7 +74,7 @@ class InterviewScreen(AppScreen):
         with Horizontal(id="interview"):
             yield StepsSidebar(title, level, model, id="sidebar")
             with Vertical(id="conversation"):
-                yield ChatLog(id="chat")
+                yield ChatLog(*self._previews, id="chat")
                 yield ReplyBox()
         yield KeysFooter()
 
@@ -76,7 +82,8 @@ class InterviewScreen(AppScreen):
         self.refresh_clock()
         self.set_interval(1.0, self.refresh_clock)
         if self.interview is None:
-            self.call_after_refresh(self._load_in_background)
+            # After the frame that shows the opening: loading competes with drawing for the interpreter.
+            self.call_after_refresh(self.call_after_refresh, self._load_in_background)
         else:
             await self._begin()
 
@@ -107,6 +114,13 @@ class InterviewScreen(AppScreen):
         plan = self.interview.plan_start()
         if plan:
             self.speak(plan)
+        else:
+            await _ChatSpeech(self, self._take_previews()).drop_previews()
+
+    def _take_previews(self) -> list[OpeningBubble]:
+        """The opening drawn before the interview was ready, for the first words said to take over (once)."""
+        previews, self._previews = self._previews, []
+        return previews
 
     # -- actions ---------------------------------------------------------------------------------------------------
 
@@ -183,7 +197,7 @@ class InterviewScreen(AppScreen):
     async def speak(self, plan: Plan) -> None:
         """Stream each planned utterance, then commit it; a cancel drops what is not fully shown."""
         assert self.interview is not None
-        speech = _ChatSpeech(self)
+        speech = _ChatSpeech(self, self._take_previews())
         if any(utterance.ends_interview for utterance in plan):  # grading takes a moment after the closing words
             self.notify("Grading the interview...", timeout=10)
         self.post_message(ReplyStarted())
@@ -196,6 +210,7 @@ class InterviewScreen(AppScreen):
         except SaveError as exc:  # the interviewer's words cannot be kept: stop, everything before them is saved
             self.host_app.exit_with_error(stopped_unsaved(exc, self.interview.path))
             return
+        await speech.drop_previews()
         self.post_message(ReplyFinished())
         if self.interview.done:
             self.post_message(InterviewEnded())
@@ -261,35 +276,68 @@ class InterviewScreen(AppScreen):
 
 
 class _ChatSpeech:
-    """The interviewer's words in the chat log: a bubble per utterance, streamed, marked if cancelled."""
+    """The interviewer's words in the chat log: a bubble per utterance, streamed, marked if cancelled.
 
-    def __init__(self, screen: InterviewScreen):
+    `previews`: the opening drawn before the interview was ready (`tui/opening.py`). The first utterances take them
+    over in order, kind for kind, instead of new bubbles: a preview stays as it is when the words said are its own,
+    and gives way to a bubble with the words said when they differ; one that nothing took over is removed."""
+
+    def __init__(self, screen: InterviewScreen, previews: Sequence[OpeningBubble] = ()):
         self.screen = screen
         self.chat = screen.query_one(ChatLog)
-        self.bubble: InterviewerMessage | None = None
+        self.bubble: Widget | None = None
         self.stream: MarkdownStream | None = None
+        self.previews = list(previews)
+        self.adopted: OpeningBubble | None = None  # the preview the current utterance is said into
+        self.words: list[str] = []
+        self.utterance: Utterance | None = None
 
     async def notice(self, turn: Turn) -> None:  # e.g. the model failed and the offline interviewer answers
         await self.chat.add_notice(turn.text)
 
     async def begin(self, utterance: Utterance) -> None:
-        self.bubble = await self.chat.add_interviewer()
-        self.stream = MarkdownStream(self.bubble)
+        self.utterance = utterance
+        preview = self.previews.pop(0) if self.previews else None
+        if preview is not None and preview.kind == utterance.kind:
+            self.bubble = self.adopted = preview
+            self.words = []
+            return
+        if preview is not None:
+            await self.drop_previews(preview)
+        bubble = await self.chat.add_interviewer()
+        self.bubble = bubble
+        self.stream = MarkdownStream(bubble)
 
     async def text(self, delta: str) -> None:
+        if self.adopted is not None:
+            self.words.append(delta)
+            return
         assert self.stream is not None
         await self.stream.write(delta)
 
     async def reset(self) -> None:
+        if self.adopted is not None:
+            self.words.clear()
+            return
         assert self.stream is not None
         await self.stream.reset()
 
     async def end(self) -> None:
+        if self.adopted is not None:
+            assert self.utterance is not None
+            said = "".join(self.words).strip() or self.utterance.text  # what `Interview.commit` will save
+            if said != self.adopted.text:  # the cheap read of the case differed from the case: show what is said
+                from interviewer.tui.bubbles import InterviewerMessage
+
+                bubble = InterviewerMessage(said)
+                await self.chat.replace(self.adopted, bubble)
+                self.bubble, self.adopted = bubble, None
+            return
         assert self.stream is not None
         await self.stream.finish()
 
     async def said(self, turn: Turn) -> None:
-        self.bubble = self.stream = None  # saved: a cancel from here on leaves it as it is
+        self.bubble = self.stream = self.adopted = None  # saved: a cancel from here on leaves it as it is
         self.screen.refresh_clock()
 
     async def cancelled(self) -> None:
@@ -299,6 +347,24 @@ class _ChatSpeech:
         if self.bubble is not None:
             self.bubble.add_class("cancelled")
             self.bubble.border_subtitle = "cancelled: not saved"
+        await self.drop_previews()
+
+    async def drop_previews(self, *more: OpeningBubble) -> None:
+        """Remove the previews nothing said: the words they stood for were not said."""
+        for preview in (*more, *self.previews):
+            await self.chat.replace(preview, None)
+        self.previews = []
+
+
+def _previews(opening: Opening | None) -> list[OpeningBubble]:
+    """The opening's bubbles, if its problem statement can be drawn without Markdown (else none)."""
+    if opening is None:
+        return []
+    intro = OpeningBubble.of(opening.intro, "intro")
+    if intro is None:
+        return []
+    question = OpeningBubble.of(opening.question, "opening") if opening.question else None
+    return [intro] if question is None else [intro, question]
 
 
 def _continue(path: Path | None) -> str:
