@@ -20,7 +20,9 @@ from interviewer.policy import DraftVoice, Policy
 from interviewer.rubric import load_case
 
 
-async def wait_until(pilot: Pilot, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+async def wait_until(pilot: Pilot, predicate: Callable[[], bool], timeout: float = 30.0) -> None:
+    # Generous: it only matters when the app is slow to get there, as on a loaded machine (a full run on two busy
+    # cores once took 27 minutes, and a paste test waited 10 s in vain there while it passed alone).
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:
