@@ -177,14 +177,18 @@ def _shown(ref: str, limit: int = 60) -> str:
     return f"{ref[:limit]!r}... ({len(ref):,} characters)"
 
 
-def check_case_id(ref: str) -> str:
+def check_case_id(ref: str, new: bool = False) -> str:
     """`ref` if it is a well-formed case id; anything else (too long, `/`, `..`, control characters) is refused
-    before it can become part of a file name."""
+    before it can become part of a file name. For a case to be made (`new`), an example helps, not the ids taken."""
     if len(ref) > MAX_CASE_ID_CHARS or not CASE_ID.fullmatch(ref):
-        raise UnknownCaseError(
-            f"invalid case id {_shown(ref)}: a case id is up to {MAX_CASE_ID_CHARS} lowercase letters, digits, '-' "
-            f"and '_'; valid case ids: {', '.join(available_case_ids()) or '(none found)'}"
+        rule = (
+            f"invalid case id {_shown(ref)}: a case id is up to {MAX_CASE_ID_CHARS} lowercase letters, digits, "
+            "'-' and '_'"
         )
+        if new:
+            example = "-".join(re.findall(r"[a-z0-9]+", ref.lower())) or "my-case"
+            raise UnknownCaseError(f"{rule}, for example {example[:MAX_CASE_ID_CHARS]!r}")
+        raise UnknownCaseError(f"{rule}; valid case ids: {', '.join(available_case_ids()) or '(none found)'}")
     return ref
 
 

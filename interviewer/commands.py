@@ -146,7 +146,7 @@ def cmd_new_case(args: argparse.Namespace) -> int:
     from interviewer.settings import writable_dir
     from interviewer.skeleton import skeleton
 
-    case_id = check_case_id(args.id)
+    case_id = check_case_id(args.id, new=True)
     if args.out:
         path = Path(args.out)
         if path.name != f"{case_id}.yaml":
@@ -215,9 +215,10 @@ def _need_input() -> None:
         raise InterviewerError("standard input is closed; line mode reads your replies from it (pipe or type them)")
 
 
-def _need_terminal() -> None:
+def _need_terminal(without: str = "add --plain for line mode on stdin/stdout") -> None:
+    """The app needs a terminal; `without` says what to do instead."""
     if not (sys.stdin is not None and sys.stdin.isatty() and sys.stdout is not None and sys.stdout.isatty()):
-        raise InterviewerError("the interview app needs a terminal; add --plain for line mode on stdin/stdout")
+        raise InterviewerError(f"the interview app needs a terminal; {without}")
 
 
 def _settings(args: argparse.Namespace, default_model: str | None = None):
@@ -461,7 +462,7 @@ def _warn(message: str) -> None:
 def cmd_replay(args: argparse.Namespace) -> int:
     path = Path(args.path)
     transcript, case, grade, notice = _graded_transcript(path)
-    _need_terminal()
+    _need_terminal(f"without one, `interviewer export {shlex.quote(str(path))}` writes the graded transcript as text")
     from interviewer.tui.app import InterviewerApp
     from interviewer.tui.replay_screen import ReplayScreen
 

@@ -224,9 +224,10 @@ def case_warnings(case: Case, doc: LoadedDocument) -> list[str]:
         count = len(rubric.items)
         if not 6 <= count <= 12:
             where = doc.where(("steps", step_id, "items"))
-            warnings.append(f"{where}: steps.{step_id}.items: {count} items; 6 to 12 give a fair grade")
+            items = f"{count} item{'s' * (count != 1)}"
+            warnings.append(f"{where}: steps.{step_id}.items: {items}; 6 to 12 give a fair grade")
     if not case.talking_points:
-        warnings.append(f"{doc.where(())}: talking_points: none, so the wrap-up is not graded")
+        warnings.append(f"{doc.where(())}: talking_points: none, so the wrap-up has nothing to compare with")
     return warnings
 
 

@@ -283,6 +283,8 @@ def load_document(path: Path) -> LoadedDocument:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark else ""
         problem = exc.problem or exc.context or "invalid YAML"
+        if "mapping values are not allowed" in problem:
+            problem += " (put text that holds ': ' in quotes)"
         raise InterviewerError(f"{path}{line}: invalid YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise InterviewerError(f"{path}: invalid YAML: {exc}") from None

@@ -142,6 +142,9 @@ def test_new_case_never_overwrites_and_never_takes_an_id_in_use(tmp_path: Path, 
     assert_one_line_error(run_cli("new-case", OWN, env=env), f"{own_case / OWN}.yaml already exists")
     assert_one_line_error(run_cli("new-case", ADS, env=env), f"case id '{ADS}' is already taken by", "built-in")
     assert_one_line_error(run_cli("new-case", "../evil", env=env), "invalid case id")
+    # Found by a new user: the ids already taken are no help for a new one; an example is.
+    named = assert_one_line_error(run_cli("new-case", "My Case", env=env), "for example 'my-case'")
+    assert ADS not in named
     out = tmp_path / "elsewhere" / "other.yaml"
     assert_one_line_error(run_cli("new-case", "second", "--out", str(out), env=env), "name the file second.yaml")
     folder = tmp_path / "rubrics-folder"
@@ -406,3 +409,21 @@ def test_help_names_new_case_and_the_rubrics_option() -> None:
     assert "new-case" in result.stdout and "--rubrics DIR" in result.stdout
     for command in ("grade", "replay", "chat", "check", "calibrate", "history", "drill", "cases", "new-case"):
         assert "--rubrics DIR" in run_cli(command, "--help").stdout, command
+
+
+def test_an_unquoted_colon_in_a_case_file_says_to_quote_it(tmp_path: Path) -> None:
+    broken = tmp_path / "bad-case.yaml"
+    broken.write_text("id: bad-case\ntitle: Bad\nsummary: The decision: within 50 ms\n")
+    result = run_cli("check", str(broken))
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    first = (result.stderr + result.stdout).strip().splitlines()[0]
+    assert "bad-case.yaml:3" in first and "put text that holds ': ' in quotes" in first
+
+
+def test_replay_without_a_terminal_points_to_export(tmp_path: Path, own_case: Path) -> None:
+    transcript = tmp_path / "t.json"
+    script = "\n".join(["/end"]) + "\n"
+    run_cli("chat", "--plain", "--case", OWN, "--out", str(transcript), stdin=script, env=config_env(own_case))
+    assert transcript.exists()
+    message = assert_one_line_error(run_cli("replay", str(transcript), env=config_env(own_case)), "needs a terminal")
+    assert "interviewer export" in message and "--plain" not in message
