@@ -416,8 +416,8 @@ def test_an_unquoted_colon_in_a_case_file_says_to_quote_it(tmp_path: Path) -> No
     broken.write_text("id: bad-case\ntitle: Bad\nsummary: The decision: within 50 ms\n")
     result = run_cli("check", str(broken))
     assert result.returncode != 0 and "Traceback" not in result.stderr
-    first = (result.stderr + result.stdout).strip().splitlines()[0]
-    assert "bad-case.yaml:3" in first and "put text that holds ': ' in quotes" in first
+    problem = next(line for line in (result.stdout + result.stderr).splitlines() if "bad-case.yaml" in line)
+    assert "bad-case.yaml:3" in problem and "put text that holds ': ' in quotes" in problem
 
 
 def test_replay_without_a_terminal_points_to_export(tmp_path: Path, own_case: Path) -> None:
