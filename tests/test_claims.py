@@ -467,6 +467,24 @@ def test_a_mistake_explained_by_its_consequence_is_not_endorsed_and_the_rule_it_
             ("item", "panorama-vs-frames"),
             "rejects",
         ),
+        # Found in review: modifiers stay inside the denied noun phrase, features denied are no lack of data, "just"
+        # is no exclusivity, and a condition ends a negation's reach.
+        (
+            "video-recommendation",
+            "We would run the model for months without any scheduled retraining.",
+            ("item", "continual-training"),
+            "rejects",
+        ),
+        (ADS, "We would ship without a proper A/B test.", ("item", "online-ab-test"), "rejects"),
+        (ADS, "The model has no click history features, only ad text.", ("item", "feature-groups"), "rejects"),
+        (
+            "video-recommendation",
+            "Users with no watch history get popular videos.",
+            ("item", "user-features"),
+            "endorses",
+        ),
+        (ADS, "We won't run an online A/B test just to check it.", ("item", "online-ab-test"), "rejects"),
+        (ADS, "We do not ship if calibration drifts.", ("item", "calibration-needed"), "endorses"),
         # A mistake named as a problem or followed by its consequence is not endorsed.
         (ADS, "A random split of the impressions is a problem.", ("red_flag", "random-split"), "avoids"),
         (

@@ -452,7 +452,12 @@ def test_a_challenge_that_is_not_a_question_is_a_case_error(tmp_path: Path) -> N
 
 @pytest.mark.parametrize(
     "question",
-    ["What is the advertiser churn rate in Brazil?", "What is the salary of an ad ops engineer in Manila?"],
+    [
+        "What is the advertiser churn rate in Brazil?",
+        "What is the salary of an ad ops engineer in Manila?",
+        "What is the train/test split?",
+        "What is the positive to negative ratio?",
+    ],
 )
 def test_a_question_the_fact_sheet_does_not_answer_gets_no_unrelated_fact(question: str) -> None:
     assert answer_from_facts(load_case(ADS), [question]) == NOT_IN_FACTS

@@ -109,9 +109,8 @@ def test_negation_stops_at_a_new_subject_or_a_condition() -> None:
     assert not matches("We will not launch if returns go up.", "launch")
 
 
-def test_moves_and_serves_are_not_plurals_in_f() -> None:
-    assert fold("moves") == fold("move")
-    assert fold("serves") == fold("serve")
+def test_a_negation_stops_at_since_and_once_as_they_are_folded() -> None:
+    assert matches("No launch since returns rose.", "returns rose")
 
 
 def test_limits_are_not_negations() -> None:
@@ -163,6 +162,9 @@ def test_text_addressed_to_the_grader_is_recognised(text: str) -> None:
         "We give the candidate generator a budget of 500 items.",
         "First I quickly score all the posts with a small model, then rerank the top 500.",
         "We score every candidate ad with the light model.",
+        "We retrieve 500 candidates, then score each item with the ranking model.",
+        "The ranker will score every item in the candidate set.",
+        "Mark all the items the user hid as negatives.",
     ],
 )
 def test_ordinary_design_text_is_not_addressed_to_the_grader(text: str) -> None:

@@ -38,7 +38,7 @@ def _folded(*phrases: str) -> frozenset[str]:
 
 
 # Words that end a scope beyond the punctuation and "but"/"however" the sentence analysis already uses.
-_SCOPE_BREAKS = _folded("so because since which then whereas unless until once therefore thus hence plus")
+_SCOPE_BREAKS = _folded("so because since which then whereas unless until once therefore thus hence plus if when")
 _SUBJECT_AFTER_AND = _folded("i we it they you would will should can could then instead also this that")
 _INTENSIFIERS = _folded("ever at all any under circumstance circumstances really absolutely even just ever again")
 SCOPE_WINDOW = 8
@@ -46,12 +46,18 @@ SCOPE_WINDOW = 8
 # features", the features are not denied (found by a new user: four items read as dismissed, -32 points).
 _NOUN_NEGATIONS = _folded("no without")
 NOUN_NEGATION_WINDOW = 2
+_NOUN_MODIFIERS = _folded(
+    "a an the any some proper real single separate dedicated explicit formal extra additional special scheduled "
+    "regular online offline live manual automatic automated kind of sort"
+)
 _HAVING = _folded("with has have had having")
 # What a new user, item or listing lacks ("with no history"); not a practice ("a model with no calibration").
+# "The model has no click history features" denies the features: a practice, not a lack.
+_INPUTS = _folded("feature features input inputs column columns")
 _LACKED_DATA = _folded(
     "history histories session sessions click clicks data label labels interaction interactions engagement "
     "view views impression impressions rating ratings review reviews activity signal signals connection "
-    "connections friend friends purchase purchases booking bookings follower followers caption text past prior"
+    "connections friend friends purchase purchases booking bookings follower followers caption text past prior watch"
 )
 
 _HARD_NEGATIONS = _folded("not no never nor neither none nothing without lack")
@@ -70,7 +76,7 @@ _HARMS = _folded("violate violating breach breaching compromise compromising hur
 _HARMS |= _folded("exceed exceeding worsen worsening regress regressing degrade degrading overshoot surpass")
 # "I would not make GMV the single objective", "not rely on clicks alone": the negation denies that the item is all
 # there is, not the item.
-_EXCLUSIVE = _folded("single sole solely alone only exclusively just")
+_EXCLUSIVE = _folded("single sole solely alone only exclusively")
 # "I don't think we need a separate async path or rescoring": a negated need reaches over its whole object list.
 _NEEDS = _folded("need needs needed require requires want bother reason point sense benefit")  # "no reason to"
 NEED_WINDOW = 14
@@ -157,7 +163,8 @@ def _negation_width(tokens: tuple[str, ...], index: int) -> int:
     token = tokens[index]
     if token == "no" and index and tokens[index - 1] in ("or", "yes", "a", "the"):
         return 0  # "a yes or no answer", "a no if they scrolled past" name a kind of answer, they deny nothing
-    lacked = index + 1 < len(tokens) and tokens[index + 1] in _LACKED_DATA
+    phrase = tokens[index + 1 : index + 4]
+    lacked = any(word in _LACKED_DATA for word in phrase) and not any(word in _INPUTS for word in phrase)
     if token == "no" and index and tokens[index - 1] in _HAVING and lacked:
         return 0  # "listings with no sessions", "users who have no history" describe what they lack
     if index + 1 < len(tokens) and (token, tokens[index + 1]) in _TWO_WORD_NEGATIONS:
@@ -176,8 +183,11 @@ def _in_reach(sentence: Sentence, cue: int, start: int) -> bool:
     need = _negates_a_need(sentence.tokens, cue)
     if start - cue > (NEED_WINDOW if need else SCOPE_WINDOW):
         return False
-    if not need and sentence.tokens[cue] in _NOUN_NEGATIONS and start - cue > NOUN_NEGATION_WINDOW:
-        return False
+    if not need and sentence.tokens[cue] in _NOUN_NEGATIONS:
+        # Modifiers stay in the noun phrase: "without any scheduled retraining", "without a proper A/B test".
+        words = [token for token in sentence.tokens[cue + 1 : start] if token not in _NOUN_MODIFIERS]
+        if len(words) >= NOUN_NEGATION_WINDOW:
+            return False
     scope = scopes(sentence)
     if scope[cue] == scope[start]:
         return True

@@ -61,11 +61,6 @@ _KEEP_WHOLE = frozenset(
 )  # and "-eed" roots, whose "ed" is no past tense: "succeeded" folds to "succeed" like "succeed"
 
 
-# A negation stops at a new subject or a condition: in "posts with no caption we fall back to", "no" denies the
-# caption, not the fall-back; in "we will not launch if returns go up", the returns are the condition.
-_SCOPE_ENDS = frozenset({"we", "i", "they", "you", "he", "she", "if", "unless", "because", "since", "until", "once"})
-
-
 @lru_cache(maxsize=65536)
 def fold(token: str) -> str:
     """Fold a lowercase word so its plural, -ed and -ing forms compare equal: calibrate, calibrated, calibrating.
@@ -163,6 +158,13 @@ def analyse(text: str) -> Sentence:
             clauses.append(clause)
         clause += 1
     return Sentence(text, tuple(tokens), tuple(clauses), frozenset(_negated_positions(tokens, clauses)))
+
+
+# A negation stops at a new subject or a condition: in "posts with no caption we fall back to", "no" denies the
+# caption, not the fall-back; in "we will not launch if returns go up", the returns are the condition.
+_SCOPE_ENDS = frozenset(
+    fold(word) for word in ("we", "i", "they", "you", "he", "she", "if", "unless", "because", "since", "until", "once")
+)
 
 
 def _negated_positions(tokens: list[str], clauses: list[int]) -> set[int]:

@@ -93,7 +93,7 @@ _QUESTION_STOPWORDS = frozenset(
             "been have has had and or if may might much many kind sort type know tell me us also plus else anything "
             "per get expect expected roughly approximately about like by from at into than then so just all each "
             "every apply applies exist exists constraint constraints requirement requirements rule rules versus vs "
-            "compared between both either neither share split percentage proportion fraction ratio"
+            "compared between both either neither"
         )
     )
 )
