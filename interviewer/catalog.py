@@ -83,14 +83,14 @@ def case_folders() -> list[CaseFolder]:
     kept: list[CaseFolder] = []
     seen: set[Path] = set()
     for folder in folders:
-        key = _resolved(folder.path)
+        key = resolved_path(folder.path)
         if key not in seen:
             seen.add(key)
             kept.append(folder)
     return kept
 
 
-def _resolved(path: Path) -> Path:
+def resolved_path(path: Path) -> Path:
     try:
         return path.resolve()
     except (OSError, RuntimeError):

@@ -64,7 +64,14 @@ def _case_header(path: Path) -> dict[str, str]:
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate and lint case files: the given files and folders, or every case folder (built-in, config,
     `--rubrics`). Every problem is one `file:line: field: message` line; exit 2 when there is any."""
-    from interviewer.catalog import CaseFile, all_case_files, case_folders, collision_message, folder_case_files
+    from interviewer.catalog import (
+        CaseFile,
+        all_case_files,
+        case_folders,
+        collision_message,
+        folder_case_files,
+        resolved_path,
+    )
 
     files: list[CaseFile] = []
     single: set[Path] = set()  # a file given alone is practised by its path (`--case FILE`): its id takes no slot
@@ -77,24 +84,26 @@ def cmd_check(args: argparse.Namespace) -> int:
                 files += [CaseFile(path, str(target)) for path in found]
             else:
                 files.append(CaseFile(target, str(target.parent)))
-                single.add(_resolved(target))
+                single.add(resolved_path(target))
     else:
         files = all_case_files()
         if not files:
             raise InterviewerError("no case files found in " + ", ".join(str(folder.path) for folder in case_folders()))
     # An id is taken once across the files checked and every case folder.
-    known = {_resolved(entry.path): entry for entry in all_case_files()}
+    known = {resolved_path(entry.path): entry for entry in all_case_files()}
     for entry in files:
-        if _resolved(entry.path) not in single:
-            known.setdefault(_resolved(entry.path), entry)
+        if resolved_path(entry.path) not in single:
+            known.setdefault(resolved_path(entry.path), entry)
     by_id: dict[str, list[CaseFile]] = {}
     for entry in known.values():
         by_id.setdefault(entry.id, []).append(entry)
     failed = 0
     for entry in files:
         problems, case_line, notes = _check_file(entry.path)
-        here = _resolved(entry.path)
-        others = [other for other in by_id.get(entry.id, []) if _resolved(other.path) != here and here not in single]
+        here = resolved_path(entry.path)
+        others = [
+            other for other in by_id.get(entry.id, []) if resolved_path(other.path) != here and here not in single
+        ]
         problems += [f"{case_line}: id: {collision_message(entry, other)}" for other in others]
         failed += bool(problems)
         for line in problems or notes:
@@ -103,13 +112,6 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"{failed} of {len(files)} case files have problems", file=sys.stderr)
         return 2
     return 0
-
-
-def _resolved(path: Path) -> Path:
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):
-        return path.absolute()
 
 
 def _check_file(path: Path) -> tuple[list[str], str, list[str]]:

@@ -428,7 +428,7 @@ def test_replay_and_the_app_warn_about_replies_under_unknown_steps_before_the_ap
     path = tmp_path / "t.json"
     path.write_text(plain_text(_small_transcript(extra_step="bogus")))
     started: list[str] = []
-    monkeypatch.setattr(commands, "_need_terminal", lambda: None)
+    monkeypatch.setattr(commands, "_need_terminal", lambda *_: None)
     monkeypatch.setattr(commands, "_run_app", lambda app: started.append(capsys.readouterr().err) or 1)
     args = argparse.Namespace(path=str(path), plain=False, model=None, base_url=None)
     getattr(commands, f"cmd_{command}")(args)

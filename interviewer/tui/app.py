@@ -132,9 +132,14 @@ class InterviewerApp(App[None]):
             self.notify("Start another interview with `interviewer`.", severity="warning")
             return
         from interviewer.catalog import case_files, peek_case
+        from interviewer.errors import InterviewerError
         from interviewer.tui.picker import CasePickerScreen
 
-        cases = [peek_case(path) for path in case_files()]
+        try:  # a case file may have been added or copied since the app started ("case id defined twice")
+            cases = [peek_case(path) for path in case_files()]
+        except InterviewerError as error:
+            self.notify(printable(str(error)), title="Cannot list the cases", severity="error", markup=False)
+            return
         self.push_screen(CasePickerScreen(cases, message.level or Level.SENIOR), self._another_case)
 
     def _another_case(self, choice: tuple[CaseSummary, Level] | None) -> None:
