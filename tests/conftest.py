@@ -11,6 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ANSWERS = FIXTURES / "answers"
 CASE_IDS = ("ad-click-prediction", "video-recommendation", "harmful-content-detection")
+# Every built-in case, for the checks each case must pass (CASE_IDS have fixtures and personas written for them).
+BUILT_IN_CASE_IDS = tuple(sorted(path.stem for path in (ROOT / "rubrics").glob("*.yaml")))
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import CASE_IDS, run_cli
+from conftest import BUILT_IN_CASE_IDS, CASE_IDS, run_cli
 from interviewer.errors import InterviewerError, RubricError, UnknownCaseError
 from interviewer.framework import STEP_IDS
 from interviewer.rubric import available_case_ids, load_case, load_case_file, rubrics_dir
@@ -33,7 +33,7 @@ def write(path: Path, data: dict | str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("case_id", CASE_IDS)
+@pytest.mark.parametrize("case_id", BUILT_IN_CASE_IDS)
 def test_builtin_case_is_complete(case_id: str) -> None:
     case = load_case(case_id)
     assert case.id == case_id

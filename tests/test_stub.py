@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CASE_IDS, FakeClock
+from conftest import BUILT_IN_CASE_IDS, FakeClock
 from interviewer.framework import STEP_IDS, Level
 from interviewer.intents import asks_to_move_on
 from interviewer.interview import Interview
@@ -53,7 +53,7 @@ def test_question_outside_the_facts_gets_assume_what_is_reasonable(tmp_path: Pat
     assert answer.text == NOT_IN_FACTS
 
 
-@pytest.mark.parametrize("case_id", CASE_IDS)
+@pytest.mark.parametrize("case_id", BUILT_IN_CASE_IDS)
 def test_every_fact_is_reachable_by_its_own_keywords(case_id: str) -> None:
     case = load_case(case_id)
     for fact in case.facts:
@@ -166,7 +166,7 @@ def test_step_over_budget_moves_on_with_a_notice(tmp_path: Path) -> None:
     assert opening.step == "framing" and "over time" in opening.text
 
 
-@pytest.mark.parametrize("case_id", CASE_IDS)
+@pytest.mark.parametrize("case_id", BUILT_IN_CASE_IDS)
 def test_the_interviewer_never_reads_a_rubric_answer_aloud(tmp_path: Path, case_id: str) -> None:
     run = interview(tmp_path, case_id)
     for _ in range(40):
