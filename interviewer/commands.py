@@ -89,8 +89,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         files = all_case_files()
         if not files:
             raise InterviewerError("no case files found in " + ", ".join(str(folder.path) for folder in case_folders()))
-    # An id is taken once across the files checked and every case folder.
+    # An id is taken once across the files checked and every case folder; a file given by path that sits in a case
+    # folder takes its slot there like any other (else `check` says ok for a copy that breaks `cases`).
     known = {resolved_path(entry.path): entry for entry in all_case_files()}
+    single -= known.keys()
     for entry in files:
         if resolved_path(entry.path) not in single:
             known.setdefault(resolved_path(entry.path), entry)

@@ -427,3 +427,12 @@ def test_replay_without_a_terminal_points_to_export(tmp_path: Path, own_case: Pa
     assert transcript.exists()
     message = assert_one_line_error(run_cli("replay", str(transcript), env=config_env(own_case)), "needs a terminal")
     assert "interviewer export" in message and "--plain" not in message
+
+
+def test_check_of_a_file_given_by_path_in_the_config_folder_sees_its_id_collide(tmp_path: Path) -> None:
+    config = tmp_path / "cases"
+    config.mkdir()
+    copy = config / f"{ADS}.yaml"
+    shutil.copy(ROOT / "rubrics" / f"{ADS}.yaml", copy)
+    result = run_cli("check", str(copy), env=config_env(config))
+    assert result.returncode == 2 and "defined twice" in result.stdout + result.stderr
