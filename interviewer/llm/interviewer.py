@@ -21,6 +21,7 @@ from interviewer.llm.guard import TurnGuard
 from interviewer.llm.judge import ModelJudge
 from interviewer.llm.prompts import fence, render
 from interviewer.policy import DraftVoice, Policy, RubricDecider, Utterance, View
+from interviewer.redact import StreamRedactor
 from interviewer.transcript import Role, Turn, TurnKind
 from interviewer.usage import Usage
 
@@ -112,12 +113,16 @@ class ModelVoice:
             return
         messages = self.prompt(utterance, view)
         guard = TurnGuard(utterance, view)  # off script: `OffScript`, and the interview says the draft instead
+        shown = StreamRedactor()  # a key the server echoes (or the model was fed) never reaches the screen
         chunks = self.client.stream_chat(messages, max_tokens=REPLY_TOKENS, stop=STOP, on_usage=on_usage)
         async with contextlib.aclosing(chunks):  # the request is closed at once when the guard or a cancel stops it
             async for delta in chunks:
                 guard.feed(delta)
-                yield delta
+                if safe := shown.feed(delta):
+                    yield safe
         guard.finish()
+        if rest := shown.flush():
+            yield rest
 
     # -- the prompt ------------------------------------------------------------------------------------------------
 
