@@ -132,7 +132,6 @@ async def test_a_key_the_model_says_is_redacted_on_the_screen_in_the_app(
 ) -> None:
     from tui_helpers import screen_text, wait_until
 
-    from interviewer.transcript import Role
     from interviewer.tui import interview_screen
     from interviewer.tui.app import InterviewerApp
     from interviewer.tui.bubbles import InterviewerMessage
