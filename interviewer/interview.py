@@ -20,7 +20,7 @@ from interviewer.errors import InterviewerError, SaveError, TranscriptError, Unk
 from interviewer.framework import STEP_IDS, WRAP_UP, Level, next_step_id
 from interviewer.grading.claims import Reply
 from interviewer.grading.deterministic import grade_replies
-from interviewer.grading.models import CurveballResult, Grade, JudgeSummary
+from interviewer.grading.models import CurveballResult, Grade, JudgeSummary, StepJudgement
 from interviewer.grading.replies import replies_of
 from interviewer.intents import Intent, intent_of
 from interviewer.policy import Action, AdvanceReason, Policy, Utterance, View
@@ -559,13 +559,14 @@ class Interview:
         judge = self.policy.judge
         return judge.model if judge is not None else None
 
-    async def ajudge(self) -> Grade:
-        """Add the judge's verified claims to the grade of a finished interview (when the policy has a judge)."""
+    async def ajudge(self, on_step: Callable[[StepJudgement, int, int], None] | None = None) -> Grade:
+        """Add the judge's verified claims to the grade of a finished interview (when the policy has a judge);
+        `on_step(judgement, done, total)` reports each step as the judge finishes it, for a front end's progress."""
         judge = self.policy.judge
         grade = self.grade()
         if judge is None or (grade.judge is not None):
             return grade
-        judged = await judge.judge(self.case, grade, self.transcript.candidate_answers())
+        judged = await judge.judge(self.case, grade, self.transcript.candidate_answers(), on_step)
         if judged.judge is not None:  # sealed, so that `checked_grade` can tell it from a forged one later
             from interviewer.grading.seal import sign
 

@@ -151,7 +151,7 @@ class LineMode:
                 self.out()
 
     async def say(self, plan: Plan) -> None:
-        """Say the plan, printing a model's words as they come (the stub's arrive at once)."""
+        """Say the plan, printing each turn once the interview has passed all of it (`_LineSpeech`)."""
         await self.interview.speak(plan, _LineSpeech(self))
 
     def run(self) -> int:
@@ -271,12 +271,19 @@ class LineMode:
 
 
 class _LineSpeech:
-    """The interviewer's words on stdout as they come; a notice recorded mid-utterance follows its line."""
+    """The interviewer's words on stdout, each turn printed once it is whole; a notice recorded mid-utterance follows
+    its line.
+
+    A terminal in line mode cannot take printed words back, and the guard can withdraw a model's turn up to its last
+    word (a later sentence loops, the turn ends mid-sentence, the planned question is never asked), so nothing of a
+    turn is printed before the interview has passed all of it: withdrawn words are never seen, and what is printed
+    is what is saved."""
 
     def __init__(self, lines: LineMode):
         self.lines = lines
         self.later: list[Turn] = []
         self.speaking = False
+        self.held: list[str] = []
 
     def _print(self, text: str) -> None:
         print(printable(text), end="", file=self.lines.stdout, flush=True)
@@ -289,15 +296,18 @@ class _LineSpeech:
 
     async def begin(self, utterance: Utterance) -> None:
         self.speaking = True
+        self.held.clear()
         self._print(f"Interviewer ({utterance.phase}): ")
 
     async def text(self, delta: str) -> None:
-        self._print(delta)
+        self.held.append(delta)
 
-    async def reset(self) -> None:  # a broken stream, or words off the plan: what follows replaces them
-        self._print("\n[the model's words above are withdrawn; the offline interviewer answers]\nInterviewer: ")
+    async def reset(self) -> None:  # a broken stream, or words off the plan: never printed, the draft follows
+        self.held.clear()
 
     async def end(self) -> None:
+        self._print("".join(self.held))
+        self.held.clear()
         self.lines.out()
 
     async def said(self, turn: Turn) -> None:

@@ -117,3 +117,29 @@ def redact(text: str) -> str:
         text = _MASKED.sub(_masked, text)
         text = _WORD.sub(_piece, text)
     return text
+
+
+class StreamRedactor:
+    """`redact` for text that arrives in pieces (a model's stream), before it is shown.
+
+    A secret can be cut between two pieces, and half of it is not recognisable, so the last word is held back until
+    a space or the end shows it is whole (`feed` returns what may be shown now, `flush` the rest). Every pattern
+    `redact` knows keeps the words before a space as they are, so what was shown never needs taking back."""
+
+    def __init__(self) -> None:
+        self._text = ""
+        self._shown = ""
+
+    def feed(self, delta: str) -> str:
+        self._text += delta
+        cut = max(self._text.rfind(" "), self._text.rfind("\n")) + 1
+        return self._more(redact(self._text[:cut]))
+
+    def flush(self) -> str:
+        return self._more(redact(self._text))
+
+    def _more(self, safe: str) -> str:
+        more = safe[len(self._shown) :] if safe.startswith(self._shown) else ""
+        if more:
+            self._shown = safe
+        return more

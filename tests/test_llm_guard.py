@@ -223,6 +223,40 @@ async def test_an_off_script_turn_is_wiped_and_replaced_by_the_draft_with_the_ru
     assert RESET in recorder.shown and "You:" not in said.text
 
 
+@pytest.mark.parametrize(
+    ("pieces", "rule"),
+    [
+        # The first sentence is fine; the second breaks a rule as it streams: the whole turn is withdrawn.
+        (
+            ("Glad you are here today. ", "Shall we begin? ", "Candidate: I would train a ranking model."),
+            "a role label",
+        ),
+        # Every sentence is fine as it streams; only the end shows the planned question was never asked.
+        (("Glad you are here today. ", "Take your time with the problem. ", "There is plenty to cover."), "question"),
+    ],
+    ids=["mid-turn", "at-the-end"],
+)
+@respx.mock
+def test_line_mode_never_prints_words_the_guard_withdraws(tmp_path: Path, pieces: tuple[str, ...], rule: str) -> None:
+    import io
+
+    from interviewer.plain import LineMode
+
+    respx.post(URL).mock(side_effect=[stream(*pieces)])
+    policy = model_policy(ModelClient(settings(), sleep=Sleeps()))
+    interview = Interview.create(load_case(ADS), Level.SENIOR, policy, tmp_path / "t.json", clock=FakeClock())
+    out = io.StringIO()
+    assert LineMode(interview, stdin=io.StringIO("/quit\n"), stdout=out).run() == 0
+    printed = out.getvalue()
+    opening = next(turn for turn in interview.transcript.turns if turn.kind is TurnKind.OPENING)
+    assert opening.fallback and f"Interviewer (requirements): {opening.text}\n" in printed  # what was saved
+    notice = next(turn for turn in interview.transcript.turns if turn.role is Role.SYSTEM)
+    assert rule in notice.text and f"[{notice.text}]" in printed
+    for piece in pieces:
+        assert piece.strip() not in printed
+    assert "withdrawn" not in printed  # nothing to take back
+
+
 def test_the_audit_of_a_saved_turn_needs_no_draft() -> None:
     _, view = planned(ANSWER)
     assert TurnGuard.audit("Interviewer: What matters most here?", view) == "a role label"

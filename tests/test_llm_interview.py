@@ -106,6 +106,34 @@ async def test_prompt_size_stays_bounded_as_the_interview_grows(tmp_path: Path) 
 
 
 @respx.mock
+async def test_the_model_sees_its_own_earlier_turns_only_in_brief(tmp_path: Path) -> None:
+    route = respx.post(URL).mock(side_effect=phrasing)
+    interview = llm_interview(tmp_path)
+    await say(interview, interview.plan_start())
+    questions = ["What is the latency budget?", "How many daily active users?", "Could you repeat the question?"]
+    step_sizes = []
+    for question in questions * 3:
+        said_before = [
+            turn.text
+            for turn in interview.transcript.turns
+            if turn.role is Role.INTERVIEWER and turn.kind is not TurnKind.INTRO  # the intro is the case prompt
+        ]
+        await say(interview, interview.plan_reply(question))
+        human = json.loads(route.calls.last.request.content)["messages"][-1]["content"]
+        assert interview.transcript.turns[-1].step == "requirements" and not interview.transcript.turns[-1].fallback
+        for text in said_before:
+            assert text.startswith("Thanks. ") and text not in human  # the model's own words, never given back
+        step = human.split("This step so far:")[1].split("Topics this step has not covered yet")[0]
+        assert f"<candidate>{question}</candidate>" in step  # the candidate's words stay verbatim
+        assert "(you asked the step's opening question)" in step or "(you answered a question" in step
+        step_sizes.append(len(step))
+    assert len(said_before) >= 8
+    # Eight turns given, each the candidate's words or a few of ours: the step's part stops growing.
+    assert max(step_sizes) < 8 * (max(len(q) for q in questions) + 60)
+    assert step_sizes[-1] <= step_sizes[-3] + 60
+
+
+@respx.mock
 async def test_an_unreachable_model_is_replaced_by_the_stub_with_a_notice(tmp_path: Path) -> None:
     respx.post(URL).mock(return_value=error(503))
     interview = llm_interview(tmp_path, max_retries=1)

@@ -18,7 +18,7 @@ from interviewer.interview import Interview
 from interviewer.llm.client import ModelClient
 from interviewer.llm.interviewer import model_policy
 from interviewer.plain import LineMode
-from interviewer.redact import redact, redact_url, register_secret, register_url_secrets
+from interviewer.redact import StreamRedactor, redact, redact_url, register_secret, register_url_secrets
 from interviewer.rubric import load_case
 from interviewer.settings import Settings
 
@@ -92,6 +92,72 @@ def test_a_key_the_model_says_in_its_own_words_is_never_saved(tmp_path: Path) ->
     assert LineMode(interview, stdin=io.StringIO("What is the latency budget?\n"), stdout=io.StringIO()).run() == 0
     saved = path.read_text(encoding="utf-8")
     assert "Your key is ***" in saved and SECRET not in saved and SECRET[-4:] not in saved
+
+
+def _says_the_key(request) -> object:
+    # The key cut where its last piece is too short to be recognised alone: shown as it came, it would leak.
+    return stream(
+        "Sure: about 100 ms at p99, 25 ms for ranking. Your key is ", SECRET[:-4], SECRET[-4:], ". Anything else?"
+    )
+
+
+def _leaks(shown: str) -> bool:
+    return SECRET in shown or SECRET[:8] in shown or SECRET[-4:] in shown
+
+
+def test_a_stream_redactor_holds_back_a_word_until_it_is_whole() -> None:
+    redactor = StreamRedactor()
+    pieces = [redactor.feed(delta) for delta in ("Your key is ", SECRET[:-4], SECRET[-4:], ". Go on.")]
+    assert pieces[:3] == ["Your key is ", "", ""]  # nothing of the key before it is whole
+    shown = "".join(pieces) + redactor.flush()
+    assert shown == "Your key is ***. Go on."
+
+
+@respx.mock
+def test_a_key_the_model_says_is_redacted_on_the_screen_in_line_mode(tmp_path: Path) -> None:
+    respx.post(URL).mock(side_effect=_says_the_key)
+    client = ModelClient(settings(max_retries=0), sleep=Sleeps())
+    interview = Interview.create(
+        load_case("ad-click-prediction"), Level.SENIOR, model_policy(client), tmp_path / "t.json", clock=FakeClock()
+    )
+    out = io.StringIO()
+    assert LineMode(interview, stdin=io.StringIO("What is the latency budget?\n"), stdout=out).run() == 0
+    printed = out.getvalue()
+    assert "Your key is ***. Anything else?" in printed and not _leaks(printed)
+
+
+@respx.mock
+async def test_a_key_the_model_says_is_redacted_on_the_screen_in_the_app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui_helpers import screen_text, wait_until
+
+    from interviewer.tui import interview_screen
+    from interviewer.tui.app import InterviewerApp
+    from interviewer.tui.bubbles import InterviewerMessage
+
+    respx.post(URL).mock(side_effect=_says_the_key)
+    client = ModelClient(settings(max_retries=0), sleep=Sleeps())
+    interview = Interview.create(
+        load_case("ad-click-prediction"), Level.SENIOR, model_policy(client), tmp_path / "t.json", clock=FakeClock()
+    )
+    # Every piece the app is given to show, streamed: a key shown for one frame is shown.
+    streamed: list[str] = []
+    show = interview_screen._ChatSpeech.text
+
+    async def recorded(self, delta: str) -> None:
+        streamed.append(delta)
+        await show(self, delta)
+
+    monkeypatch.setattr(interview_screen._ChatSpeech, "text", recorded)
+    app = InterviewerApp(interview_screen.InterviewScreen(interview))
+    async with app.run_test(size=(120, 50)) as pilot:
+        await wait_until(pilot, lambda: len(app.screen.query(InterviewerMessage)) >= 2 and not app.screen.speaking)
+        await pilot.pause(0.1)
+        opening = list(app.screen.query(InterviewerMessage))[-1]  # the model's first turn
+        assert "Your key is ***. Anything else?" in opening.source
+        assert "Your key is ***." in "".join(streamed) and not _leaks("".join(streamed))
+        assert not _leaks(screen_text(app))
 
 
 @respx.mock

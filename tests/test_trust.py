@@ -316,7 +316,7 @@ def _judging(interview: Interview, quote: str) -> None:
     class CreditingJudge:
         model = "test-model"
 
-        async def judge(self, case, grade, answers):
+        async def judge(self, case, grade, answers, on_step=None):  # the `Judge` protocol
             missed = next(item.id for item in grade.steps["model"].items if item.coverage == "missed")
             steps = {"model": StepJudgement(step="model", credited={missed: quote})}
             return combine(grade, JudgeSummary(model=self.model, status="ok", steps=steps))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -575,3 +576,48 @@ async def test_escape_while_the_offline_interviewer_draws_its_answer_keeps_scree
         else:
             assert saved == 2 and interview.transcript.turns[-1].text == last.source
         assert [t.role for t in load(tmp_path / "t.json").turns][-saved:][0] is Role.CANDIDATE
+
+
+class _ScriptedJudge:
+    """A judge that finishes one step each time the test lets it, reporting each as the model judge does."""
+
+    model = "scripted-judge"
+
+    def __init__(self) -> None:
+        self.go = asyncio.Semaphore(0)
+
+    async def judge(self, case, grade, answers, on_step=None):
+        from interviewer.grading.models import StepJudgement
+
+        steps = ["requirements", "data", "modeling"]
+        for done, step in enumerate(steps, start=1):
+            await self.go.acquire()
+            judgement = StepJudgement(step=step, error="timed out" if step == "data" else None, overall="ok")
+            if on_step is not None:
+                on_step(judgement, done, len(steps))
+        return grade
+
+
+async def test_the_app_shows_the_judges_progress_while_it_grades(tmp_path: Path) -> None:
+    from textual.widgets import Label, ProgressBar
+
+    judge = _ScriptedJudge()
+    interview = new_interview(tmp_path, policy=Policy(judge=judge))
+    app = InterviewerApp(InterviewScreen(interview))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await idle(pilot, screen)
+        await pilot.press("ctrl+g")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: bool(screen.query("#judging-bar")))
+        bar = screen.query_one("#judging-bar", ProgressBar)
+        assert bar.total is None and not screen.query_one(ReplyBox).display  # busy, no reply box to type in
+        for done in (1, 2):
+            judge.go.release()
+            await wait_until(pilot, lambda done=done: bar.progress == done)
+            assert bar.total == 3 and not isinstance(app.screen, ScorecardScreen)
+        label = str(screen.query_one("#judging-label", Label).render())
+        assert "scripted-judge: 2 of 3 steps" in label and "not judged" in label  # the data step timed out
+        judge.go.release()
+        await wait_until(pilot, lambda: isinstance(app.screen, ScorecardScreen))
+        assert bar.progress == 3

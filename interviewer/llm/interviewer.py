@@ -2,7 +2,8 @@
 
 Keeping the decisions deterministic keeps the model honest: it is told what to do (ask this follow-up, answer from
 these facts, move to the next step), it never sees what a strong answer covers, and the stub's draft is always there
-to fall back on. The prompt is bounded: the current step verbatim (its last turns), earlier steps as one line each.
+to fall back on. The prompt is bounded: the current step's last turns (the candidate's words verbatim, the model's own
+turns as a few words on what each one did, so it has nothing of its own to copy), earlier steps as one line each.
 `model_policy` composes the three parts: the `RubricDecider`, a `ModelVoice` and a `ModelJudge` on one client.
 """
 
@@ -20,10 +21,11 @@ from interviewer.llm.guard import TurnGuard
 from interviewer.llm.judge import ModelJudge
 from interviewer.llm.prompts import fence, render
 from interviewer.policy import DraftVoice, Policy, RubricDecider, Utterance, View
-from interviewer.transcript import Role, TurnKind
+from interviewer.redact import StreamRedactor
+from interviewer.transcript import Role, Turn, TurnKind
 from interviewer.usage import Usage
 
-RECENT_TURNS = 8  # turns of the current step given verbatim
+RECENT_TURNS = 8  # turns of the current step given (the candidate's verbatim, the interviewer's in brief)
 TURN_CHARS = 1500  # longest turn given verbatim; longer ones are cut in the middle
 MAX_GAPS = 5
 REPLY_TOKENS = 220
@@ -45,6 +47,36 @@ _INTENT_MOVES = {
     "small_talk": 'Reply briefly and friendly, then steer back to the question: "{draft}"',
     "move_on": 'The candidate asked to skip a step they have not answered yet. Say this in your own words: "{draft}"',
 }
+
+
+# What an interviewer turn did, in a few words: the model's own earlier words are never given back to it (a small model
+# copies them: 19 of 71 turns repeated an earlier opening word for word), only what was planned for each turn.
+_DID = {
+    TurnKind.INTRO: "stated the problem",
+    TurnKind.OPENING: "asked the step's opening question",
+    TurnKind.FOLLOW_UP: "asked a follow-up question",
+    TurnKind.CLARIFICATION: "answered a question from the fact sheet",
+    TurnKind.PROMPT: "asked the candidate to go on",
+    TurnKind.CURVEBALL: "announced a change of requirements",
+    TurnKind.PUSHBACK: "challenged a decision",
+    TurnKind.CLOSING: "closed the interview",
+}
+_INTENT_DID = {
+    "repeat": "repeated the question",
+    "meaning": "rephrased the question",
+    "hint": "answered a request for a hint",
+    "dont_know": 'answered an "I don\'t know"',
+    "time": "said how much time is left",
+    "thinking": "let the candidate think",
+    "small_talk": "answered small talk",
+    "move_on": "asked whether to move on",
+}
+
+
+def said_in_brief(turn: Turn) -> str:
+    """What an interviewer turn did, from its plan (kind, intent, rubric item id), never from its words."""
+    did = _INTENT_DID.get(turn.intent or "") or _DID.get(turn.kind, "spoke")
+    return f"{did} ({turn.item_id.replace('-', ' ')})" if turn.item_id else did
 
 
 def clip(text: str, limit: int = TURN_CHARS) -> str:
@@ -81,12 +113,16 @@ class ModelVoice:
             return
         messages = self.prompt(utterance, view)
         guard = TurnGuard(utterance, view)  # off script: `OffScript`, and the interview says the draft instead
+        shown = StreamRedactor()  # a key the server echoes (or the model was fed) never reaches the screen
         chunks = self.client.stream_chat(messages, max_tokens=REPLY_TOKENS, stop=STOP, on_usage=on_usage)
         async with contextlib.aclosing(chunks):  # the request is closed at once when the guard or a cancel stops it
             async for delta in chunks:
                 guard.feed(delta)
-                yield delta
+                if safe := shown.feed(delta):
+                    yield safe
         guard.finish()
+        if rest := shown.flush():
+            yield rest
 
     # -- the prompt ------------------------------------------------------------------------------------------------
 
@@ -157,7 +193,7 @@ class ModelVoice:
             if turn.role is Role.CANDIDATE:
                 lines.append(f"Candidate: {fence(clip(turn.text), 'candidate')}")
             elif turn.role is Role.INTERVIEWER:
-                lines.append(f"You: {clip(turn.text)}")
+                lines.append(f"(you {said_in_brief(turn)})")
         return "\n".join(lines)
 
     def _earlier(self, view: View) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from interviewer.errors import InterviewerError
 from interviewer.framework import STEP_BY_ID, STEP_IDS, Level
-from interviewer.grading.models import Coverage, Grade, ItemResult
+from interviewer.grading.models import Coverage, Grade, ItemResult, StepJudgement
 from interviewer.intents import intent_of
 from interviewer.interview import MODEL_STRIKES, Interview, Plan
 from interviewer.policy import Action, AdvanceReason, Policy, RubricDecider, View
@@ -150,6 +150,7 @@ class Drill(Interview):
     def judge_model(self) -> str | None:
         return None  # no judge reads a drill (see `ajudge`)
 
-    async def ajudge(self) -> Grade:
-        """A drill is graded by the deterministic grader alone, at once (a judge reads whole interviews)."""
+    async def ajudge(self, on_step: Callable[[StepJudgement, int, int], None] | None = None) -> Grade:
+        """A drill is graded by the deterministic grader alone, at once (a judge reads whole interviews): `on_step`
+        is never called."""
         return self.grade()

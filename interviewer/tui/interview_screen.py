@@ -13,8 +13,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 
 from interviewer.errors import InterviewerError, SaveError
-from interviewer.framework import INTRO
+from interviewer.framework import INTRO, STEP_BY_ID
 from interviewer.replies import ReplyRejected, clean_reply
+from interviewer.terminal import printable
 from interviewer.tui.base import AppScreen
 from interviewer.tui.chatlog import ChatLog
 from interviewer.tui.messages import InterviewEnded, InterviewReady, ReplyCancelled, ReplyFinished, ReplyStarted
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from textual.widget import Widget
 
     from interviewer.catalog import Opening
+    from interviewer.grading.models import StepJudgement
     from interviewer.interview import Interview, Plan, Utterance
     from interviewer.transcript import Turn
 
@@ -230,11 +232,39 @@ class InterviewScreen(AppScreen):
         self.notify("Reply cancelled. Carry on when you are ready.")
 
     @on(InterviewEnded)
-    def _ended(self) -> None:
+    async def _ended(self) -> None:
         assert self.interview is not None
         if self.interview.judge_model:
-            self.notify(f"Grading with {self.interview.judge_model}...", timeout=30)
+            await self._show_judging(self.interview.judge_model)
         self.show_scorecard()
+
+    async def _show_judging(self, model: str) -> None:
+        """A progress bar in place of the reply box while the judge reads the steps (a local model takes minutes)."""
+        from textual.widgets import Label, ProgressBar
+
+        panel = Vertical(
+            Label(
+                printable(f"Grading with {model}: the judge is reading your answers"), id="judging-label", markup=False
+            ),
+            ProgressBar(total=None, show_eta=False, id="judging-bar"),
+            id="judging",
+        )
+        self.query_one(ReplyBox).display = False
+        await self.query_one("#conversation").mount(panel)
+
+    def _judged_step(self, judgement: StepJudgement, done: int, total: int) -> None:
+        """The judge finished a step (`Interview.ajudge`'s `on_step`, on the app's loop): move the bar on."""
+        from textual.widgets import Label, ProgressBar
+
+        if not self.query("#judging"):  # grading without a judge: nothing shown
+            return
+        self.query_one("#judging-bar", ProgressBar).update(total=total, progress=done)
+        step = STEP_BY_ID[judgement.step].short if judgement.step in STEP_BY_ID else judgement.step
+        outcome = "not judged, deterministic grade kept" if judgement.failed else "judged"
+        model = self.interview.judge_model if self.interview else None
+        self.query_one("#judging-label", Label).update(
+            printable(f"Grading with {model or 'the judge'}: {done} of {total} steps ({step}: {outcome})")
+        )
 
     @work(exclusive=True, group="grading")
     async def show_scorecard(self) -> None:
@@ -242,7 +272,8 @@ class InterviewScreen(AppScreen):
 
         assert self.interview is not None
         try:
-            grade = await self.interview.ajudge()  # the deterministic grade at once when no model is in use
+            # The deterministic grade at once when no model is in use.
+            grade = await self.interview.ajudge(self._judged_step)
         except SaveError as exc:
             self.host_app.exit_with_error(stopped_unsaved(exc, self.interview.path))
             return
