@@ -56,7 +56,9 @@ def main() -> int:
     broken = audit(out)
     print(f"grade: overall {grade['overall']} ({grade['hire_signal']}), grader {grade['grader']}")
     finished, asked = judge.get("steps_judged") or [], judge.get("steps_asked") or []
-    print(f"judge: status {judge.get('status')}, {len(finished)} of {len(asked)} steps finished ({judge.get('error')})")
+    # An unavailable judge carries no list of steps asked: say that rather than "0 of 0".
+    steps = f"{len(finished)} of {len(asked)} steps finished" if asked else "no step finished"
+    print(f"judge: status {judge.get('status')}, {steps} ({judge.get('error')})")
     print(f"judge: dropped {len(judge.get('dropped', []))} unverified claims")
     for claim in judge.get("dropped", [])[:8]:
         print(f"  dropped {claim['step']}.{claim['item_id']}: {claim['reason']}")
