@@ -10,6 +10,7 @@ user's concepts never change how a built-in case is graded.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -87,9 +88,16 @@ def shipped_vocabulary() -> dict[str, Concept]:
     return _vocabulary(tuple(sorted(concepts_dir().glob("*.yaml"))))
 
 
+def vocabulary_for(concept_ids: Iterable[str]) -> dict[str, Concept]:
+    """The vocabulary that defines these ids: the shipped one when it has them all, so a case that uses only shipped
+    concepts (every built-in case) never reads, or fails on, a user folder's concept files."""
+    shipped = shipped_vocabulary()
+    return shipped if all(concept_id in shipped for concept_id in concept_ids) else vocabulary()
+
+
 def phrasings(concept_ids: list[str]) -> tuple[str, ...]:
     """The phrasings of the given concepts, in order; unknown ids are skipped (the case loader reports them)."""
-    known = vocabulary()
+    known = vocabulary_for(concept_ids)
     return tuple(p for concept_id in concept_ids if concept_id in known for p in known[concept_id].phrasings)
 
 

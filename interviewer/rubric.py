@@ -13,7 +13,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from interviewer.catalog import available_case_ids, case_files, case_path, rubrics_dir
-from interviewer.concepts import vocabulary
+from interviewer.concepts import vocabulary_for
 from interviewer.errors import RubricError
 
 __all__ = ["Case", "available_case_ids", "case_files", "load_case", "load_case_file", "parse_case", "rubrics_dir"]
@@ -171,7 +171,13 @@ class Case(_Strict):
 def _semantic_problems(case: Case, path: Path) -> list[tuple[Location, str]]:
     """Rules the schema alone cannot express. Each problem is (location, message)."""
     problems: list[tuple[Location, str]] = []
-    known_concepts = vocabulary()
+    used = [
+        concept
+        for _, rubric in case.steps.items()
+        for entry in (*rubric.items, *rubric.red_flags)
+        for concept in entry.concepts
+    ]
+    known_concepts = vocabulary_for(used)
     for step_id, rubric in case.steps.items():
         groups: tuple[tuple[str, Sequence[RubricItem | RedFlag]], ...] = (
             ("items", rubric.items),

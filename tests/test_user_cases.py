@@ -436,3 +436,15 @@ def test_check_of_a_file_given_by_path_in_the_config_folder_sees_its_id_collide(
     shutil.copy(ROOT / "rubrics" / f"{ADS}.yaml", copy)
     result = run_cli("check", str(copy), env=config_env(config))
     assert result.returncode == 2 and "defined twice" in result.stdout + result.stderr
+
+
+def test_a_broken_concepts_file_in_a_users_folder_does_not_stop_the_built_in_cases(tmp_path: Path) -> None:
+    """Found in review: the built-in cases use only shipped concepts, so they never read a user's concept files."""
+    config = tmp_path / "cases"
+    (config / "concepts").mkdir(parents=True)
+    (config / "concepts" / "mine.yaml").write_text("concepts:\n  calibration:\n    phrasings: [x]\n")
+    checked = run_cli("check", str(ROOT / "rubrics" / f"{ADS}.yaml"), env=config_env(config))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    answers = ROOT / "tests" / "fixtures" / "answers" / f"{ADS}-strong.yaml"
+    graded = run_cli("grade", str(answers), env=config_env(config))
+    assert graded.returncode == 0 and "Traceback" not in graded.stderr, graded.stderr
