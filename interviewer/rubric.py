@@ -174,8 +174,8 @@ def _semantic_problems(case: Case, path: Path) -> list[tuple[Location, str]]:
     used = [
         concept
         for _, rubric in case.steps.items()
-        for entry in (*rubric.items, *rubric.red_flags)
-        for concept in entry.concepts
+        for concepts in (*(item.concepts for item in rubric.items), *(flag.concepts for flag in rubric.red_flags))
+        for concept in concepts
     ]
     known_concepts = vocabulary_for(used)
     for step_id, rubric in case.steps.items():
