@@ -131,12 +131,13 @@ def test_kill_9_mid_interview_loses_no_completed_turn(tmp_path: Path) -> None:
         process.stdin.flush()
     deadline = time.monotonic() + 30
     recorded: list[str] = []
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline:  # every reply saved, and the answer to the last one too
         try:
-            recorded = [t.text for t in load(out).turns if t.role is Role.CANDIDATE]
+            turns = load(out).turns
         except Exception:
-            recorded = []
-        if len(recorded) == len(replies):
+            turns = []
+        recorded = [t.text for t in turns if t.role is Role.CANDIDATE]
+        if len(recorded) == len(replies) and turns[-1].role is Role.INTERVIEWER:
             break
         time.sleep(0.05)
     process.send_signal(signal.SIGKILL)
