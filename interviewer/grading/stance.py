@@ -161,12 +161,11 @@ def is_question(sentence: Sentence) -> bool:
 
 def _negation_width(tokens: tuple[str, ...], index: int) -> int:
     token = tokens[index]
-    if token == "no" and index and tokens[index - 1] in ("or", "yes", "a", "the"):
-        return 0  # "a yes or no answer", "a no if they scrolled past" name a kind of answer, they deny nothing
-    phrase = tokens[index + 1 : index + 4]
-    lacked = any(word in _LACKED_DATA for word in phrase) and not any(word in _INPUTS for word in phrase)
-    if token == "no" and index and tokens[index - 1] in _HAVING and lacked:
-        return 0  # "listings with no sessions", "users who have no history" describe what they lack
+    if token == "no" and index:
+        if tokens[index - 1] in ("or", "yes", "a", "the"):
+            return 0  # "a yes or no answer", "a no if they scrolled past" name a kind of answer, they deny nothing
+        if tokens[index - 1] in _HAVING and _lacks_data(tokens[index + 1 : index + 4]):
+            return 0  # "listings with no sessions", "users who have no history" describe what they lack
     if index + 1 < len(tokens) and (token, tokens[index + 1]) in _TWO_WORD_NEGATIONS:
         return 2
     if token in _HARD_NEGATIONS:
@@ -175,6 +174,10 @@ def _negation_width(tokens: tuple[str, ...], index: int) -> int:
             return 0
         return 1
     return 0
+
+
+def _lacks_data(phrase: tuple[str, ...]) -> bool:
+    return any(word in _LACKED_DATA for word in phrase) and not any(word in _INPUTS for word in phrase)
 
 
 def _in_reach(sentence: Sentence, cue: int, start: int) -> bool:
