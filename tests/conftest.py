@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -48,7 +49,14 @@ def start_cli(*args: str, text: bool = True, stderr: int = subprocess.PIPE) -> s
         text=text,
         cwd=ROOT,
         env=os.environ.copy(),
+        # A shell starts a background job (this suite under CI or a tool) with SIGINT ignored, and a child inherits
+        # that, so Ctrl-C would not reach it; a program started from a terminal has the default: give it that.
+        preexec_fn=_sigint_as_from_a_terminal,
     )
+
+
+def _sigint_as_from_a_terminal() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 class FakeClock:
