@@ -71,6 +71,10 @@ _AVOID_VERBS = _folded("avoid prevent guard protect steer")
 _DETERMINERS = _folded("a an the any sudden sharp big small each every")
 _NOUN_AFTER = _folded("in of by below under off to")
 _SUBJECTS = _folded("i we you they he she it")
+# Before a dismissal verb in the past tense, words that make it an account of behaviour, not a decision: "shown but
+# skipped", "were ignored", "the user skipped".
+_WHO_DID = _folded("but were was been get got user users people viewer viewers member members customer customers")
+_WHO_DID |= _folded("reader readers buyer buyers shopper shoppers guest guests searcher searchers they he she who")
 # "without violating privacy", "never breaking the rules": the negation denies the harm, not what follows it.
 _HARMS = _folded("violate violating breach breaching compromise compromising hurt hurting harm harming break breaking")
 _HARMS |= _folded("exceed exceeding worsen worsening regress regressing degrade degrading overshoot surpass")
@@ -221,7 +225,7 @@ def _cues_before(sentence: Sentence, start: int) -> tuple[int, int, int]:
             index += width
             continue
         token = tokens[index]
-        if token in _DISMISS_VERBS and _in_reach(sentence, index, start) and _acts_on(tokens, index, start):
+        if token in _DISMISS_VERBS and _in_reach(sentence, index, start) and _acts_on(sentence, index, start):
             dismissals += 1
         elif token in _AVOID_VERBS and _in_reach(sentence, index, start):
             avoidances += 1
@@ -234,11 +238,14 @@ def _judged(tokens: tuple[str, ...], too: int) -> bool:
     return any(token in _AUXILIARIES for token in tokens[max(0, too - 2) : too])
 
 
-def _acts_on(tokens: tuple[str, ...], verb: int, start: int) -> bool:
+def _acts_on(sentence: Sentence, verb: int, start: int) -> bool:
     """Whether a dismissal verb is a verb acting on the match: "drop the calibration layer", "a model that ignores
-    position bias"; not a noun ("a sudden drop in clicks") nor a verb whose clause ends before the match ("if
-    calibration drops we retrain")."""
+    position bias"; not a noun ("a sudden drop in clicks"), nor what a user did ("results shown but skipped", "videos
+    the user skipped"), nor a verb whose clause ends before the match ("if calibration drops we retrain")."""
+    tokens = sentence.tokens
     if verb and tokens[verb - 1] in _DETERMINERS:
+        return False
+    if verb in sentence.past and verb and tokens[verb - 1] in _WHO_DID:
         return False
     if verb + 1 < len(tokens) and tokens[verb + 1] in _NOUN_AFTER:
         return False

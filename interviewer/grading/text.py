@@ -144,20 +144,27 @@ class Sentence:
     tokens: tuple[str, ...]
     clauses: tuple[int, ...]  # clause number of each token, so negation never reaches across a comma or "but"
     negated: frozenset[int]  # positions of tokens that a preceding negation covers
+    # Positions of words said in the past tense or as a participle ("skipped", "ignored"): folding drops the ending,
+    # and stance needs it to tell what a user did ("shown but skipped") from what the candidate decides ("skip it").
+    past: frozenset[int] = frozenset()
 
 
 def analyse(text: str) -> Sentence:
     tokens: list[str] = []
     clauses: list[int] = []
+    past: list[int] = []
     clause = 0
     for chunk in _CLAUSE_BREAK.split(_lower(text)):
         for word in _WORD.findall(chunk):
             if word in _CLAUSE_WORDS:
                 clause += 1
+            if len(word) > 4 and word.endswith("ed"):
+                past.append(len(tokens))
             tokens.append(fold(word))
             clauses.append(clause)
         clause += 1
-    return Sentence(text, tuple(tokens), tuple(clauses), frozenset(_negated_positions(tokens, clauses)))
+    negated = frozenset(_negated_positions(tokens, clauses))
+    return Sentence(text, tuple(tokens), tuple(clauses), negated, frozenset(past))
 
 
 # A negation stops at a new subject or a condition: in "posts with no caption we fall back to", "no" denies the
