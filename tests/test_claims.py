@@ -498,3 +498,22 @@ def test_a_mistake_explained_by_its_consequence_is_not_endorsed_and_the_rule_it_
 )
 def test_where_a_negation_or_dismissal_reaches(case_id: str, text: str, target: tuple[str, str], stance: str) -> None:
     assert stances(case_id, "requirements", text)[target] == stance
+
+
+def test_the_evidence_of_an_item_is_where_it_was_answered_when_earlier_mentions_are_worth_as_much() -> None:
+    from interviewer.grading.deterministic import grade_replies
+
+    passing = "I'd keep a small exploration slice of traffic, about 1%, so new ads collect clicks within hours."
+    at_home = "In serving, a 2% exploration slice of traffic gives new advertisers' ads impressions in their first day."
+    grade = grade_replies(load_case(ADS), Level.SENIOR, [Reply("requirements", passing), Reply("serving", at_home)])
+    result = next(i for i in grade.steps["serving"].items if i.id == "exploration")
+    assert result.coverage is Coverage.COVERED and result.said_in == "serving" and result.evidence == at_home
+    # A bare mention at home does not displace a full answer given earlier in another step.
+    full = (
+        "We keep a 2% exploration slice of traffic where uncertain ads get shown, so their estimates improve quickly."
+    )
+    replies = [Reply("data", full), Reply("serving", "Exploration.")]
+    result = next(
+        i for i in grade_replies(load_case(ADS), Level.SENIOR, replies).steps["serving"].items if i.id == "exploration"
+    )
+    assert result.coverage is Coverage.COVERED and result.said_in == "data" and result.evidence == full

@@ -60,10 +60,17 @@ def _credits(claim: Claim, item_step: str) -> tuple[Coverage, float] | None:
 
 
 def _best(claims: list[Claim], item_step: str) -> tuple[Coverage, float, Claim] | None:
+    """The claim worth most; of equal ones, the first said in the item's own step, else the first said. The evidence
+    a candidate reads should be where they answered the item, not a passing mention in an earlier step (a new user
+    found monitoring items backed by requirements sentences)."""
     best: tuple[Coverage, float, Claim] | None = None
     for claim in sorted(claims, key=lambda c: c.order):
         worth = _credits(claim, item_step)
-        if worth and (best is None or worth[1] > best[1]):
+        if not worth:
+            continue
+        better = best is None or worth[1] > best[1]
+        at_home = best is not None and worth[1] == best[1] and claim.said_in == item_step != best[2].said_in
+        if better or at_home:
             best = (*worth, claim)
     return best
 
@@ -120,7 +127,10 @@ def merge(
                 prompted = not any(
                     not c.prompted and _credits(c, step_id) for c in said if c.stance is not Stance.REJECTS
                 )
-                dismissal = next((c for c in said if c.stance is Stance.REJECTS and c.order < claim.order), None)
+                first = min(
+                    (c.order for c in said if c.stance is not Stance.REJECTS and _credits(c, step_id)), default=0
+                )
+                dismissal = next((c for c in said if c.stance is Stance.REJECTS and c.order < first), None)
                 if dismissal is not None and item.weight >= IMPORTANT_WEIGHT and _corrected(dismissal, said, []):
                     flags.append(
                         _mistake("dismissed", item.id, f"Dismissed: {item.covers}", item.weight, dismissal, True)
