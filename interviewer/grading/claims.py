@@ -441,8 +441,9 @@ def _stance_of_match(sentence: Sentence, parts: tuple[tuple[int, int], ...], mis
     does not matter" does not endorse "auction & calibrated"."""
     words = tuple(token for start, end in parts for token in sentence.tokens[start:end])
     kind = target_of(words, mistake=mistake)
+    inside = frozenset(i for start, end in parts for i in range(start, end)) if len(parts) > 1 else frozenset()
     for start, end in parts:
-        stance = stance_of(sentence, start, end, kind)
+        stance = stance_of(sentence, start, end, kind, inside)
         if stance is not Stance.ENDORSES:
             return stance
     return Stance.ENDORSES

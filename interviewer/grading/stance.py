@@ -51,6 +51,7 @@ _NOUN_MODIFIERS = _folded(
     "regular online offline live manual automatic automated kind of sort"
 )
 _HAVING = _folded("with has have had having")
+_MATTER = fold("matter")
 # What a new user, item or listing lacks ("with no history"); not a practice ("a model with no calibration").
 # "The model has no click history features" denies the features: a practice, not a lack.
 _INPUTS = _folded("feature features input inputs column columns")
@@ -165,6 +166,8 @@ def is_question(sentence: Sentence) -> bool:
 
 def _negation_width(tokens: tuple[str, ...], index: int) -> int:
     token = tokens[index]
+    if token == "no" and index + 1 < len(tokens) and tokens[index + 1] == _MATTER:
+        return 0  # "no matter how good they are" concedes, it denies nothing
     if token == "no" and index:
         if tokens[index - 1] in ("or", "yes", "a", "the"):
             return 0  # "a yes or no answer", "a no if they scrolled past" name a kind of answer, they deny nothing
@@ -213,12 +216,16 @@ def _negates_a_need(tokens: tuple[str, ...], cue: int) -> bool:
     return tokens[cue] in _HARD_NEGATIONS and any(t in _NEEDS for t in tokens[cue + 1 : cue + 4])
 
 
-def _cues_before(sentence: Sentence, start: int) -> tuple[int, int, int]:
-    """(negations, dismissal verbs, avoidance verbs) that govern the match at `start`."""
+def _cues_before(sentence: Sentence, start: int, inside: frozenset[int]) -> tuple[int, int, int]:
+    """(negations, dismissal verbs, avoidance verbs) that govern the match at `start`; none of the words the match
+    itself is made of (`inside`)."""
     tokens = sentence.tokens
     negations = dismissals = avoidances = 0
     index = max(0, start - NEED_WINDOW)
     while index < start:
+        if index in inside:
+            index += 1
+            continue
         width = _negation_width(tokens, index)
         if width and _in_reach(sentence, index, start):
             negations += 1
@@ -267,15 +274,16 @@ def _judges(tokens: tuple[str, ...], negation: int) -> bool:
     """A negation that judges what came before: "X is not needed", "X does not matter", "X never matters"; not a
     rule the design follows ("borderline videos never recommended")."""
     after = tokens[negation + 1 : negation + 4]
-    if not any(t in _EVALUATIVE for t in after):
-        return False
+    if not any(t in _EVALUATIVE for t in after) or _negation_width(tokens, negation) == 0:
+        return False  # "..., no matter how good they are" concedes
     if negation and tokens[negation - 1] in _AUXILIARIES:
         return True
     return bool(after) and after[0] in _EVALUATIVE and after[0] not in _ADVICE
 
 
-def _dismissed_after(sentence: Sentence, end: int) -> bool:
-    """ "X does not matter", "X is not needed", "X is overkill", "X are too slow": said of the match, in its scope."""
+def _dismissed_after(sentence: Sentence, end: int, inside: frozenset[int]) -> bool:
+    """ "X does not matter", "X is not needed", "X is overkill", "X are too slow": said of the match, in its scope;
+    not by a word of the match itself (`accuracy & useless` names the item "accuracy is useless here")."""
     tokens, scope = sentence.tokens, scopes(sentence)
     if end >= len(tokens):
         return False
@@ -284,6 +292,8 @@ def _dismissed_after(sentence: Sentence, end: int) -> bool:
     for index in range(end, limit):
         if scope[index] != home:
             break
+        if index in inside:
+            continue
         token = tokens[index]
         if token in _DISMISSALS_AFTER or tokens[index : index + 3] == _NICE_TO_HAVE:
             return True
@@ -329,12 +339,13 @@ def _hypothetical(sentence: Sentence, start: int) -> bool:
     )
 
 
-def stance_of(sentence: Sentence, start: int, end: int, target: Target) -> Stance:
-    """The candidate's stance toward what matched at tokens [start, end) of `sentence`."""
+def stance_of(sentence: Sentence, start: int, end: int, target: Target, inside: frozenset[int] = frozenset()) -> Stance:
+    """The candidate's stance toward what matched at tokens [start, end) of `sentence`; `inside` holds the positions
+    of the other parts of the same match (`a & b`), which are the idea, not cues about it."""
     if is_question(sentence):
         return Stance.ASKS
-    negations, dismissals, avoidances = _cues_before(sentence, start)
-    dismissed_after = _dismissed_after(sentence, end)
+    negations, dismissals, avoidances = _cues_before(sentence, start, inside)
+    dismissed_after = _dismissed_after(sentence, end, inside)
     if target is Target.MISTAKE:
         flips = negations + dismissals + avoidances + dismissed_after
         if flips % 2:
