@@ -517,3 +517,32 @@ def test_the_evidence_of_an_item_is_where_it_was_answered_when_earlier_mentions_
         i for i in grade_replies(load_case(ADS), Level.SENIOR, replies).steps["serving"].items if i.id == "exploration"
     )
     assert result.coverage is Coverage.COVERED and result.said_in == "data" and result.evidence == full
+
+
+def _stance(text: str, phrase: str) -> Stance:
+    from interviewer.grading.stance import stance_of, target_of
+    from interviewer.grading.text import analyse
+
+    sentence, words = analyse(text), analyse(phrase).tokens
+    start = next(i for i in range(len(sentence.tokens)) if sentence.tokens[i : i + len(words)] == words)
+    return stance_of(sentence, start, start + len(words), target_of(words, mistake=False))
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "expected"),
+    [
+        # Removing a risk handles it; looking away from it dismisses it (found by the case tuners).
+        ("I drop the 3% of orders marked suspicious before training.", "marked suspicious", Stance.ENDORSES),
+        ("We drop borderline videos from the candidates.", "borderline video", Stance.ENDORSES),
+        ("We can ignore position bias here.", "position bias", Stance.REJECTS),
+        ("We can skip the drift checks.", "drift check", Stance.REJECTS),
+        # A hyphenated "no-" names a kind of thing; a bare "no" still denies.
+        ("Use no-click impressions as the negatives.", "click impression", Stance.ENDORSES),
+        ("Use no click impressions as the negatives.", "click impression", Stance.REJECTS),
+        # Behaviour reported in the past tense is no decision; the decision still is.
+        ("Results shown but skipped count as negatives.", "count as negativ", Stance.ENDORSES),
+        ("We skip calibration.", "calibration", Stance.REJECTS),
+    ],
+)
+def test_stance_of_removals_compounds_and_reported_behaviour(text: str, phrase: str, expected: Stance) -> None:
+    assert _stance(text, phrase) is expected

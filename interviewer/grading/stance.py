@@ -58,15 +58,17 @@ _INPUTS = _folded("feature features input inputs column columns")
 _LACKED_DATA = _folded(
     "history histories session sessions click clicks data label labels interaction interactions engagement "
     "view views impression impressions rating ratings review reviews activity signal signals connection "
-    "connections friend friends purchase purchases booking bookings follower followers caption text past prior watch"
+    "connections friend friends purchase purchases booking bookings follower followers caption text past prior watch "
+    "example examples sample samples photo photos image images"
 )
 
 _HARD_NEGATIONS = _folded("not no never nor neither none nothing without lack")
 _TWO_WORD_NEGATIONS = frozenset({(fold("instead"), fold("of")), (fold("rather"), fold("than"))})
-# "drop the retrieval stage" dismisses a practice; "drop borderline videos" names a risk (see RISK_WORDS), where a
-# dismissal verb is how it is handled.
+# "drop the retrieval stage" dismisses a practice; "drop borderline videos" names a risk (see RISK_WORDS), where
+# removing it is how it is handled (`_LOOK_AWAY_VERBS`).
 _DISMISS_VERBS = _folded("skip skipping ignore ignoring forget forgo ditch abandon bypass drop dropping defer")
 _DISMISS_VERBS |= _folded("neglect overlook")
+_LOOK_AWAY_VERBS = _DISMISS_VERBS - _folded("drop dropping ditch abandon bypass")
 _AVOID_VERBS = _folded("avoid prevent guard protect steer")
 # "a drop in", "drops by 5%": the dismissal verb used as a noun or of a quantity, dismissing nothing.
 _DETERMINERS = _folded("a an the any sudden sharp big small each every")
@@ -126,6 +128,12 @@ _MISTAKE_PAIRS = frozenset(
         ("problem", "with"),
         ("problem", "is"),
         ("a", "problem"),
+        # "one risk is that it trains on its own predictions"; not "a risk score"
+        ("risk", "is"),
+        ("risk", "that"),
+        ("one", "risk"),
+        ("main", "risk"),
+        ("biggest", "risk"),
     )
 )
 
@@ -134,7 +142,8 @@ RISK_WORDS = _folded(
     "adversarial evade evasion delay delayed stale overfit overfitting sensitive discrimination outage failure "
     "timeout mislabel attack manipulation clickbait starvation cold borderline harmful toxic violating invalid fake "
     "duplicate outlier peek peeking future flood flooding overwhelm annoy harass fatigue unavailable expired "
-    "cancelled canceled deleted banned illegal unsafe outdated inappropriate offensive race ethnicity religion"
+    "cancelled canceled deleted banned illegal unsafe outdated inappropriate offensive race ethnicity religion "
+    "suspicious fraudulent junk corrupt corrupted"
 )
 
 
@@ -164,7 +173,9 @@ def is_question(sentence: Sentence) -> bool:
     return sentence.text.rstrip().rstrip("\"')").endswith("?")
 
 
-def _negation_width(tokens: tuple[str, ...], index: int) -> int:
+def _negation_width(tokens: tuple[str, ...], index: int, compounds: frozenset[int] = frozenset()) -> int:
+    if index in compounds:
+        return 0  # "no-purchase sessions", "non-click" name a kind, they deny nothing
     token = tokens[index]
     if token == "no" and index + 1 < len(tokens) and tokens[index + 1] == _MATTER:
         return 0  # "no matter how good they are" concedes, it denies nothing
@@ -216,9 +227,10 @@ def _negates_a_need(tokens: tuple[str, ...], cue: int) -> bool:
     return tokens[cue] in _HARD_NEGATIONS and any(t in _NEEDS for t in tokens[cue + 1 : cue + 4])
 
 
-def _cues_before(sentence: Sentence, start: int, inside: frozenset[int]) -> tuple[int, int, int]:
+def _cues_before(sentence: Sentence, start: int, inside: frozenset[int], risk: bool = False) -> tuple[int, int, int]:
     """(negations, dismissal verbs, avoidance verbs) that govern the match at `start`; none of the words the match
-    itself is made of (`inside`)."""
+    itself is made of (`inside`). Said of a risk, removing it ("drop the orders marked suspicious") handles it: only
+    the verbs that look away from it ("ignore", "skip") dismiss it."""
     tokens = sentence.tokens
     negations = dismissals = avoidances = 0
     index = max(0, start - NEED_WINDOW)
@@ -226,13 +238,14 @@ def _cues_before(sentence: Sentence, start: int, inside: frozenset[int]) -> tupl
         if index in inside:
             index += 1
             continue
-        width = _negation_width(tokens, index)
+        width = _negation_width(tokens, index, sentence.compounds)
         if width and _in_reach(sentence, index, start):
             negations += 1
             index += width
             continue
         token = tokens[index]
-        if token in _DISMISS_VERBS and _in_reach(sentence, index, start) and _acts_on(sentence, index, start):
+        dismisses = token in (_LOOK_AWAY_VERBS if risk else _DISMISS_VERBS)
+        if dismisses and _in_reach(sentence, index, start) and _acts_on(sentence, index, start):
             dismissals += 1
         elif token in _AVOID_VERBS and _in_reach(sentence, index, start):
             avoidances += 1
@@ -344,7 +357,7 @@ def stance_of(sentence: Sentence, start: int, end: int, target: Target, inside: 
     of the other parts of the same match (`a & b`), which are the idea, not cues about it."""
     if is_question(sentence):
         return Stance.ASKS
-    negations, dismissals, avoidances = _cues_before(sentence, start, inside)
+    negations, dismissals, avoidances = _cues_before(sentence, start, inside, risk=target is Target.RISK)
     dismissed_after = _dismissed_after(sentence, end, inside)
     if target is Target.MISTAKE:
         flips = negations + dismissals + avoidances + dismissed_after

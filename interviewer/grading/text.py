@@ -147,6 +147,9 @@ class Sentence:
     # Positions of words said in the past tense or as a participle ("skipped", "ignored"): folding drops the ending,
     # and stance needs it to tell what a user did ("shown but skipped") from what the candidate decides ("skip it").
     past: frozenset[int] = frozenset()
+    # Positions of words joined to the next by a hyphen: "no-purchase sessions" names a kind of session, it denies
+    # nothing.
+    compounds: frozenset[int] = frozenset()
 
 
 def analyse(text: str) -> Sentence:
@@ -154,17 +157,21 @@ def analyse(text: str) -> Sentence:
     clauses: list[int] = []
     past: list[int] = []
     clause = 0
+    compounds: list[int] = []
     for chunk in _CLAUSE_BREAK.split(_lower(text)):
-        for word in _WORD.findall(chunk):
+        for match in _WORD.finditer(chunk):
+            word = match.group()
             if word in _CLAUSE_WORDS:
                 clause += 1
             if len(word) > 4 and word.endswith("ed"):
                 past.append(len(tokens))
+            if chunk[match.end() : match.end() + 1] == "-":
+                compounds.append(len(tokens))
             tokens.append(fold(word))
             clauses.append(clause)
         clause += 1
     negated = frozenset(_negated_positions(tokens, clauses))
-    return Sentence(text, tuple(tokens), tuple(clauses), negated, frozenset(past))
+    return Sentence(text, tuple(tokens), tuple(clauses), negated, frozenset(past), frozenset(compounds))
 
 
 # A negation stops at a new subject or a condition: in "posts with no caption we fall back to", "no" denies the
