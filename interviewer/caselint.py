@@ -11,6 +11,8 @@ gives its answer away" means exactly that the grader would credit the follow-up'
 - a signal that is in the `covers` of two or more other items of its step but not in its own item's: it names what
   those items say, so a candidate who explains them earns this item too. (Neighbouring items do mention each other's
   ideas in passing, and an idea may count in another step: those overlaps are by design, not flagged);
+- a signal with a lone "s" or "t" after a word (`today s snapshot`, `doesn t fit`): the apostrophe was lost, and a
+  candidate's "today's" reads as `today`, so the signal can never match ("t sne" is a word of its own);
 - a weight below 1 (nice to have);
 - placeholders left from `interviewer new-case` (`FILL IN`).
 
@@ -74,9 +76,35 @@ def _is_question(signal: str) -> bool:
     return bool(parts) and parts[0][0] in _QUESTION_WORDS
 
 
+_ORPHANS = frozenset({"s", "t"})  # what is left of "today's" or "don't" written without the apostrophe
+
+
+def _phrasings(case: Case) -> Iterator[tuple[Location, str]]:
+    for step_id, rubric in case.steps.items():
+        for index, item in enumerate(rubric.items):
+            for field in ("signals", "opposite"):
+                for number, phrase in enumerate(getattr(item, field)):
+                    yield ("steps", step_id, "items", index, field, number), phrase
+        for index, flag in enumerate(rubric.red_flags):
+            for number, phrase in enumerate(flag.signals):
+                yield ("steps", step_id, "red_flags", index, "signals", number), phrase
+
+
+def _orphan_problems(case: Case, doc: LoadedDocument) -> list[str]:
+    return [
+        _line(
+            doc,
+            loc,
+            f"{phrase!r} has a lone 's' or 't' after a word and can never match: write \"seller's\" or \"seller\"",
+        )
+        for loc, phrase in _phrasings(case)
+        if any(token in _ORPHANS for part in compile_signal(phrase) for token in part[1:])
+    ]
+
+
 def lint_case(case: Case, doc: LoadedDocument) -> list[str]:
     """Every lint problem of a case that loaded, in file order (see the module docstring)."""
-    problems: list[str] = []
+    problems: list[str] = _orphan_problems(case, doc)
     items = list(_items(case))
     covers = {item.id: SentenceIndex.of([item.covers]) for _, item in items}
     for loc, item in items:

@@ -270,6 +270,21 @@ def test_check_lints_a_users_case_with_file_line_and_field(tmp_path: Path) -> No
     assert "'model-0'" in problems[2] and "'model-2'" in problems[2]
 
 
+def test_check_finds_a_signal_whose_apostrophe_was_lost(tmp_path: Path) -> None:
+    data = lint_case()
+    data["steps"]["data"]["items"][0]["signals"] += ["seller s pick", "t sne plot"]  # "t-SNE" is a word of its own
+    data["steps"]["serving"]["red_flags"] = [
+        {"id": "never", "description": "No.", "penalty": 5, "signals": ["doesn t fit"], "challenge": "Why?"}
+    ]
+    path = tmp_path / "linted.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    result = run_cli("check", str(tmp_path))
+    lost = [line for line in result.stdout.splitlines() if "lone 's' or 't'" in line]
+    assert result.returncode == 2 and len(lost) == 2, result.stdout
+    assert "steps.data.items.0.signals.1: 'seller s pick'" in lost[0]
+    assert "steps.serving.red_flags.0.signals.0: 'doesn t fit'" in lost[1]
+
+
 def test_check_names_schema_problems_of_a_users_case_with_line_and_field(tmp_path: Path) -> None:
     data = lint_case()
     data["id"] = "broken"
