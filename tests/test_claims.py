@@ -542,7 +542,25 @@ def _stance(text: str, phrase: str) -> Stance:
         # Behaviour reported in the past tense is no decision; the decision still is.
         ("Results shown but skipped count as negatives.", "count as negativ", Stance.ENDORSES),
         ("We skip calibration.", "calibration", Stance.REJECTS),
+        # A limit of data or a method is no decision; the candidate's own "can't" still is.
+        (
+            "Replaying old logs can't show how budgets and prices react, so I'd test live.",
+            "prices react",
+            Stance.ENDORSES,
+        ),
+        ("We can't measure calibration here.", "calibration", Stance.REJECTS),
+        ("Lines we must not cross: slower answers and fewer new videos.", "slower answers", Stance.ENDORSES),
     ],
 )
 def test_stance_of_removals_compounds_and_reported_behaviour(text: str, phrase: str, expected: Stance) -> None:
     assert _stance(text, phrase) is expected
+
+
+def test_a_random_split_of_people_is_an_experiment_not_the_random_split_mistake() -> None:
+    ab = stances(ADS, "evaluation", "Live, I'd randomly split users into two groups for two weeks and compare revenue.")
+    assert ab.get(("red_flag", "random-split")) in (None, Stance.AVOIDS)
+    for data in (
+        "We randomly split the impressions into train and test.",
+        "We split the impressions of all users at random into train and test.",
+    ):
+        assert stances(ADS, "evaluation", data)[("red_flag", "random-split")] is Stance.ENDORSES, data

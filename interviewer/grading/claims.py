@@ -435,11 +435,49 @@ def retracts(text: str) -> bool:
     return bool(_CONCESSION.search(said) and _CHANGE.search(said) and not _HOLD.search(said))
 
 
+# A random split of the data leaks; a random split of users into groups is an online experiment. A mistake about
+# splitting at random is not made by a sentence that splits people or traffic (found on four plain answers: "split
+# shoppers at random into two groups" raised the random-split red flag).
+_RANDOM_SPLIT = frozenset(normalise("random randomly randomised randomized split shuffle"))
+_EXPERIMENT_UNITS = frozenset(
+    normalise(
+        "user users people person shopper shoppers member members viewer viewers customer customers visitor "
+        "visitors guest guests seller sellers buyer buyers traffic advertiser advertisers account accounts "
+        "arm arms cohort cohorts"
+    )
+)
+
+
+_DATA_UNITS = frozenset(
+    normalise(
+        "data row rows log logs impression impressions example examples train training test sample samples "
+        "record records event events click clicks image images photo photos query queries"
+    )
+)
+SPLIT_OBJECT_WINDOW = 3
+
+
+def _splits_people(sentence: Sentence, parts: tuple[tuple[int, int], ...]) -> bool:
+    """Whether a random-split mistake matched where the sentence splits people or traffic ("randomly split shoppers
+    into two groups", "users split at random"), not data ("split the impressions of users at random")."""
+    tokens = sentence.tokens
+    if not {token for start, end in parts for token in tokens[start:end]} & _RANDOM_SPLIT:
+        return False
+    for index, token in enumerate(tokens):
+        if token in _RANDOM_SPLIT:
+            near = tokens[max(0, index - SPLIT_OBJECT_WINDOW) : index + SPLIT_OBJECT_WINDOW + 1]
+            if set(near) & _EXPERIMENT_UNITS and not set(near) & _DATA_UNITS:
+                return True
+    return False
+
+
 def _stance_of_match(sentence: Sentence, parts: tuple[tuple[int, int], ...], mistake: bool) -> Stance:
     """The stance read at each part of the match (`a & b`): it is endorsed only if every part is, so "nothing infers
     health or religion" does not endorse "religion & feature", and "the auction only needs the order, so calibration
     does not matter" does not endorse "auction & calibrated"."""
     words = tuple(token for start, end in parts for token in sentence.tokens[start:end])
+    if mistake and _splits_people(sentence, parts):
+        return Stance.AVOIDS
     kind = target_of(words, mistake=mistake)
     inside = frozenset(i for start, end in parts for i in range(start, end)) if len(parts) > 1 else frozenset()
     for start, end in parts:

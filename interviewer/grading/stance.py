@@ -81,6 +81,11 @@ _WHO_DID |= _folded("reader readers buyer buyers shopper shoppers guest guests s
 # "without violating privacy", "never breaking the rules": the negation denies the harm, not what follows it.
 _HARMS = _folded("violate violating breach breaching compromise compromising hurt hurting harm harming break breaking")
 _HARMS |= _folded("exceed exceeding worsen worsening regress regressing degrade degrading overshoot surpass")
+_HARMS |= _folded("cross crossing")  # "lines we must not cross"
+# What a method, a metric or data can or cannot do: negated, it states a limit of that subject, which a candidate
+# names to justify the item ("offline replay can't show how budgets react, so I'd run a live test").
+_CAPABILITIES = _folded("show tell capture measure reveal see catch detect reflect predict answer explain")
+_PERSONAL = _folded("i we you")
 # "I would not make GMV the single objective", "not rely on clicks alone": the negation denies that the item is all
 # there is, not the item.
 _EXCLUSIVE = _folded("single sole solely alone only exclusively")
@@ -190,8 +195,18 @@ def _negation_width(tokens: tuple[str, ...], index: int, compounds: frozenset[in
         after = index + 1
         if after < len(tokens) and (tokens[after] in _NOT_A_NEGATION_BEFORE or tokens[after] in _HARMS):
             return 0
+        if after < len(tokens) and tokens[after] in _CAPABILITIES and not _personal_subject(tokens, index):
+            return 0  # "replaying old data can't show how budgets react": a limit of the data, not a decision
         return 1
     return 0
+
+
+def _personal_subject(tokens: tuple[str, ...], negation: int) -> bool:
+    """Whether the negated verb's subject is the candidate or their team ("we can't show", "I don't measure")."""
+    before = negation - 1
+    while before >= 0 and tokens[before] in _AUXILIARIES:
+        before -= 1
+    return before >= 0 and tokens[before] in _PERSONAL
 
 
 def _lacks_data(phrase: tuple[str, ...]) -> bool:
