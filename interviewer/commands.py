@@ -285,6 +285,7 @@ def cmd_default(args: argparse.Namespace) -> int:
 def _run_app_for_new(args: argparse.Namespace) -> int:
     """The app paints first: the case is only found and peeked at here, and loaded once the window is up."""
     import os
+    from dataclasses import replace
 
     from interviewer.catalog import case_files, case_path, peek_case
     from interviewer.framework import Level
@@ -295,25 +296,38 @@ def _run_app_for_new(args: argparse.Namespace) -> int:
     model = args.model or os.environ.get("INTERVIEWER_MODEL") or "stub"  # for the sidebar; settings decide later
     start, start_drill = _starters(args, started)
 
+    interview_screen = interview_screen_for(start, model)
     if args.case:
         path = case_path(args.case)
         summary = peek_case(path)  # an unknown id fails here, before the screen opens
-        from interviewer.tui.interview_screen import InterviewScreen
-
-        screen = InterviewScreen(
-            load=lambda: start(args.case, Level(args.level)),
-            title=summary.title,
-            level=args.level,
-            model=model,
-            opening=_early_opening(path, summary.title, model),
-        )
-        app = InterviewerApp(screen, start, start_drill=start_drill)
+        screen = interview_screen(replace(summary, id=args.case), Level(args.level))
+        app = InterviewerApp(screen, start, start_drill=start_drill, interview_screen=interview_screen)
     else:
         from interviewer.tui.picker import CasePickerScreen
 
         cases = [peek_case(p) for p in case_files()]
-        app = InterviewerApp(CasePickerScreen(cases, Level(args.level)), start, start_drill=start_drill)
+        picker = CasePickerScreen(cases, Level(args.level))
+        app = InterviewerApp(picker, start, start_drill=start_drill, interview_screen=interview_screen)
     return _run_practice_app(app, started)
+
+
+def interview_screen_for(start, model: str):
+    """How a new interview's screen is made, from the command line or the picker alike: drawn at once with the
+    model's name and the case's opening, the interview loaded after the first paint."""
+
+    def interview_screen(case, level):
+        from interviewer.catalog import case_path
+        from interviewer.tui.interview_screen import InterviewScreen
+
+        return InterviewScreen(
+            load=lambda: start(case.id, level),
+            title=case.title,
+            level=level.value,
+            model=model,
+            opening=_early_opening(case_path(case.id), case.title, model),
+        )
+
+    return interview_screen
 
 
 def _early_opening(path: Path, title: str, model: str):

@@ -15,7 +15,8 @@ from textual.app import App, ComposeResult
 from tui_helpers import new_interview, screen_text, wait_until
 
 from interviewer.catalog import Opening, case_files, case_path, peek_case, peek_opening
-from interviewer.commands import _early_opening
+from interviewer.commands import _early_opening, interview_screen_for
+from interviewer.framework import Level
 from interviewer.interview import Interview
 from interviewer.policy import Policy
 from interviewer.transcript import Role, TurnKind, load
@@ -24,6 +25,7 @@ from interviewer.tui.bubbles import InterviewerMessage
 from interviewer.tui.chatlog import ChatLog
 from interviewer.tui.interview_screen import InterviewScreen
 from interviewer.tui.opening import OpeningBubble, simple_markdown
+from interviewer.tui.picker import CasePickerScreen
 from interviewer.tui.widgets import ReplyBox
 
 ADS = "ad-click-prediction"
@@ -233,6 +235,29 @@ async def test_the_opening_is_on_screen_before_the_case_loads_and_said_once(tmp_
     saved = load(made[0].path)
     assert [turn.kind for turn in saved.turns].count(TurnKind.INTRO) == 1
     assert [turn.kind for turn in saved.turns].count(TurnKind.OPENING) == 1
+
+
+async def test_a_case_picked_in_the_app_opens_as_early_as_one_named_on_the_command_line(tmp_path: Path) -> None:
+    """From the picker, the first question was drawn only once the case and engine had loaded, and the header said
+    "stub" whatever the model: the picked case now opens like `--case`, with the model's name."""
+    release, made, loader = slow_loader(tmp_path)
+
+    def start(case_id: str, level: Level) -> Interview:
+        assert case_id == ADS
+        return loader()
+
+    picker = CasePickerScreen([peek_case(case_path(ADS))], Level.SENIOR)
+    app = InterviewerApp(picker, start, interview_screen=interview_screen_for(start, "local-model"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, InterviewScreen))
+        await pilot.pause()
+        assert app.screen.interview is None  # still loading
+        assert "local-model" in str(app.screen.query_one("#case-meta").render())
+        assert len(app.screen.query(OpeningBubble)) == 1  # the problem, before the case loaded (a model asks its own)
+        release.set()
+        await wait_until(pilot, lambda: app.screen.interview is not None and not app.screen.workers)
+    assert [turn.kind for turn in made[0].transcript.turns] == [TurnKind.INTRO, TurnKind.OPENING]
 
 
 async def test_an_early_opening_that_differs_from_the_case_gives_way_to_what_is_said(tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 StartInterview = Callable[[str, Level], "Interview"]
 StartDrillFor = Callable[["DrillTarget", Level], "Interview"]
+InterviewScreenFor = Callable[[CaseSummary, Level], Screen]
 
 
 class InterviewerApp(App[None]):
@@ -44,6 +45,7 @@ class InterviewerApp(App[None]):
         start_interview: StartInterview | None = None,
         notice: str | None = None,
         start_drill: StartDrillFor | None = None,
+        interview_screen: InterviewScreenFor | None = None,
     ) -> None:
         from interviewer.tui.paste import install
 
@@ -52,6 +54,9 @@ class InterviewerApp(App[None]):
         self.first_screen = first_screen
         self.start_interview = start_interview
         self.start_drill = start_drill  # a drill to practise next, from the scorecard, the picker or the history
+        # The screen of a new interview picked in the app: the same header (model) and early opening as one named
+        # on the command line.
+        self.interview_screen = interview_screen
         self.notice = notice  # shown once the app is up (e.g. a saved grade that did not match its transcript)
         # Why the app stopped, for the command line to report: an error meant for the user (a reply that could not
         # be saved counts until a later save succeeds), or a crash (a bug), reported in one line, never a traceback.
@@ -107,6 +112,9 @@ class InterviewerApp(App[None]):
             self.exit()
             return
         case, level = choice
+        if self.interview_screen is not None:
+            self.push_screen(self.interview_screen(case, level))
+            return
         start = self.start_interview
         self.push_screen(
             InterviewScreen(load=lambda: start(case.id, level), title=case.title, level=level.value, model="stub")
