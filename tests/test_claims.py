@@ -542,6 +542,7 @@ def _stance(text: str, phrase: str) -> Stance:
         # Behaviour reported in the past tense is no decision; the decision still is.
         ("Results shown but skipped count as negatives.", "count as negativ", Stance.ENDORSES),
         ("We skip calibration.", "calibration", Stance.REJECTS),
+        ("We train skip-gram listing embeddings on click sessions.", "listing embeddings", Stance.ENDORSES),
         # A limit of data or a method is no decision; the candidate's own "can't" still is.
         (
             "Replaying old logs can't show how budgets and prices react, so I'd test live.",

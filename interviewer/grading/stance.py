@@ -275,9 +275,11 @@ def _judged(tokens: tuple[str, ...], too: int) -> bool:
 
 def _acts_on(sentence: Sentence, verb: int, start: int) -> bool:
     """Whether a dismissal verb is a verb acting on the match: "drop the calibration layer", "a model that ignores
-    position bias"; not a noun ("a sudden drop in clicks"), nor what a user did ("results shown but skipped", "videos
+    position bias"; not a noun ("a sudden drop in clicks", "skip-gram"), nor what a user did ("results shown but skipped", "videos
     the user skipped"), nor a verb whose clause ends before the match ("if calibration drops we retrain")."""
     tokens = sentence.tokens
+    if verb in sentence.compounds:
+        return False  # "skip-gram", "drop-off": half of a compound noun
     if verb and tokens[verb - 1] in _DETERMINERS:
         return False
     if verb in sentence.past and verb and tokens[verb - 1] in _WHO_DID:
