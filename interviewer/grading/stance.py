@@ -275,8 +275,9 @@ def _judged(tokens: tuple[str, ...], too: int) -> bool:
 
 def _acts_on(sentence: Sentence, verb: int, start: int) -> bool:
     """Whether a dismissal verb is a verb acting on the match: "drop the calibration layer", "a model that ignores
-    position bias"; not a noun ("a sudden drop in clicks", "skip-gram"), nor what a user did ("results shown but skipped", "videos
-    the user skipped"), nor a verb whose clause ends before the match ("if calibration drops we retrain")."""
+    position bias"; not a noun ("a sudden drop in clicks", "skip-gram"), nor what a user did ("results shown but
+    skipped", "videos the user skipped"), nor a verb whose clause ends before the match ("if calibration drops we
+    retrain")."""
     tokens = sentence.tokens
     if verb in sentence.compounds:
         return False  # "skip-gram", "drop-off": half of a compound noun
