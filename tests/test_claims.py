@@ -164,11 +164,14 @@ def test_the_interviewers_step_grade_applies_the_hub_rule_like_the_whole_grade()
 
 
 def test_a_signal_matched_but_for_one_part_is_a_mention_of_its_item_when_endorsed() -> None:
-    near = "Since we only learn about the ads that got shown, I'd set aside a small share of showings to try other ads."
+    # "reserve & small & traffic & unsure" without "traffic": three of its four parts, two of them its own words.
+    near = (
+        "Since we only learn about the ads that got shown, I'd reserve a small slice for ads we are still unsure about."
+    )
     assert item(ADS, "serving", near, "exploration").coverage is Coverage.PARTIAL
     # Not when the candidate turns it down, and never from the case's everyday words.
     assert item(
-        ADS, "serving", "I would not set aside any share of showings to try other ads.", "exploration"
+        ADS, "serving", "I would not reserve a small slice for ads we are unsure about.", "exploration"
     ).coverage is (Coverage.MISSED)
     for everyday in ("I guess it's to get more clicks on ads.", "The numbers really need to match what users want."):
         grade = grade_answers(load_case(ADS), Level.SENIOR, {"framing": [everyday]})
