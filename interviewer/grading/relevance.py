@@ -113,23 +113,17 @@ def _brief_head(path: Path) -> tuple[str, ...] | None:
     return texts if all(isinstance(text, str) for text in texts) else None
 
 
-def _briefs() -> dict[str, frozenset[str]]:
+def _folder() -> str:
     from interviewer.catalog import rubrics_dir
 
-    return _built_in_briefs(str(rubrics_dir()))
+    return str(rubrics_dir())
 
 
-def _own_words(case_id: str, brief: frozenset[str], briefs: dict[str, frozenset[str]]) -> frozenset[str]:
-    key = (case_id, brief, id(briefs))
-    if key not in _OWN_WORDS:  # every grade asks for every case's: worked out once per process (measured 9 ms a grade)
-        _OWN_WORDS[key] = (briefs, _own_words_now(case_id, brief, briefs))  # `briefs` kept alive: its id stays its own
-    return _OWN_WORDS[key][1]
-
-
-_OWN_WORDS: dict[tuple[str, frozenset[str], int], tuple[dict[str, frozenset[str]], frozenset[str]]] = {}
-
-
-def _own_words_now(case_id: str, brief: frozenset[str], briefs: dict[str, frozenset[str]]) -> frozenset[str]:
+@lru_cache(maxsize=256)
+def _own_words(directory: str, case_id: str, brief: frozenset[str]) -> frozenset[str]:
+    """A case's words that no other built-in case's brief and no generic ML concept uses. Every grade asks for every
+    case's, so they are worked out once per process (measured 9 ms a grade)."""
+    briefs = _built_in_briefs(directory)
     others = frozenset().union(*(words for other, words in briefs.items() if other != case_id))
     generic = concept_words()
     return frozenset(
@@ -139,7 +133,7 @@ def _own_words_now(case_id: str, brief: frozenset[str], briefs: dict[str, frozen
 
 def distinctive_words(case: Case) -> frozenset[str]:
     """This case's own words (see the module docstring)."""
-    return _own_words(case.id, brief_words(case), _briefs())
+    return _own_words(_folder(), case.id, brief_words(case))
 
 
 def relevance(case: Case, collector: ClaimCollector) -> tuple[float, float, str]:
@@ -149,11 +143,11 @@ def relevance(case: Case, collector: ClaimCollector) -> tuple[float, float, str]
     best, best_id = 0.0, ""
     if ANOTHER_CASE_RATIO * here >= 1.0:
         return here, best, best_id  # no other case can reach that many times this share
-    briefs = _briefs()
-    for other_id, brief in briefs.items():
+    directory = _folder()
+    for other_id, brief in _built_in_briefs(directory).items():
         if other_id == case.id:
             continue
-        words = _own_words(other_id, brief, briefs)
+        words = _own_words(directory, other_id, brief)
         if not words or collector.sentences_using(words) < ANOTHER_CASE_MIN_SENTENCES:
             continue
         share = collector.relevance(words)
