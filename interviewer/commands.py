@@ -602,6 +602,17 @@ def _looks_like_transcript(path: Path) -> bool:
     return isinstance(data, dict) and ("turns" in data or "case_id" in data)
 
 
+def graders_in_use() -> str:
+    """Which graders a grade made here reads, for `calibrate` (its figures depend on it)."""
+    from interviewer.grading import paraphrase
+
+    if paraphrase.enabled():
+        return "the rubric's signals and the paraphrase backstop"
+    if paraphrase.installed():
+        return "the rubric's signals (the paraphrase backstop is switched off: INTERVIEWER_PARAPHRASE=false)"
+    return "the rubric's signals (for the paraphrase backstop: pip install 'interviewer[paraphrase]')"
+
+
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """Per relation and step, the share of labelled sets where the grade is ordered as it should be; exit 1 below a
     bar. Stance probes in DIR/probes.yaml are checked one by one."""
@@ -619,6 +630,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         raise InterviewerError(f"{directory}: no answers file with a label ({', '.join(HONEST_LABELS)}) found")
     report = calibrate(sets)
     print(printable(render(report, verbose=args.verbose)))
+    print(f"\ngraded by: {graders_in_use()}")
     ok = report.passed()
     probes_path = directory / PROBES_FILE
     if probes_path.is_file():

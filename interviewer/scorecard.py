@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from interviewer.framework import STEP_BY_ID, STEP_IDS, mmss
 from interviewer.grading.models import Coverage, Grade, HireSignal, ItemResult, StepGrade
+from interviewer.grading.paraphrase import SOURCE as PARAPHRASE
 from interviewer.transcript import Transcript
 
 BAR_WIDTH = 20
@@ -197,7 +198,8 @@ def _item(item: ItemResult, step_id: str) -> ItemLine:
 
 def _item_notes(item: ItemResult, step_id: str) -> tuple[str, ...]:
     """What to know about a credited item besides its evidence: that it is above the level (a bonus), where it was
-    said when not in this step, whether only after the interviewer's follow-up, and a mistake taken back."""
+    said when not in this step, whether only after the interviewer's follow-up, a mistake taken back, and that only
+    the paraphrase backstop recognised it (the quote is in other words than the rubric's: check it yourself)."""
     notes = []
     if not item.counted:
         notes.append(f"{item.level.value}-level bonus")
@@ -207,6 +209,8 @@ def _item_notes(item: ItemResult, step_id: str) -> tuple[str, ...]:
         notes.append("after a follow-up")
     if item.corrected:
         notes.append("corrected after a challenge")
+    if item.graded_by == [PARAPHRASE] and item.coverage is not Coverage.MISSED:
+        notes.append("in other words")
     return tuple(notes)
 
 

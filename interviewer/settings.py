@@ -68,6 +68,10 @@ class Settings(BaseSettings):
     network (llama.cpp, Ollama and LM Studio answer one request at a time; the others would time out waiting), seven
     otherwise."""
 
+    paraphrase: bool = True
+    """Also credit ideas said in other words than the rubric's (the paraphrase backstop), when the extra is installed:
+    `pip install 'interviewer[paraphrase]'`. `false`: the grade reads the rubric's phrasings only."""
+
     price_input_per_1m: float = Field(0.0, ge=0)
     """Price of 1M input tokens in dollars, for the cost estimate (0: not shown)."""
 

@@ -210,6 +210,17 @@ class _Said:
     skeleton: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class SaidSentence:
+    """A sentence that may earn credit, as another grader reads it: where it was said and in what form."""
+
+    sentence: Sentence
+    reply: Reply
+    order: int  # the `Claim.order` of claims made from it
+    template: bool  # its skeleton repeats across the answer
+    listed: bool  # terms separated like a list
+
+
 @dataclass
 class ClaimCollector:
     """The deterministic grader: each reply is analysed once when added, into claims.
@@ -384,6 +395,19 @@ class ClaimCollector:
         """Every sentence that may earn credit, in order (the brief restated and text to the grader are not here)."""
         return [said.sentence for said in self._said]
 
+    def said(self) -> list[SaidSentence]:
+        """Every sentence that may earn credit, in order, for a grader that reads sentences (the paraphrase one)."""
+        return [
+            SaidSentence(
+                said.sentence,
+                said.reply,
+                said.order,
+                template=self._is_template(said.skeleton),
+                listed=_is_list(said.sentence),
+            )
+            for said in self._said
+        ]
+
     def relevance(self, distinctive: frozenset[str]) -> float | None:
         """The share of the candidate's sentences that use a word only this case's brief has (None: nothing said).
         An answer about another system talks in generic ML words and scores low here."""
@@ -395,12 +419,14 @@ class ClaimCollector:
         """How many of the candidate's sentences use one of `words`."""
         return sum(1 for said in self._said if not words.isdisjoint(said.sentence.tokens))
 
+    def _is_template(self, shape: tuple[str, ...]) -> bool:
+        return len(shape) >= TEMPLATE_MIN_WORDS and self._skeletons[shape] >= 2
+
     def claims(self) -> list[Claim]:
         """Every claim, with template sentences (a skeleton said twice or more) marked as listed and unexplained."""
         result = []
         for claim, said_index in (entry for entries in self._claims.values() for entry in entries):
-            shape = self._said[said_index].skeleton
-            if len(shape) >= TEMPLATE_MIN_WORDS and self._skeletons[shape] >= 2:
+            if self._is_template(self._said[said_index].skeleton):
                 claim = _as_template(claim)
             result.append(claim)
         return result

@@ -17,6 +17,8 @@ from interviewer.grading.claims import Claim, ClaimCollector, CompiledCase, Repl
 from interviewer.grading.hire import hire_signal
 from interviewer.grading.merge import IMPORTANT_WEIGHT, PARTIAL_CREDIT, merge, step_score
 from interviewer.grading.models import Grade, StepGrade, TalkingPointResult
+from interviewer.grading.paraphrase import enabled as paraphrase_enabled
+from interviewer.grading.paraphrase import paraphrase_claims
 from interviewer.grading.relevance import scale_for
 from interviewer.grading.stance import Stance
 from interviewer.grading.text import Sentence, SentenceIndex
@@ -168,16 +170,21 @@ def grade_replies(
     replies: Sequence[Reply],
     seconds: Mapping[str, float] | None = None,
     warnings: Sequence[str] = (),
+    paraphrase: bool | None = None,
 ) -> Grade:
-    """Grade the whole interview: every reply, in order, with the step it was said in (`wrap_up` included)."""
+    """Grade the whole interview: every reply, in order, with the step it was said in (`wrap_up` included).
+    `paraphrase`: also run the paraphrase backstop (`interviewer.grading.paraphrase`); default: when it is enabled."""
     collector = ClaimCollector(compiled(case))
     for reply in replies:
         collector.add(reply)
     scale, note = scale_for(case, collector)
+    claims = collector.claims()
+    if paraphrase if paraphrase is not None else paraphrase_enabled():
+        claims += paraphrase_claims(case, collector, claims)
     basis = GradeBasis(
         case=case,
         level=Level(level),
-        claims=tuple(collector.claims()),
+        claims=tuple(claims),
         ignored={step: list(texts) for step, texts in collector.ignored.items()},
         restated={step: list(texts) for step, texts in collector.restated.items()},
         answered=frozenset(collector.answered),
@@ -246,7 +253,8 @@ def grade_answers(
     answers: Mapping[str, Sequence[str]],
     seconds: Mapping[str, float] | None = None,
     warnings: Sequence[str] = (),
+    paraphrase: bool | None = None,
 ) -> Grade:
     """Grade the candidate's replies grouped by step id (an answers file, where nothing was prompted)."""
     replies = [Reply(step_id, text) for step_id in REPLY_STEP_IDS for text in answers.get(step_id, ())]
-    return grade_replies(case, level, replies, seconds, warnings)
+    return grade_replies(case, level, replies, seconds, warnings, paraphrase)

@@ -1,0 +1,253 @@
+"""The paraphrase backstop: a grader that proposes claims for ideas said in other words than any signal lists.
+
+Optional (`pip install 'interviewer[paraphrase]'`): it reads sentences with `wordllama`, static word embeddings
+whose weights ship inside its wheel (16 MB; nothing is downloaded). Without it, or with `INTERVIEWER_PARAPHRASE=false`,
+the grade is the signals' alone.
+
+A sentence is compared with every phrasing of the items of the step it was said in (their signals, their concepts'
+phrasings and what they cover). Embeddings score "calibration does not matter" as close to calibration as
+"calibration matters", and a vague sentence as close to many items as a precise one, so closeness only *proposes*;
+the claim exists when these also hold:
+- the sentence is a statement of at least `MIN_TOKENS` words, not a question, a list, a template or a restated brief;
+- it names something of this case (`MIN_CASE_WORDS` words of the case's vocabulary that are specific to it), and the
+  stance at each of those words endorses (no negation, dismissal or mistake frame reaches them);
+- it endorses no red flag and no wrong decision (a wrong decision is not also a right one in other words);
+- the item is the closest of its step, at `THRESHOLD` or more, and closer by `GENERIC_MARGIN` than any of `GENERIC`,
+  what anyone says of any ML system ("I'd check accuracy on a test set" names no item of any case);
+- no signal of the item matched in that sentence.
+The claim explains its item only with a number of its own (see `paraphrase_claims`), else it is a mention. Its source
+is `paraphrase`: the scorecard says which grader credited an item, and a judge asked to confirm can overrule it.
+
+Measured with `interviewer calibrate` (signals alone -> with the backstop). On the held-out calibration set:
+plain >= partial 76% -> 85%, plain >= 0.8 x strong 58% -> 73%, wrong but fluent < partial 94% -> 92%, the attacks
+unchanged. On a fresh blind set of the twelve cases, never used for tuning: 93% -> 93%, 61% -> 70%, 88% -> 87%.
+Per answer it covers about 11 items of a plain answer, 2 of a partial one and 0.1 of a weak one; read one by one,
+about three in four of its credits on plain answers are the right item, the rest a neighbour in the same step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.util import find_spec
+from typing import TYPE_CHECKING, Any
+
+from interviewer.concepts import phrasings
+from interviewer.grading.claims import Claim, ClaimCollector, CompiledCase
+from interviewer.grading.content import content_words, has_number, is_explained
+from interviewer.grading.stance import Stance, Target, is_question, stance_of
+from interviewer.grading.text import Sentence
+from interviewer.rubric import Case
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+SOURCE = "paraphrase"
+THRESHOLD = 0.4
+GENERIC_MARGIN = 0.1
+# What any candidate says of any ML system without knowing this case: a sentence at least as close to one of these
+# as to an item names no item (measured: without it, "I'd check accuracy on a test set" was credited as adversarial
+# evaluation and "we can cache results" as sharing candidates by city).
+GENERIC = (
+    # requirements and framing
+    "First I would clarify the goals, the users and the scale of the product.",
+    "Success means people are happier and more engaged, so they come back more often.",
+    "The system has to be fast, reliable and able to handle a lot of traffic.",
+    "We want the predictions to be as accurate as possible.",
+    "It is a machine learning problem: the model learns from past data and predicts for new inputs.",
+    # data
+    "We gather the data from logs and databases, clean it up and turn it into features.",
+    "The inputs are information about the users, the items and how they interacted.",
+    "We need enough labelled examples, and we can get more labels if there are too few.",
+    "If one class is much rarer we can rebalance the training data.",
+    # model
+    "A deep neural network or a transformer would work well here since they are the state of the art.",
+    "A simple model such as logistic regression or boosted trees is a reasonable place to start.",
+    "We tune the hyperparameters and train the model on GPUs with the historical data.",
+    # evaluation
+    "We measure accuracy, precision, recall and F1 on a held-out test set.",
+    "After that an A/B test tells us whether the new version beats the current one.",
+    "We check the metrics to confirm the model performs well before launch.",
+    # serving
+    "The model runs as a service behind an API that the application calls on each request.",
+    "Caching and adding more machines keeps it fast when the load grows.",
+    "Features and results are kept in a database for quick lookups.",
+    # monitoring
+    "We keep an eye on the model's performance with dashboards and alerts.",
+    "The model is retrained on fresh data on a schedule or when its quality drops.",
+    "User feedback and complaints tell us when something is off.",
+    "If a release causes problems we roll it back.",
+    "It is important to think carefully about every part of the system and iterate over time.",
+)
+MIN_TOKENS = 6
+MIN_CASE_WORDS = 1
+
+
+@lru_cache(maxsize=1)
+def _model() -> Any | None:
+    """The embedding model, or None when the extra is not installed."""
+    try:
+        from pathlib import Path
+
+        import wordllama
+    except ImportError:
+        return None
+    # Its default load looks for the tokenizer beside the cache and then on the network: point it at its own wheel.
+    return wordllama.WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
+
+
+def installed() -> bool:
+    """Whether the paraphrase extra can run here."""
+    return find_spec("wordllama") is not None
+
+
+def enabled() -> bool:
+    """Installed and not switched off (`INTERVIEWER_PARAPHRASE=false`, in the environment or `.env`)."""
+    try:
+        from interviewer.settings import load_settings
+
+        if not load_settings().paraphrase:
+            return False
+    except Exception:  # settings that cannot be read: the error shows where they are used
+        pass
+    return installed()
+
+
+def _embed(texts: Sequence[str]) -> NDArray[Any]:
+    model = _model()
+    assert model is not None
+    return model.embed(list(texts), norm=True)
+
+
+def _as_text(signal: str) -> str:
+    """A signal as words ("random & split" -> "random split")."""
+    return " ".join(signal.replace("&", " ").split())
+
+
+@dataclass(frozen=True)
+class _Phrasings:
+    """Every phrasing of a case's items, embedded once: row i belongs to item `owners[i]` = (step, item id)."""
+
+    matrix: NDArray[Any]
+    generic: NDArray[Any]
+    owners: tuple[tuple[str, str], ...]
+    rows_of_step: dict[str, Any]
+
+
+_BY_OBJECT: dict[int, tuple[Case, _Phrasings]] = {}
+_BY_CONTENT: dict[tuple[tuple[str, str, str], ...], _Phrasings] = {}
+CACHED_CASES = 16
+
+
+def _phrasings(case: Case) -> _Phrasings:
+    """The case's phrasings embedded (about 0.15 s for a case of four thousand), once per case object and per
+    content: loading the same case file again (as `grade` of many files does) costs no second embedding."""
+    hit = _BY_OBJECT.get(id(case))
+    if hit is None or hit[0] is not case:
+        said = tuple(
+            (step_id, item.id, text)
+            for step_id, rubric in case.steps.items()
+            for item in rubric.items
+            for text in dict.fromkeys([item.covers, *(_as_text(s) for s in (*item.signals, *phrasings(item.concepts)))])
+        )
+        known = _BY_CONTENT.get(said)
+        if known is None:
+            if len(_BY_CONTENT) >= CACHED_CASES:
+                _BY_CONTENT.clear()
+            known = _BY_CONTENT[said] = _embedded(said)
+        if len(_BY_OBJECT) >= CACHED_CASES:
+            _BY_OBJECT.clear()
+        hit = _BY_OBJECT[id(case)] = (case, known)
+    return hit[1]
+
+
+def _embedded(said: tuple[tuple[str, str, str], ...]) -> _Phrasings:
+    import numpy as np
+
+    texts = [text for _, _, text in said]
+    owners = [(step_id, item_id) for step_id, item_id, _ in said]
+    matrix = _embed(texts) if texts else np.zeros((0, 1))
+    generic = _embed(GENERIC)
+    rows: dict[str, list[int]] = {}
+    for row, (step_id, _) in enumerate(owners):
+        rows.setdefault(step_id, []).append(row)
+    return _Phrasings(matrix, generic, tuple(owners), {step: np.asarray(r) for step, r in rows.items()})
+
+
+def _endorses(sentence: Sentence, compiled: CompiledCase) -> bool:
+    """At least `MIN_CASE_WORDS` words specific to this case, and an endorsing stance at every content word: where
+    in the sentence the idea lies is unknown, so a negation or dismissal of any of it counts ("giving a random group
+    the new model for two weeks is not worth it")."""
+    common = compiled.common or frozenset()
+    specific = {token for token in sentence.tokens if token in compiled.vocabulary and token not in common}
+    if len(specific) < MIN_CASE_WORDS:
+        return False
+    words = content_words(sentence)
+    return all(
+        stance_of(sentence, i, i + 1, Target.PRACTICE) is Stance.ENDORSES
+        for i, token in enumerate(sentence.tokens)
+        if token in words
+    )
+
+
+def paraphrase_claims(case: Case, collector: ClaimCollector, claims: Iterable[Claim] = ()) -> list[Claim]:
+    """The claims the backstop proposes for what `collector` read; `claims` are the signals' claims already made."""
+    said = collector.said()
+    if not said:
+        return []
+    known = _phrasings(case)
+    compiled = collector.compiled
+    own = {(t.step, t.id): t.own for t in compiled.targets if t.kind == "item"}
+    matched: dict[int, set[str]] = {}
+    wrong: set[int] = set()
+    for claim in claims:
+        if claim.kind == "item":
+            matched.setdefault(claim.order, set()).add(claim.target)
+        elif claim.stance is Stance.ENDORSES:
+            wrong.add(claim.order)
+    chosen = [
+        entry
+        for entry in said
+        if len(entry.sentence.tokens) >= MIN_TOKENS
+        and entry.order not in wrong
+        and entry.reply.step in known.rows_of_step
+        and not is_question(entry.sentence)
+        and not entry.listed
+    ]
+    if not chosen:
+        return []
+    vectors = _embed([entry.sentence.text for entry in chosen])
+    similarity = vectors @ known.matrix.T
+    generic = (vectors @ known.generic.T).max(axis=1)
+    proposed = []
+    for row, entry, plain in zip(similarity, chosen, generic, strict=True):
+        rows = known.rows_of_step[entry.reply.step]
+        best = rows[int(row[rows].argmax())]
+        if row[best] < THRESHOLD or row[best] < plain + GENERIC_MARGIN:
+            continue
+        step_id, item_id = known.owners[best]
+        if item_id in matched.get(entry.order, ()) or not _endorses(entry.sentence, compiled):
+            continue
+        proposed.append(
+            Claim(
+                kind="item",
+                target=item_id,
+                step=step_id,
+                stance=Stance.ENDORSES,
+                quote=entry.sentence.text,
+                said_in=entry.reply.step,
+                # Other words are all "new words", so the content rule alone would call any such sentence explained:
+                # a paraphrase explains only with a number of its own (measured: weak answers' vague sentences
+                # were covered 2.3 times an answer, with this 0.1; plain answers' 13.8 -> 10.7).
+                explained=has_number(entry.sentence)
+                and is_explained(entry.sentence, own[(step_id, item_id)], template=entry.template),
+                prompted=item_id in entry.reply.prompted,
+                source=SOURCE,
+                order=entry.order,
+            )
+        )
+    return proposed
+
+
+__all__ = ["SOURCE", "THRESHOLD", "enabled", "installed", "paraphrase_claims"]

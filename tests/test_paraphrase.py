@@ -1,0 +1,132 @@
+"""The paraphrase backstop proposes claims for ideas said in other words; the stance rules and guards decide."""
+
+from __future__ import annotations
+
+import pytest
+
+from interviewer.grading import paraphrase
+from interviewer.grading.claims import ClaimCollector, Reply
+from interviewer.grading.deterministic import compiled, grade_answers
+from interviewer.grading.models import Coverage, Grade
+from interviewer.grading.stance import Stance
+from interviewer.rubric import load_case
+
+pytestmark = pytest.mark.skipif(not paraphrase.installed(), reason="the paraphrase extra is not installed")
+
+CASE = "ad-click-prediction"
+# A live experiment described without one of its signals' words ("A/B", "experiment", "test", "control"...).
+LIVE_TRIAL = (
+    "Before anything goes live I'd give a small random group of people the new model for two weeks and compare "
+    "their ad income and how often they hide ads with everyone else."
+)
+
+
+def grade(text: str, step: str = "evaluation", on: bool = True) -> Grade:
+    return grade_answers(load_case(CASE), "senior", {step: [text]}, paraphrase=on)
+
+
+def credited(result: Grade, source: str = paraphrase.SOURCE) -> dict[str, Coverage]:
+    return {
+        item.id: item.coverage
+        for step in result.steps.values()
+        for item in step.items
+        if source in item.graded_by and item.coverage is not Coverage.MISSED
+    }
+
+
+def test_an_idea_in_other_words_is_credited_and_says_which_grader_found_it() -> None:
+    assert "online-ab-test" not in credited(grade(LIVE_TRIAL, on=False), "signals")
+    found = credited(grade(LIVE_TRIAL))
+    assert found == {"online-ab-test": Coverage.COVERED}  # a number ("two weeks") of its own: explained
+
+
+def test_without_a_number_a_paraphrase_is_only_a_mention() -> None:
+    text = LIVE_TRIAL.replace(" for two weeks", "")
+    assert credited(grade(text)) == {"online-ab-test": Coverage.PARTIAL}
+
+
+def test_switched_off_it_adds_nothing() -> None:
+    assert credited(grade(LIVE_TRIAL, on=False)) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # dismissed, wherever the dismissal falls in the sentence
+        "Giving a small random group of people the new model for two weeks is not worth it here, since the offline "
+        "number is enough.",
+        "I would never give a small random group of people the new model for two weeks and compare their ad income.",
+        # asked, not said
+        "Should we give a small random group of people the new model for two weeks and compare their ad income?",
+        # what anyone says of any system
+        "After that we check whether the new version beats the current one, and look at the metrics before launch.",
+        "Overall I think it is really important to consider every aspect of the system carefully and holistically.",
+    ],
+)
+def test_dismissals_questions_and_generic_sentences_earn_nothing(text: str) -> None:
+    assert credited(grade(text)) == {}
+
+
+def test_a_sentence_that_states_a_wrong_decision_earns_no_paraphrase_credit() -> None:
+    case = load_case(CASE)
+    text = (
+        "We would split the logged impressions at random into train and test, and compare their ad income and how "
+        "often they hide ads over two weeks."
+    )
+    collector = ClaimCollector(compiled(case))
+    collector.add(Reply("evaluation", text))
+    signals = collector.claims()
+    assert any(claim.kind == "red_flag" and claim.stance is Stance.ENDORSES for claim in signals)
+    assert paraphrase.paraphrase_claims(case, collector, [])  # close enough to an item to be proposed...
+    assert paraphrase.paraphrase_claims(case, collector, signals) == []  # ...but it is a wrong decision
+
+
+def test_an_item_a_signal_already_matched_in_the_sentence_is_not_claimed_twice() -> None:
+    text = "I'd run an A/B test on 1% of traffic for two weeks, comparing revenue and ad hide rate per user."
+    result = grade(text)
+    assert credited(result, "signals").get("online-ab-test") is Coverage.COVERED
+    assert "online-ab-test" not in credited(result)
+
+
+def test_without_the_extra_the_grade_is_the_signals_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(paraphrase, "installed", lambda: False)
+    assert not paraphrase.enabled()
+    assert grade_answers(load_case(CASE), "senior", {"evaluation": [LIVE_TRIAL]}) == grade(LIVE_TRIAL, on=False)
+
+
+def test_the_setting_switches_it_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTERVIEWER_PARAPHRASE", "false")
+    assert not paraphrase.enabled()
+    monkeypatch.setenv("INTERVIEWER_PARAPHRASE", "true")
+    assert paraphrase.enabled()
+
+
+@pytest.mark.parametrize(
+    ("case_id", "step", "text"),
+    [
+        ("ad-click-prediction", "evaluation", "I'd check accuracy and maybe F1 on a test set."),
+        ("ad-click-prediction", "serving", "We'd put the model behind an API so the ad server can call it."),
+        ("harmful-content-detection", "serving", "We can cache results to make it fast and add more servers."),
+        ("harmful-content-detection", "monitoring", "Set up dashboards and alerts for the main metrics."),
+    ],
+)
+def test_what_anyone_says_of_any_system_names_no_item(
+    case_id: str, step: str, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = load_case(case_id)
+
+    def found() -> dict[str, Coverage]:
+        return credited(grade_answers(case, "senior", {step: [text]}, paraphrase=True))
+
+    assert found() == {}
+    monkeypatch.setattr(paraphrase, "GENERIC_MARGIN", -1.0)
+    assert found(), "without the generic guard this sentence is proposed (else the test proves nothing)"
+
+
+def test_the_scorecard_says_an_item_was_recognised_in_other_words() -> None:
+    from interviewer.scorecard import build_scorecard
+
+    card = build_scorecard(grade(LIVE_TRIAL), "ad click prediction")
+    lines = {item.id: item.notes for step in card.steps for item in (*step.covered, *step.partial)}
+    assert "in other words" in lines["online-ab-test"]
+    assert all("in other words" not in notes for item_id, notes in lines.items() if item_id != "online-ab-test")
