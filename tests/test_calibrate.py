@@ -23,13 +23,12 @@ PROBES = load_probes(CALIBRATION / "probes.yaml")
 # Relations not yet at their bar (issue 8 is open on them): they must not fall below what was measured when they were
 # last improved, so a change that makes them worse fails here. With the paraphrase backstop (the dev install has it)...
 BELOW_BAR_FLOORS = {
-    "plain >= partial": 0.83,
-    "plain >= 0.8 x strong": 0.71,
+    "plain >= partial": 0.87,
 }
 # ...and with the rubric's signals alone, as a user without the extra is graded.
 SIGNALS_ONLY_FLOORS = {
-    "plain >= partial": 0.76,
-    "plain >= 0.8 x strong": 0.56,
+    "plain >= partial": 0.80,
+    "plain >= 0.8 x strong": 0.58,
 }
 
 

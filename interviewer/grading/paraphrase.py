@@ -10,19 +10,23 @@ phrasings and what they cover). Embeddings score "calibration does not matter" a
 the claim exists when these also hold:
 - the sentence is a statement of at least `MIN_TOKENS` words, not a question, a list, a template or a restated brief;
 - it names something of this case (`MIN_CASE_WORDS` words of the case's vocabulary that are specific to it), and the
-  stance at each of those words endorses (no negation, dismissal or mistake frame reaches them);
+  stance at each of its content words endorses (no negation, dismissal or mistake frame reaches any of them);
 - it endorses no red flag and no wrong decision (a wrong decision is not also a right one in other words);
-- the item is the closest of its step, at `THRESHOLD` or more, and closer by `GENERIC_MARGIN` than any of `GENERIC`,
-  what anyone says of any ML system ("I'd check accuracy on a test set" names no item of any case);
-- no signal of the item matched in that sentence.
+- the item is the closest of its step, among those no signal matched in that sentence, at `THRESHOLD` or more, and
+  closer by `GENERIC_MARGIN` than any of `GENERIC`, what anyone says of any ML system ("I'd check accuracy on a test
+  set" names no item of any case).
 The claim explains its item only with a number of its own (see `paraphrase_claims`), else it is a mention. Its source
 is `paraphrase`: the scorecard says which grader credited an item, and a judge asked to confirm can overrule it.
 
 Measured with `interviewer calibrate` (signals alone -> with the backstop). On the held-out calibration set:
-plain >= partial 76% -> 85%, plain >= 0.8 x strong 58% -> 73%, wrong but fluent < partial 94% -> 92%, the attacks
-unchanged. On a fresh blind set of the twelve cases, never used for tuning: 93% -> 93%, 61% -> 70%, 88% -> 87%.
-Per answer it covers about 11 items of a plain answer, 2 of a partial one and 0.1 of a weak one; read one by one,
-about three in four of its credits on plain answers are the right item, the rest a neighbour in the same step.
+plain >= partial 76% -> 85%, plain >= 0.8 x strong 58% -> 77%, wrong but fluent < partial 94% -> 93%,
+strong > partial > weak 97% -> 94.7% (ten of 189 pairs, against five; most are ties at 100 where a partial answer
+covers a whole step), the attacks unchanged. On a fresh blind set of the twelve cases, never used for tuning (though
+`GENERIC` was written after reading its weak answers' credits): plain >= partial 93% -> 94%, plain >= 0.8 x strong
+61% -> 79%, wrong but fluent 88% -> 92%, strong > partial > weak 95% -> 96%.
+Per answer it covers about 19 items of a plain answer and 0.1 of a weak one; read one by one, about two in three of its
+credits are the right item, the rest a neighbour in the same step: it narrows the gap between plain words and
+jargon, and the scorecard marks what it alone found.
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 SOURCE = "paraphrase"
-THRESHOLD = 0.4
+THRESHOLD = 0.35
 GENERIC_MARGIN = 0.1
 # What any candidate says of any ML system without knowing this case: a sentence at least as close to one of these
 # as to an item names no item (measured: without it, "I'd check accuracy on a test set" was credited as adversarial
@@ -81,6 +85,9 @@ GENERIC = (
     "It is important to think carefully about every part of the system and iterate over time.",
 )
 MIN_TOKENS = 6
+# A sentence in which a signal already found one item carries a second idea only with the words for two (measured: a
+# weak "track clicks and bookings and retrain from time to time" was given a second monitoring item).
+SECOND_IDEA_TOKENS = 12
 MIN_CASE_WORDS = 1
 
 
@@ -222,13 +229,16 @@ def paraphrase_claims(case: Case, collector: ClaimCollector, claims: Iterable[Cl
     generic = (vectors @ known.generic.T).max(axis=1)
     proposed = []
     for row, entry, plain in zip(similarity, chosen, generic, strict=True):
-        rows = known.rows_of_step[entry.reply.step]
+        said_here = matched.get(entry.order, set())
+        # The closest item that no signal matched here: a sentence that says one idea in the rubric's words often
+        # says a second in its own (measured: plain >= 0.8 x strong 75% -> 77%, wrong but fluent 92% -> 93%).
+        rows = [r for r in known.rows_of_step[entry.reply.step] if known.owners[r][1] not in said_here]
+        if not rows or (said_here and len(entry.sentence.tokens) < SECOND_IDEA_TOKENS):
+            continue
         best = rows[int(row[rows].argmax())]
-        if row[best] < THRESHOLD or row[best] < plain + GENERIC_MARGIN:
+        if row[best] < THRESHOLD or row[best] < plain + GENERIC_MARGIN or not _endorses(entry.sentence, compiled):
             continue
         step_id, item_id = known.owners[best]
-        if item_id in matched.get(entry.order, ()) or not _endorses(entry.sentence, compiled):
-            continue
         proposed.append(
             Claim(
                 kind="item",
@@ -239,7 +249,7 @@ def paraphrase_claims(case: Case, collector: ClaimCollector, claims: Iterable[Cl
                 said_in=entry.reply.step,
                 # Other words are all "new words", so the content rule alone would call any such sentence explained:
                 # a paraphrase explains only with a number of its own (measured: weak answers' vague sentences
-                # were covered 2.3 times an answer, with this 0.1; plain answers' 13.8 -> 10.7).
+                # were covered 2.3 times an answer, with this 0.1).
                 explained=has_number(entry.sentence)
                 and is_explained(entry.sentence, own[(step_id, item_id)], template=entry.template),
                 prompted=item_id in entry.reply.prompted,
