@@ -18,6 +18,7 @@ from pathlib import Path
 from interviewer.answers import unknown_step_warnings
 from interviewer.errors import InterviewerError, SaveError, TranscriptError, UnknownCaseError
 from interviewer.framework import STEP_IDS, WRAP_UP, Level, next_step_id
+from interviewer.grading import paraphrase
 from interviewer.grading.claims import Reply
 from interviewer.grading.deterministic import grade_replies
 from interviewer.grading.models import CurveballResult, Grade, JudgeSummary, StepJudgement
@@ -257,6 +258,8 @@ class Interview:
         self._pending_usage: Usage | None = None
         self._pending_fallback = False
         self._store = store  # created at the first save when not given
+        if not transcript.finished:
+            paraphrase.prepare(case)  # ready by the end, when the grade needs it
 
     @classmethod
     def create(

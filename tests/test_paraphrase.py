@@ -130,3 +130,16 @@ def test_the_scorecard_says_an_item_was_recognised_in_other_words() -> None:
     lines = {item.id: item.notes for step in card.steps for item in (*step.covered, *step.partial)}
     assert "in other words" in lines["online-ab-test"]
     assert all("in other words" not in notes for item_id, notes in lines.items() if item_id != "online-ab-test")
+
+
+def test_an_interview_prepares_the_backstop_in_the_background_so_its_grade_waits_for_nothing() -> None:
+    case = load_case(CASE)
+    thread = paraphrase.prepare(case)
+    assert thread is not None and thread.daemon
+    thread.join(timeout=30)
+    assert paraphrase._BY_OBJECT[id(case)][0] is case  # the grade at the end finds it embedded
+
+
+def test_switched_off_nothing_is_prepared(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTERVIEWER_PARAPHRASE", "false")
+    assert paraphrase.prepare(load_case(CASE)) is None

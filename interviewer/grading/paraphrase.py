@@ -31,6 +31,7 @@ jargon, and the scorecard marks what it alone found.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -91,9 +92,17 @@ SECOND_IDEA_TOKENS = 12
 MIN_CASE_WORDS = 1
 
 
+_LOADING = threading.Lock()  # the app warms the backstop in a thread (`prepare`) while the main one may grade
+
+
 @lru_cache(maxsize=1)
 def _model() -> Any | None:
     """The embedding model, or None when the extra is not installed."""
+    with _LOADING:
+        return _load()
+
+
+def _load() -> Any | None:
     try:
         from pathlib import Path
 
@@ -147,9 +156,27 @@ _BY_CONTENT: dict[tuple[tuple[str, str, str], ...], _Phrasings] = {}
 CACHED_CASES = 16
 
 
+def prepare(case: Case) -> threading.Thread | None:
+    """Load the model and embed the case's phrasings in a background thread, when the backstop is enabled: the first
+    grade in a process costs about 0.8 s otherwise, paid when the interview ends. An interview starts it."""
+    if not enabled():
+        return None
+    thread = threading.Thread(target=_phrasings, args=(case,), name="paraphrase-prepare", daemon=True)
+    thread.start()
+    return thread
+
+
 def _phrasings(case: Case) -> _Phrasings:
     """The case's phrasings embedded (about 0.15 s for a case of four thousand), once per case object and per
     content: loading the same case file again (as `grade` of many files does) costs no second embedding."""
+    with _EMBEDDING:
+        return _phrasings_of(case)
+
+
+_EMBEDDING = threading.Lock()
+
+
+def _phrasings_of(case: Case) -> _Phrasings:
     hit = _BY_OBJECT.get(id(case))
     if hit is None or hit[0] is not case:
         said = tuple(
@@ -260,4 +287,4 @@ def paraphrase_claims(case: Case, collector: ClaimCollector, claims: Iterable[Cl
     return proposed
 
 
-__all__ = ["SOURCE", "THRESHOLD", "enabled", "installed", "paraphrase_claims"]
+__all__ = ["SOURCE", "THRESHOLD", "enabled", "installed", "paraphrase_claims", "prepare"]
