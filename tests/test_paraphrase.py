@@ -143,3 +143,17 @@ def test_an_interview_prepares_the_backstop_in_the_background_so_its_grade_waits
 def test_switched_off_nothing_is_prepared(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("INTERVIEWER_PARAPHRASE", "false")
     assert paraphrase.prepare(load_case(CASE)) is None
+
+
+def test_the_running_grade_the_interviewer_follows_up_from_reads_it_too() -> None:
+    from interviewer.grading.deterministic import InterviewGrader
+
+    def running(on: bool) -> dict[str, Coverage]:
+        grader = InterviewGrader(load_case(CASE), "senior", paraphrase=on)
+        grader.add(Reply("evaluation", "We would compare the new model against the current one."))
+        grader.add(Reply("evaluation", LIVE_TRIAL))
+        return {item.id: item.coverage for item in grader.grade("evaluation").items}
+
+    assert running(False)["online-ab-test"] is Coverage.MISSED  # the interviewer would ask about it...
+    assert running(True)["online-ab-test"] is Coverage.COVERED  # ...though the candidate said it in other words
+    assert running(True)["online-ab-test"] == credited(grade(LIVE_TRIAL))["online-ab-test"]  # as the final grade

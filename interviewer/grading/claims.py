@@ -395,8 +395,9 @@ class ClaimCollector:
         """Every sentence that may earn credit, in order (the brief restated and text to the grader are not here)."""
         return [said.sentence for said in self._said]
 
-    def said(self) -> list[SaidSentence]:
-        """Every sentence that may earn credit, in order, for a grader that reads sentences (the paraphrase one)."""
+    def said(self, since: int = 0) -> list[SaidSentence]:
+        """Every sentence that may earn credit, in order, for a grader that reads sentences (the paraphrase one);
+        `since`: only those from that `Claim.order` on (a running grade reads each reply's once)."""
         return [
             SaidSentence(
                 said.sentence,
@@ -405,8 +406,11 @@ class ClaimCollector:
                 template=self._is_template(said.skeleton),
                 listed=_is_list(said.sentence),
             )
-            for said in self._said
+            for said in self._said[since:]
         ]
+
+    def said_count(self) -> int:
+        return len(self._said)
 
     def relevance(self, distinctive: frozenset[str]) -> float | None:
         """The share of the candidate's sentences that use a word only this case's brief has (None: nothing said).

@@ -95,13 +95,20 @@ class InterviewGrader:
     against the whole case, and a step's grade is merged from the claims on its items wherever they were said. A
     new step costs nothing to open, however long the interview, and reads the same claims the final grade does."""
 
-    def __init__(self, case: Case, level: Level):
+    def __init__(self, case: Case, level: Level, paraphrase: bool | None = None):
         self.case, self.level = case, Level(level)
         self._collector = ClaimCollector(compiled(case))
         self._grades: dict[str, StepGrade] = {}
+        # The paraphrase backstop too, as the final grade reads it: the interviewer never follows up on an idea the
+        # candidate said in other words (nor marks it as raised only after that follow-up).
+        self._paraphrase = paraphrase_enabled() if paraphrase is None else paraphrase
+        self._extra: list[Claim] = []
 
     def add(self, reply: Reply) -> None:
+        since = self._collector.said_count()
         self._collector.add(reply)
+        if self._paraphrase:
+            self._extra += paraphrase_claims(self.case, self._collector, self._collector.claims(), since=since)
         self._grades.clear()
 
     def grade(self, step_id: str) -> StepGrade:
@@ -111,7 +118,7 @@ class InterviewGrader:
             graded = merge(
                 self.case,
                 self.level,
-                collector.claims(),
+                [*collector.claims(), *self._extra],
                 steps=(step_id,),
                 ignored=collector.ignored,
                 restated=collector.restated,

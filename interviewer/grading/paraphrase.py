@@ -142,13 +142,19 @@ def _as_text(signal: str) -> str:
 
 
 @dataclass(frozen=True)
-class _Phrasings:
-    """Every phrasing of a case's items, embedded once: row i belongs to item `owners[i]` = (step, item id)."""
+class _Step:
+    """One step's phrasings embedded: row i belongs to item `items[i]`."""
 
     matrix: NDArray[Any]
+    items: NDArray[Any]
+
+
+@dataclass(frozen=True)
+class _Phrasings:
+    """Every phrasing of a case's items embedded once, by step (a sentence is compared with its own step's only)."""
+
+    steps: dict[str, _Step]
     generic: NDArray[Any]
-    owners: tuple[tuple[str, str], ...]
-    rows_of_step: dict[str, Any]
 
 
 _BY_OBJECT: dict[int, tuple[Case, _Phrasings]] = {}
@@ -199,14 +205,15 @@ def _phrasings_of(case: Case) -> _Phrasings:
 def _embedded(said: tuple[tuple[str, str, str], ...]) -> _Phrasings:
     import numpy as np
 
-    texts = [text for _, _, text in said]
-    owners = [(step_id, item_id) for step_id, item_id, _ in said]
-    matrix = _embed(texts) if texts else np.zeros((0, 1))
-    generic = _embed(GENERIC)
+    matrix = _embed([text for _, _, text in said]) if said else np.zeros((0, 1))
     rows: dict[str, list[int]] = {}
-    for row, (step_id, _) in enumerate(owners):
+    for row, (step_id, _, _) in enumerate(said):
         rows.setdefault(step_id, []).append(row)
-    return _Phrasings(matrix, generic, tuple(owners), {step: np.asarray(r) for step, r in rows.items()})
+    steps = {
+        step_id: _Step(matrix[numbers], np.asarray([said[row][1] for row in numbers]))
+        for step_id, numbers in rows.items()
+    }
+    return _Phrasings(steps, _embed(GENERIC))
 
 
 def _endorses(sentence: Sentence, compiled: CompiledCase) -> bool:
@@ -225,14 +232,23 @@ def _endorses(sentence: Sentence, compiled: CompiledCase) -> bool:
     )
 
 
-def paraphrase_claims(case: Case, collector: ClaimCollector, claims: Iterable[Claim] = ()) -> list[Claim]:
-    """The claims the backstop proposes for what `collector` read; `claims` are the signals' claims already made."""
-    said = collector.said()
+def _own(compiled: CompiledCase, item_id: str) -> frozenset[str]:
+    """The item's own words (saying only these explains nothing)."""
+    return next(target.own for target in compiled.targets if target.kind == "item" and target.id == item_id)
+
+
+def paraphrase_claims(
+    case: Case, collector: ClaimCollector, claims: Iterable[Claim] = (), since: int = 0
+) -> list[Claim]:
+    """The claims the backstop proposes for what `collector` read (from sentence `since` on); `claims` are the
+    signals' claims already made."""
+    said = collector.said(since)
     if not said:
         return []
+    import numpy as np
+
     known = _phrasings(case)
     compiled = collector.compiled
-    own = {(t.step, t.id): t.own for t in compiled.targets if t.kind == "item"}
     matched: dict[int, set[str]] = {}
     wrong: set[int] = set()
     for claim in claims:
@@ -245,27 +261,30 @@ def paraphrase_claims(case: Case, collector: ClaimCollector, claims: Iterable[Cl
         for entry in said
         if len(entry.sentence.tokens) >= MIN_TOKENS
         and entry.order not in wrong
-        and entry.reply.step in known.rows_of_step
+        and entry.reply.step in known.steps
         and not is_question(entry.sentence)
         and not entry.listed
     ]
     if not chosen:
         return []
     vectors = _embed([entry.sentence.text for entry in chosen])
-    similarity = vectors @ known.matrix.T
     generic = (vectors @ known.generic.T).max(axis=1)
     proposed = []
-    for row, entry, plain in zip(similarity, chosen, generic, strict=True):
+    for vector, entry, plain in zip(vectors, chosen, generic, strict=True):
         said_here = matched.get(entry.order, set())
-        # The closest item that no signal matched here: a sentence that says one idea in the rubric's words often
-        # says a second in its own (measured: plain >= 0.8 x strong 75% -> 77%, wrong but fluent 92% -> 93%).
-        rows = [r for r in known.rows_of_step[entry.reply.step] if known.owners[r][1] not in said_here]
-        if not rows or (said_here and len(entry.sentence.tokens) < SECOND_IDEA_TOKENS):
+        if said_here and len(entry.sentence.tokens) < SECOND_IDEA_TOKENS:
             continue
-        best = rows[int(row[rows].argmax())]
-        if row[best] < THRESHOLD or row[best] < plain + GENERIC_MARGIN or not _endorses(entry.sentence, compiled):
+        step = known.steps[entry.reply.step]
+        similarity = step.matrix @ vector
+        if said_here:
+            # The closest item that no signal matched here: a sentence that says one idea in the rubric's words often
+            # says a second in its own (measured: plain >= 0.8 x strong 75% -> 77%, wrong but fluent 92% -> 93%).
+            similarity = np.where(np.isin(step.items, list(said_here)), -1.0, similarity)
+        best = int(similarity.argmax())
+        closeness = similarity[best]
+        if closeness < THRESHOLD or closeness < plain + GENERIC_MARGIN or not _endorses(entry.sentence, compiled):
             continue
-        step_id, item_id = known.owners[best]
+        step_id, item_id = entry.reply.step, str(step.items[best])
         proposed.append(
             Claim(
                 kind="item",
@@ -278,7 +297,7 @@ def paraphrase_claims(case: Case, collector: ClaimCollector, claims: Iterable[Cl
                 # a paraphrase explains only with a number of its own (measured: weak answers' vague sentences
                 # were covered 2.3 times an answer, with this 0.1).
                 explained=has_number(entry.sentence)
-                and is_explained(entry.sentence, own[(step_id, item_id)], template=entry.template),
+                and is_explained(entry.sentence, _own(compiled, item_id), template=entry.template),
                 prompted=item_id in entry.reply.prompted,
                 source=SOURCE,
                 order=entry.order,
