@@ -52,14 +52,32 @@ def compiled(case: Case, step: str | None = None) -> CompiledCase:
     return hit[1]
 
 
+class _ParaphraseRun:
+    """The paraphrase backstop read reply by reply beside a running grade, as the final grade reads it: the
+    interviewer never follows up on an idea the candidate said in other words (nor marks it raised only after that
+    follow-up), and the replay notes what each reply earned the same way."""
+
+    def __init__(self, case: Case, paraphrase: bool | None):
+        self.case = case
+        self.on = paraphrase_enabled() if paraphrase is None else paraphrase
+        self.claims: list[Claim] = []
+
+    def add(self, collector: ClaimCollector, reply: Reply) -> None:
+        since = collector.said_count()
+        collector.add(reply)
+        if self.on:
+            self.claims += paraphrase_claims(self.case, collector, collector.claims(), since=since)
+
+
 class StepGrader:
     """One step graded reply by reply, as the offline interviewer needs it to choose its follow-ups: each reply is
     analysed once, when it is added. Only this step's replies and items are read."""
 
-    def __init__(self, case: Case, step_id: str, level: Level):
+    def __init__(self, case: Case, step_id: str, level: Level, paraphrase: bool | None = None):
         self.case, self.step_id, self.level = case, step_id, Level(level)
         self._collector = ClaimCollector(compiled(case, step_id))
         self._graded: StepGrade | None = None
+        self._paraphrase = _ParaphraseRun(case, paraphrase)
 
     def add(
         self,
@@ -70,7 +88,7 @@ class StepGrader:
     ) -> None:
         """A reply of this step, or (`step`) one said earlier in another step that may already cover its items;
         `challenged`: what the interviewer's pushback just before it challenged."""
-        self._collector.add(Reply(step or self.step_id, text, prompted, challenged))
+        self._paraphrase.add(self._collector, Reply(step or self.step_id, text, prompted, challenged))
         self._graded = None
 
     def grade(self, seconds: float | None = None) -> StepGrade:
@@ -80,7 +98,7 @@ class StepGrader:
         self._graded = merge(
             self.case,
             self.level,
-            collector.claims(),
+            [*collector.claims(), *self._paraphrase.claims],
             steps=(self.step_id,),
             ignored=collector.ignored,
             restated=collector.restated,
@@ -99,16 +117,10 @@ class InterviewGrader:
         self.case, self.level = case, Level(level)
         self._collector = ClaimCollector(compiled(case))
         self._grades: dict[str, StepGrade] = {}
-        # The paraphrase backstop too, as the final grade reads it: the interviewer never follows up on an idea the
-        # candidate said in other words (nor marks it as raised only after that follow-up).
-        self._paraphrase = paraphrase_enabled() if paraphrase is None else paraphrase
-        self._extra: list[Claim] = []
+        self._paraphrase = _ParaphraseRun(case, paraphrase)
 
     def add(self, reply: Reply) -> None:
-        since = self._collector.said_count()
-        self._collector.add(reply)
-        if self._paraphrase:
-            self._extra += paraphrase_claims(self.case, self._collector, self._collector.claims(), since=since)
+        self._paraphrase.add(self._collector, reply)
         self._grades.clear()
 
     def grade(self, step_id: str) -> StepGrade:
@@ -118,7 +130,7 @@ class InterviewGrader:
             graded = merge(
                 self.case,
                 self.level,
-                [*collector.claims(), *self._extra],
+                [*collector.claims(), *self._paraphrase.claims],
                 steps=(step_id,),
                 ignored=collector.ignored,
                 restated=collector.restated,
@@ -142,8 +154,15 @@ def mistakes_said(case: Case, text: str, step: str) -> list[Claim]:
     return sorted(filter(wrong, collector.claims()), key=lambda claim: claim.order)
 
 
-def grade_step(case: Case, step_id: str, texts: Sequence[str], level: Level, seconds: float | None = None) -> StepGrade:
-    grader = StepGrader(case, step_id, level)
+def grade_step(
+    case: Case,
+    step_id: str,
+    texts: Sequence[str],
+    level: Level,
+    seconds: float | None = None,
+    paraphrase: bool | None = None,
+) -> StepGrade:
+    grader = StepGrader(case, step_id, level, paraphrase)
     for text in texts:
         grader.add(text)
     return grader.grade(seconds)
