@@ -157,3 +157,18 @@ def test_the_running_grade_the_interviewer_follows_up_from_reads_it_too() -> Non
     assert running(False)["online-ab-test"] is Coverage.MISSED  # the interviewer would ask about it...
     assert running(True)["online-ab-test"] is Coverage.COVERED  # ...though the candidate said it in other words
     assert running(True)["online-ab-test"] == credited(grade(LIVE_TRIAL))["online-ab-test"]  # as the final grade
+
+
+def test_a_damaged_install_grades_with_the_signals_alone_instead_of_failing(monkeypatch: pytest.MonkeyPatch) -> None:
+    import wordllama
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("weights file truncated")
+
+    monkeypatch.setattr(wordllama.WordLlama, "load", broken)
+    monkeypatch.setattr(paraphrase, "_LOADED", [])  # as in a new process
+    assert grade(LIVE_TRIAL) == grade(LIVE_TRIAL, on=False)
+    thread = paraphrase.prepare(load_case("news-feed"))  # the warm-up thread ends quietly too
+    assert thread is not None
+    thread.join(timeout=30)
+    assert not thread.is_alive()

@@ -34,7 +34,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib.util import find_spec
 from typing import TYPE_CHECKING, Any
 
@@ -93,13 +92,16 @@ MIN_CASE_WORDS = 1
 
 
 _LOADING = threading.Lock()  # the app warms the backstop in a thread (`prepare`) while the main one may grade
+_LOADED: list[Any] = []  # the model once loaded, or None when it cannot be
 
 
-@lru_cache(maxsize=1)
 def _model() -> Any | None:
-    """The embedding model, or None when the extra is not installed."""
+    """The embedding model, loaded once per process; None when the extra is missing or its files are broken (the grade
+    is then the signals' alone, as without the extra)."""
     with _LOADING:
-        return _load()
+        if not _LOADED:
+            _LOADED.append(_load())
+        return _LOADED[0]
 
 
 def _load() -> Any | None:
@@ -107,10 +109,11 @@ def _load() -> Any | None:
         from pathlib import Path
 
         import wordllama
-    except ImportError:
+
+        # Its default load looks for the tokenizer beside the cache, then on the network: point it at its own wheel.
+        return wordllama.WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
+    except Exception:  # not installed, or a damaged install: never a traceback in the middle of a grade
         return None
-    # Its default load looks for the tokenizer beside the cache and then on the network: point it at its own wheel.
-    return wordllama.WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
 
 
 def installed() -> bool:
@@ -167,9 +170,14 @@ def prepare(case: Case) -> threading.Thread | None:
     grade in a process costs about 0.8 s otherwise, paid when the interview ends. An interview starts it."""
     if not enabled():
         return None
-    thread = threading.Thread(target=_phrasings, args=(case,), name="paraphrase-prepare", daemon=True)
+    thread = threading.Thread(target=_warm, args=(case,), name="paraphrase-prepare", daemon=True)
     thread.start()
     return thread
+
+
+def _warm(case: Case) -> None:
+    if _model() is not None:
+        _phrasings(case)
 
 
 def _phrasings(case: Case) -> _Phrasings:
@@ -243,7 +251,7 @@ def paraphrase_claims(
     """The claims the backstop proposes for what `collector` read (from sentence `since` on); `claims` are the
     signals' claims already made."""
     said = collector.said(since)
-    if not said:
+    if not said or _model() is None:
         return []
     import numpy as np
 
