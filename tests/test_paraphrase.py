@@ -132,7 +132,10 @@ def test_the_scorecard_says_an_item_was_recognised_in_other_words() -> None:
     assert all("in other words" not in notes for item_id, notes in lines.items() if item_id != "online-ab-test")
 
 
-def test_an_interview_prepares_the_backstop_in_the_background_so_its_grade_waits_for_nothing() -> None:
+def test_an_interview_prepares_the_backstop_in_the_background_so_its_grade_waits_for_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(paraphrase, "PREPARE_DELAY", 0.0)
     case = load_case(CASE)
     thread = paraphrase.prepare(case)
     assert thread is not None and thread.daemon
@@ -166,6 +169,7 @@ def test_a_damaged_install_grades_with_the_signals_alone_instead_of_failing(monk
         raise OSError("weights file truncated")
 
     monkeypatch.setattr(wordllama.WordLlama, "load", broken)
+    monkeypatch.setattr(paraphrase, "PREPARE_DELAY", 0.0)
     monkeypatch.setattr(paraphrase, "_LOADED", [])  # as in a new process
     assert grade(LIVE_TRIAL) == grade(LIVE_TRIAL, on=False)
     thread = paraphrase.prepare(load_case("news-feed"))  # the warm-up thread ends quietly too

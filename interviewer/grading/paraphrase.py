@@ -165,14 +165,21 @@ _BY_CONTENT: dict[tuple[tuple[str, str, str], ...], _Phrasings] = {}
 CACHED_CASES = 16
 
 
+# Seconds an interview waits before warming the backstop: loading numpy and the model in a thread beside the first
+# frame held the interpreter and delayed the case prompt (bench/tui.py: 0.96x -> 1.48x of a minimal app's paint).
+PREPARE_DELAY = 2.0
+
+
 def prepare(case: Case) -> threading.Thread | None:
-    """Load the model and embed the case's phrasings in a background thread, when the backstop is enabled: the first
-    grade in a process costs about 0.8 s otherwise, paid when the interview ends. An interview starts it."""
+    """Load the model and embed the case's phrasings in a background thread, `PREPARE_DELAY` seconds from now, when
+    the backstop is enabled: the first grade in a process costs about 0.8 s otherwise, paid when the interview ends.
+    An interview starts it."""
     if not enabled():
         return None
-    thread = threading.Thread(target=_warm, args=(case,), name="paraphrase-prepare", daemon=True)
-    thread.start()
-    return thread
+    timer = threading.Timer(PREPARE_DELAY, _warm, args=(case,))
+    timer.name, timer.daemon = "paraphrase-prepare", True
+    timer.start()
+    return timer
 
 
 def _warm(case: Case) -> None:
