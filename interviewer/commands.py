@@ -606,10 +606,12 @@ def graders_in_use() -> str:
     """Which graders a grade made here reads, for `calibrate` (its figures depend on it)."""
     from interviewer.grading import paraphrase
 
-    if paraphrase.enabled():
+    if paraphrase.available():
         return "the rubric's signals and the paraphrase backstop"
+    if paraphrase.enabled():
+        return "the rubric's signals (the paraphrase backstop's model does not load here: reinstall the extra)"
     if paraphrase.installed():
-        return "the rubric's signals (the paraphrase backstop is switched off: INTERVIEWER_PARAPHRASE=false)"
+        return "the rubric's signals (the paraphrase backstop is switched off: INTERVIEWER_PARAPHRASE)"
     return "the rubric's signals (for the paraphrase backstop: pip install 'interviewer[paraphrase]')"
 
 

@@ -58,12 +58,9 @@ def test_switched_off_it_adds_nothing() -> None:
         "I would never give a small random group of people the new model for two weeks and compare their ad income.",
         # asked, not said
         "Should we give a small random group of people the new model for two weeks and compare their ad income?",
-        # what anyone says of any system
-        "After that we check whether the new version beats the current one, and look at the metrics before launch.",
-        "Overall I think it is really important to consider every aspect of the system carefully and holistically.",
     ],
 )
-def test_dismissals_questions_and_generic_sentences_earn_nothing(text: str) -> None:
+def test_dismissals_and_questions_earn_nothing(text: str) -> None:
     assert credited(grade(text)) == {}
 
 
@@ -99,6 +96,8 @@ def test_the_setting_switches_it_off(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not paraphrase.enabled()
     monkeypatch.setenv("INTERVIEWER_PARAPHRASE", "true")
     assert paraphrase.enabled()
+    monkeypatch.setenv("INTERVIEWER_PARAPHRASE", "disabled")  # not a yes or no: never read as on
+    assert not paraphrase.enabled()
 
 
 @pytest.mark.parametrize(
@@ -176,3 +175,23 @@ def test_a_damaged_install_grades_with_the_signals_alone_instead_of_failing(monk
     assert thread is not None
     thread.join(timeout=30)
     assert not thread.is_alive()
+
+
+def test_a_step_grader_reads_a_reply_said_in_another_step_without_failing() -> None:
+    from interviewer.grading.deterministic import StepGrader
+
+    grader = StepGrader(load_case(CASE), "model", "senior", paraphrase=True)
+    grader.add(LIVE_TRIAL, step="evaluation")  # proposes an evaluation item: not this grader's, and no crash
+    assert all(item.coverage is Coverage.MISSED for item in grader.grade().items)
+
+
+def test_the_running_grade_marks_a_sentence_that_became_a_template_as_the_final_grade_does() -> None:
+    from interviewer.grading.deterministic import InterviewGrader, grade_replies
+
+    replies = [Reply("evaluation", LIVE_TRIAL), Reply("evaluation", LIVE_TRIAL.replace("two weeks", "three weeks"))]
+    grader = InterviewGrader(load_case(CASE), "senior", paraphrase=True)
+    for reply in replies:
+        grader.add(reply)
+    final = grade_replies(load_case(CASE), "senior", replies, paraphrase=True).steps["evaluation"]
+    assert grader.grade("evaluation") == final
+    assert {item.id: item.coverage for item in final.items}["online-ab-test"] is Coverage.PARTIAL  # a template

@@ -426,6 +426,11 @@ class ClaimCollector:
     def _is_template(self, shape: tuple[str, ...]) -> bool:
         return len(shape) >= TEMPLATE_MIN_WORDS and self._skeletons[shape] >= 2
 
+    def as_said_now(self, claims: Iterable[Claim]) -> list[Claim]:
+        """Another grader's claims on these sentences, marked as the signals' are when their sentence has become a
+        template since (its skeleton repeated in a later reply)."""
+        return [_as_template(c) if self._is_template(self._said[c.order].skeleton) else c for c in claims]
+
     def claims(self) -> list[Claim]:
         """Every claim, with template sentences (a skeleton said twice or more) marked as listed and unexplained."""
         result = []

@@ -60,13 +60,17 @@ class _ParaphraseRun:
     def __init__(self, case: Case, paraphrase: bool | None):
         self.case = case
         self.on = paraphrase_enabled() if paraphrase is None else paraphrase
-        self.claims: list[Claim] = []
+        self._claims: list[Claim] = []
 
     def add(self, collector: ClaimCollector, reply: Reply) -> None:
         since = collector.said_count()
         collector.add(reply)
         if self.on:
-            self.claims += paraphrase_claims(self.case, collector, collector.claims(), since=since)
+            self._claims += paraphrase_claims(self.case, collector, collector.claims(), since=since)
+
+    def claims(self, collector: ClaimCollector) -> list[Claim]:
+        """Its claims as the final grade would make them now (a sentence may have become a template since)."""
+        return collector.as_said_now(self._claims)
 
 
 class StepGrader:
@@ -98,7 +102,7 @@ class StepGrader:
         self._graded = merge(
             self.case,
             self.level,
-            [*collector.claims(), *self._paraphrase.claims],
+            [*collector.claims(), *self._paraphrase.claims(collector)],
             steps=(self.step_id,),
             ignored=collector.ignored,
             restated=collector.restated,
@@ -130,7 +134,7 @@ class InterviewGrader:
             graded = merge(
                 self.case,
                 self.level,
-                [*collector.claims(), *self._paraphrase.claims],
+                [*collector.claims(), *self._paraphrase.claims(collector)],
                 steps=(step_id,),
                 ignored=collector.ignored,
                 restated=collector.restated,

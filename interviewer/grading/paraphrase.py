@@ -122,15 +122,22 @@ def installed() -> bool:
 
 
 def enabled() -> bool:
-    """Installed and not switched off (`INTERVIEWER_PARAPHRASE=false`, in the environment or `.env`)."""
+    """Installed and switched on (`INTERVIEWER_PARAPHRASE`, in the environment or `.env`; default on). Settings that
+    cannot be read switch it off (their error shows where they are used): `INTERVIEWER_PARAPHRASE=disabled` must not
+    turn it on."""
     try:
         from interviewer.settings import load_settings
 
         if not load_settings().paraphrase:
             return False
-    except Exception:  # settings that cannot be read: the error shows where they are used
-        pass
+    except Exception:
+        return False
     return installed()
+
+
+def available() -> bool:
+    """Enabled, and its model loads here (a damaged install grades with the signals alone)."""
+    return enabled() and _model() is not None
 
 
 def _embed(texts: Sequence[str]) -> NDArray[Any]:
@@ -248,8 +255,10 @@ def _endorses(sentence: Sentence, compiled: CompiledCase) -> bool:
 
 
 def _own(compiled: CompiledCase, item_id: str) -> frozenset[str]:
-    """The item's own words (saying only these explains nothing)."""
-    return next(target.own for target in compiled.targets if target.kind == "item" and target.id == item_id)
+    """The item's own words (saying only these explains nothing), from the whole case: a one-step grader reads
+    replies said in other steps too."""
+    whole = compiled.whole or compiled
+    return next((t.own for t in whole.targets if t.kind == "item" and t.id == item_id), frozenset())
 
 
 def paraphrase_claims(
@@ -313,6 +322,7 @@ def paraphrase_claims(
                 # were covered 2.3 times an answer, with this 0.1).
                 explained=has_number(entry.sentence)
                 and is_explained(entry.sentence, _own(compiled, item_id), template=entry.template),
+                listed=entry.template,
                 prompted=item_id in entry.reply.prompted,
                 source=SOURCE,
                 order=entry.order,
@@ -321,4 +331,4 @@ def paraphrase_claims(
     return proposed
 
 
-__all__ = ["SOURCE", "THRESHOLD", "enabled", "installed", "paraphrase_claims", "prepare"]
+__all__ = ["SOURCE", "THRESHOLD", "available", "enabled", "installed", "paraphrase_claims", "prepare"]
