@@ -198,8 +198,8 @@ def _item(item: ItemResult, step_id: str) -> ItemLine:
 
 def _item_notes(item: ItemResult, step_id: str) -> tuple[str, ...]:
     """What to know about a credited item besides its evidence: that it is above the level (a bonus), where it was
-    said when not in this step, whether only after the interviewer's follow-up, a mistake taken back, and that only
-    the paraphrase backstop recognised it (the quote is in other words than the rubric's: check it yourself)."""
+    said when not in this step, whether only after the interviewer's follow-up, a mistake taken back, and that the
+    quote is one the paraphrase backstop recognised (in other words than the rubric's: check it yourself)."""
     notes = []
     if not item.counted:
         notes.append(f"{item.level.value}-level bonus")
@@ -209,8 +209,8 @@ def _item_notes(item: ItemResult, step_id: str) -> tuple[str, ...]:
         notes.append("after a follow-up")
     if item.corrected:
         notes.append("corrected after a challenge")
-    if item.graded_by == [PARAPHRASE] and item.coverage is not Coverage.MISSED:
-        notes.append("in other words")
+    if item.evidence_from == PARAPHRASE and item.coverage is not Coverage.MISSED:
+        notes.append("in other words")  # the quote is the backstop's, whoever else credited the item
     return tuple(notes)
 
 

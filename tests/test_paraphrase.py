@@ -195,3 +195,14 @@ def test_the_running_grade_marks_a_sentence_that_became_a_template_as_the_final_
     final = grade_replies(load_case(CASE), "senior", replies, paraphrase=True).steps["evaluation"]
     assert grader.grade("evaluation") == final
     assert {item.id: item.coverage for item in final.items}["online-ab-test"] is Coverage.PARTIAL  # a template
+
+
+def test_the_scorecard_marks_a_quote_from_the_backstop_even_when_a_signal_also_credited_the_item() -> None:
+    from interviewer.scorecard import build_scorecard
+
+    result = grade_answers(load_case(CASE), "senior", {"evaluation": ["We'd do an A/B test.", LIVE_TRIAL]})
+    item = next(i for i in result.steps["evaluation"].items if i.id == "online-ab-test")
+    assert item.graded_by == ["paraphrase", "signals"] and item.evidence == LIVE_TRIAL
+    card = build_scorecard(result, "ad click prediction")
+    notes = {line.id: line.notes for step in card.steps for line in (*step.covered, *step.partial)}
+    assert "in other words" in notes["online-ab-test"]

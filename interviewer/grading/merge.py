@@ -118,12 +118,13 @@ def merge(
             corrected = False
             if best is None:
                 coverage, credit, evidence, where, prompted = Coverage.MISSED, 0.0, None, None, False
+                evidence_from = None
                 dismissal = next((c for c in said if c.stance is Stance.REJECTS), None)
                 if dismissal is not None and item.weight >= IMPORTANT_WEIGHT:
                     flags.append(_mistake("dismissed", item.id, f"Dismissed: {item.covers}", item.weight, dismissal))
             else:
                 coverage, credit, claim = best
-                evidence, where = claim.quote, claim.said_in
+                evidence, where, evidence_from = claim.quote, claim.said_in, claim.source
                 prompted = not any(
                     not c.prompted and _credits(c, step_id) for c in said if c.stance is not Stance.REJECTS
                 )
@@ -153,6 +154,7 @@ def merge(
                     credit=round(credit * scale, 3),
                     counted=item.level.rank <= level.rank,
                     evidence=evidence,
+                    evidence_from=evidence_from,
                     graded_by=graded_by or ["signals"],
                     said_in=where,
                     prompted=prompted,

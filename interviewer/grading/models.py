@@ -39,6 +39,7 @@ class ItemResult(BaseModel):
     credit: float = Field(ge=0, le=1)
     counted: bool = Field(description="False for an item above the candidate's level: it can only add a bonus.")
     evidence: str | None = None
+    evidence_from: str | None = Field(None, description="The grader whose claim the evidence is (see `graded_by`).")
     graded_by: list[str] = Field(default_factory=lambda: ["signals"])
     said_in: str | None = Field(None, description="The step in which the evidence was said (any step counts).")
     prompted: bool = Field(False, description="Raised only after the interviewer's follow-up on this item.")
