@@ -263,7 +263,9 @@ def test_a_follow_up_is_never_asked_on_an_item_covered_in_an_earlier_step(tmp_pa
         "because ads and budgets change within hours. At serving time, the ranking tier calls a feature store and "
         "scores 500 candidates within a 10 ms budget, falling back to a cached prior when it times out."
     )
-    covered = set(grade_step(load_case(ADS), "serving", [early], Level.SENIOR).ids(Coverage.COVERED))
+    # What the rubric's signals find of serving in it (the paraphrase backstop reads a sentence against the items
+    # of the step it was said in only, so it credits no serving item from an earlier step).
+    covered = set(grade_step(load_case(ADS), "serving", [early], Level.SENIOR, paraphrase=False).ids(Coverage.COVERED))
     assert covered  # the earlier answer really covers serving items, so the test can fail
     run = interview(tmp_path)
     run.reply(early)
