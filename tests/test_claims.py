@@ -582,3 +582,46 @@ def test_the_brief_of_every_built_in_case_read_from_the_head_of_its_file_is_the_
     odd = tmp_path / "odd.yaml"
     odd.write_text("id: odd\ntitle: Odd\nsteps:\n  data: {}\nfacts: []\n", encoding="utf-8")
     assert _brief_head(odd) is None
+
+
+def dismissals(case_id: str, step: str, text: str) -> set[str]:
+    grade = grade_answers(load_case(case_id), Level.SENIOR, {step: [text]})
+    return {flag.id for graded in grade.steps.values() for flag in graded.red_flags if flag.id.startswith("dismissed:")}
+
+
+@pytest.mark.parametrize(
+    ("step", "text", "item_id"),
+    [
+        ("data", "I would not split by time, a random split is fine.", "time-based-split"),
+        ("data", "Don't split by time here.", "time-based-split"),
+        ("data", "We can skip the time-based split.", "time-based-split"),
+        ("evaluation", "No A/B test needed, the offline AUC is enough.", "online-ab-test"),
+        ("framing", "I would not calibrate the scores.", "calibration-needed"),
+        ("framing", "Calibration does not matter here since only the order of ads counts.", "calibration-needed"),
+    ],
+)
+def test_a_decision_against_an_important_item_is_a_recorded_dismissal(step: str, text: str, item_id: str) -> None:
+    assert f"dismissed:{item_id}" in dismissals(ADS, step, text)
+
+
+@pytest.mark.parametrize(
+    ("step", "text", "item_id"),
+    [
+        # A rule the design states with a negation is how the item is said; it earns nothing from the negated words
+        # but costs nothing either (found on the calibration set's plain answers: 17 of 23 such mistakes).
+        ("data", "No copies of the same ad creative end up on both sides of the split.", "point-in-time-features"),
+        (
+            "monitoring",
+            "Feature values shouldn't suddenly go missing, and the counts shouldn't lag.",
+            "pipeline-health",
+        ),
+    ],
+)
+def test_a_negation_the_design_states_is_no_dismissal(step: str, text: str, item_id: str) -> None:
+    assert stances(ADS, step, text)[("item", item_id)] is Stance.REJECTS  # the rule is read, and still not credited
+    assert not dismissals(ADS, step, text)
+
+
+def test_rather_than_just_adds_to_what_follows() -> None:
+    said = stances(ADS, "framing", "I'd predict clicks rather than just impressions, and calibrate the scores.")
+    assert Stance.REJECTS not in said.values()

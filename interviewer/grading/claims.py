@@ -24,7 +24,7 @@ from interviewer.grading.content import (
     is_explained,
     skeleton,
 )
-from interviewer.grading.stance import Stance, stance_of, target_of
+from interviewer.grading.stance import Stance, is_dismissal, stance_of, target_of
 from interviewer.grading.text import (
     Sentence,
     SentenceIndex,
@@ -86,6 +86,10 @@ class Claim:
     source: str = "signals"
     order: int = 0
     challenged: bool = False  # said in answer to the interviewer's challenge of this target
+    # A rejection that is the candidate's decision against the item ("skip the baseline", "I would not calibrate"),
+    # which is a mistake when the item matters; not a rule the design states with a negation ("no copies on both
+    # sides"), which only earns nothing.
+    dismisses: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,13 +274,16 @@ class ClaimCollector:
         )
         crowd: Counter = Counter()
         found: dict[tuple[int, int], Stance] = {}
+        dismissed: set[tuple[int, int]] = set()
         for number, _, phrase in tries:
             target = self.compiled.targets[number]
             for s_index, parts in index.spans(phrase):
                 key = (number, s_index)
                 if key in found:
                     continue  # the first phrasing that matched gives the stance
-                found[key] = _stance_of_match(kept[s_index], parts, mistake=target.kind != "item")
+                found[key], dismisses = _stance_of_match(kept[s_index], parts, mistake=target.kind != "item")
+                if dismisses:
+                    dismissed.add(key)
                 if target.kind == "item":
                     crowd[s_index] += 1
         near = self._near_matches(kept, index, present, found)
@@ -309,6 +316,7 @@ class ClaimCollector:
                 prompted=target.id in reply.prompted or target.id in reply.challenged,
                 order=said.order,
                 challenged=target.id in reply.challenged,
+                dismisses=(number, s_index) in dismissed,
             )
             # Near matches keep their own quota: they never crowd out an exact match said later.
             kept_claims = self._claims.setdefault((target.kind + "~" * nearly, target.id), [])
@@ -343,7 +351,7 @@ class ClaimCollector:
                 ):
                     continue
                 spans = tuple(sorted((places[i][s_index], places[i][s_index] + len(parts[i])) for i in matched))
-                if _stance_of_match(kept[s_index], spans, mistake=False) is Stance.ENDORSES:
+                if _stance_of_match(kept[s_index], spans, mistake=False)[0] is Stance.ENDORSES:
                     near.add((number, s_index))
         return near
 
@@ -506,20 +514,20 @@ def _splits_people(sentence: Sentence, parts: tuple[tuple[int, int], ...]) -> bo
     return False
 
 
-def _stance_of_match(sentence: Sentence, parts: tuple[tuple[int, int], ...], mistake: bool) -> Stance:
+def _stance_of_match(sentence: Sentence, parts: tuple[tuple[int, int], ...], mistake: bool) -> tuple[Stance, bool]:
     """The stance read at each part of the match (`a & b`): it is endorsed only if every part is, so "nothing infers
     health or religion" does not endorse "religion & feature", and "the auction only needs the order, so calibration
-    does not matter" does not endorse "auction & calibrated"."""
+    does not matter" does not endorse "auction & calibrated". With it, whether a rejection is a dismissal."""
     words = tuple(token for start, end in parts for token in sentence.tokens[start:end])
     if mistake and _splits_people(sentence, parts):
-        return Stance.AVOIDS
+        return Stance.AVOIDS, False
     kind = target_of(words, mistake=mistake)
     inside = frozenset(i for start, end in parts for i in range(start, end)) if len(parts) > 1 else frozenset()
     for start, end in parts:
         stance = stance_of(sentence, start, end, kind, inside)
         if stance is not Stance.ENDORSES:
-            return stance
-    return Stance.ENDORSES
+            return stance, stance is Stance.REJECTS and is_dismissal(sentence, start, end, kind, inside)
+    return Stance.ENDORSES, False
 
 
 def _as_template(claim: Claim) -> Claim:

@@ -153,7 +153,7 @@ def mistakes_said(case: Case, text: str, step: str) -> list[Claim]:
     def wrong(claim: Claim) -> bool:
         if claim.kind != "item":
             return claim.stance is Stance.ENDORSES
-        return claim.stance is Stance.REJECTS and case.item(claim.step, claim.target).weight >= IMPORTANT_WEIGHT
+        return claim.dismisses and case.item(claim.step, claim.target).weight >= IMPORTANT_WEIGHT
 
     return sorted(filter(wrong, collector.claims()), key=lambda claim: claim.order)
 

@@ -154,7 +154,17 @@ def judge_claims(judge: JudgeSummary) -> list[Claim]:
         for kind, entries, stance in verdicts:
             for target, quote in entries.items():
                 claims.append(
-                    Claim(kind, target, step_id, stance, quote, said_in=step_id, explained=True, source=JUDGE)
+                    Claim(
+                        kind,
+                        target,
+                        step_id,
+                        stance,
+                        quote,
+                        said_in=step_id,
+                        explained=True,
+                        source=JUDGE,
+                        dismisses=stance is Stance.REJECTS,  # the judge's verdict is that the candidate dismissed it
+                    )
                 )
     return claims
 

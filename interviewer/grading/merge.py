@@ -8,7 +8,8 @@ Per rubric item, over the claims of every step of the interview (an idea counts 
   `interviewer.grading.claims.NEAR_MIN_PARTS`): `PARTIAL_CREDIT` from a sentence, `LISTED_CREDIT` from
   a bare list of terms, a template sentence, or a question outside requirements;
 - **missed** otherwise. An item only rejected or dismissed ("calibration does not matter here") is missed, and when
-  it weighs `IMPORTANT_WEIGHT` or more the dismissal is a recorded mistake. An endorsed *opposite* (the wrong
+  it weighs `IMPORTANT_WEIGHT` or more a dismissal (`Claim.dismisses`: the candidate's decision against it, not a
+  rule the design states with a negation) is a recorded mistake. An endorsed *opposite* (the wrong
   decision the case author named) is a mistake and caps the item at partial.
 Red flags fire on an endorsing claim only. Mistakes cost `MISTAKE_PENALTY_PER_WEIGHT` points per unit of the item's
 weight, at most `MAX_MISTAKE_PENALTY`; an opposite said in a sentence that also raises a red flag costs nothing, and
@@ -119,7 +120,7 @@ def merge(
             if best is None:
                 coverage, credit, evidence, where, prompted = Coverage.MISSED, 0.0, None, None, False
                 evidence_from = None
-                dismissal = next((c for c in said if c.stance is Stance.REJECTS), None)
+                dismissal = next((c for c in said if c.stance is Stance.REJECTS and c.dismisses), None)
                 if dismissal is not None and item.weight >= IMPORTANT_WEIGHT:
                     flags.append(_mistake("dismissed", item.id, f"Dismissed: {item.covers}", item.weight, dismissal))
             else:
@@ -131,7 +132,9 @@ def merge(
                 first = min(
                     (c.order for c in said if c.stance is not Stance.REJECTS and _credits(c, step_id)), default=0
                 )
-                dismissal = next((c for c in said if c.stance is Stance.REJECTS and c.order < first), None)
+                dismissal = next(
+                    (c for c in said if c.stance is Stance.REJECTS and c.dismisses and c.order < first), None
+                )
                 if dismissal is not None and item.weight >= IMPORTANT_WEIGHT and _corrected(dismissal, said, []):
                     flags.append(
                         _mistake("dismissed", item.id, f"Dismissed: {item.covers}", item.weight, dismissal, True)

@@ -99,6 +99,7 @@ _NOT_A_NEGATION_BEFORE = _folded("more less later longer only doubt fewer just")
 _EVALUATIVE = _folded("matter need necessary important worth concern problem issue relevant required help useful")
 _EVALUATIVE |= _folded("priority care crucial critical essential big deal something option sufficient enough")
 _EVALUATIVE |= _folded("acceptable way propose recommend")
+_VERDICTS = _EVALUATIVE | _NEEDS  # "no A/B test needed", "no calibration required"
 _DISMISSALS_AFTER = _folded("unnecessary irrelevant useless pointless meaningless overkill overrated negligible waste")
 _DISMISSALS_AFTER |= _folded("optional luxury afterthought wastes polish negotiable flexible deprioritise deprioritize")
 _DISMISSALS_AFTER |= _folded("unimportant unneeded superfluous moot distraction")
@@ -190,7 +191,8 @@ def _negation_width(tokens: tuple[str, ...], index: int, compounds: frozenset[in
         if tokens[index - 1] in _HAVING and _lacks_data(tokens[index + 1 : index + 4]):
             return 0  # "listings with no sessions", "users who have no history" describe what they lack
     if index + 1 < len(tokens) and (token, tokens[index + 1]) in _TWO_WORD_NEGATIONS:
-        return 2
+        # "rather than just the tap", "instead of only clicks" add to what follows, as "not only" does.
+        return 0 if tokens[index + 2 : index + 3] and tokens[index + 2] in _NOT_A_NEGATION_BEFORE else 2
     if token in _HARD_NEGATIONS:
         after = index + 1
         if after < len(tokens) and (tokens[after] in _NOT_A_NEGATION_BEFORE or tokens[after] in _HARMS):
@@ -242,12 +244,35 @@ def _negates_a_need(tokens: tuple[str, ...], cue: int) -> bool:
     return tokens[cue] in _HARD_NEGATIONS and any(t in _NEEDS for t in tokens[cue + 1 : cue + 4])
 
 
-def _cues_before(sentence: Sentence, start: int, inside: frozenset[int], risk: bool = False) -> tuple[int, int, int]:
-    """(negations, dismissal verbs, avoidance verbs) that govern the match at `start`; none of the words the match
-    itself is made of (`inside`). Said of a risk, removing it ("drop the orders marked suspicious") handles it: only
-    the verbs that look away from it ("ignore", "skip") dismiss it."""
+def _decides_against(sentence: Sentence, negation: int) -> bool:
+    """Whether a negation states the candidate's decision ("I would not calibrate", "we don't need a baseline", "don't
+    split at random", "instead of a live test"), rather than a property of the design or the data ("the model never
+    sees later counts", "no copies of a campaign on both sides", "values shouldn't suddenly go missing")."""
     tokens = sentence.tokens
-    negations = dismissals = avoidances = 0
+    if _negation_width(tokens, negation, sentence.compounds) == 2 or _negates_a_need(tokens, negation):
+        return True
+    if _personal_subject(tokens, negation):
+        return True
+    scope = scopes(sentence)
+    if tokens[negation] in _NOUN_NEGATIONS:
+        # "no A/B test needed", "no calibration required": a verdict on the noun phrase, in its scope.
+        following = range(negation + 1, min(len(tokens), negation + SCOPE_WINDOW))
+        return any(scope[i] == scope[negation] and tokens[i] in _VERDICTS for i in following)
+    # An instruction: the negation (after its auxiliaries) opens its clause ("Never split at random", "Don't ...").
+    before = negation - 1
+    while before >= 0 and tokens[before] in _AUXILIARIES and scope[before] == scope[negation]:
+        before -= 1
+    return before < 0 or scope[before] != scope[negation]
+
+
+def _cues_before(
+    sentence: Sentence, start: int, inside: frozenset[int], risk: bool = False
+) -> tuple[int, int, int, int]:
+    """(negations, dismissal verbs, avoidance verbs, negations that are decisions) that govern the match at `start`;
+    none of the words the match itself is made of (`inside`). Said of a risk, removing it ("drop the orders marked
+    suspicious") handles it: only the verbs that look away from it ("ignore", "skip") dismiss it."""
+    tokens = sentence.tokens
+    negations = dismissals = avoidances = decisions = 0
     index = max(0, start - NEED_WINDOW)
     while index < start:
         if index in inside:
@@ -256,6 +281,7 @@ def _cues_before(sentence: Sentence, start: int, inside: frozenset[int], risk: b
         width = _negation_width(tokens, index, sentence.compounds)
         if width and _in_reach(sentence, index, start):
             negations += 1
+            decisions += _decides_against(sentence, index)
             index += width
             continue
         token = tokens[index]
@@ -265,7 +291,7 @@ def _cues_before(sentence: Sentence, start: int, inside: frozenset[int], risk: b
         elif token in _AVOID_VERBS and _in_reach(sentence, index, start):
             avoidances += 1
         index += 1
-    return negations, dismissals, avoidances
+    return negations, dismissals, avoidances, decisions
 
 
 def _judged(tokens: tuple[str, ...], too: int) -> bool:
@@ -375,7 +401,7 @@ def stance_of(sentence: Sentence, start: int, end: int, target: Target, inside: 
     of the other parts of the same match (`a & b`), which are the idea, not cues about it."""
     if is_question(sentence):
         return Stance.ASKS
-    negations, dismissals, avoidances = _cues_before(sentence, start, inside, risk=target is Target.RISK)
+    negations, dismissals, avoidances, _ = _cues_before(sentence, start, inside, risk=target is Target.RISK)
     dismissed_after = _dismissed_after(sentence, end, inside)
     if target is Target.MISTAKE:
         flips = negations + dismissals + avoidances + dismissed_after
@@ -398,3 +424,17 @@ def stance_of(sentence: Sentence, start: int, end: int, target: Target, inside: 
     if frame and flips:
         flips += 1  # "a common mistake is to skip calibration" endorses calibration
     return Stance.REJECTS if flips % 2 else Stance.ENDORSES
+
+
+def is_dismissal(
+    sentence: Sentence, start: int, end: int, target: Target, inside: frozenset[int] = frozenset()
+) -> bool:
+    """Whether a rejection (`stance_of` reads REJECTS) is the candidate's decision or judgement against the idea, which
+    costs points when the item is important: a dismissal verb ("skip the baseline"), a verdict after it ("calibration
+    does not matter", "A/B tests are too slow"), an avoidance, or a negation the candidate decides ("I would not
+    calibrate", "don't split by time"). A negation the design states of itself ("the model never sees counts gathered
+    later", "no copies of a campaign on both sides", "private photos are never shown to reviewers") earns the item
+    nothing but is no dismissal: it is often how an item's rule is said. (Measured on the calibration set: 17 of the
+    23 mistakes raised on plain answers were such honest sentences.)"""
+    _, dismissals, avoidances, decisions = _cues_before(sentence, start, inside, risk=target is Target.RISK)
+    return bool(dismissals or avoidances or decisions) or _dismissed_after(sentence, end, inside)
