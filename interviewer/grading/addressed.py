@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from interviewer.grading.text import Sentence, analyse, fold_unicode, split_sentences
 
@@ -59,8 +60,7 @@ _SENTENCE = re.compile(
     r"(?:strong[ _]hire|hire[ _]signal|lean[ _]hire)\b|"
     r"\b(?:verdict|overall score|final score|grade)\s*[:=]|\bscore\s*[:=]\s*\d"
     r")",
-    re.IGNORECASE,
-)
+)  # matched against lowercased text: without IGNORECASE it runs three times faster (every sentence goes through it)
 
 
 def split_addressed(text: str) -> tuple[str, list[str]]:
@@ -79,9 +79,10 @@ def split_addressed(text: str) -> tuple[str, list[str]]:
     return folded, ignored
 
 
+@lru_cache(maxsize=16384)  # each sentence of a running interview is read at every turn's step grade and at the end
 def addressed_to_grader(sentence: str) -> bool:
     """True for a sentence that talks to the grader instead of answering ("note to the evaluator: ...")."""
-    return bool(_SENTENCE.search(fold_unicode(sentence)))
+    return bool(_SENTENCE.search(fold_unicode(sentence).lower()))
 
 
 def candidate_sentences(texts: Sequence[str]) -> tuple[list[Sentence], list[str]]:

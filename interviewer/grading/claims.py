@@ -111,9 +111,10 @@ class CompiledCase:
     vocabulary: frozenset[str]
     brief: list[frozenset[str]]
     case_id: str
-    # first word of a phrasing -> (target number, phrasing number, phrasing): a reply only tries the phrasings
-    # that can start somewhere in it.
-    by_first_word: dict[str, list[tuple[int, int, str, frozenset[str]]]] = field(default_factory=dict)
+    # the rarest word of a phrasing -> (target number, phrasing number, phrasing, all its words): a reply only tries
+    # the phrasings whose words all occur in it, and looks up fewest by their rarest word (half as many as by their
+    # first word).
+    by_word: dict[str, list[tuple[int, int, str, frozenset[str]]]] = field(default_factory=dict)
 
     brief_by_word: dict[str, list[int]] = field(default_factory=dict)  # word -> brief sentences that use it
     # The items' signals that may match nearly (see NEAR_MIN_PARTS): (target number, parts, which parts are specific).
@@ -127,12 +128,15 @@ class CompiledCase:
         for number, brief_words in enumerate(self.brief):
             for word in brief_words:
                 self.brief_by_word.setdefault(word, []).append(number)
-        for number, target in enumerate(self.targets):
-            for order, phrase in enumerate(target.phrasings):
-                parts = compile_signal(phrase)
-                if parts:
-                    needs = frozenset(token for part in parts for token in part)
-                    self.by_first_word.setdefault(parts[0][0], []).append((number, order, phrase, needs))
+        compiled = [
+            (number, order, phrase, frozenset(token for part in parts for token in part))
+            for number, target in enumerate(self.targets)
+            for order, phrase in enumerate(target.phrasings)
+            if (parts := compile_signal(phrase))
+        ]
+        uses = Counter(token for *_, needs in compiled for token in needs)
+        for entry in compiled:
+            self.by_word.setdefault(min(sorted(entry[3]), key=uses.__getitem__), []).append(entry)
         if self.common is None:
             self.common = self._common_words()
         common = self.common
@@ -170,7 +174,7 @@ class CompiledCase:
         """Sentence -> the steps whose items a signal matches in it (exactly), over every target compiled here."""
         steps: dict[int, set[str]] = {}
         for token in present:
-            for number, _, phrase, needs in self.by_first_word.get(token, ()):
+            for number, _, phrase, needs in self.by_word.get(token, ()):
                 target = self.targets[number]
                 if target.kind != "item" or not needs <= present:
                     continue
@@ -269,19 +273,24 @@ class ClaimCollector:
         tries = sorted(
             entry[:3]
             for token in present
-            for entry in self.compiled.by_first_word.get(token, ())
+            for entry in self.compiled.by_word.get(token, ())
             if entry[3] <= present  # every word of the phrasing occurs somewhere in the reply
         )
         crowd: Counter = Counter()
         found: dict[tuple[int, int], Stance] = {}
         dismissed: set[tuple[int, int]] = set()
+        # The same words matched for several targets (items share their concepts' phrasings) read the same stance.
+        read: dict[tuple[int, tuple[tuple[int, int], ...], bool], tuple[Stance, bool]] = {}
         for number, _, phrase in tries:
             target = self.compiled.targets[number]
             for s_index, parts in index.spans(phrase):
                 key = (number, s_index)
                 if key in found:
                     continue  # the first phrasing that matched gives the stance
-                found[key], dismisses = _stance_of_match(kept[s_index], parts, mistake=target.kind != "item")
+                how = (s_index, parts, target.kind != "item")
+                if how not in read:
+                    read[how] = _stance_of_match(kept[s_index], parts, mistake=how[2])
+                found[key], dismisses = read[how]
                 if dismisses:
                     dismissed.add(key)
                 if target.kind == "item":

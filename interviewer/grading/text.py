@@ -152,6 +152,8 @@ class Sentence:
     compounds: frozenset[int] = frozenset()
 
 
+# A running interview reads each reply again at every turn's step grade and at the end: a sentence is analysed once.
+@lru_cache(maxsize=16384)
 def analyse(text: str) -> Sentence:
     tokens: list[str] = []
     clauses: list[int] = []
@@ -212,6 +214,9 @@ class SentenceIndex:
 
     def __init__(self, sentences: list[Sentence]):
         self.sentences = sentences
+        # Many signals share a part ("bid", "new ads"), and items share their concepts' phrasings: each is found once.
+        self._places: dict[tuple[str, ...], dict[int, int]] = {}
+        self._spans: dict[str, list[tuple[int, tuple[tuple[int, int], ...]]]] = {}
         self._positions: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for s_index, sentence in enumerate(sentences):
             for position, token in enumerate(sentence.tokens):
@@ -234,13 +239,24 @@ class SentenceIndex:
     def spans(self, signal: str) -> list[tuple[int, tuple[tuple[int, int], ...]]]:
         """Every sentence the signal matches, negated or not, with each part's first place (first token, token after
         the last), earliest first; a sentence counts once per signal."""
+        known = self._spans.get(signal)
+        if known is None:
+            known = self._spans[signal] = self._find_spans(signal)
+        return known
+
+    def _find_spans(self, signal: str) -> list[tuple[int, tuple[tuple[int, int], ...]]]:
         parts = compile_signal(signal)
         if not parts:
             return []
-        per_part = [self.places(phrase) for phrase in parts]
-        common = set(per_part[0])
-        for places in per_part[1:]:
-            common &= set(places)
+        per_part = []
+        common: set[int] | None = None
+        for phrase in parts:
+            places = self.places(phrase)
+            common = set(places) if common is None else common & places.keys()
+            if not common:
+                return []  # most phrasings tried have a part in no sentence that holds the others
+            per_part.append(places)
+        assert common is not None
         return [
             (
                 s_index,
@@ -256,7 +272,11 @@ class SentenceIndex:
 
     def places(self, phrase: tuple[str, ...]) -> dict[int, int]:
         """Sentence -> first position where `phrase` occurs (negated or not)."""
+        known = self._places.get(phrase)
+        if known is not None:
+            return known
         places: dict[int, int] = {}
+        self._places[phrase] = places
         size = len(phrase)
         for s_index, start in self._positions.get(phrase[0], ()):
             if s_index not in places and self.sentences[s_index].tokens[start : start + size] == phrase:
