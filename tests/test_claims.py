@@ -625,3 +625,17 @@ def test_a_negation_the_design_states_is_no_dismissal(step: str, text: str, item
 def test_rather_than_just_adds_to_what_follows() -> None:
     said = stances(ADS, "framing", "I'd predict clicks rather than just impressions, and calibrate the scores.")
     assert Stance.REJECTS not in said.values()
+
+
+@pytest.mark.parametrize(
+    ("text", "credit"),
+    [
+        # A check under a label, said outside requirements, is what the candidate would measure: a mention.
+        ("Calibration on fresh days: when the model says 2%, do about 2 in 100 of those ads get clicked?", 0.4),
+        # A question to the interviewer names the item and commits to nothing.
+        ("Should we check calibration on fresh days, when the model says 2%?", 0.15),
+    ],
+)
+def test_a_labelled_check_outside_requirements_is_a_mention_and_a_question_is_not(text: str, credit: float) -> None:
+    result = item(ADS, "evaluation", text, "calibration-metrics")
+    assert result.coverage is Coverage.PARTIAL and result.credit == pytest.approx(credit)

@@ -6,7 +6,9 @@ Per rubric item, over the claims of every step of the interview (an idea counts 
   step it was said in); in `requirements`, a real question about a requirements item counts too;
 - **partial**: an endorsing claim that only names the item (a near match of a signal only ever names it, see
   `interviewer.grading.claims.NEAR_MIN_PARTS`): `PARTIAL_CREDIT` from a sentence, `LISTED_CREDIT` from
-  a bare list of terms, a template sentence, or a question outside requirements;
+  a bare list of terms, a template sentence, or a question outside requirements (a check under a label, "Recall of
+  the first stage: how many of the videos watched were in our few hundred?", names it like a sentence,
+  `interviewer.grading.stance.is_labelled_check`);
 - **missed** otherwise. An item only rejected or dismissed ("calibration does not matter here") is missed, and when
   it weighs `IMPORTANT_WEIGHT` or more a dismissal (`Claim.dismisses`: the candidate's decision against it, not a
   rule the design states with a negation) is a recorded mistake. An endorsed *opposite* (the wrong
@@ -33,7 +35,7 @@ from collections.abc import Iterable, Mapping
 from interviewer.framework import STEP_BY_ID, STEP_IDS, Level
 from interviewer.grading.claims import Claim
 from interviewer.grading.models import Coverage, ItemResult, RedFlagHit, StepGrade
-from interviewer.grading.stance import Stance
+from interviewer.grading.stance import Stance, is_labelled_check
 from interviewer.rubric import Case
 
 PARTIAL_CREDIT = 0.4
@@ -49,7 +51,7 @@ def _credits(claim: Claim, item_step: str) -> tuple[Coverage, float] | None:
         if item_step == "requirements" and claim.said_in == "requirements":
             return (Coverage.PARTIAL, LISTED_CREDIT) if claim.listed else (Coverage.COVERED, 1.0)
         if claim.said_in == item_step:
-            return Coverage.PARTIAL, LISTED_CREDIT
+            return Coverage.PARTIAL, PARTIAL_CREDIT if is_labelled_check(claim.quote) else LISTED_CREDIT
         return None
     if claim.stance is not Stance.ENDORSES:
         return None

@@ -179,6 +179,18 @@ def is_question(sentence: Sentence) -> bool:
     return sentence.text.rstrip().rstrip("\"')").endswith("?")
 
 
+LABEL_MAX_WORDS = 8
+
+
+def is_labelled_check(question: str) -> bool:
+    """ "Recall of the first stage: of the videos watched next day, how many were in our few hundred?": a question under
+    a short label, said outside requirements, is what the candidate would measure, in their own words, not a question
+    to the interviewer. (Measured: in the calibration set only plain answers ask questions outside requirements, 53
+    sentences, most of them such checks; no partial, weak or wrong answer does.)"""
+    head, colon, rest = question.partition(":")
+    return bool(colon) and bool(rest.strip()) and len(head.split()) <= LABEL_MAX_WORDS
+
+
 def _negation_width(tokens: tuple[str, ...], index: int, compounds: frozenset[int] = frozenset()) -> int:
     if index in compounds:
         return 0  # "no-purchase sessions", "non-click" name a kind, they deny nothing
