@@ -639,3 +639,17 @@ def test_rather_than_just_adds_to_what_follows() -> None:
 def test_a_labelled_check_outside_requirements_is_a_mention_and_a_question_is_not(text: str, credit: float) -> None:
     result = item(ADS, "evaluation", text, "calibration-metrics")
     assert result.coverage is Coverage.PARTIAL and result.credit == pytest.approx(credit)
+
+
+@pytest.mark.parametrize(
+    ("text", "stance"),
+    [
+        # Unfit for one role, and used in another: the right decision.
+        ("Surveys are too sparse to be the main label, so I'd train a satisfaction head on the responders.", "avoids"),
+        ("Surveys are too sparse for a per-impression label, so they tune the weights instead.", "avoids"),
+        # Unfit, full stop: the wrong decision the case names.
+        ("Surveys are too sparse, so I'd leave them out of training.", "endorses"),
+    ],
+)
+def test_a_verdict_limited_to_one_role_is_not_the_wrong_decision(text: str, stance: str) -> None:
+    assert stances("video-recommendation", "data", text)[("opposite", "explicit-feedback")] == stance

@@ -339,6 +339,23 @@ def _for_a_role(tokens: tuple[str, ...], index: int) -> bool:
     return tokens[after : after + 1] in (("a",), ("an",), ("each",), ("one",))
 
 
+_SCARCE = _TOO_WHAT | _folded("sparse rare few small")
+_ROLES = _folded("main only sole primary single whole")
+
+
+def _unfit_for_a_role(sentence: Sentence, start: int, end: int) -> bool:
+    """ "Surveys are too sparse to be the main label", "retention is too slow for a per-impression label": a verdict
+    that a mistake is made of ("surveys are too sparse"), limited in the same breath to one role; the candidate still
+    uses the thing elsewhere, which is the right decision (found on strong answers: two of them charged twice)."""
+    tokens = sentence.tokens
+    for index in range(start, min(len(tokens) - 2, end + 3)):
+        if tokens[index] == _TOO and tokens[index + 1] in _SCARCE:
+            after = tokens[index + 2 : index + 7]
+            if _for_a_role(tokens, index + 2) or (after[:1] == ("to",) and any(t in _ROLES for t in after)):
+                return True
+    return False
+
+
 def _judges(tokens: tuple[str, ...], negation: int) -> bool:
     """A negation that judges what came before: "X is not needed", "X does not matter", "X never matters"; not a
     rule the design follows ("borderline videos never recommended")."""
@@ -419,7 +436,11 @@ def stance_of(sentence: Sentence, start: int, end: int, target: Target, inside: 
         flips = negations + dismissals + avoidances + dismissed_after
         if flips % 2:
             return Stance.AVOIDS
-        if _framed_as_mistake(sentence, start, end) or _hypothetical(sentence, start):
+        if (
+            _framed_as_mistake(sentence, start, end)
+            or _hypothetical(sentence, start)
+            or _unfit_for_a_role(sentence, start, end)
+        ):
             return Stance.AVOIDS
         return Stance.ENDORSES
     if target is Target.RISK:
