@@ -22,12 +22,14 @@ class ReplyNote:
         return not (self.covered or self.partial or self.red_flags)
 
 
-def note_for(case: Case, turn: Turn, level: Level) -> ReplyNote | None:
+def note_for(case: Case, turn: Turn, level: Level, paraphrase: bool | None = None) -> ReplyNote | None:
     """What a candidate turn in one of the seven steps earned on its own; None for any other turn. Computed a turn
-    at a time, when the replay shows it: a long transcript would otherwise be read whole before the first frame."""
+    at a time, when the replay shows it: a long transcript would otherwise be read whole before the first frame.
+    `paraphrase`: whether the backstop reads it too (default: the setting, read on each call, about 1 ms; a replay
+    reads it once)."""
     if turn.role is not Role.CANDIDATE or turn.step not in STEP_IDS:
         return None
-    graded = grade_step(case, turn.step, [turn.text], level)
+    graded = grade_step(case, turn.step, [turn.text], level, paraphrase=paraphrase)
     return ReplyNote(
         covered=graded.ids(Coverage.COVERED),
         partial=graded.ids(Coverage.PARTIAL),

@@ -206,3 +206,20 @@ def test_the_scorecard_marks_a_quote_from_the_backstop_even_when_a_signal_also_c
     card = build_scorecard(result, "ad click prediction")
     notes = {line.id: line.notes for step in card.steps for line in (*step.covered, *step.partial)}
     assert "in other words" in notes["online-ab-test"]
+
+
+def test_a_replay_note_told_whether_the_backstop_runs_does_not_read_the_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from interviewer.annotate import note_for
+    from interviewer.framework import Level
+    from interviewer.grading import deterministic
+    from interviewer.transcript import Role, Turn
+
+    def unread() -> bool:
+        raise AssertionError("the settings were read for one note")
+
+    monkeypatch.setattr(deterministic, "paraphrase_enabled", unread)
+    turn = Turn(role=Role.CANDIDATE, text="I'd split by time and calibrate the scores.", step="evaluation")
+    note = note_for(load_case("ad-click-prediction"), turn, Level.SENIOR, paraphrase=False)
+    assert note is not None and not note.empty

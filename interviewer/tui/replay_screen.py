@@ -14,6 +14,7 @@ from textual.widgets import Static
 from interviewer.annotate import note_for
 from interviewer.framework import REPLY_STEP_IDS, STEP_BY_ID
 from interviewer.grading.models import Grade
+from interviewer.grading.paraphrase import enabled as paraphrase_enabled
 from interviewer.rubric import Case
 from interviewer.terminal import printable
 from interviewer.transcript import Role, Transcript
@@ -49,7 +50,8 @@ class ReplayScreen(GradedScreen):
         self, transcript: Transcript, case: Case, grade: Grade, path: Path | None, from_partner: bool = False
     ) -> None:
         super().__init__(transcript, case, grade, path, from_partner)
-        self.note = cache(lambda index: note_for(case, transcript.turns[index], transcript.level))
+        backstop = paraphrase_enabled()  # once: each note would read the settings again
+        self.note = cache(lambda index: note_for(case, transcript.turns[index], transcript.level, backstop))
         self.answered = {t.step for t in transcript.turns if t.role is Role.CANDIDATE and not t.intent}
 
     def compose(self) -> ComposeResult:
