@@ -23,7 +23,7 @@ PROBES = load_probes(CALIBRATION / "probes.yaml")
 # Relations not yet at their bar (issue 8 is open on them): they must not fall below what was measured when they were
 # last improved, so a change that makes them worse fails here. With the paraphrase backstop (the dev install has it)...
 BELOW_BAR_FLOORS = {
-    "plain >= partial": 0.87,
+    "plain >= partial": 0.89,  # 89.4% (244 of 273 pairs) on 2026-11-30
 }
 # ...and with the rubric's signals alone, as a user without the extra is graded.
 SIGNALS_ONLY_FLOORS = {
