@@ -51,7 +51,8 @@ def _credits(claim: Claim, item_step: str) -> tuple[Coverage, float] | None:
         if item_step == "requirements" and claim.said_in == "requirements":
             return (Coverage.PARTIAL, LISTED_CREDIT) if claim.listed else (Coverage.COVERED, 1.0)
         if claim.said_in == item_step:
-            return Coverage.PARTIAL, PARTIAL_CREDIT if is_labelled_check(claim.quote) else LISTED_CREDIT
+            labelled = not claim.listed and is_labelled_check(claim.quote)  # a list with a "?" is still a list
+            return Coverage.PARTIAL, PARTIAL_CREDIT if labelled else LISTED_CREDIT
         return None
     if claim.stance is not Stance.ENDORSES:
         return None

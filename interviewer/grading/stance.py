@@ -14,6 +14,7 @@ Three kinds of target read differently:
 from __future__ import annotations
 
 import itertools
+import re
 from enum import StrEnum
 from functools import lru_cache
 
@@ -94,6 +95,7 @@ _NEEDS = _folded("need needs needed require requires want bother reason point se
 NEED_WINDOW = 14
 # "no more than 50 ms", "not only X", "no doubt" limit or add to what follows rather than deny it.
 _NOT_A_NEGATION_BEFORE = _folded("more less later longer only doubt fewer just")
+_ONLY = _folded("just only merely solely")
 
 # After the match, in its scope: "X does not matter", "X is overkill", "A/B tests are too slow".
 _EVALUATIVE = _folded("matter need necessary important worth concern problem issue relevant required help useful")
@@ -180,6 +182,10 @@ def is_question(sentence: Sentence) -> bool:
 
 
 LABEL_MAX_WORDS = 8
+# Words and spaces, then ": " (not "1:10", "10:30"); a label that announces a question ("Quick question for you:")
+# still asks the interviewer.
+_LABEL = re.compile(rf"^\s*((?:[^\W\d_][\w'/-]*\s+){{0,{LABEL_MAX_WORDS - 1}}}[^\W\d_][\w'/-]*):\s+\S")
+_ASKING = _folded("question questions ask asking wonder wondering curious quick")
 
 
 def is_labelled_check(question: str) -> bool:
@@ -187,8 +193,8 @@ def is_labelled_check(question: str) -> bool:
     a short label, said outside requirements, is what the candidate would measure, in their own words, not a question
     to the interviewer. (Measured: in the calibration set only plain answers ask questions outside requirements, 53
     sentences, most of them such checks; no partial, weak or wrong answer does.)"""
-    head, colon, rest = question.partition(":")
-    return bool(colon) and bool(rest.strip()) and len(head.split()) <= LABEL_MAX_WORDS
+    label = _LABEL.match(question)
+    return label is not None and not _folded(*label.group(1).split()) & _ASKING
 
 
 def _negation_width(tokens: tuple[str, ...], index: int, compounds: frozenset[int] = frozenset()) -> int:
@@ -203,8 +209,9 @@ def _negation_width(tokens: tuple[str, ...], index: int, compounds: frozenset[in
         if tokens[index - 1] in _HAVING and _lacks_data(tokens[index + 1 : index + 4]):
             return 0  # "listings with no sessions", "users who have no history" describe what they lack
     if index + 1 < len(tokens) and (token, tokens[index + 1]) in _TWO_WORD_NEGATIONS:
-        # "rather than just the tap", "instead of only clicks" add to what follows, as "not only" does.
-        return 0 if tokens[index + 2 : index + 3] and tokens[index + 2] in _NOT_A_NEGATION_BEFORE else 2
+        # "rather than just the tap", "instead of only clicks" add to what follows, as "not only" does ("rather than
+        # longer A/B tests" still turns away from them).
+        return 0 if tokens[index + 2 : index + 3] and tokens[index + 2] in _ONLY else 2
     if token in _HARD_NEGATIONS:
         after = index + 1
         if after < len(tokens) and (tokens[after] in _NOT_A_NEGATION_BEFORE or tokens[after] in _HARMS):
@@ -340,18 +347,22 @@ def _for_a_role(tokens: tuple[str, ...], index: int) -> bool:
 
 
 _SCARCE = _TOO_WHAT | _folded("sparse rare few small")
-_ROLES = _folded("main only sole primary single whole")
+_ROLES = _folded("main only sole primary single")
+_ARTICLES = _folded("the a an")
+_ROLE_NOUNS = _folded("label labels target targets signal metric objective goal feature head loss")
 
 
 def _unfit_for_a_role(sentence: Sentence, start: int, end: int) -> bool:
     """ "Surveys are too sparse to be the main label", "retention is too slow for a per-impression label": a verdict
     that a mistake is made of ("surveys are too sparse"), limited in the same breath to one role; the candidate still
     uses the thing elsewhere, which is the right decision (found on strong answers: two of them charged twice)."""
-    tokens = sentence.tokens
+    tokens, scope = sentence.tokens, scopes(sentence)
     for index in range(start, min(len(tokens) - 2, end + 3)):
         if tokens[index] == _TOO and tokens[index + 1] in _SCARCE:
-            after = tokens[index + 2 : index + 7]
-            if _for_a_role(tokens, index + 2) or (after[:1] == ("to",) and any(t in _ROLES for t in after)):
+            after = tuple(t for i, t in enumerate(tokens[index + 2 : index + 7], index + 2) if scope[i] == scope[index])
+            to_be = after[:2] == ("to", "be") and after[2:3] and after[2] in _ARTICLES and after[3:4]
+            for_one = after[:1] == ("for",) and _for_a_role(tokens, index + 2) and bool(set(after[2:5]) & _ROLE_NOUNS)
+            if (to_be and after[3] in _ROLES) or for_one:
                 return True
     return False
 

@@ -104,7 +104,7 @@ _NOT_A_NEGATION_BEFORE = frozenset(
 _LOOK_ALIKES = str.maketrans(
     {
         **dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"), None),
-        **{ord(k): v for k, v in zip("асеіјкорсухѕԁһӏɡνοαερτικυ", "aceijkopcyxsdhlgvoaeptiku", strict=True)},
+        **{ord(k): v for k, v in zip("асеіјкорсухѕԁһӏɡνοαερτικυıİ", "aceijkopcyxsdhlgvoaeptikuiI", strict=True)},
     }
 )
 
