@@ -716,3 +716,20 @@ def test_what_stays_a_decision(case_id: str, step: str, text: str, target: tuple
 )
 def test_questions_that_are_no_labelled_check_earn_list_credit(text: str) -> None:
     assert item(ADS, "evaluation", text, "calibration-metrics").credit == pytest.approx(LISTED_CREDIT)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The model relearns every night from the day's clicks, starting from yesterday's version.",
+        "I'd re-teach it every week on the newest clicks.",
+    ],
+)
+def test_plain_words_for_retraining_name_it_in_every_case(text: str) -> None:
+    # The shared concept vocabulary (rubrics/concepts/ml.yaml): plain answers in the dev set say "relearn".
+    result = next(
+        i
+        for i in grade_step(load_case(ADS), "model", [text], Level.SENIOR, paraphrase=False).items
+        if i.id == "continual-training"
+    )
+    assert result.coverage is not Coverage.MISSED
