@@ -709,6 +709,7 @@ def test_what_stays_a_decision(case_id: str, step: str, text: str, target: tuple
     "text",
     [
         "Quick question for you: should we plot a calibration curve?",  # a label that announces a question
+        "Question: should we plot a calibration curve?",
         "If we downsample negatives 1:10, should we still plot a calibration curve?",  # a ratio is no label
         # A list of terms with a question mark is still a list.
         "Metrics: log loss, calibration curve, split by time, A/B test, per segment, against production?",

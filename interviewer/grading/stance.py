@@ -194,7 +194,7 @@ def is_labelled_check(question: str) -> bool:
     to the interviewer. (Measured: in the calibration set only plain answers ask questions outside requirements, 53
     sentences, most of them such checks; no partial, weak or wrong answer does.)"""
     label = _LABEL.match(question)
-    return label is not None and not _folded(*label.group(1).split()) & _ASKING
+    return label is not None and not _folded(*label.group(1).lower().split()) & _ASKING
 
 
 def _negation_width(tokens: tuple[str, ...], index: int, compounds: frozenset[int] = frozenset()) -> int:
@@ -360,9 +360,9 @@ def _unfit_for_a_role(sentence: Sentence, start: int, end: int) -> bool:
     for index in range(start, min(len(tokens) - 2, end + 3)):
         if tokens[index] == _TOO and tokens[index + 1] in _SCARCE:
             after = tuple(t for i, t in enumerate(tokens[index + 2 : index + 7], index + 2) if scope[i] == scope[index])
-            to_be = after[:2] == ("to", "be") and after[2:3] and after[2] in _ARTICLES and after[3:4]
+            to_be = len(after) >= 4 and after[:2] == ("to", "be") and after[2] in _ARTICLES and after[3] in _ROLES
             for_one = after[:1] == ("for",) and _for_a_role(tokens, index + 2) and bool(set(after[2:5]) & _ROLE_NOUNS)
-            if (to_be and after[3] in _ROLES) or for_one:
+            if to_be or for_one:
                 return True
     return False
 
