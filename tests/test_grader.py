@@ -9,7 +9,7 @@ from interviewer.answers import load_answers
 from interviewer.framework import STEP_IDS, Level
 from interviewer.grading.deterministic import PARTIAL_CREDIT, grade_answers, grade_step
 from interviewer.grading.hire import hire_signal
-from interviewer.grading.models import Coverage, HireSignal
+from interviewer.grading.models import Coverage, HireSignal, RedFlagHit
 from interviewer.rubric import load_case
 
 ADS = "ad-click-prediction"
@@ -241,3 +241,27 @@ def test_a_whole_answer_about_another_case_is_still_scaled() -> None:
     strong_video = load_answers(ANSWERS / "video-recommendation-strong.yaml")
     grade = grade_answers(load_case(ADS), Level.SENIOR, strong_video.by_step())
     assert any("reads as one for video-recommendation" in reason for reason in grade.hire_reasons)
+
+
+def _with_flags(*flags: tuple[str, str, float, bool]):
+    steps = _steps_with(95)
+    hits = [
+        RedFlagHit(id=flag_id, description="", penalty=penalty, evidence=quote, said_in="data", corrected=corrected)
+        for flag_id, quote, penalty, corrected in flags
+    ]
+    steps["data"] = steps["data"].model_copy(update={"red_flags": hits})
+    return steps
+
+
+def test_three_wrong_decisions_cap_the_hire_signal_and_one_sentence_is_one_decision() -> None:
+    three = _with_flags(("a", "one", 6, False), ("b", "two", 6, False), ("c", "three", 6, False))
+    signal, reasons = hire_signal(95, Level.SENIOR, three)
+    assert signal is HireSignal.LEAN_HIRE and any("3 red flags" in reason for reason in reasons)
+    # One sentence in the words of two items' opposites is one wrong decision, as it costs once.
+    one_sentence = _with_flags(("a", "one", 6, False), ("b", "two", 6, False), ("c", "two", 0, False))
+    assert hire_signal(95, Level.SENIOR, one_sentence)[0] is HireSignal.STRONG_HIRE
+
+
+def test_a_mistake_taken_back_after_a_challenge_does_not_count_toward_the_cap() -> None:
+    steps = _with_flags(("a", "one", 6, False), ("b", "two", 6, False), ("c", "three", 0, True))
+    assert hire_signal(95, Level.SENIOR, steps)[0] is HireSignal.STRONG_HIRE

