@@ -478,7 +478,7 @@ def is_dismissal(
     does not matter", "A/B tests are too slow"), an avoidance, or a negation the candidate decides ("I would not
     calibrate", "don't split by time"). A negation the design states of itself ("the model never sees counts gathered
     later", "no copies of a campaign on both sides", "private photos are never shown to reviewers") earns the item
-    nothing but is no dismissal: it is often how an item's rule is said. (Measured on the calibration set: 17 of the
-    23 mistakes raised on plain answers were such honest sentences.)"""
+    nothing but is no dismissal: it is often how an item's rule is said. (Measured on the calibration set's honest
+    answers: dismissals charged 23 -> 6 over the plain, partial and strong answers, 11 -> 1 on the plain ones.)"""
     _, dismissals, avoidances, decisions = _cues_before(sentence, start, inside, risk=target is Target.RISK)
     return bool(dismissals or avoidances or decisions) or _dismissed_after(sentence, end, inside)
