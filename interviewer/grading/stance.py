@@ -285,11 +285,13 @@ def _decides_against(sentence: Sentence, negation: int) -> bool:
 
 
 def _cues_before(
-    sentence: Sentence, start: int, inside: frozenset[int], risk: bool = False
+    sentence: Sentence, start: int, inside: frozenset[int], risk: bool = False, decisions_too: bool = False
 ) -> tuple[int, int, int, int]:
     """(negations, dismissal verbs, avoidance verbs, negations that are decisions) that govern the match at `start`;
     none of the words the match itself is made of (`inside`). Said of a risk, removing it ("drop the orders marked
-    suspicious") handles it: only the verbs that look away from it ("ignore", "skip") dismiss it."""
+    suspicious") handles it: only the verbs that look away from it ("ignore", "skip") dismiss it. Decisions are
+    counted only when asked for (`decisions_too`): only `is_dismissal` reads them, and a stance is read far more
+    often."""
     tokens = sentence.tokens
     negations = dismissals = avoidances = decisions = 0
     index = max(0, start - NEED_WINDOW)
@@ -300,7 +302,8 @@ def _cues_before(
         width = _negation_width(tokens, index, sentence.compounds)
         if width and _in_reach(sentence, index, start):
             negations += 1
-            decisions += _decides_against(sentence, index)
+            if decisions_too:
+                decisions += _decides_against(sentence, index)
             index += width
             continue
         token = tokens[index]
@@ -480,5 +483,7 @@ def is_dismissal(
     later", "no copies of a campaign on both sides", "private photos are never shown to reviewers") earns the item
     nothing but is no dismissal: it is often how an item's rule is said. (Measured on the calibration set's honest
     answers: dismissals charged 23 -> 6 over the plain, partial and strong answers, 11 -> 1 on the plain ones.)"""
-    _, dismissals, avoidances, decisions = _cues_before(sentence, start, inside, risk=target is Target.RISK)
+    _, dismissals, avoidances, decisions = _cues_before(
+        sentence, start, inside, risk=target is Target.RISK, decisions_too=True
+    )
     return bool(dismissals or avoidances or decisions) or _dismissed_after(sentence, end, inside)
