@@ -5,7 +5,8 @@ sight of the rubric (`strong`, `plain` for strong in plain words, `partial`, `we
 words with wrong decisions). Files of one case in one folder form a set. For each set the attacks are generated
 here from the case itself, so a new case is attacked the same way: a keyword list and template sentences built from
 its signals, a parrot of its prompt, facts and follow-ups, another case's strong answer, an off-topic answer, a
-padded weak answer, and the weak answer plus text addressed to the grader in several forms.
+padded weak answer, and the weak answer plus text addressed to the grader in several forms. The other case's
+answer is that of the case closest to this one in vocabulary.
 
 Each relation is checked per step and reported as the share of (set, step) pairs where it holds, against its bar.
 A folder may hold only some labels (a user calibrating their own case seldom writes all five): a relation with
@@ -27,6 +28,7 @@ from interviewer.errors import InterviewerError
 from interviewer.framework import STEP_IDS, Level
 from interviewer.grading.deterministic import grade_answers
 from interviewer.grading.models import Coverage, Grade, HireSignal
+from interviewer.grading.relevance import case_words
 from interviewer.rubric import Case, load_case
 from interviewer.yamlfile import format_validation_error
 
@@ -184,10 +186,18 @@ def attacks(entry: CalibrationSet, others: Sequence[CalibrationSet]) -> dict[str
             extra = [form.format(terms=terms) for form in ADDRESSED_FORMS]
             addressed[step] = [*weak.get(step, []), " ".join(extra)]
         made["addressed"] = addressed
-    foreign = next((other for other in others if other.case.id != case.id and "strong" in other.honest), None)
+    # The other case closest to this one (most of its vocabulary shared): the answer a candidate who prepared the
+    # neighbouring problem would give, the hardest for the relevance rule to tell apart.
+    strangers = [other for other in others if other.case.id != case.id and "strong" in other.honest]
+    foreign = max(strangers, key=lambda other: _closeness(case, other.case), default=None)
     if foreign is not None:
         made["other_case"] = foreign.honest["strong"]
     return made
+
+
+def _closeness(case: Case, other: Case) -> float:
+    mine, theirs = case_words(case), case_words(other)
+    return len(mine & theirs) / max(1, len(mine | theirs))
 
 
 @dataclass

@@ -574,20 +574,6 @@ def test_a_random_split_of_people_is_an_experiment_not_the_random_split_mistake(
         assert stances(ADS, "evaluation", data)[("red_flag", "random-split")] is Stance.ENDORSES, data
 
 
-def test_the_brief_of_every_built_in_case_read_from_the_head_of_its_file_is_the_whole_cases_brief(tmp_path) -> None:
-    from interviewer.catalog import case_path
-    from interviewer.grading.relevance import _brief_head, _words_of, brief_words
-    from interviewer.rubric import available_case_ids
-
-    for case_id in available_case_ids():
-        head = _brief_head(case_path(case_id))
-        assert head is not None and _words_of(head) == brief_words(load_case(case_id)), case_id
-    # A file whose facts come after its steps is loaded whole instead.
-    odd = tmp_path / "odd.yaml"
-    odd.write_text("id: odd\ntitle: Odd\nsteps:\n  data: {}\nfacts: []\n", encoding="utf-8")
-    assert _brief_head(odd) is None
-
-
 def dismissals(case_id: str, step: str, text: str) -> set[str]:
     grade = grade_answers(load_case(case_id), Level.SENIOR, {step: [text]})
     return {flag.id for graded in grade.steps.values() for flag in graded.red_flags if flag.id.startswith("dismissed:")}

@@ -429,17 +429,6 @@ class ClaimCollector:
     def said_count(self) -> int:
         return len(self._said)
 
-    def relevance(self, distinctive: frozenset[str]) -> float | None:
-        """The share of the candidate's sentences that use a word only this case's brief has (None: nothing said).
-        An answer about another system talks in generic ML words and scores low here."""
-        if not self._said or not distinctive:
-            return None
-        return self.sentences_using(distinctive) / len(self._said)
-
-    def sentences_using(self, words: frozenset[str]) -> int:
-        """How many of the candidate's sentences use one of `words`."""
-        return sum(1 for said in self._said if not words.isdisjoint(said.sentence.tokens))
-
     def _is_template(self, shape: tuple[str, ...]) -> bool:
         return len(shape) >= TEMPLATE_MIN_WORDS and self._skeletons[shape] >= 2
 

@@ -1,0 +1,97 @@
+"""The relevance rule: an answer written for another built-in case earns (almost) nothing; honest answers, short
+vague ones and answers to a user's own case keep all their credit."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT
+from interviewer.answers import load_answers
+from interviewer.catalog import rubrics_dir
+from interviewer.framework import Level
+from interviewer.grading import relevance
+from interviewer.grading.deterministic import grade_answers
+from interviewer.rubric import load_case, load_case_file
+
+CALIBRATION = ROOT / "tests" / "calibration"
+
+
+def scaled(grade) -> bool:
+    return any("scaled" in reason for reason in grade.hire_reasons)
+
+
+def test_the_shipped_index_of_case_words_is_up_to_date() -> None:
+    shipped = (rubrics_dir() / relevance.INDEX_FILE).read_text(encoding="utf-8")
+    assert shipped == relevance.index_text(rubrics_dir()), "run: .venv/bin/python scripts/case_words.py"
+
+
+@pytest.mark.parametrize(
+    ("written_for", "graded_as"),
+    [
+        # neighbours: most of their vocabulary is shared, so these are the hardest to tell apart
+        ("video-search", "search-ranking"),
+        ("visual-search", "image-classification"),
+        ("video-search", "video-recommendation"),
+        ("ad-click-prediction", "image-classification"),
+    ],
+)
+def test_a_strong_answer_to_a_neighbouring_case_earns_little(written_for: str, graded_as: str) -> None:
+    answers = load_answers(CALIBRATION / written_for / "c" / "strong.yaml")
+    own = grade_answers(load_case(written_for), Level.SENIOR, answers.by_step(), paraphrase=False)
+    other = grade_answers(load_case(graded_as), Level.SENIOR, answers.by_step(), paraphrase=False)
+    assert not scaled(own) and own.overall >= 80
+    assert scaled(other) and other.overall <= 20, (other.overall, other.hire_reasons)
+    assert f"reads as one for {written_for}" in " ".join(other.hire_reasons)
+
+
+def test_a_short_vague_answer_is_never_judged_on_a_few_words() -> None:
+    # Generic words and one word of another case: no evidence that the answer is about another problem.
+    answers = {
+        "model": ["I'd use a two tower model for the candidate videos and a deep ranker with log loss."],
+        "monitoring": ["We watch the watch time and retrain daily."],
+    }
+    grade = grade_answers(load_case("ad-click-prediction"), Level.SENIOR, answers, paraphrase=False)
+    assert not scaled(grade)
+
+
+def test_an_answer_to_a_users_own_case_is_never_scaled(tmp_path: Path) -> None:
+    # A user's case close to a built-in one (their own click prediction problem), thinner than ours: an honest answer
+    # to it matches ad-click-prediction better, and must keep its credit all the same.
+    data = load_case("ad-click-prediction").model_dump(mode="json", exclude_none=True)
+    data["id"] = "my-click-model"
+    for step in data["steps"].values():
+        for item in step["items"]:
+            item["signals"] = item["signals"][:2]
+    path = tmp_path / "my-click-model.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    case = load_case_file(path)
+    answers = load_answers(CALIBRATION / "ad-click-prediction" / "a" / "strong.yaml")
+    assert not scaled(grade_answers(case, Level.SENIOR, answers.by_step(), paraphrase=False))
+
+
+@pytest.mark.parametrize("damage", ["stale", "broken", "missing"])
+def test_a_stale_or_damaged_index_gives_the_same_vocabularies(tmp_path: Path, damage: str) -> None:
+    folder = tmp_path / "rubrics"
+    shutil.copytree(rubrics_dir(), folder)
+    index = folder / relevance.INDEX_FILE
+    if damage == "stale":
+        entries = json.loads(index.read_text(encoding="utf-8"))
+        entries["news-feed"]["words"] = "nothing"  # an old entry: its digest no longer matches the file
+        entries["news-feed"]["sha256"] = "0" * 64
+        index.write_text(json.dumps(entries), encoding="utf-8")
+    elif damage == "broken":
+        index.write_text("{not json", encoding="utf-8")
+    else:
+        index.unlink()
+    relevance.built_in_words.cache_clear()
+    try:
+        read = relevance.built_in_words(str(folder))
+        assert read == relevance.built_in_words(str(rubrics_dir()))
+        assert read["news-feed"] == relevance.case_words(load_case_file(folder / "news-feed.yaml"))
+    finally:
+        relevance.built_in_words.cache_clear()
