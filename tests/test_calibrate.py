@@ -23,12 +23,14 @@ PROBES = load_probes(CALIBRATION / "probes.yaml")
 # Relations not yet at their bar (issue 8 is open on them): they must not fall below what was measured when they were
 # last improved, so a change that makes them worse fails here. With the paraphrase backstop (the dev install has it)...
 BELOW_BAR_FLOORS = {
-    "plain >= partial": 0.89,  # 89.4% (244 of 273 pairs) on 2026-11-30
+    # With the twelve sets written blind on 2026-11-30 (measured unseen first, then added): 51 sets, 357 pairs.
+    "strong > partial > weak": 0.946,  # 94.7% (338 of 357)
+    "plain >= partial": 0.887,  # 88.8% (317 of 357)
 }
 # ...and with the rubric's signals alone, as a user without the extra is graded.
 SIGNALS_ONLY_FLOORS = {
-    "plain >= partial": 0.80,
-    "plain >= 0.8 x strong": 0.58,
+    "plain >= partial": 0.81,  # 81.8% on the 51 sets
+    "plain >= 0.8 x strong": 0.60,  # 60.5%
 }
 
 
