@@ -567,6 +567,13 @@ def test_stance_of_removals_compounds_and_reported_behaviour(text: str, phrase: 
 def test_a_random_split_of_people_is_an_experiment_not_the_random_split_mistake() -> None:
     ab = stances(ADS, "evaluation", "Live, I'd randomly split users into two groups for two weeks and compare revenue.")
     assert ab.get(("red_flag", "random-split")) in (None, Stance.AVOIDS)
+    # "test" names the experiment here, not a test set (the opposite of visual search's de-duplicated split fired)
+    live = stances(
+        "visual-search", "evaluation", "Then a live test: randomly split users, not searches, into old and new."
+    )
+    assert live.get(("opposite", "dedup-and-split")) in (None, Stance.AVOIDS)
+    data = stances("visual-search", "evaluation", "We randomly split the images into train and test.")
+    assert data[("opposite", "dedup-and-split")] is Stance.ENDORSES
     for data in (
         "We randomly split the impressions into train and test.",
         "We split the impressions of all users at random into train and test.",

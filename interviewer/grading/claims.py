@@ -489,9 +489,11 @@ _EXPERIMENT_UNITS = frozenset(
 )
 
 
+# Not "test": "a live test: randomly split users into old and new" is the experiment ("train" and "data" still mark a
+# split of the data into train and test).
 _DATA_UNITS = frozenset(
     normalise(
-        "data row rows log logs impression impressions example examples train training test sample samples "
+        "data row rows log logs impression impressions example examples train training sample samples "
         "record records event events click clicks image images photo photos query queries"
     )
 )
