@@ -31,6 +31,7 @@ jargon, and the scorecard marks what it alone found.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ from importlib.util import find_spec
 from typing import TYPE_CHECKING, Any
 
 from interviewer.concepts import phrasings
-from interviewer.grading.claims import Claim, ClaimCollector, CompiledCase
+from interviewer.grading.claims import Claim, ClaimCollector, CompiledCase, SaidSentence
 from interviewer.grading.content import content_words, has_number, is_explained
 from interviewer.grading.stance import Stance, Target, is_question, stance_of
 from interviewer.grading.text import Sentence
@@ -89,6 +90,32 @@ MIN_TOKENS = 6
 # weak "track clicks and bookings and retrain from time to time" was given a second monitoring item).
 SECOND_IDEA_TOKENS = 12
 MIN_CASE_WORDS = 1
+# A long sentence often carries two ideas ("Since a missed face can mean a fine, I set the cut-off so we miss almost
+# nothing, and only then work on wrong blurs"), and its average meaning is close to neither. From this many words on,
+# its clauses are compared too, and up to `MAX_ITEMS_PER_SENTENCE` items, the closest over the sentence and its
+# clauses, may be proposed. Measured on the 51 calibration sets: plain >= partial 88.8% -> 91.0%, plain >= 0.8 x
+# strong 80% -> 84%, strong > partial > weak 94.7% -> 95.2%, wrong but fluent 93.3% -> 92.4%; then on twelve new
+# blind sets never seen before (84 pairs): plain >= partial 86.9% -> 91.7%, plain >= 0.8 x strong 88% -> 92%, the
+# others unchanged (strong > partial > weak 94.0%, wrong but fluent 95.2%).
+CLAUSE_SPLIT_TOKENS = 30
+MAX_ITEMS_PER_SENTENCE = 2
+MIN_CLAUSE_WORDS = 5
+_CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+(?:so|because|since|and then|which|while|but)\s+")
+
+
+def clauses(text: str) -> list[str]:
+    """The clauses of a sentence, each of at least `MIN_CLAUSE_WORDS` words (a shorter piece joins the next; a short
+    tail joins the last); none when there is only one."""
+    found: list[str] = []
+    pending = ""
+    for piece in _CLAUSE_BREAK.split(text):
+        pending = f"{pending} {piece.strip()}".strip()
+        if len(pending.split()) >= MIN_CLAUSE_WORDS:
+            found.append(pending)
+            pending = ""
+    if pending and found:
+        found[-1] = f"{found[-1]} {pending}"
+    return found if len(found) > 1 else []
 
 
 _LOADING = threading.Lock()  # the app warms the backstop in a thread (`prepare`) while the main one may grade
@@ -291,10 +318,16 @@ def paraphrase_claims(
     ]
     if not chosen:
         return []
-    vectors = _embed([entry.sentence.text for entry in chosen])
+    pieces = []  # (number of its sentence in `chosen`, text): each sentence, and the clauses of a long one
+    for number, entry in enumerate(chosen):
+        pieces.append((number, entry.sentence.text))
+        if len(entry.sentence.tokens) >= CLAUSE_SPLIT_TOKENS:
+            pieces += [(number, clause) for clause in clauses(entry.sentence.text)]
+    vectors = _embed([text for _, text in pieces])
     generic = (vectors @ known.generic.T).max(axis=1)
-    proposed = []
-    for vector, entry, plain in zip(vectors, chosen, generic, strict=True):
+    nearest: dict[int, list[tuple[float, str]]] = {}
+    for vector, (number, _), plain in zip(vectors, pieces, generic, strict=True):
+        entry = chosen[number]
         said_here = matched.get(entry.order, set())
         if said_here and len(entry.sentence.tokens) < SECOND_IDEA_TOKENS:
             continue
@@ -305,30 +338,37 @@ def paraphrase_claims(
             # says a second in its own (measured: plain >= 0.8 x strong 75% -> 77%, wrong but fluent 92% -> 93%).
             similarity = np.where(np.isin(step.items, list(said_here)), -1.0, similarity)
         best = int(similarity.argmax())
-        closeness = similarity[best]
-        if closeness < THRESHOLD or closeness < plain + GENERIC_MARGIN or not _endorses(entry.sentence, compiled):
+        closeness = float(similarity[best])
+        if closeness >= THRESHOLD and closeness >= plain + GENERIC_MARGIN:
+            nearest.setdefault(number, []).append((closeness, str(step.items[best])))
+    proposed = []
+    for number, found in nearest.items():
+        entry = chosen[number]
+        if not _endorses(entry.sentence, compiled):
             continue
-        step_id, item_id = entry.reply.step, str(step.items[best])
-        proposed.append(
-            Claim(
-                kind="item",
-                target=item_id,
-                step=step_id,
-                stance=Stance.ENDORSES,
-                quote=entry.sentence.text,
-                said_in=entry.reply.step,
-                # Other words are all "new words", so the content rule alone would call any such sentence explained:
-                # a paraphrase explains only with a number of its own (measured: weak answers' vague sentences
-                # were covered 2.3 times an answer, with this 0.1).
-                explained=has_number(entry.sentence)
-                and is_explained(entry.sentence, _own(compiled, item_id), template=entry.template),
-                listed=entry.template,
-                prompted=item_id in entry.reply.prompted,
-                source=SOURCE,
-                order=entry.order,
-            )
-        )
+        items = list(dict.fromkeys(item for _, item in sorted(found, reverse=True)))[:MAX_ITEMS_PER_SENTENCE]
+        proposed += [_claim(entry, item_id, compiled) for item_id in items]
     return proposed
+
+
+def _claim(entry: SaidSentence, item_id: str, compiled: CompiledCase) -> Claim:
+    return Claim(
+        kind="item",
+        target=item_id,
+        step=entry.reply.step,
+        stance=Stance.ENDORSES,
+        quote=entry.sentence.text,
+        said_in=entry.reply.step,
+        # Other words are all "new words", so the content rule alone would call any such sentence explained: a
+        # paraphrase explains only with a number of its own (measured: weak answers' vague sentences were covered
+        # 2.3 times an answer, with this 0.1).
+        explained=has_number(entry.sentence)
+        and is_explained(entry.sentence, _own(compiled, item_id), template=entry.template),
+        listed=entry.template,
+        prompted=item_id in entry.reply.prompted,
+        source=SOURCE,
+        order=entry.order,
+    )
 
 
 __all__ = ["SOURCE", "THRESHOLD", "available", "enabled", "installed", "paraphrase_claims", "prepare"]
