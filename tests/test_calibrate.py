@@ -20,17 +20,15 @@ from interviewer.rubric import available_case_ids, load_case
 CALIBRATION = ROOT / "tests" / "calibration"
 PROBES = load_probes(CALIBRATION / "probes.yaml")
 
-# Relations not yet at their bar (issue 8 is open on them): they must not fall below what was measured when they were
-# last improved, so a change that makes them worse fails here. With the paraphrase backstop (the dev install has it)...
-BELOW_BAR_FLOORS = {
-    # With the twelve sets written blind on 2026-11-30 (measured unseen first, then added): 51 sets, 357 pairs.
-    "strong > partial > weak": 0.946,  # 94.7% (338 of 357)
-    "plain >= partial": 0.887,  # 88.8% (317 of 357)
-}
-# ...and with the rubric's signals alone, as a user without the extra is graded.
+# Relations not yet at their bar (issue 8 was open on them) would have a floor here: what was measured when they were
+# last improved, so a change that makes them worse fails. With the paraphrase backstop (the dev install has it) every
+# relation is at its bar on the 63 sets since 2026-11-30 (strong > partial > weak at 419 of 441 pairs, the least
+# margin there is)...
+BELOW_BAR_FLOORS: dict[str, float] = {}
+# ...and with the rubric's signals alone, as a user without the extra is graded, two are below theirs.
 SIGNALS_ONLY_FLOORS = {
-    "plain >= partial": 0.81,  # 81.8% on the 51 sets
-    "plain >= 0.8 x strong": 0.60,  # 60.5%
+    "plain >= partial": 0.82,  # 82.3% (363 of 441)
+    "plain >= 0.8 x strong": 0.63,  # 63.0% (278 of 441)
 }
 
 
