@@ -346,6 +346,26 @@ def test_a_mistake_explained_by_its_consequence_is_not_endorsed_and_the_rule_it_
             "endorses",
         ),
         (ADS, "A/B tests are too slow for us, so we ship offline.", ("item", "online-ab-test"), "rejects"),
+        # A verdict that opens the next clause is said of the option just named ("X, too expensive")...
+        (
+            "news-feed",
+            "Alternatives I considered: one heavy model over all candidates, too expensive at 10,000 posts.",
+            ("red_flag", "one-huge-model-everything"),
+            "avoids",
+        ),
+        (
+            "news-feed",
+            "I considered one heavy model over all candidates, but it is too expensive at this scale.",
+            ("red_flag", "one-huge-model-everything"),
+            "avoids",
+        ),
+        # ...not a clause with a subject of its own.
+        (
+            "news-feed",
+            "We use one heavy model over all candidates, and too much caching hurts freshness.",
+            ("red_flag", "one-huge-model-everything"),
+            "endorses",
+        ),
         (ADS, "Calibration is not needed here.", ("item", "calibration-needed"), "rejects"),
         # A negated need reaches over its whole object list...
         (

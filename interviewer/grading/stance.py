@@ -113,6 +113,7 @@ _AUXILIARIES = _folded("is are was were be been being am do does did will would 
 _ADVICE = _folded("recommend propose")
 _TOO = fold("too")
 _TOO_WHAT = _folded("slow expensive costly complex complicated hard late noisy much")
+_MUCH = fold("much")
 
 # A sentence that frames what it names as an error: the mistake named is not the candidate's choice.
 _MISTAKE_FRAMES = _folded(
@@ -381,6 +382,25 @@ def _judges(tokens: tuple[str, ...], negation: int) -> bool:
     return bool(after) and after[0] in _EVALUATIVE and after[0] not in _ADVICE
 
 
+# What may come before a verdict that opens the clause after a named option: "X, too expensive", "X, but it is too
+# slow", "X, which would be too costly".
+_VERDICT_LEAD = _folded("but yet though although which that it this is are was were would be")
+
+
+def _verdict_opens(tokens: tuple[str, ...], index: int) -> bool:
+    """Whether the clause starting at `index` opens with a verdict on the option just named, with no subject of its
+    own: "one heavy model over all candidates, too expensive at this scale"; "X, but it is too slow"."""
+    while index < len(tokens) and tokens[index] in _VERDICT_LEAD:
+        index += 1
+    return (
+        index + 1 < len(tokens)
+        and tokens[index] == _TOO
+        and tokens[index + 1] in _TOO_WHAT
+        and tokens[index + 1] != _MUCH  # "..., too much caching hurts" has a subject of its own
+        and not _for_a_role(tokens, index + 2)
+    )
+
+
 def _dismissed_after(sentence: Sentence, end: int, inside: frozenset[int]) -> bool:
     """ "X does not matter", "X is not needed", "X is overkill", "X are too slow": said of the match, in its scope;
     not by a word of the match itself (`accuracy & useless` names the item "accuracy is useless here")."""
@@ -391,7 +411,7 @@ def _dismissed_after(sentence: Sentence, end: int, inside: frozenset[int]) -> bo
     home = scope[end - 1]
     for index in range(end, limit):
         if scope[index] != home:
-            break
+            return _verdict_opens(tokens, index)
         if index in inside:
             continue
         token = tokens[index]
