@@ -133,31 +133,36 @@ def _answer_words(collector: ClaimCollector) -> Counter[str]:
     return counts
 
 
+@lru_cache(maxsize=64)
+def _weights(directory: str, case_id: str, words: frozenset[str]) -> dict[str, tuple[float, tuple[str, ...]]]:
+    """Word -> (its weight, the cases whose vocabulary has it), over the built-in cases with this case's words as its
+    own: worked out once per case, not per grade."""
+    vocabularies = {**built_in_words(directory), case_id: words}
+    holders: dict[str, list[str]] = {}
+    for other_id, vocabulary in vocabularies.items():
+        for word in vocabulary:
+            holders.setdefault(word, []).append(other_id)
+    total = len(vocabularies)
+    return {word: (math.log(total / len(ids)), tuple(ids)) for word, ids in holders.items() if len(ids) < total}
+
+
 def relevance(case: Case, collector: ClaimCollector) -> tuple[float, float, float, str]:
     """How well the answer's words match this case's vocabulary and the best other built-in case's: (this case's
     match, the best other's, this one's share of it, that case's id). Matches are in weighted words (see the module
     docstring); the share is 1.0 when no other case matches at all."""
-    vocabularies = dict(built_in_words(_folder()))
-    if case.id not in vocabularies:
+    directory = _folder()
+    if case.id not in built_in_words(directory):
         return 0.0, 0.0, 1.0, ""  # a user's own case: see `scale_for`
-    vocabularies[case.id] = case_words(case)
-    documents = Counter(word for words in vocabularies.values() for word in words)
-    total = len(vocabularies)
-    said = _answer_words(collector)
-
-    def match(words: frozenset[str]) -> float:
-        return sum(
-            math.log(total / documents[word]) * min(times, MAX_REPEATS) for word, times in said.items() if word in words
-        )
-
-    here = match(vocabularies[case.id])
-    best, best_id = 0.0, ""
-    for other_id, words in vocabularies.items():
-        if other_id == case.id:
-            continue
-        score = match(words)
-        if score > best:
-            best, best_id = score, other_id
+    weights = _weights(directory, case.id, case_words(case))
+    matches: dict[str, float] = {}
+    for word, times in _answer_words(collector).items():
+        found = weights.get(word)
+        if found is not None:
+            weight, holders = found
+            for holder in holders:
+                matches[holder] = matches.get(holder, 0.0) + weight * min(times, MAX_REPEATS)
+    here = matches.pop(case.id, 0.0)
+    best_id, best = max(matches.items(), key=lambda pair: (pair[1], pair[0]), default=("", 0.0))
     share = here / best if best > 0 else 1.0
     return here, best, share, best_id
 
