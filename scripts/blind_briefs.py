@@ -7,6 +7,7 @@ Usage: .venv/bin/python scripts/blind_briefs.py OUT_DIR
 import sys
 from pathlib import Path
 
+from interviewer.catalog import rubrics_dir
 from interviewer.rubric import available_case_ids, load_case
 
 
@@ -31,6 +32,7 @@ if __name__ == "__main__":
         sys.exit(__doc__.strip().splitlines()[-1])
     out = Path(sys.argv[1])
     out.mkdir(parents=True, exist_ok=True)
-    for case_id in available_case_ids():
+    built_in = available_case_ids(rubrics_dir())  # not the user's own cases
+    for case_id in built_in:
         (out / f"{case_id}.md").write_text(brief(case_id), encoding="utf-8")
-    print(f"wrote {len(available_case_ids())} briefs to {out}")
+    print(f"wrote {len(built_in)} briefs to {out}")

@@ -359,11 +359,29 @@ def test_a_mistake_explained_by_its_consequence_is_not_endorsed_and_the_rule_it_
             ("red_flag", "one-huge-model-everything"),
             "avoids",
         ),
-        # ...not a clause with a subject of its own.
+        # ...not a clause with a subject of its own, a pronoun that may point anywhere, or "otherwise".
         (
             "news-feed",
-            "We use one heavy model over all candidates, and too much caching hurts freshness.",
+            "We use one heavy model over all candidates, too much caching hurts freshness.",
             ("red_flag", "one-huge-model-everything"),
+            "endorses",
+        ),
+        (
+            "news-feed",
+            "We use one heavy model over all candidates, which is too expensive for most teams but fine for us.",
+            ("red_flag", "one-huge-model-everything"),
+            "endorses",
+        ),
+        (
+            "news-feed",
+            "We use one heavy model over all candidates, this would be too slow otherwise but we have GPUs.",
+            ("red_flag", "one-huge-model-everything"),
+            "endorses",
+        ),
+        (
+            "news-feed",
+            "We cache features, this would be too slow otherwise.",
+            ("item", "precompute-and-prefetch"),
             "endorses",
         ),
         (ADS, "Calibration is not needed here.", ("item", "calibration-needed"), "rejects"),

@@ -225,7 +225,7 @@ def test_a_replay_note_told_whether_the_backstop_runs_does_not_read_the_settings
     assert note is not None and not note.empty
 
 
-def test_a_long_sentence_is_read_clause_by_clause() -> None:
+def test_a_long_sentence_is_read_clause_by_clause(monkeypatch: pytest.MonkeyPatch) -> None:
     text = (
         "Before anything goes live I would give a small random group of people the new model for two weeks and "
         "compare their ad income with everyone else, and I would also look at whether the predicted chance of a "
@@ -237,21 +237,8 @@ def test_a_long_sentence_is_read_clause_by_clause() -> None:
         "and I would also look at whether the predicted chance of a click matches how often people really click "
         "per placement.",
     ]
-    # Two ideas in other words, one in each clause: both are proposed (the whole sentence is close to only one).
+    # Two ideas in other words, one in each clause: both are proposed; the whole sentence alone is close to one.
     found = credited(grade(text))
     assert {"online-ab-test", "calibration-metrics"} <= set(found), found
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("One clause only, however long it happens to be in the end.", []),
-        (
-            "Short, bits, here, join up so that each piece has five words.",
-            ["Short bits here join up", "that each piece has five words."],
-        ),
-        ("We cache it because the budget is tight, so", []),
-    ],
-)
-def test_clauses_are_at_least_five_words_and_a_single_one_is_none(text: str, expected: list[str]) -> None:
-    assert paraphrase.clauses(text) == expected
+    monkeypatch.setattr(paraphrase, "CLAUSE_SPLIT_TOKENS", 1000)
+    assert len({"online-ab-test", "calibration-metrics"} & set(credited(grade(text)))) == 1

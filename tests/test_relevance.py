@@ -15,10 +15,12 @@ from interviewer.answers import load_answers
 from interviewer.catalog import rubrics_dir
 from interviewer.framework import Level
 from interviewer.grading import relevance
-from interviewer.grading.deterministic import grade_answers
+from interviewer.grading.claims import ClaimCollector, Reply
+from interviewer.grading.deterministic import compiled, grade_answers
 from interviewer.rubric import load_case, load_case_file
 
 CALIBRATION = ROOT / "tests" / "calibration"
+ADS = "ad-click-prediction"
 
 
 def scaled(grade) -> bool:
@@ -49,14 +51,35 @@ def test_a_strong_answer_to_a_neighbouring_case_earns_little(written_for: str, g
     assert f"reads as one for {written_for}" in " ".join(other.hire_reasons)
 
 
-def test_a_short_vague_answer_is_never_judged_on_a_few_words() -> None:
-    # Generic words and one word of another case: no evidence that the answer is about another problem.
+def collected(case_id: str, answers: dict[str, list[str]]) -> ClaimCollector:
+    collector = ClaimCollector(compiled(load_case(case_id)))
+    for step, texts in answers.items():
+        for text in texts:
+            collector.add(Reply(step, text))
+    return collector
+
+
+def test_a_short_answer_is_never_judged_on_a_few_words() -> None:
+    # It matches another case better, but by a few words: no evidence that it is about another problem.
+    answers = {"model": ["Two tower retrieval over the video corpus, then a ranker on watch time."]}
+    here, elsewhere, share, _ = relevance.relevance(load_case(ADS), collected(ADS, answers))
+    assert share < relevance.FULL_CREDIT_RATIO and elsewhere - here < relevance.MIN_GAP
+    assert not scaled(grade_answers(load_case(ADS), Level.SENIOR, answers, paraphrase=False))
+
+
+def test_an_answer_with_no_word_of_this_case_is_scaled_to_nothing_and_says_so() -> None:
     answers = {
-        "model": ["I'd use a two tower model for the candidate videos and a deep ranker with log loss."],
-        "monitoring": ["We watch the watch time and retrain daily."],
+        "data": [
+            "Blur faces in panoramas.",
+            "Annotators adjudicate borderline boxes; an auditor checks disagreement among the crowd.",
+            "Darken edges, deblur at dusk, downscale camera captures.",
+        ]
     }
-    grade = grade_answers(load_case("ad-click-prediction"), Level.SENIOR, answers, paraphrase=False)
-    assert not scaled(grade)
+    here, elsewhere, _, other = relevance.relevance(load_case(ADS), collected(ADS, answers))
+    assert here == 0 and elsewhere >= relevance.MIN_GAP and other == "street-view-blurring"
+    grade = grade_answers(load_case(ADS), Level.SENIOR, answers, paraphrase=False)
+    assert scaled(grade) and grade.overall == 0
+    assert "reads as one for street-view-blurring" in " ".join(grade.hire_reasons)
 
 
 def test_an_answer_to_a_users_own_case_is_never_scaled(tmp_path: Path) -> None:
@@ -72,17 +95,28 @@ def test_an_answer_to_a_users_own_case_is_never_scaled(tmp_path: Path) -> None:
     case = load_case_file(path)
     answers = load_answers(CALIBRATION / "ad-click-prediction" / "a" / "strong.yaml")
     assert not scaled(grade_answers(case, Level.SENIOR, answers.by_step(), paraphrase=False))
+    # nor is an edited copy of one of ours under its id (`--case PATH`): its words are not the built-in case's
+    data["id"] = "video-search"
+    copy = tmp_path / "copy" / "video-search.yaml"
+    copy.parent.mkdir()
+    copy.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    assert relevance.relevance(load_case_file(copy), collected(ADS, answers.by_step()))[2] == 1.0
 
 
-@pytest.mark.parametrize("damage", ["stale", "broken", "missing"])
+@pytest.mark.parametrize("damage", ["stale", "broken", "missing", "another format"])
 def test_a_stale_or_damaged_index_gives_the_same_vocabularies(tmp_path: Path, damage: str) -> None:
     folder = tmp_path / "rubrics"
     shutil.copytree(rubrics_dir(), folder)
     index = folder / relevance.INDEX_FILE
     if damage == "stale":
         entries = json.loads(index.read_text(encoding="utf-8"))
-        entries["news-feed"]["words"] = "nothing"  # an old entry: its digest no longer matches the file
-        entries["news-feed"]["sha256"] = "0" * 64
+        entries["cases"]["news-feed"]["words"] = "nothing"  # an old entry: its digest no longer matches the file
+        entries["cases"]["news-feed"]["sha256"] = "0" * 64
+        index.write_text(json.dumps(entries), encoding="utf-8")
+    elif damage == "another format":
+        entries = json.loads(index.read_text(encoding="utf-8"))
+        entries["format"] = relevance.INDEX_FORMAT + 1
+        entries["cases"]["news-feed"]["words"] = "nothing"  # its digest still matches: only the format tells
         index.write_text(json.dumps(entries), encoding="utf-8")
     elif damage == "broken":
         index.write_text("{not json", encoding="utf-8")

@@ -7,6 +7,7 @@ import pytest
 from interviewer.grading.addressed import addressed_to_grader
 from interviewer.grading.claims import ClaimCollector, Reply
 from interviewer.grading.deterministic import compiled
+from interviewer.grading.paraphrase import clauses  # the extra is not needed to split a sentence
 from interviewer.grading.text import SentenceIndex, analyse, fold, normalise, split_sentences
 from interviewer.rubric import load_case
 
@@ -191,3 +192,18 @@ def test_look_alike_letters_and_invisible_characters_read_as_what_they_look_like
     assert normalise("cali\u200bbration") == normalise("calibration")  # a zero-width space inside
     assert normalise("\uff43\uff41\uff4c\uff49bration") == normalise("calibration")  # full-width letters
     assert matches(f"We must keep the {cyrillic} of the predicted click rate.", "calibration")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("One clause only, however long it happens to be in the end.", []),
+        (
+            "Short, bits, here, join up so that each piece has five words.",
+            ["Short bits here join up", "that each piece has five words."],
+        ),
+        ("We cache it because the budget is tight, so", []),
+    ],
+)
+def test_clauses_are_at_least_five_words_and_a_single_one_is_none(text: str, expected: list[str]) -> None:
+    assert clauses(text) == expected

@@ -14,7 +14,8 @@ the claim exists when these also hold:
 - it endorses no red flag and no wrong decision (a wrong decision is not also a right one in other words);
 - the item is the closest of its step, among those no signal matched in that sentence, at `THRESHOLD` or more, and
   closer by `GENERIC_MARGIN` than any of `GENERIC`, what anyone says of any ML system ("I'd check accuracy on a test
-  set" names no item of any case).
+  set" names no item of any case). A long sentence is also compared clause by clause, and up to
+  `MAX_ITEMS_PER_SENTENCE` items, the closest over the sentence and its clauses, may be proposed for it.
 The claim explains its item only with a number of its own (see `paraphrase_claims`), else it is a mention. Its source
 is `paraphrase`: the scorecard says which grader credited an item, and a judge asked to confirm can overrule it.
 

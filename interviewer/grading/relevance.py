@@ -15,7 +15,8 @@ eleven cases (561 pairs): at most 0.83, and by gaps of 32 or more. The rule it r
 words only one case's brief has) let a strong video-search answer score 60-87 graded as any other case.
 
 The built-in cases' vocabularies are read from `case-words.json` beside them, written by `scripts/case_words.py` and
-checked by a test; a case file whose content no longer matches its entry is read whole instead (slower, same result).
+checked by a test; a case file whose content no longer matches its entry, or an index of another format, is read whole
+instead (slower, same result).
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ from interviewer.grading.text import analyse, split_sentences
 from interviewer.rubric import Case
 
 INDEX_FILE = "case-words.json"
+# Bump when the way a case's words are read changes (`_words_of`, `_case_texts`, the text module's folding): an index
+# of another format is ignored, since the digests of the case files alone would still match.
+INDEX_FORMAT = 1
 MAX_REPEATS = 3
 # Below this share of the best other case's match, credit shrinks; at `NO_CREDIT_RATIO` or below nothing is left.
 FULL_CREDIT_RATIO = 0.9
@@ -82,7 +86,11 @@ def _digest(path: Path) -> str:
 def _read_index(directory: Path) -> dict[str, tuple[str, frozenset[str]]]:
     try:
         raw = json.loads((directory / INDEX_FILE).read_text(encoding="utf-8"))
-        return {case_id: (entry["sha256"], frozenset(entry["words"].split())) for case_id, entry in raw.items()}
+        if raw["format"] != INDEX_FORMAT:
+            return {}  # written by another way of reading words: every case is read whole
+        return {
+            case_id: (entry["sha256"], frozenset(entry["words"].split())) for case_id, entry in raw["cases"].items()
+        }
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}  # no index, or a damaged one: every case is read whole
 
@@ -117,7 +125,7 @@ def index_text(directory: Path) -> str:
         path.stem: {"sha256": _digest(path), "words": " ".join(sorted(case_words(load_case_file(path))))}
         for path in folder_case_files(directory)
     }
-    return json.dumps(entries, indent=1, sort_keys=True) + "\n"
+    return json.dumps({"format": INDEX_FORMAT, "cases": entries}, indent=1, sort_keys=True) + "\n"
 
 
 def _folder() -> str:
@@ -151,9 +159,10 @@ def relevance(case: Case, collector: ClaimCollector) -> tuple[float, float, floa
     match, the best other's, this one's share of it, that case's id). Matches are in weighted words (see the module
     docstring); the share is 1.0 when no other case matches at all."""
     directory = _folder()
-    if case.id not in built_in_words(directory):
-        return 0.0, 0.0, 1.0, ""  # a user's own case: see `scale_for`
-    weights = _weights(directory, case.id, case_words(case))
+    words = case_words(case)
+    if built_in_words(directory).get(case.id) != words:
+        return 0.0, 0.0, 1.0, ""  # a user's own case, or an edited copy of ours: see `scale_for`
+    weights = _weights(directory, case.id, words)
     matches: dict[str, float] = {}
     for word, times in _answer_words(collector).items():
         found = weights.get(word)
@@ -169,14 +178,17 @@ def relevance(case: Case, collector: ClaimCollector) -> tuple[float, float, floa
 
 def scale_for(case: Case, collector: ClaimCollector) -> tuple[float, str | None]:
     """The factor on every item's credit, and the reason shown with the hire signal when it is below 1. Built-in
-    cases only: a user's own case is often thinner than ours and may be close to one of them (their own click
-    prediction problem), so an honest answer to it could match a built-in case better; it keeps all its credit."""
+    cases only: a user's own case (or an edited copy of one of ours) is often thinner than ours and may be close to one
+    of them (their own click prediction problem), so an honest answer to it could match a built-in case better; it
+    keeps all its credit."""
     here, elsewhere, share, other_id = relevance(case, collector)
     if share >= FULL_CREDIT_RATIO or elsewhere - here < MIN_GAP:
         return 1.0, None
-    scale = max(0.0, (share - NO_CREDIT_RATIO) / (FULL_CREDIT_RATIO - NO_CREDIT_RATIO))
+    scale = round(max(0.0, (share - NO_CREDIT_RATIO) / (FULL_CREDIT_RATIO - NO_CREDIT_RATIO)), 2)
+    if scale >= 1.0:
+        return 1.0, None
     note = (
-        f"the answer reads as one for {other_id} (its words match that case's {1 / share:.1f} times as well as "
-        f"this one's), so credit is scaled by {scale:.2f}"
+        f"the answer reads as one for {other_id} (its words match that case's vocabulary by {elsewhere:.0f}, this "
+        f"one's by {here:.0f}), so credit is scaled by {scale:.2f}"
     )
-    return round(scale, 2), note
+    return scale, note

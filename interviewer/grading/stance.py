@@ -382,23 +382,26 @@ def _judges(tokens: tuple[str, ...], negation: int) -> bool:
     return bool(after) and after[0] in _EVALUATIVE and after[0] not in _ADVICE
 
 
-# What may come before a verdict that opens the clause after a named option: "X, too expensive", "X, but it is too
-# slow", "X, which would be too costly".
-_VERDICT_LEAD = _folded("but yet though although which that it this is are was were would be")
+# A verdict that opens the clause after a named option is said of it: "X, too expensive", and after a contrast "X,
+# but it is too slow". A pronoun without the contrast may point anywhere ("We cache features, this would be too slow
+# otherwise"), and "otherwise" turns the verdict onto the alternative.
+_CONTRAST = _folded("but yet though although")
+_POINTERS = _folded("it this that they which is are was were would be")
+_OTHERWISE = _folded("otherwise")
 
 
 def _verdict_opens(tokens: tuple[str, ...], index: int) -> bool:
     """Whether the clause starting at `index` opens with a verdict on the option just named, with no subject of its
     own: "one heavy model over all candidates, too expensive at this scale"; "X, but it is too slow"."""
-    while index < len(tokens) and tokens[index] in _VERDICT_LEAD:
+    if index < len(tokens) and tokens[index] in _CONTRAST:
         index += 1
-    return (
-        index + 1 < len(tokens)
-        and tokens[index] == _TOO
-        and tokens[index + 1] in _TOO_WHAT
-        and tokens[index + 1] != _MUCH  # "..., too much caching hurts" has a subject of its own
-        and not _for_a_role(tokens, index + 2)
-    )
+        while index < len(tokens) and tokens[index] in _POINTERS:
+            index += 1
+    if not (index + 1 < len(tokens) and tokens[index] == _TOO and tokens[index + 1] in _TOO_WHAT):
+        return False
+    if tokens[index + 1] == _MUCH:  # "..., too much caching hurts" has a subject of its own
+        return False
+    return not _OTHERWISE.intersection(tokens[index:]) and not _for_a_role(tokens, index + 2)
 
 
 def _dismissed_after(sentence: Sentence, end: int, inside: frozenset[int]) -> bool:
