@@ -8,10 +8,12 @@ match another case's vocabulary clearly better than this one's (by a share below
 `MIN_GAP` or more, so a short vague answer is never judged on three words) was written for that problem, and its
 credit shrinks (see `scale_for` and `interviewer.grading.deterministic.grade_replies`).
 
-Measured on every labelled answer (the calibration set and a second blind set of the twelve cases, 255 files): the
-honest answers other than weak ones match their own case at least 0.92 times as well as any other case (all but one
-above 1.04); weak ones down to 0.72, but never by a gap above 6. Each case's strong answer graded as each of the other
-eleven cases (561 pairs): at most 0.83, and by gaps of 32 or more. The rule it replaces (a share of sentences using
+Measured on the labelled answers (the calibration set and a blind set of the twelve cases, 255 files): the honest
+answers other than weak ones match their own case at least 0.92 times as well as any other case (all but one above
+1.04); weak ones down to 0.72, but never by a gap above 6. Each case's strong answer graded as each of the other
+eleven cases (561 pairs): at most 0.83, and by gaps of 32 or more. Then on a second blind set, unseen until then (60
+files, 132 pairs): honest answers other than weak ones at least 1.16, weak ones at least 0.89 with gaps of 1 or less,
+strong answers as other cases at most 0.76 with gaps of 44 or more. The rule it replaces (a share of sentences using
 words only one case's brief has) let a strong video-search answer score 60-87 graded as any other case.
 
 The built-in cases' vocabularies are read from `case-words.json` beside them, written by `scripts/case_words.py` and
