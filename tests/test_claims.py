@@ -539,6 +539,26 @@ def test_a_mistake_explained_by_its_consequence_is_not_endorsed_and_the_rule_it_
             ("red_flag", "random-split"),
             "avoids",
         ),
+        # A clause that only grants a fact or a merit, before a contrast, decides nothing...
+        (
+            "similar-listings",
+            "Clicks are instant, but half of bookings come days later.",
+            ("red_flag", "booking-delay-ignored"),
+            "avoids",
+        ),
+        (
+            HARMFUL,
+            "Running the big model on every post would catch more, but costs about ten times what we have.",
+            ("opposite", "cascade"),
+            "avoids",
+        ),
+        # ...unless the candidate is its subject.
+        (
+            "similar-listings",
+            "We train on clicks because clicks are instant, but we also log bookings.",
+            ("red_flag", "booking-delay-ignored"),
+            "endorses",
+        ),
     ],
 )
 def test_where_a_negation_or_dismissal_reaches(case_id: str, text: str, target: tuple[str, str], stance: str) -> None:

@@ -455,6 +455,24 @@ def _framed_as_mistake(sentence: Sentence, start: int, end: int) -> bool:
     return any(token in _MISTAKE_FRAMES and framing(i) for i, token in enumerate(tokens))
 
 
+# "Clicks are instant, but half of bookings come days later": what the first clause grants, the contrast turns from.
+_CONTRASTS = _folded("but yet though although however whereas")
+
+
+def _conceded(sentence: Sentence, start: int) -> bool:
+    """A wrong decision's words in a clause that only grants a fact or a merit, before a contrast, with no one
+    deciding anything up to there: "Ranking losses would give good ordering but uncalibrated scores", "Running the big
+    model on every post would catch more, but costs ten times what we have". Not "We train on clicks because clicks
+    are instant, but we also log bookings" (the candidate is the subject before the contrast). Measured on the 63
+    calibration sets: mistakes charged on honest answers 122 -> 112 (all ten were such concessions), on wrong but
+    fluent ones 939 -> 938, every relation the same or better."""
+    tokens, scope = sentence.tokens, scopes(sentence)
+    last = max(i for i in range(len(tokens)) if scope[i] == scope[start])
+    if any(token in _PERSONAL for token in tokens[: last + 1]):
+        return False
+    return last + 1 < len(tokens) and tokens[last + 1] in _CONTRASTS
+
+
 def _hypothetical(sentence: Sentence, start: int) -> bool:
     scope = scopes(sentence)
     return any(
@@ -477,6 +495,7 @@ def stance_of(sentence: Sentence, start: int, end: int, target: Target, inside: 
             _framed_as_mistake(sentence, start, end)
             or _hypothetical(sentence, start)
             or _unfit_for_a_role(sentence, start, end)
+            or _conceded(sentence, start)
         ):
             return Stance.AVOIDS
         return Stance.ENDORSES
