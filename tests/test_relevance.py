@@ -129,3 +129,14 @@ def test_a_stale_or_damaged_index_gives_the_same_vocabularies(tmp_path: Path, da
         assert read["news-feed"] == relevance.case_words(load_case_file(folder / "news-feed.yaml"))
     finally:
         relevance.built_in_words.cache_clear()
+
+
+def test_padding_said_again_in_every_step_counts_once() -> None:
+    # A weak answer padded with the same generic sentences in every step: a few of their words ("iterate",
+    # "thought") are in only a case or two, and counted at every repeat they made the answer read as video-search's.
+    from interviewer.calibrate import PADDING
+    from interviewer.framework import STEP_IDS
+
+    weak = load_answers(CALIBRATION / "visual-search" / "c" / "weak.yaml").by_step()
+    answers = {step: [*weak.get(step, []), PADDING, PADDING] for step in STEP_IDS}
+    assert not scaled(grade_answers(load_case("visual-search"), Level.SENIOR, answers, paraphrase=False))
