@@ -4,8 +4,7 @@ Case items reference concepts by id (`concepts: [calibration]`) and inherit thei
 a user's own, recognises the same idea in other words without repeating the list. The vocabulary ships with the
 package (`rubrics/concepts/*.yaml`) and is the same whatever `INTERVIEWER_RUBRICS_DIR` says; a folder of the user's
 own cases (the config folder, `--rubrics DIR`) may add concepts in its own `concepts/*.yaml`. A concept id defined
-twice is an error naming both files. `concept_words` (the generic ML words) stays the shipped vocabulary's, so a
-user's concepts never change how a built-in case is graded.
+twice is an error naming both files.
 """
 
 from __future__ import annotations
@@ -99,17 +98,3 @@ def phrasings(concept_ids: list[str]) -> tuple[str, ...]:
     """The phrasings of the given concepts, in order; unknown ids are skipped (the case loader reports them)."""
     known = vocabulary_for(concept_ids)
     return tuple(p for concept_id in concept_ids if concept_id in known for p in known[concept_id].phrasings)
-
-
-@lru_cache(maxsize=1)
-def concept_words() -> frozenset[str]:
-    """Every word of every concept's phrasings: the generic ML vocabulary that fits any case."""
-    from interviewer.grading.text import compile_signal
-
-    return frozenset(
-        token
-        for concept in shipped_vocabulary().values()
-        for phrase in concept.phrasings
-        for part in compile_signal(phrase)
-        for token in part
-    )

@@ -140,7 +140,7 @@ def _answer_words(collector: ClaimCollector) -> Counter[str]:
     """Each content word: in how many of the answer's sentences it is, a sentence said again word for word counted once
     (padding repeated in every step had made a weak answer read as another case's through the padding's few words)."""
     counts: Counter[str] = Counter()
-    for sentence in {said.sentence.text: said.sentence for said in collector.said()}.values():
+    for sentence in {sentence.text: sentence for sentence in collector.sentences()}.values():
         counts.update(content_words(sentence))
     return counts
 
