@@ -18,7 +18,7 @@ import re
 from enum import StrEnum
 from functools import lru_cache
 
-from interviewer.grading.text import Sentence, fold
+from interviewer.grading.text import Sentence, analyse, fold
 
 
 class Stance(StrEnum):
@@ -473,6 +473,41 @@ def _conceded(sentence: Sentence, start: int) -> bool:
     return last + 1 < len(tokens) and tokens[last + 1] in _CONTRASTS
 
 
+# "Things we must never do: ...", "Alternative I rejected: ...", "Risks: ...": a short label that turns away from
+# what it lists (measured with the rule below on the 75 calibration sets: mistakes charged on honest answers 135 ->
+# 132, on wrong but fluent ones 1,063 -> 1,062; plain >= partial 477 -> 478 of 525, the other relations the same).
+_TURNING_AWAY = _folded("never not no avoid avoiding reject rejected mistake mistakes pitfall pitfalls trap traps")
+_TURNING_AWAY |= _folded("risk risks danger dangers")
+
+
+def _under_a_label_turning_away(sentence: Sentence, start: int) -> bool:
+    """Whether the match follows a short label ("Things we must never do: show private photos") with a word that
+    turns away from what follows; a label that does not ("For the first version: ...") changes nothing."""
+    label = _LABEL.match(sentence.text)
+    if label is None:
+        return False
+    words = analyse(label.group(1)).tokens
+    return start >= len(words) and bool(set(words) & _TURNING_AWAY)
+
+
+_WEIGHED = _folded("considered weighed explored tried")
+WEIGHED_REACH = 4  # "I considered [a pairwise or listwise] loss": the weighed idea follows the verb closely
+
+
+def _weighed_then_turned(sentence: Sentence, start: int) -> bool:
+    """ "I considered a pairwise or listwise loss, but those throw away the scale": the candidate weighed the
+    alternative and, after the contrast, turned from it. Not "We considered it and all that matters is the order,
+    but..." (the verb's object is something else)."""
+    tokens, scope = sentence.tokens, scopes(sentence)
+    last = max(i for i in range(len(tokens)) if scope[i] == scope[start])
+    if not (last + 1 < len(tokens) and tokens[last + 1] in _CONTRASTS):
+        return False
+    for verb in range(max(1, start - WEIGHED_REACH), start):
+        if tokens[verb] in _WEIGHED and verb in sentence.past and tokens[verb - 1] in _PERSONAL:
+            return tokens[verb + 1] not in _POINTERS
+    return False
+
+
 def _hypothetical(sentence: Sentence, start: int) -> bool:
     scope = scopes(sentence)
     return any(
@@ -496,6 +531,8 @@ def stance_of(sentence: Sentence, start: int, end: int, target: Target, inside: 
             or _hypothetical(sentence, start)
             or _unfit_for_a_role(sentence, start, end)
             or _conceded(sentence, start)
+            or _under_a_label_turning_away(sentence, start)
+            or _weighed_then_turned(sentence, start)
         ):
             return Stance.AVOIDS
         return Stance.ENDORSES
