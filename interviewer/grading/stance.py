@@ -106,6 +106,9 @@ _DISMISSALS_AFTER = _folded("unnecessary irrelevant useless pointless meaningles
 _DISMISSALS_AFTER |= _folded("optional luxury afterthought wastes polish negotiable flexible deprioritise deprioritize")
 _DISMISSALS_AFTER |= _folded("unimportant unneeded superfluous moot distraction")
 # "calibration is secondary" dismisses; "a secondary metric", "secondary only to label delay" rank, and do not.
+# "Hierarchical heads add complexity for little gain", "of little use here"; not "a little lift".
+_LITTLE = fold("little")
+_GAINS = _folded("gain gains benefit benefits value use upside return returns point")
 _SECONDARY = fold("secondary")
 _RANKED_AFTER = _folded("to only metric metrics objective objectives signal signals goal goals guardrail guardrails")
 _NICE_TO_HAVE = (fold("nice"), fold("to"), fold("have"))
@@ -419,6 +422,8 @@ def _dismissed_after(sentence: Sentence, end: int, inside: frozenset[int]) -> bo
             continue
         token = tokens[index]
         if token in _DISMISSALS_AFTER or tokens[index : index + 3] == _NICE_TO_HAVE:
+            return True
+        if token == _LITTLE and index + 1 < len(tokens) and tokens[index + 1] in _GAINS:
             return True
         if token == _SECONDARY and tokens[index - 1] in _AUXILIARIES:
             following = tokens[index + 1] if index + 1 < len(tokens) and scope[index + 1] == home else None
