@@ -513,6 +513,59 @@ def _weighed_then_turned(sentence: Sentence, start: int) -> bool:
     return False
 
 
+# How often a model is trained, slowest last: a slow cadence said beside a faster one is a complement ("train
+# incrementally every few hours, with a full retrain weekly"), not the wrong decision of training only that often.
+_CADENCES = tuple(
+    _folded(words)
+    for words in (
+        "continuous continuously incremental incrementally nonstop streaming hourly hours minutes",
+        "daily nightly",
+        "weekly week",
+        "monthly month",
+        "quarterly quarter yearly year",
+    )
+)
+# "weekly is plenty", "daily retrains add noise, so weekly; that is enough": the slow cadence is the decision.
+_SUFFICES = _folded("plenty enough fine sufficient suffices")
+
+
+def _cadence(token: str) -> int | None:
+    return next((rank for rank, words in enumerate(_CADENCES) if token in words), None)
+
+
+def _slower_beside_faster(sentence: Sentence, start: int, end: int, inside: frozenset[int]) -> bool:
+    """A wrong decision about a slow cadence said beside a faster training cadence the candidate keeps ("Training is
+    continuous, but I'd still rebuild from scratch weekly"). Measured on the 75 calibration sets: mistakes charged on
+    honest answers 132 -> 118 (all were such complements), on wrong but fluent ones unchanged (1,062)."""
+    tokens = sentence.tokens
+    match = [*range(start, end), *inside]
+    slow = max((rank for i in match if (rank := _cadence(tokens[i])) is not None), default=None)
+    if not slow:
+        return False
+    if _SUFFICES.intersection(tokens):
+        return False
+    return any(
+        (rank := _cadence(token)) is not None
+        and rank < slow
+        and i not in match
+        and i not in sentence.negated
+        and _trains(tokens, i)
+        and not set(tokens[max(0, i - 2) : i]) & _TURNED_FROM
+        for i, token in enumerate(tokens)
+    )
+
+
+# The faster cadence is about training only next to a word for it ("track removal counts daily" is not), and is a
+# choice only when nothing turns from it ("skip incremental updates", "more robust than streaming updates").
+_TRAINING = _folded("train trained training retrain retrained retraining update updates refresh rebuild warm learn")
+_TURNED_FROM = _DISMISS_VERBS | _folded("than compared")
+CADENCE_REACH = 3
+
+
+def _trains(tokens: tuple[str, ...], index: int) -> bool:
+    return any(token in _TRAINING for token in tokens[max(0, index - CADENCE_REACH) : index + CADENCE_REACH + 1])
+
+
 def _hypothetical(sentence: Sentence, start: int) -> bool:
     scope = scopes(sentence)
     return any(
@@ -538,6 +591,7 @@ def stance_of(sentence: Sentence, start: int, end: int, target: Target, inside: 
             or _conceded(sentence, start)
             or _under_a_label_turning_away(sentence, start)
             or _weighed_then_turned(sentence, start)
+            or _slower_beside_faster(sentence, start, end, inside)
         ):
             return Stance.AVOIDS
         return Stance.ENDORSES
