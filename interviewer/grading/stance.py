@@ -127,6 +127,7 @@ _MISTAKE_FRAMES |= _folded("error bad worse beware careful bug overfit broken br
 _MISTAKE_FRAMES |= _folded("impossible infeasible unrealistic unworkable")
 _MISTAKE_FRAMES |= _folded("incident violation unacceptable liability lawsuit")  # "...is a privacy incident"
 _MISTAKE_FRAMES |= _folded("future peek peeking")  # "a random split lets it learn from the future"
+_MISTAKE_FRAMES |= _folded("teaches")  # "an unlabelled face teaches the model to ignore small faces"
 _HYPOTHETICAL = _folded("if whether suppose supposing imagine")
 # Two words that frame what follows as what others get wrong: "people often treat reports as labels".
 _MISTAKE_PAIRS = frozenset(
@@ -436,6 +437,32 @@ def _dismissed_after(sentence: Sentence, end: int, inside: frozenset[int]) -> bo
     return False
 
 
+# "tags heavily down-weighted", "I'd trust the tags less": the wrong decision's idea, turned down after it.
+_LESS = fold("less")
+_THAN = fold("than")
+_LESSENED = _folded("downweight downweighted discount discounted")
+_DOWN_WEIGHT = (fold("down"), fold("weighted"))
+
+
+def _lessened_after(sentence: Sentence, end: int, inside: frozenset[int]) -> bool:
+    """Whether the match is turned down after it, in its scope ("less", not "less than 100 ms"). With "teaches" as a
+    frame, measured on the 75 calibration sets: mistakes charged on honest answers 118 -> 114, on wrong but fluent
+    ones unchanged; plain >= partial 478 -> 479, plain >= 0.8 x strong 447 -> 449."""
+    tokens, scope = sentence.tokens, scopes(sentence)
+    home = scope[end - 1]
+    for index in range(end, min(len(tokens), end + SCOPE_WINDOW)):
+        if scope[index] != home:
+            return False
+        if index in inside:
+            continue
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        if tokens[index] == _LESS and following != _THAN:
+            return True
+        if tokens[index] in _LESSENED or (tokens[index], following) == _DOWN_WEIGHT:
+            return True
+    return False
+
+
 def _exclusive_after(sentence: Sentence, end: int) -> bool:
     """ "not ... GMV the single objective", "not ... clicks alone": exclusivity said of the match, in its scope."""
     tokens, scope = sentence.tokens, scopes(sentence)
@@ -586,6 +613,7 @@ def stance_of(sentence: Sentence, start: int, end: int, target: Target, inside: 
             return Stance.AVOIDS
         if (
             _framed_as_mistake(sentence, start, end)
+            or _lessened_after(sentence, end, inside)
             or _hypothetical(sentence, start)
             or _unfit_for_a_role(sentence, start, end)
             or _conceded(sentence, start)
