@@ -51,6 +51,7 @@ _NOUN_MODIFIERS = _folded(
     "a an the any some proper real single separate dedicated explicit formal extra additional special scheduled "
     "regular online offline live manual automatic automated kind of sort"
 )
+_COORDINATORS = _folded("or and nor")
 _HAVING = _folded("with has have had having")
 _MATTER = fold("matter")
 # What a new user, item or listing lacks ("with no history"); not a practice ("a model with no calibration").
@@ -247,7 +248,15 @@ def _in_reach(sentence: Sentence, cue: int, start: int) -> bool:
         return False
     if not need and sentence.tokens[cue] in _NOUN_NEGATIONS:
         # Modifiers stay in the noun phrase: "without any scheduled retraining", "without a proper A/B test".
-        words = [token for token in sentence.tokens[cue + 1 : start] if token not in _NOUN_MODIFIERS]
+        # And the members of a list before the match: "no health or religion interests are inferred".
+        between = sentence.tokens[cue + 1 : start]
+        words = [
+            token
+            for i, token in enumerate(between)
+            if token not in _NOUN_MODIFIERS
+            and token not in _COORDINATORS
+            and (i + 1 >= len(between) or between[i + 1] not in _COORDINATORS)
+        ]
         if len(words) >= NOUN_NEGATION_WINDOW:
             return False
     scope = scopes(sentence)
