@@ -128,7 +128,7 @@ _MISTAKE_FRAMES |= _folded("error bad worse beware careful bug overfit broken br
 _MISTAKE_FRAMES |= _folded("impossible infeasible unrealistic unworkable")
 _MISTAKE_FRAMES |= _folded("incident violation unacceptable liability lawsuit")  # "...is a privacy incident"
 _MISTAKE_FRAMES |= _folded("future peek peeking")  # "a random split lets it learn from the future"
-_MISTAKE_FRAMES |= _folded("teaches")  # "an unlabelled face teaches the model to ignore small faces"
+_MISTAKE_FRAMES |= _folded("teaches warning")  # "a missed face teaches the model to...", "that trial is the warning"
 _HYPOTHETICAL = _folded("if whether suppose supposing imagine")
 # Two words that frame what follows as what others get wrong: "people often treat reports as labels".
 _MISTAKE_PAIRS = frozenset(
