@@ -277,6 +277,21 @@ def _negates_a_need(tokens: tuple[str, ...], cue: int) -> bool:
     return tokens[cue] in _HARD_NEGATIONS and any(t in _NEEDS for t in tokens[cue + 1 : cue + 4])
 
 
+_SO = fold("so")
+_DO = _folded("do does")
+
+
+def _purpose(tokens: tuple[str, ...], negation: int) -> bool:
+    """ "...so we don't show the same page many times in a row": what the design is for, not a decision against the
+    idea; "so I wouldn't calibrate" is a decision."""
+    if negation < 3 or tokens[negation - 1] not in _DO:
+        return False
+    before = negation - 3
+    if tokens[before] == fold("that") and before:
+        before -= 1
+    return tokens[before] == _SO
+
+
 def _decides_against(sentence: Sentence, negation: int) -> bool:
     """Whether a negation states the candidate's decision ("I would not calibrate", "we don't need a baseline", "don't
     split at random", "instead of a live test"), rather than a property of the design or the data ("the model never
@@ -285,7 +300,7 @@ def _decides_against(sentence: Sentence, negation: int) -> bool:
     if _negation_width(tokens, negation, sentence.compounds) == 2 or _negates_a_need(tokens, negation):
         return True
     if _personal_subject(tokens, negation):
-        return True
+        return not _purpose(tokens, negation)
     scope = scopes(sentence)
     if tokens[negation] in _NOUN_NEGATIONS:
         # "no A/B test needed", "no calibration required": a verdict on the noun phrase, in its scope.
