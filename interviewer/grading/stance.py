@@ -249,13 +249,13 @@ def _in_reach(sentence: Sentence, cue: int, start: int) -> bool:
     if not need and sentence.tokens[cue] in _NOUN_NEGATIONS:
         # Modifiers stay in the noun phrase: "without any scheduled retraining", "without a proper A/B test".
         # And the members of a list before the match: "no health or religion interests are inferred".
-        between = sentence.tokens[cue + 1 : start]
+        phrase = sentence.tokens[cue + 1 : start]
         words = [
             token
-            for i, token in enumerate(between)
+            for i, token in enumerate(phrase)
             if token not in _NOUN_MODIFIERS
             and token not in _COORDINATORS
-            and (i + 1 >= len(between) or between[i + 1] not in _COORDINATORS)
+            and (i + 1 >= len(phrase) or phrase[i + 1] not in _COORDINATORS)
         ]
         if len(words) >= NOUN_NEGATION_WINDOW:
             return False
