@@ -5,6 +5,7 @@ A case lives in one YAML file, `rubrics/<id>.yaml`. See `rubrics/README.md` for 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -18,7 +19,14 @@ from interviewer.errors import RubricError
 
 __all__ = ["Case", "available_case_ids", "case_files", "load_case", "load_case_file", "parse_case", "rubrics_dir"]
 from interviewer.framework import STEP_IDS, Level
-from interviewer.yamlfile import LoadedDocument, Location, format_validation_error, load_document
+from interviewer.yamlfile import (
+    MAX_INPUT_BYTES,
+    LoadedDocument,
+    Location,
+    format_validation_error,
+    load_document,
+    read_bytes,
+)
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", max_length=80)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -251,8 +259,22 @@ def parse_case(doc: LoadedDocument) -> Case:
     return case
 
 
+_DIGESTS: dict[int, tuple[Case, str]] = {}
+
+
+def source_digest(case: Case) -> str | None:
+    """The sha256 of the file bytes `case` was loaded from by `load_case_file`; None for a case made otherwise."""
+    hit = _DIGESTS.get(id(case))
+    return hit[1] if hit is not None and hit[0] is case else None
+
+
 def load_case_file(path: Path) -> Case:
-    return parse_case(load_document(path))
+    raw = read_bytes(path, MAX_INPUT_BYTES)
+    case = parse_case(load_document(path, raw))
+    if len(_DIGESTS) >= 64:  # the case objects of a long session are not all kept alive
+        _DIGESTS.clear()
+    _DIGESTS[id(case)] = (case, hashlib.sha256(raw).hexdigest())
+    return case
 
 
 def load_case(id_or_path: str) -> Case:
