@@ -13,6 +13,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
+from interviewer import casecache
 from interviewer.catalog import available_case_ids, case_files, case_path, rubrics_dir
 from interviewer.concepts import vocabulary_for
 from interviewer.errors import RubricError
@@ -269,11 +270,30 @@ def source_digest(case: Case) -> str | None:
 
 
 def load_case_file(path: Path) -> Case:
+    """The case in a case file: validated as it was last time when its bytes have not changed since (see
+    `interviewer.casecache`), else parsed and validated, every problem reported with its file, line and field."""
     raw = read_bytes(path, MAX_INPUT_BYTES)
-    case = parse_case(load_document(path, raw))
+    digest = hashlib.sha256(raw).hexdigest()
+    case = _cached_case(path, digest)
+    if case is None:
+        case = parse_case(load_document(path, raw))
+        casecache.write(path, digest, case.model_dump_json().encode())
     if len(_DIGESTS) >= 64:  # the case objects of a long session are not all kept alive
         _DIGESTS.clear()
-    _DIGESTS[id(case)] = (case, hashlib.sha256(raw).hexdigest())
+    _DIGESTS[id(case)] = (case, digest)
+    return case
+
+
+def _cached_case(path: Path, digest: str) -> Case | None:
+    body = casecache.read(path, digest)
+    if body is None:
+        return None
+    try:
+        case = Case.model_validate_json(body)
+    except ValidationError:
+        return None  # a damaged entry: the file is parsed again
+    if _semantic_problems(case, path):
+        return None  # a shared concept it uses was removed since: the parse reports it with its line
     return case
 
 
