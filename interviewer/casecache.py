@@ -1,14 +1,14 @@
-"""A per-user cache of validated case files, so that a process grading a case need not parse its YAML again.
+"""A per-user cache of validated case and concepts files, so that a process grading a case need not parse YAML.
 
-A built-in case file is 130-180 KB of YAML: reading it into data costs about 20 ms and validating it 3 ms, once in
-every process that grades, resumes or replays an interview. Once a case file has loaded cleanly, its validated fields
-are kept as JSON in the user's cache folder (`cases/` in `$INTERVIEWER_CACHE_DIR`, or in the platform's user cache
-folder, e.g. `~/.cache/interviewer/cases` on Linux), one entry per case file. An entry is used only while the file's
-bytes have the sha256 it records and the code that turns a case file into a case is the one that wrote it (the
-source of the modules in `CODE` and the versions of pydantic and PyYAML). The caller validates an entry again as it
-reads it (pydantic's JSON validation, about 2 ms), so a damaged or edited entry can only be refused, never make a
-case the schema would refuse. Anything wrong with the cache (no folder, unreadable, unwritable, a full disk) costs
-only the parse: it is never reported.
+A built-in case file is 130-180 KB of YAML: reading it into data costs about 20 ms and validating it 3 ms, and the
+shared concepts (`rubrics/concepts/`) about 10 ms more, once in every process that grades, resumes or replays an
+interview. Once such a file has loaded cleanly, what it validated to is kept as JSON in the user's cache folder
+(`cases/` in `$INTERVIEWER_CACHE_DIR`, or in the platform's user cache folder, e.g. `~/.cache/interviewer/cases` on
+Linux), one entry per file. An entry is used only while the file's bytes have the sha256 it records, and the code
+that reads such files is the one that wrote it (the source of the modules in `CODE` and the versions of pydantic and
+PyYAML). The caller validates an entry again as it reads it (pydantic's JSON validation, about 2 ms for a case), so
+a damaged or edited entry can only be refused, never make a case the schema would refuse. Anything wrong with the
+cache (no folder, unreadable, unwritable, a full disk) costs only the parse: it is never reported.
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ CACHE_DIR_VARIABLE = "INTERVIEWER_CACHE_DIR"
 FORMAT = 1
 """Bump when the layout of an entry changes."""
 
-CODE = ("rubric.py", "framework.py", "yamlfile.py")
-"""The modules whose code decides what a case file becomes: the schema and its checks, the steps and levels, and
-how YAML is read. A change to any of them makes every entry stale."""
+CODE = ("rubric.py", "concepts.py", "framework.py", "yamlfile.py")
+"""The modules whose code decides what a case or concepts file becomes: the schemas and their checks, the steps and
+levels, and how YAML is read. A change to any of them makes every entry stale."""
 
 MAX_ENTRY_BYTES = 8 * 1024 * 1024
 """A case file is at most 2 MB; its entry is about the size of the file."""
@@ -75,17 +75,17 @@ def _entry(path: Path) -> Path | None:
     return folder / f"{name}.json"
 
 
-def _header(path: Path, digest: str) -> dict[str, Any] | None:
+def _header(kind: str, path: Path, digest: str) -> dict[str, Any] | None:
     code = code_version()
     if code is None:
         return None
-    return {"format": FORMAT, "code": code, "sha256": digest, "path": str(resolved_path(path))}
+    return {"format": FORMAT, "kind": kind, "code": code, "sha256": digest, "path": str(resolved_path(path))}
 
 
-def read(path: Path, digest: str) -> bytes | None:
-    """The JSON of the validated case last written for the case file at `path`, if it was written for these bytes
-    (`digest`, their sha256) by this code; else None."""
-    entry, header = _entry(path), _header(path, digest)
+def read(kind: str, path: Path, digest: str) -> bytes | None:
+    """The JSON last written for the file at `path` as a `kind` (`case`, `concepts`), if it was written for these
+    bytes (`digest`, their sha256) by this code; else None."""
+    entry, header = _entry(path), _header(kind, path, digest)
     if entry is None or header is None:
         return None
     try:
@@ -100,10 +100,10 @@ def read(path: Path, digest: str) -> bytes | None:
     return body if found == header else None
 
 
-def write(path: Path, digest: str, body: bytes) -> None:
-    """Keep `body`, the JSON of the case validated from the bytes of `path` whose sha256 is `digest`. Written to a
-    temporary file and renamed, so a reader sees a whole entry or none, whatever runs at the same time."""
-    entry, header = _entry(path), _header(path, digest)
+def write(kind: str, path: Path, digest: str, body: bytes) -> None:
+    """Keep `body`, the JSON of what the bytes of `path` whose sha256 is `digest` validated to as a `kind`. Written to
+    a temporary file and renamed, so a reader sees a whole entry or none, whatever runs at the same time."""
+    entry, header = _entry(path), _header(kind, path, digest)
     if entry is None or header is None:
         return
     import tempfile  # only when an entry is written: once per case file and version of it

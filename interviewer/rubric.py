@@ -260,6 +260,7 @@ def parse_case(doc: LoadedDocument) -> Case:
     return case
 
 
+CACHE_KIND = "case"
 _DIGESTS: dict[int, tuple[Case, str]] = {}
 
 
@@ -277,7 +278,7 @@ def load_case_file(path: Path) -> Case:
     case = _cached_case(path, digest)
     if case is None:
         case = parse_case(load_document(path, raw))
-        casecache.write(path, digest, case.model_dump_json().encode())
+        casecache.write(CACHE_KIND, path, digest, case.model_dump_json().encode())
     if len(_DIGESTS) >= 64:  # the case objects of a long session are not all kept alive
         _DIGESTS.clear()
     _DIGESTS[id(case)] = (case, digest)
@@ -285,7 +286,7 @@ def load_case_file(path: Path) -> Case:
 
 
 def _cached_case(path: Path, digest: str) -> Case | None:
-    body = casecache.read(path, digest)
+    body = casecache.read(CACHE_KIND, path, digest)
     if body is None:
         return None
     try:

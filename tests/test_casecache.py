@@ -12,7 +12,7 @@ import yaml
 from test_rubric import minimal_case, write
 
 from conftest import BUILT_IN_CASE_IDS
-from interviewer import casecache, rubric
+from interviewer import casecache, concepts, rubric
 from interviewer.catalog import use_rubrics_folders
 from interviewer.errors import InterviewerError, RubricError
 from interviewer.rubric import load_case, load_case_file, source_digest
@@ -39,8 +39,12 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     return seen
 
 
-def entry_of(cache: Path) -> Path:
-    (entry,) = cache.glob("*.json")
+def entries(cache: Path, kind: str = "case") -> list[Path]:
+    return [path for path in cache.glob("*.json") if json.loads(path.read_bytes().partition(b"\n")[0])["kind"] == kind]
+
+
+def entry_of(cache: Path, kind: str = "case") -> Path:
+    (entry,) = entries(cache, kind)
     return entry
 
 
@@ -64,7 +68,7 @@ def test_a_changed_file_is_parsed_again_and_its_entry_replaced(tmp_path: Path, c
     assert len(parsed) == 2
     assert load_case_file(path).title == "Tiny, edited"
     assert len(parsed) == 2, "the edited file's entry should have replaced the old one"
-    assert len(list(cache.glob("*.json"))) == 1
+    assert len(entries(cache)) == 1
 
 
 def _damage(entry: Path, how: str, tmp_path: Path) -> None:
@@ -80,9 +84,15 @@ def _damage(entry: Path, how: str, tmp_path: Path) -> None:
         case = json.loads(body)
         case["steps"]["model"]["items"][0]["weight"] = 99
         entry.write_bytes(header + b"\n" + json.dumps(case).encode())
-    elif how in ("other code", "other bytes", "other file", "other format"):
-        key = {"other code": "code", "other bytes": "sha256", "other file": "path", "other format": "format"}[how]
-        fields[key] = 0 if key == "format" else "0" * 64 if key != "path" else str(tmp_path / "other.yaml")
+    elif how in ("other code", "other bytes", "other file", "other format", "other kind"):
+        key = {
+            "other code": "code",
+            "other bytes": "sha256",
+            "other file": "path",
+            "other format": "format",
+            "other kind": "kind",
+        }[how]
+        fields[key] = {"format": 0, "path": str(tmp_path / "other.yaml"), "kind": "concepts"}.get(key, "0" * 64)
         entry.write_bytes(json.dumps(fields).encode() + b"\n" + body)
     elif how == "a folder":
         entry.unlink()
@@ -93,7 +103,17 @@ def _damage(entry: Path, how: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "how",
-    ["garbage", "empty", "cut short", "not the schema", "other code", "other bytes", "other file", "other format"],
+    [
+        "garbage",
+        "empty",
+        "cut short",
+        "not the schema",
+        "other code",
+        "other bytes",
+        "other file",
+        "other format",
+        "other kind",
+    ],
 )
 def test_a_damaged_or_stale_entry_is_ignored_and_the_file_parsed_again(
     tmp_path: Path, cache: Path, parsed: list[Path], how: str
@@ -175,3 +195,52 @@ def test_an_entry_holds_the_validated_case_not_the_yaml(tmp_path: Path, cache: P
     header, _, body = entry_of(cache).read_bytes().partition(b"\n")
     assert json.loads(body)["title"] == "Tiny"
     assert json.loads(header)["path"] == str(path.resolve())
+
+
+def test_a_concepts_file_comes_from_the_cache_until_it_changes(tmp_path: Path, cache: Path, parsed: list[Path]) -> None:
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_text("concepts:\n  my-idea:\n    means: Mine.\n    phrasings: [my idea]\n", encoding="utf-8")
+    second.write_text("concepts:\n  other-idea:\n    means: Other.\n    phrasings: [other idea]\n", encoding="utf-8")
+    reads: list[Path] = []
+    original = concepts.load_document
+
+    def spy(path: Path, raw: bytes | None = None):
+        reads.append(path)
+        return original(path, raw)
+
+    concepts._vocabulary.cache_clear()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(concepts, "load_document", spy)
+        try:
+            assert set(concepts._vocabulary((first, second))) == {"my-idea", "other-idea"}
+            concepts._vocabulary.cache_clear()
+            assert concepts._vocabulary((first, second))["my-idea"].phrasings == ["my idea"]
+            assert reads == [first, second], "the second read should come from the cache"
+            assert len(entries(cache, "concepts")) == 2
+            first.write_text("concepts:\n  my-idea:\n    means: Mine.\n    phrasings: [my own idea]\n")
+            concepts._vocabulary.cache_clear()
+            assert concepts._vocabulary((first, second))["my-idea"].phrasings == ["my own idea"]
+            assert reads == [first, second, first]
+            # Defined twice, and found in the file that comes from the cache: still named with its line.
+            first.write_text("concepts:\n  my-idea:\n    means: Mine.\n  other-idea:\n    means: Mine too.\n")
+            concepts._vocabulary.cache_clear()
+            with pytest.raises(RubricError) as excinfo:
+                concepts._vocabulary((first, second))
+        finally:
+            concepts._vocabulary.cache_clear()
+    assert excinfo.value.problems == [f"{second}:2: concept 'other-idea' is defined twice: here and in {first}"]
+
+
+def test_a_damaged_concepts_entry_is_ignored(tmp_path: Path, cache: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text("concepts:\n  my-idea:\n    means: Mine.\n    phrasings: [my idea]\n", encoding="utf-8")
+    concepts._vocabulary.cache_clear()
+    try:
+        fresh = concepts._vocabulary((path,))
+        entry = entry_of(cache, "concepts")
+        header = entry.read_bytes().partition(b"\n")[0]
+        entry.write_bytes(header + b'\n{"concepts": {"BAD ID": {"means": ""}}}')
+        concepts._vocabulary.cache_clear()
+        assert concepts._vocabulary((path,)) == fresh
+    finally:
+        concepts._vocabulary.cache_clear()
