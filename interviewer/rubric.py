@@ -5,6 +5,7 @@ A case lives in one YAML file, `rubrics/<id>.yaml`. See `rubrics/README.md` for 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -12,13 +13,21 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
+from interviewer import casecache
 from interviewer.catalog import available_case_ids, case_files, case_path, rubrics_dir
 from interviewer.concepts import vocabulary_for
 from interviewer.errors import RubricError
 
 __all__ = ["Case", "available_case_ids", "case_files", "load_case", "load_case_file", "parse_case", "rubrics_dir"]
 from interviewer.framework import STEP_IDS, Level
-from interviewer.yamlfile import LoadedDocument, Location, format_validation_error, load_document
+from interviewer.yamlfile import (
+    MAX_INPUT_BYTES,
+    LoadedDocument,
+    Location,
+    format_validation_error,
+    load_document,
+    read_bytes,
+)
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", max_length=80)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -251,8 +260,42 @@ def parse_case(doc: LoadedDocument) -> Case:
     return case
 
 
+CACHE_KIND = "case"
+_DIGESTS: dict[int, tuple[Case, str]] = {}
+
+
+def source_digest(case: Case) -> str | None:
+    """The sha256 of the file bytes `case` was loaded from by `load_case_file`; None for a case made otherwise."""
+    hit = _DIGESTS.get(id(case))
+    return hit[1] if hit is not None and hit[0] is case else None
+
+
 def load_case_file(path: Path) -> Case:
-    return parse_case(load_document(path))
+    """The case in a case file: validated as it was last time when its bytes have not changed since (see
+    `interviewer.casecache`), else parsed and validated, every problem reported with its file, line and field."""
+    raw = read_bytes(path, MAX_INPUT_BYTES)
+    digest = hashlib.sha256(raw).hexdigest()
+    case = _cached_case(path, digest)
+    if case is None:
+        case = parse_case(load_document(path, raw))
+        casecache.write(CACHE_KIND, path, digest, case.model_dump_json().encode())
+    if len(_DIGESTS) >= 64:  # the case objects of a long session are not all kept alive
+        _DIGESTS.clear()
+    _DIGESTS[id(case)] = (case, digest)
+    return case
+
+
+def _cached_case(path: Path, digest: str) -> Case | None:
+    body = casecache.read(CACHE_KIND, path, digest)
+    if body is None:
+        return None
+    try:
+        case = Case.model_validate_json(body)
+    except ValidationError:
+        return None  # a damaged entry: the file is parsed again
+    if _semantic_problems(case, path):
+        return None  # a shared concept it uses was removed since: the parse reports it with its line
+    return case
 
 
 def load_case(id_or_path: str) -> Case:

@@ -258,11 +258,12 @@ def parse_json(
 # YAML
 
 
-def load_document(path: Path) -> LoadedDocument:
-    """Parse a YAML (or JSON) case or answers file, keeping line numbers for later error messages."""
+def load_document(path: Path, raw: bytes | None = None) -> LoadedDocument:
+    """Parse a YAML (or JSON) case or answers file, keeping line numbers for later error messages. `raw`: the file's
+    bytes, when the caller has read them already (with `read_bytes`)."""
     import yaml
 
-    text = read_text(path, MAX_INPUT_BYTES)
+    text = read_text(path, MAX_INPUT_BYTES) if raw is None else decode_text(raw, path)
     if path.suffix.lower() == ".json":
         return LoadedDocument(path, parse_json(text, path), {})
     try:

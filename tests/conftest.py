@@ -16,12 +16,22 @@ CASE_IDS = ("ad-click-prediction", "video-recommendation", "harmful-content-dete
 BUILT_IN_CASE_IDS = tuple(sorted(path.stem for path in (ROOT / "rubrics").glob("*.yaml")))
 
 
+@pytest.fixture(scope="session")
+def _session_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """No test writes into the real user data folder, or reads the user's own cases from the real config folder."""
+def _isolated_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, _session_cache_dir: Path
+) -> Path:
+    """No test writes into the real user data folder or cache folder, or reads the user's own cases from the real
+    config folder. The cache of validated cases is shared by the whole run, as it is by a user's processes (the
+    tests of the cache itself use their own)."""
     data = tmp_path_factory.mktemp("data")
     monkeypatch.setenv("INTERVIEWER_DATA_DIR", str(data))
     monkeypatch.setenv("INTERVIEWER_CASES_DIR", str(data / "own-cases"))
+    monkeypatch.setenv("INTERVIEWER_CACHE_DIR", str(_session_cache_dir))
     return data
 
 

@@ -122,13 +122,13 @@ def test_a_stale_or_damaged_index_gives_the_same_vocabularies(tmp_path: Path, da
         index.write_text("{not json", encoding="utf-8")
     else:
         index.unlink()
-    relevance.built_in_words.cache_clear()
+    relevance.built_in_index.cache_clear()
     try:
         read = relevance.built_in_words(str(folder))
         assert read == relevance.built_in_words(str(rubrics_dir()))
         assert read["news-feed"] == relevance.case_words(load_case_file(folder / "news-feed.yaml"))
     finally:
-        relevance.built_in_words.cache_clear()
+        relevance.built_in_index.cache_clear()
 
 
 def test_padding_said_again_in_every_step_counts_once() -> None:
@@ -140,3 +140,22 @@ def test_padding_said_again_in_every_step_counts_once() -> None:
     weak = load_answers(CALIBRATION / "visual-search" / "c" / "weak.yaml").by_step()
     answers = {step: [*weak.get(step, []), PADDING, PADDING] for step in STEP_IDS}
     assert not scaled(grade_answers(load_case("visual-search"), Level.SENIOR, answers, paraphrase=False))
+
+
+def test_a_built_in_case_is_known_by_its_bytes_and_any_other_by_its_words(tmp_path: Path) -> None:
+    # The vocabulary of a case loaded from a built-in file's very bytes is taken from the index; any other case's is
+    # read from the case, so a copy that differs only by a comment is still that built-in case, as it always was.
+    directory = str(rubrics_dir())
+    source = rubrics_dir() / f"{ADS}.yaml"
+    built_in = load_case_file(source)
+    assert relevance._words_for(built_in, directory) is relevance.built_in_index(directory)[ADS][1]
+    commented = tmp_path / f"{ADS}.yaml"
+    commented.write_bytes(b"# my copy\n" + source.read_bytes())
+    copy = load_case_file(commented)
+    assert relevance._words_for(copy, directory) is not relevance.built_in_index(directory)[ADS][1]
+    assert relevance._words_for(copy, directory) == relevance.built_in_words(directory)[ADS]
+    made = type(built_in).model_validate(built_in.model_dump())  # never read from a file: no digest
+    assert relevance._words_for(made, directory) == relevance.built_in_words(directory)[ADS]
+    answers = load_answers(CALIBRATION / "video-search" / "c" / "strong.yaml").by_step()
+    for case in (built_in, copy, made):
+        assert scaled(grade_answers(case, Level.SENIOR, answers, paraphrase=False))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import yaml
 from conftest import BUILT_IN_CASE_IDS, CASE_IDS, run_cli
 from interviewer.errors import InterviewerError, RubricError, UnknownCaseError
 from interviewer.framework import STEP_IDS
-from interviewer.rubric import available_case_ids, load_case, load_case_file, rubrics_dir
+from interviewer.rubric import Case, available_case_ids, load_case, load_case_file, rubrics_dir, source_digest
 
 
 def minimal_case(case_id: str = "tiny") -> dict:
@@ -175,3 +176,13 @@ def test_schema_errors_keep_their_lines_in_a_file_with_aliases(tmp_path: Path) -
     with pytest.raises(RubricError) as excinfo:
         load_case_file(path)
     assert excinfo.value.problems[0].startswith(f"{path}:{line}: summary:")
+
+
+def test_a_case_read_from_a_file_knows_the_digest_of_its_bytes(tmp_path: Path) -> None:
+    source = rubrics_dir() / "ad-click-prediction.yaml"
+    case = load_case_file(source)
+    assert source_digest(case) == hashlib.sha256(source.read_bytes()).hexdigest()
+    assert source_digest(Case.model_validate(case.model_dump())) is None
+    edited = tmp_path / "ad-click-prediction.yaml"
+    edited.write_bytes(source.read_bytes() + b"\n# edited\n")
+    assert source_digest(load_case_file(edited)) == hashlib.sha256(edited.read_bytes()).hexdigest()
