@@ -785,3 +785,21 @@ def test_plain_words_for_retraining_name_it_in_every_case(text: str) -> None:
         if i.id == "continual-training"
     )
     assert result.coverage is not Coverage.MISSED
+
+
+def test_a_sentence_that_endorses_a_mistake_earns_no_item_credit_but_one_that_avoids_it_does() -> None:
+    case = load_case(ADS)
+    wrong = "I'd split the impressions at random into train and test, and calibrate the scores with isotonic regression"
+    honest = (
+        "A common mistake is to split the impressions at random into train and test; "
+        "I'd calibrate the scores with isotonic regression."
+    )
+
+    def calibration_credit(text: str) -> float:
+        grade = grade_answers(case, Level.SENIOR, {"evaluation": [text]})
+        return sum(item.credit for step in grade.steps.values() for item in step.items if "calibrat" in item.id)
+
+    wrong_grade = grade_answers(case, Level.SENIOR, {"evaluation": [wrong]})
+    assert any(flag.id == "random-split" for flag in wrong_grade.steps["evaluation"].red_flags)
+    assert calibration_credit(wrong) == 0
+    assert calibration_credit(honest) > 0

@@ -163,6 +163,7 @@ def judge_claims(judge: JudgeSummary) -> list[Claim]:
                         said_in=step_id,
                         explained=True,
                         source=JUDGE,
+                        order=-1,  # no sentence of the transcript: its quote was verified, not located
                         dismisses=stance is Stance.REJECTS,  # the judge's verdict is that the candidate dismissed it
                     )
                 )

@@ -13,6 +13,10 @@ Per rubric item, over the claims of every step of the interview (an idea counts 
   it weighs `IMPORTANT_WEIGHT` or more a dismissal (`Claim.dismisses`: the candidate's decision against it, not a
   rule the design states with a negation) is a recorded mistake. An endorsed *opposite* (the wrong
   decision the case author named) is a mistake and caps the item at partial.
+A sentence that endorses a red flag or an opposite earns no item credit from a grader that only adds: "I'd retrain
+weekly from scratch, since the model learns from its own confident predictions" names retraining in a wrong decision
+(measured on the 75 calibration sets: wrong but fluent < partial 486 -> 492 of 525, the honest relations unchanged,
+stuffing and keyword lists one pair each lower, as mid-level answers lose what they said beside a mistake).
 Red flags fire on an endorsing claim only. Mistakes cost `MISTAKE_PENALTY_PER_WEIGHT` points per unit of the item's
 weight, at most `MAX_MISTAKE_PENALTY`; an opposite said in a sentence that also raises a red flag costs nothing, and
 of several opposites in one sentence only the largest counts (one decision, one cost). A red flag or an endorsed
@@ -96,7 +100,12 @@ def merge(
     level = Level(level)
     confirmers = set(confirming)
     by_target: dict[tuple[str, str], list[Claim]] = defaultdict(list)
+    claims = list(claims)
+    wrong_said = {c.order for c in claims if c.kind != "item" and c.stance is Stance.ENDORSES and c.order >= 0}
     for claim in claims:
+        endorses_item = claim.kind == "item" and claim.stance is Stance.ENDORSES
+        if endorses_item and claim.source not in confirmers and claim.order in wrong_said:
+            continue  # the right words in a wrong decision's sentence (see the module docstring)
         by_target[(claim.kind, claim.target)].append(claim)
     ignored, restated, seconds = ignored or {}, restated or {}, seconds or {}
     answered = answered if answered is not None else set()
