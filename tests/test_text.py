@@ -207,3 +207,9 @@ def test_look_alike_letters_and_invisible_characters_read_as_what_they_look_like
 )
 def test_clauses_are_at_least_five_words_and_a_single_one_is_none(text: str, expected: list[str]) -> None:
     assert clauses(text) == expected
+
+
+def test_a_unit_spelled_out_meets_its_symbol() -> None:
+    assert fold("milliseconds") == fold("ms") == fold("millisecond")
+    assert fold("gigabytes") == fold("gb")
+    assert fold("seconds") != fold("ms")

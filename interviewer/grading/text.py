@@ -55,6 +55,21 @@ _F_PLURALS = {
     "loaves": "loaf",
     "calves": "calf",
 }
+# A unit spelled out meets its symbol: "200 milliseconds" says what "200 ms" says.
+_UNITS = {
+    "millisecond": "ms",
+    "milliseconds": "ms",
+    "msec": "ms",
+    "msecs": "ms",
+    "kilobyte": "kb",
+    "kilobytes": "kb",
+    "megabyte": "mb",
+    "megabytes": "mb",
+    "gigabyte": "gb",
+    "gigabytes": "gb",
+    "terabyte": "tb",
+    "terabytes": "tb",
+}
 # Words whose folded form would be another word: "none" would read as the prefix of "non-clicks", "note" as "not".
 _KEEP_WHOLE = frozenset(
     {"none", "note", "succeed", "exceed", "proceed", "need", "feed", "seed", "speed", "breed", "bleed", "indeed"}
@@ -69,6 +84,8 @@ def fold(token: str) -> str:
     """
     if token in _SHORT_PLURALS:
         return token[:-1]
+    if token in _UNITS:
+        return _UNITS[token]
     token = _F_PLURALS.get(token, token)
     if len(token) <= 3 or token.isdigit() or token in _KEEP_WHOLE:
         return token
