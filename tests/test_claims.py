@@ -803,3 +803,18 @@ def test_a_sentence_that_endorses_a_mistake_earns_no_item_credit_but_one_that_av
     assert any(flag.id == "random-split" for flag in wrong_grade.steps["evaluation"].red_flags)
     assert calibration_credit(wrong) == 0
     assert calibration_credit(honest) > 0
+
+
+def test_vague_words_about_the_model_explain_nothing_but_a_real_plan_does() -> None:
+    case = load_case("news-feed")
+    vague = (
+        "Check that the model still works well over time and retrain it with new data every so often, and dashboards."
+    )
+    real = "Retrain every few hours from the last checkpoint on fresh logs, because a week-old model loses engagement."
+
+    def coverage(text: str) -> set[Coverage]:
+        grade = grade_answers(case, Level.SENIOR, {"monitoring": [text]})
+        return {item.coverage for item in grade.steps["monitoring"].items if item.id == "continuous-retraining"}
+
+    assert coverage(vague) == {Coverage.PARTIAL}
+    assert coverage(real) == {Coverage.COVERED}
