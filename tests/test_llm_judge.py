@@ -257,13 +257,13 @@ def test_short_quotes_are_not_evidence() -> None:
 async def test_a_verified_rejection_takes_away_signal_credit_and_records_the_dismissal() -> None:
     case = load_case(ADS)
     said = (
-        "The output has to be calibrated because the bid multiplies it, though honestly in practice "
+        "The output has to be calibrated because the bid multiplies it. Though honestly, in practice "
         "calibration does not matter much to me as long as the ranking looks right."
     )
     answers = {"framing": [said]}
     baseline = grade_answers(case, Level.SENIOR, answers)
     item = next(i for i in baseline.steps["framing"].items if i.id == "calibration-needed")
-    assert item.coverage is not Coverage.MISSED  # the signals read the first clause as an endorsement
+    assert item.coverage is not Coverage.MISSED  # the signals read the first sentence as an endorsement
 
     def claims(step_id: str) -> list[dict]:
         quote = "calibration does not matter much to me"

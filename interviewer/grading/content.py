@@ -44,11 +44,12 @@ FILLER = _folded(
     "plan design implement implementation build work works working leverage leverages utilize solid proper "
     "properly correct correctly appropriate appropriately effective effectively efficient efficiently"
 )
-# Words that any answer about any model says, and vague time: "check that the model still works well over time and
-# retrain it every so often" explains nothing (measured on the 75 calibration sets: strong > partial > weak 505 ->
-# 507, plain >= partial 481 -> 484 of 525, as weak and partial answers lose full credit for such sentences; wrong but
-# fluent < partial 491 -> 490 and template stuffing 520 -> 519, as partial answers are the yardstick there).
-FILLER |= _folded("model check still well time often sometimes regularly periodically stuff")
+# Vague time and checking: "check that the model still works well over time and retrain it every so often" explains
+# nothing (measured on the 75 calibration sets: strong > partial > weak 505 -> 507, plain >= partial 481 -> 482 of
+# 525, as weak and partial answers lose full credit for such sentences; wrong but fluent < partial 491 -> 490 and
+# template stuffing 520 -> 519, as partial answers are the yardstick there). Not "model": with it, an honest "account
+# age and past strikes go into a gradient-boosted model on top of the content scores" lost its explanation.
+FILLER |= _folded("check still well time often sometimes regularly periodically stuff")
 _NUMBER = re.compile(r"\d")
 NUMBER_WORDS = _folded(
     "two three four five six seven eight nine ten twenty thirty fifty hundred hundreds thousand thousands million "
