@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import weakref
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Annotated
@@ -261,13 +262,13 @@ def parse_case(doc: LoadedDocument) -> Case:
 
 
 CACHE_KIND = "case"
-_DIGESTS: dict[int, tuple[Case, str]] = {}
+_DIGESTS: dict[int, tuple[weakref.ref[Case], str]] = {}
 
 
 def source_digest(case: Case) -> str | None:
     """The sha256 of the file bytes `case` was loaded from by `load_case_file`; None for a case made otherwise."""
     hit = _DIGESTS.get(id(case))
-    return hit[1] if hit is not None and hit[0] is case else None
+    return hit[1] if hit is not None and hit[0]() is case else None
 
 
 def load_case_file(path: Path) -> Case:
@@ -279,9 +280,10 @@ def load_case_file(path: Path) -> Case:
     if case is None:
         case = parse_case(load_document(path, raw))
         casecache.write(CACHE_KIND, path, digest, case.model_dump_json().encode())
-    if len(_DIGESTS) >= 64:  # the case objects of a long session are not all kept alive
-        _DIGESTS.clear()
-    _DIGESTS[id(case)] = (case, digest)
+    # Kept while the case lives, so a long session keeps no dead cases; not cleared by count, which forgot the
+    # digest of a case still in use (a test that had loaded 64 cases before found its case's digest gone).
+    _DIGESTS[id(case)] = (weakref.ref(case), digest)
+    weakref.finalize(case, _DIGESTS.pop, id(case), None)
     return case
 
 

@@ -244,3 +244,10 @@ def test_a_damaged_concepts_entry_is_ignored(tmp_path: Path, cache: Path) -> Non
         assert concepts._vocabulary((path,)) == fresh
     finally:
         concepts._vocabulary.cache_clear()
+
+
+def test_a_live_case_keeps_its_digest_however_many_cases_are_loaded_after_it(cache: Path) -> None:
+    first = load_case(BUILT_IN_CASE_IDS[0])
+    later = [load_case(case_id) for _ in range(8) for case_id in BUILT_IN_CASE_IDS]
+    assert len(later) > 64
+    assert source_digest(first) is not None and all(source_digest(case) for case in later)
