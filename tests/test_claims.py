@@ -6,9 +6,9 @@ import pytest
 
 from interviewer.framework import Level
 from interviewer.grading.addressed import addressed_to_grader, split_addressed
-from interviewer.grading.claims import ClaimCollector, Reply
+from interviewer.grading.claims import Claim, ClaimCollector, Reply
 from interviewer.grading.deterministic import compiled, grade_answers, grade_step
-from interviewer.grading.merge import LISTED_CREDIT
+from interviewer.grading.merge import LISTED_CREDIT, merge
 from interviewer.grading.models import Coverage
 from interviewer.grading.stance import Stance
 from interviewer.rubric import load_case
@@ -818,3 +818,29 @@ def test_vague_words_about_the_model_explain_nothing_but_a_real_plan_does() -> N
 
     assert coverage(vague) == {Coverage.PARTIAL}
     assert coverage(real) == {Coverage.COVERED}
+
+
+def test_a_wrong_decision_taken_back_after_a_challenge_no_longer_voids_its_sentence() -> None:
+    case = load_case(ADS)
+    quote = "I'd split at random and calibrate the scores with isotonic regression on held-out data."
+    said = dict(step="evaluation", quote=quote, said_in="evaluation", order=1)
+    flag = Claim(kind="red_flag", target="random-split", stance=Stance.ENDORSES, **said)
+    item = Claim(kind="item", target="calibration-metrics", stance=Stance.ENDORSES, explained=True, **said)
+    taken_back = Claim(
+        kind="red_flag",
+        target="random-split",
+        step="evaluation",
+        stance=Stance.REJECTS,
+        quote="You're right, I take that back: split by time.",
+        said_in="evaluation",
+        order=2,
+        prompted=True,
+        challenged=True,
+    )
+
+    def credit(claims: list[Claim]) -> float:
+        grades = merge(case, Level.SENIOR, claims)
+        return next(i.credit for i in grades["evaluation"].items if i.id == "calibration-metrics")
+
+    assert credit([flag, item]) == 0
+    assert credit([flag, item, taken_back]) == 1.0

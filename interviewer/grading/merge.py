@@ -13,10 +13,11 @@ Per rubric item, over the claims of every step of the interview (an idea counts 
   it weighs `IMPORTANT_WEIGHT` or more a dismissal (`Claim.dismisses`: the candidate's decision against it, not a
   rule the design states with a negation) is a recorded mistake. An endorsed *opposite* (the wrong
   decision the case author named) is a mistake and caps the item at partial.
-A sentence that endorses a red flag or an opposite earns no item credit from a grader that only adds: "I'd retrain
-weekly from scratch, since the model learns from its own confident predictions" names retraining in a wrong decision
-(measured on the 75 calibration sets: wrong but fluent < partial 486 -> 492 of 525, the honest relations unchanged,
-stuffing and keyword lists one pair each lower, as mid-level answers lose what they said beside a mistake).
+A sentence that endorses a red flag or an opposite (not taken back) earns no item credit from a grader that only
+adds: "I'd retrain weekly from scratch, since the model learns from its own confident predictions" names retraining
+in a wrong decision (measured on the 75 calibration sets: wrong but fluent < partial 486 -> 492 of 525 when added,
+the honest relations unchanged, stuffing and keyword lists one pair each lower, as mid-level answers lose what they
+said beside a mistake).
 Red flags fire on an endorsing claim only. Mistakes cost `MISTAKE_PENALTY_PER_WEIGHT` points per unit of the item's
 weight, at most `MAX_MISTAKE_PENALTY`; an opposite said in a sentence that also raises a red flag costs nothing, and
 of several opposites in one sentence only the largest counts (one decision, one cost). A red flag or an endorsed
@@ -101,7 +102,7 @@ def merge(
     confirmers = set(confirming)
     by_target: dict[tuple[str, str], list[Claim]] = defaultdict(list)
     claims = list(claims)
-    wrong_said = {c.order for c in claims if c.kind != "item" and c.stance is Stance.ENDORSES and c.order >= 0}
+    wrong_said = _wrong_decisions(claims)
     for claim in claims:
         endorses_item = claim.kind == "item" and claim.stance is Stance.ENDORSES
         if endorses_item and claim.source not in confirmers and claim.order in wrong_said:
@@ -228,6 +229,22 @@ def _kind(flag: RedFlagHit) -> str:
     """ "opposite", "dismissed" (mistakes about an item, `KIND:ITEM`) or "red_flag"."""
     kind, _, item = flag.id.partition(":")
     return kind if item else "red_flag"
+
+
+def _wrong_decisions(claims: list[Claim]) -> set[int]:
+    """The sentences that endorse a wrong decision not taken back after a challenge: they earn no item credit, in any
+    step (measured: voiding only the wrong decision's own step keeps two of the six wrong but fluent pairs; the honest
+    relations are the same either way, though an honest sentence with a false alarm loses what else it said)."""
+    said: dict[tuple[str, str], list[Claim]] = defaultdict(list)
+    for claim in claims:
+        if claim.kind != "item":
+            said[(claim.kind, claim.target)].append(claim)
+    return {
+        claim.order
+        for about in said.values()
+        for claim in about
+        if claim.stance is Stance.ENDORSES and claim.order >= 0 and not _corrected(claim, about, about)
+    }
 
 
 def _corrected(mistake: Claim, later: Iterable[Claim], wrong: list[Claim]) -> bool:
