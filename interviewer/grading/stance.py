@@ -51,7 +51,7 @@ _NOUN_MODIFIERS = _folded(
     "a an the any some proper real single separate dedicated explicit formal extra additional special scheduled "
     "regular online offline live manual automatic automated kind of sort"
 )
-_COORDINATORS = _folded("or and nor")
+_COORDINATORS = _folded("or nor")  # not "and", which also joins clauses: "no delay and a random split works"
 _HAVING = _folded("with has have had having")
 _MATTER = fold("matter")
 # What a new user, item or listing lacks ("with no history"); not a practice ("a model with no calibration").
@@ -128,7 +128,6 @@ _MISTAKE_FRAMES |= _folded("error bad worse beware careful bug overfit broken br
 _MISTAKE_FRAMES |= _folded("impossible infeasible unrealistic unworkable")
 _MISTAKE_FRAMES |= _folded("incident violation unacceptable liability lawsuit")  # "...is a privacy incident"
 _MISTAKE_FRAMES |= _folded("future peek peeking")  # "a random split lets it learn from the future"
-_MISTAKE_FRAMES |= _folded("teaches warning")  # "a missed face teaches the model to...", "that trial is the warning"
 _HYPOTHETICAL = _folded("if whether suppose supposing imagine")
 # Two words that frame what follows as what others get wrong: "people often treat reports as labels".
 _MISTAKE_PAIRS = frozenset(
@@ -257,6 +256,8 @@ def _in_reach(sentence: Sentence, cue: int, start: int) -> bool:
             and token not in _COORDINATORS
             and (i + 1 >= len(phrase) or phrase[i + 1] not in _COORDINATORS)
         ]
+        if phrase and phrase[-1] not in _COORDINATORS:  # a list reaches only up to an "or" right before the match
+            words = [token for token in phrase if token not in _NOUN_MODIFIERS]
         if len(words) >= NOUN_NEGATION_WINDOW:
             return False
     scope = scopes(sentence)
@@ -282,14 +283,11 @@ _DO = _folded("do does")
 
 
 def _purpose(tokens: tuple[str, ...], negation: int) -> bool:
-    """ "...so we don't show the same page many times in a row": what the design is for, not a decision against the
-    idea; "so I wouldn't calibrate" is a decision."""
-    if negation < 3 or tokens[negation - 1] not in _DO:
+    """ "...so that we don't show the same page many times in a row": what the design is for, not a decision against
+    the idea; "so we do not split by time" and "so I wouldn't calibrate" are decisions."""
+    if negation < 4 or tokens[negation - 1] not in _DO:
         return False
-    before = negation - 3
-    if tokens[before] == fold("that") and before:
-        before -= 1
-    return tokens[before] == _SO
+    return tokens[negation - 3] == fold("that") and tokens[negation - 4] == _SO
 
 
 def _decides_against(sentence: Sentence, negation: int) -> bool:
@@ -480,8 +478,8 @@ def _lessened_after(sentence: Sentence, end: int, inside: frozenset[int]) -> boo
         if index in inside:
             continue
         following = tokens[index + 1] if index + 1 < len(tokens) else None
-        if tokens[index] == _LESS and following != _THAN:
-            return True
+        if tokens[index] == _LESS and index == end and following != _THAN:
+            return True  # "trust the tags less"; not "a random split with less work"
         if tokens[index] in _LESSENED or (tokens[index], following) == _DOWN_WEIGHT:
             return True
     return False
@@ -529,11 +527,10 @@ def _conceded(sentence: Sentence, start: int) -> bool:
     return last + 1 < len(tokens) and tokens[last + 1] in _CONTRASTS
 
 
-# "Things we must never do: ...", "Alternative I rejected: ...", "Risks: ...": a short label that turns away from
-# what it lists (measured with the rule below on the 75 calibration sets: mistakes charged on honest answers 135 ->
-# 132, on wrong but fluent ones 1,063 -> 1,062; plain >= partial 477 -> 478 of 525, the other relations the same).
+# "Things we must never do: ...", "Alternative I rejected: ...": a short label that turns away from what it lists;
+# not "Risk-free plan: ...", so no risk words (measured with the rule below on the 75 calibration sets: mistakes
+# charged on honest answers 135 -> 132, on wrong but fluent ones 1,063 -> 1,062; plain >= partial 477 -> 478 of 525).
 _TURNING_AWAY = _folded("never not no avoid avoiding reject rejected mistake mistakes pitfall pitfalls trap traps")
-_TURNING_AWAY |= _folded("risk risks danger dangers")
 
 
 def _under_a_label_turning_away(sentence: Sentence, start: int) -> bool:
@@ -548,6 +545,9 @@ def _under_a_label_turning_away(sentence: Sentence, start: int) -> bool:
 
 _WEIGHED = _folded("considered weighed explored tried")
 WEIGHED_REACH = 4  # "I considered [a pairwise or listwise] loss": the weighed idea follows the verb closely
+# What the contrast after a weighed alternative says against it: "but those throw away the scale", "but it leaks".
+_TURNS = _folded("throw throws lose loses miss misses ignore ignores hurt hurts fail fails break breaks cost costs")
+_TURNS |= _folded("slow expensive worse noisy leak leaks unstable only") | _HARD_NEGATIONS
 
 
 def _weighed_then_turned(sentence: Sentence, start: int) -> bool:
@@ -558,6 +558,8 @@ def _weighed_then_turned(sentence: Sentence, start: int) -> bool:
     last = max(i for i in range(len(tokens)) if scope[i] == scope[start])
     if not (last + 1 < len(tokens) and tokens[last + 1] in _CONTRASTS):
         return False
+    if not set(tokens[last + 2 :]) & _TURNS:
+        return False  # "We tried a random split, but with a larger test set it held up": no turn away
     for verb in range(max(1, start - WEIGHED_REACH), start):
         if tokens[verb] in _WEIGHED and verb in sentence.past and tokens[verb - 1] in _PERSONAL:
             return tokens[verb + 1] not in _POINTERS
@@ -569,19 +571,37 @@ def _weighed_then_turned(sentence: Sentence, start: int) -> bool:
 _CADENCES = tuple(
     _folded(words)
     for words in (
-        "continuous continuously incremental incrementally nonstop streaming hourly hours minutes",
+        "continuous continuously incremental incrementally nonstop streaming hourly",
         "daily nightly",
-        "weekly week",
-        "monthly month",
-        "quarterly quarter yearly year",
+        "weekly",
+        "monthly",
+        "quarterly yearly annually",
     )
 )
+# A unit of time is a cadence only after "every", "each", "per" or "once a": "every few hours", not "a full retrain
+# takes hours" or "a week-old model".
+_CADENCE_UNITS = tuple(
+    _folded(words) for words in ("hour hours minute minutes", "day days", "week weeks", "month months")
+)
+_CADENCE_UNITS += (_folded("quarter quarters year years"),)
+_EVERY = _folded("every each per")
+_ONCE = fold("once")
 # "weekly is plenty", "daily retrains add noise, so weekly; that is enough": the slow cadence is the decision.
-_SUFFICES = _folded("plenty enough fine sufficient suffices")
+_SUFFICES = _folded("plenty enough sufficient suffices")
 
 
-def _cadence(token: str) -> int | None:
-    return next((rank for rank, words in enumerate(_CADENCES) if token in words), None)
+def _cadence(tokens: tuple[str, ...], index: int) -> int | None:
+    token = tokens[index]
+    rank = next((rank for rank, words in enumerate(_CADENCES) if token in words), None)
+    if rank is not None:
+        return rank
+    unit = next((rank for rank, words in enumerate(_CADENCE_UNITS) if token in words), None)
+    if unit is None:
+        return None
+    before = tokens[max(0, index - 2) : index]
+    if set(before) & _EVERY or (len(before) == 2 and before[0] == _ONCE):
+        return unit
+    return None
 
 
 def _slower_beside_faster(sentence: Sentence, start: int, end: int, inside: frozenset[int]) -> bool:
@@ -590,13 +610,13 @@ def _slower_beside_faster(sentence: Sentence, start: int, end: int, inside: froz
     honest answers 132 -> 118 (all were such complements), on wrong but fluent ones unchanged (1,062)."""
     tokens = sentence.tokens
     match = [*range(start, end), *inside]
-    slow = max((rank for i in match if (rank := _cadence(tokens[i])) is not None), default=None)
-    if not slow:
-        return False
+    slow = max((rank for i in match if (rank := _cadence(tokens, i)) is not None), default=None)
+    if slow is None or slow == 0:
+        return False  # no cadence in the wrong decision, or the fastest there is
     if _SUFFICES.intersection(tokens):
         return False
     return any(
-        (rank := _cadence(token)) is not None
+        (rank := _cadence(tokens, i)) is not None
         and rank < slow
         and i not in match
         and i not in sentence.negated
@@ -609,12 +629,28 @@ def _slower_beside_faster(sentence: Sentence, start: int, end: int, inside: froz
 # The faster cadence is about training only next to a word for it ("track removal counts daily" is not), and is a
 # choice only when nothing turns from it ("skip incremental updates", "more robust than streaming updates").
 _TRAINING = _folded("train trained training retrain retrained retraining update updates refresh rebuild warm learn")
+_TRAINING |= _folded("tune tuned tuning finetune finetuned")
 _TURNED_FROM = _DISMISS_VERBS | _folded("than compared")
 CADENCE_REACH = 3
 
 
 def _trains(tokens: tuple[str, ...], index: int) -> bool:
     return any(token in _TRAINING for token in tokens[max(0, index - CADENCE_REACH) : index + CADENCE_REACH + 1])
+
+
+_TEACH = fold("teaches")
+_TO = fold("to")
+TAUGHT_REACH = 4
+
+
+def _taught(sentence: Sentence, start: int) -> bool:
+    """ "...which teaches the model to ignore small faces": what a flaw teaches the model, not the candidate's choice
+    (not "the click label teaches the model what people want", a claim the candidate makes)."""
+    tokens = sentence.tokens
+    for teach in range(max(0, start - TAUGHT_REACH), start):
+        if tokens[teach] == _TEACH and _TO in tokens[teach + 1 : start]:
+            return True
+    return False
 
 
 def _hypothetical(sentence: Sentence, start: int) -> bool:
@@ -644,6 +680,7 @@ def stance_of(sentence: Sentence, start: int, end: int, target: Target, inside: 
             or _under_a_label_turning_away(sentence, start)
             or _weighed_then_turned(sentence, start)
             or _slower_beside_faster(sentence, start, end, inside)
+            or _taught(sentence, start)
         ):
             return Stance.AVOIDS
         return Stance.ENDORSES
