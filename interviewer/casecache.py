@@ -5,9 +5,10 @@ shared concepts (`rubrics/concepts/`) about 10 ms more, once in every process th
 interview. Once such a file has loaded cleanly, what it validated to is kept as JSON in the user's cache folder
 (`cases/` in `$INTERVIEWER_CACHE_DIR`, or in the platform's user cache folder, e.g. `~/.cache/interviewer/cases` on
 Linux), one entry per file. An entry is used only while the file's bytes have the sha256 it records, and the code
-that reads such files is the one that wrote it (the source of the modules in `CODE` and the versions of pydantic and
-PyYAML). The caller validates an entry again as it reads it (pydantic's JSON validation, about 2 ms for a case), so
-a damaged or edited entry can only be refused, never make a case the schema would refuse. Anything wrong with the
+that reads such files is the one that wrote it (the source of the modules in `CODE` and the versions of Python,
+pydantic and PyYAML), and while its body has the sha256 its header records (an entry edited by hand is refused). The
+caller validates an entry again as it reads it (pydantic's JSON validation, about 2 ms for a case), so a damaged entry
+can only be refused, never make a case the schema would refuse. Anything wrong with the
 cache (no folder, unreadable, unwritable, a full disk) costs only the parse: it is never reported.
 """
 
@@ -17,6 +18,7 @@ import contextlib
 import hashlib
 import json
 import os
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -63,6 +65,7 @@ def code_version() -> str | None:
             return None
     libyaml = getattr(yaml, "__with_libyaml__", False)
     digest.update(f"pydantic {pydantic.VERSION} {pydantic_core.__version__} yaml {yaml.__version__} {libyaml}".encode())
+    digest.update(f"python {sys.version}".encode())
     return digest.hexdigest()
 
 
@@ -93,11 +96,13 @@ def read(kind: str, path: Path, digest: str) -> bytes | None:
     except InterviewerError:  # none yet, or not a regular file, or unreadable
         return None
     first, _, body = raw.partition(b"\n")
-    try:
-        found = json.loads(first)
-    except ValueError:
-        return None
-    return body if found == header else None
+    # Compared as bytes, never parsed: a damaged header cannot raise, and the body's own digest in it means an edited
+    # body is read as a damaged entry (the file is parsed again).
+    return body if first == _header_line(header, body) else None
+
+
+def _header_line(header: dict[str, Any], body: bytes) -> bytes:
+    return json.dumps({**header, "body": hashlib.sha256(body).hexdigest()}).encode()
 
 
 def write(kind: str, path: Path, digest: str, body: bytes) -> None:
@@ -115,7 +120,7 @@ def write(kind: str, path: Path, digest: str, body: bytes) -> None:
         return
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(json.dumps(header).encode() + b"\n" + body)
+            handle.write(_header_line(header, body) + b"\n" + body)
         os.replace(temporary, entry)
     except BaseException as exc:
         with contextlib.suppress(OSError):

@@ -84,6 +84,12 @@ def _damage(entry: Path, how: str, tmp_path: Path) -> None:
         case = json.loads(body)
         case["steps"]["model"]["items"][0]["weight"] = 99
         entry.write_bytes(header + b"\n" + json.dumps(case).encode())
+    elif how == "edited":  # a whole entry the schema accepts, with the body changed by hand
+        case = json.loads(body)
+        case["title"] = "EDITED"
+        entry.write_bytes(header + b"\n" + json.dumps(case).encode())
+    elif how == "deep header":  # JSON nested beyond what a parser can read
+        entry.write_bytes(b"[" * 200_000 + b"\n" + body)
     elif how in ("other code", "other bytes", "other file", "other format", "other kind"):
         key = {
             "other code": "code",
@@ -108,6 +114,8 @@ def _damage(entry: Path, how: str, tmp_path: Path) -> None:
         "empty",
         "cut short",
         "not the schema",
+        "edited",
+        "deep header",
         "other code",
         "other bytes",
         "other file",
