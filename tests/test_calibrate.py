@@ -27,8 +27,8 @@ PROBES = load_probes(CALIBRATION / "probes.yaml")
 BELOW_BAR_FLOORS: dict[str, float] = {}
 # ...and with the rubric's signals alone, as a user without the extra is graded, two are below theirs.
 SIGNALS_ONLY_FLOORS = {
-    "plain >= partial": 0.82,  # 82.5% (433 of 525)
-    "plain >= 0.8 x strong": 0.63,  # 64.0% (336 of 525)
+    "plain >= partial": 0.82,  # 83.8% (440 of 525)
+    "plain >= 0.8 x strong": 0.63,  # 63.0% (331 of 525)
 }
 
 
