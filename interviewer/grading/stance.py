@@ -467,9 +467,9 @@ _DOWN_WEIGHT = (fold("down"), fold("weighted"))
 
 
 def _lessened_after(sentence: Sentence, end: int, inside: frozenset[int]) -> bool:
-    """Whether the match is turned down after it, in its scope ("less", not "less than 100 ms"). With "teaches" as a
-    frame, measured on the 75 calibration sets: mistakes charged on honest answers 118 -> 114, on wrong but fluent
-    ones unchanged; plain >= partial 478 -> 479, plain >= 0.8 x strong 447 -> 449."""
+    """Whether the match is turned down after it, in its scope: "down-weighted", or "less" right after it (not "less
+    than 100 ms"). Measured on the 75 calibration sets, with `_taught`'s first form: mistakes charged on honest
+    answers 118 -> 114, on wrong but fluent ones unchanged; plain >= partial 478 -> 479."""
     tokens, scope = sentence.tokens, scopes(sentence)
     home = scope[end - 1]
     for index in range(end, min(len(tokens), end + SCOPE_WINDOW)):
