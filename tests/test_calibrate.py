@@ -88,7 +88,7 @@ def test_honest_answers_are_never_scaled_as_another_cases() -> None:
 
 def test_calibrate_command_reports_every_step_and_exits_non_zero_below_a_bar(tmp_path: Path) -> None:
     # One case's set alone: no other case's answer to attack with, and plain falls below its bar.
-    shutil.copytree(CALIBRATION / "ad-click-prediction" / "a", tmp_path / "ads")
+    shutil.copytree(CALIBRATION / "harmful-content-detection" / "a", tmp_path / "harmful")
     result = run_cli("calibrate", str(tmp_path))
     assert result.returncode == 1, result.stderr
     header = result.stdout.splitlines()[0]
@@ -121,7 +121,7 @@ def test_every_step_is_measured_for_every_relation() -> None:
 def test_a_broken_calibration_file_is_one_line_naming_it(
     tmp_path: Path, name: str, content: str, expected: str
 ) -> None:
-    shutil.copytree(CALIBRATION / "ad-click-prediction" / "a", tmp_path / "ads")
+    shutil.copytree(CALIBRATION / "harmful-content-detection" / "a", tmp_path / "harmful")
     folder = tmp_path if name == "probes.yaml" else tmp_path / "ads"  # probes live at the top of DIR
     (folder / name).write_text(content, encoding="utf-8")
     result = run_cli("calibrate", str(tmp_path))

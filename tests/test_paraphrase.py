@@ -40,9 +40,11 @@ def test_an_idea_in_other_words_is_credited_and_says_which_grader_found_it() -> 
     assert found == {"online-ab-test": Coverage.COVERED}  # a number ("two weeks") of its own: explained
 
 
-def test_without_a_number_a_paraphrase_is_only_a_mention() -> None:
-    text = LIVE_TRIAL.replace(" for two weeks", "")
-    assert credited(grade(text)) == {"online-ab-test": Coverage.PARTIAL}
+def test_a_short_paraphrase_without_a_number_is_only_a_mention_and_a_long_one_explains() -> None:
+    short = "I'd give a random group of people the new model and compare their ad income."
+    assert credited(grade(short)) == {"online-ab-test": Coverage.PARTIAL}
+    long = LIVE_TRIAL.replace(" for two weeks", "")  # no number, but the words of a reason
+    assert credited(grade(long))["online-ab-test"] is Coverage.COVERED
 
 
 def test_switched_off_it_adds_nothing() -> None:

@@ -16,7 +16,8 @@ the claim exists when these also hold:
   closer by `GENERIC_MARGIN` than any of `GENERIC`, what anyone says of any ML system ("I'd check accuracy on a test
   set" names no item of any case). A long sentence is also compared clause by clause, and up to
   `MAX_ITEMS_PER_SENTENCE` items, the closest over the sentence and its clauses, may be proposed for it.
-The claim explains its item only with a number of its own (see `paraphrase_claims`), else it is a mention. Its source
+The claim explains its item only with a number of its own or a long sentence (`PARAPHRASE_EXPLAINS_WORDS` content
+words), else it is a mention. Its source
 is `paraphrase`: the scorecard says which grader credited an item, and a judge asked to confirm can overrule it.
 
 Measured with `interviewer calibrate` (signals alone -> with the backstop). On the held-out calibration set:
@@ -98,6 +99,11 @@ MIN_CASE_WORDS = 1
 # strong 80% -> 84%, strong > partial > weak 94.7% -> 95.2%, wrong but fluent 93.3% -> 92.4%; then on twelve new
 # blind sets never seen before (84 pairs): plain >= partial 86.9% -> 91.7%, plain >= 0.8 x strong 88% -> 92%, the
 # others unchanged (strong > partial > weak 94.0%, wrong but fluent 95.2%).
+# A plain-words sentence long enough to carry a reason explains its item without a number: "For each viewer and post,
+# I'd have one model make a set of guesses at once: will they tap, comment, share or hide it" (measured on the 75
+# calibration sets: plain >= partial 481 -> 485, plain >= 0.8 x strong 445 -> 471, wrong but fluent 490 -> 492 of
+# 525; strong > partial > weak 507 -> 504, as partial answers gain too; the attacks unchanged, stuffing 518 -> 519).
+PARAPHRASE_EXPLAINS_WORDS = 10
 CLAUSE_SPLIT_TOKENS = 30
 MAX_ITEMS_PER_SENTENCE = 2
 MIN_CLAUSE_WORDS = 5
@@ -361,9 +367,10 @@ def _claim(entry: SaidSentence, item_id: str, compiled: CompiledCase) -> Claim:
         quote=entry.sentence.text,
         said_in=entry.reply.step,
         # Other words are all "new words", so the content rule alone would call any such sentence explained: a
-        # paraphrase explains only with a number of its own (measured: weak answers' vague sentences were covered
-        # 2.3 times an answer, with this 0.1).
-        explained=has_number(entry.sentence)
+        # paraphrase explains only with a number of its own or `PARAPHRASE_EXPLAINS_WORDS` content words (measured:
+        # weak answers' vague sentences were covered 2.3 times an answer with the content rule alone, 0.1 with a
+        # number required; see `PARAPHRASE_EXPLAINS_WORDS` for the long sentences).
+        explained=(has_number(entry.sentence) or len(content_words(entry.sentence)) >= PARAPHRASE_EXPLAINS_WORDS)
         and is_explained(entry.sentence, _own(compiled, item_id), template=entry.template),
         listed=entry.template,
         prompted=item_id in entry.reply.prompted,
