@@ -121,7 +121,7 @@ def test_every_step_is_measured_for_every_relation() -> None:
 def test_a_broken_calibration_file_is_one_line_naming_it(
     tmp_path: Path, name: str, content: str, expected: str
 ) -> None:
-    shutil.copytree(CALIBRATION / "harmful-content-detection" / "a", tmp_path / "harmful")
+    shutil.copytree(CALIBRATION / "ad-click-prediction" / "a", tmp_path / "ads")
     folder = tmp_path if name == "probes.yaml" else tmp_path / "ads"  # probes live at the top of DIR
     (folder / name).write_text(content, encoding="utf-8")
     result = run_cli("calibrate", str(tmp_path))
