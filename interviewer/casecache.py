@@ -19,13 +19,18 @@ import hashlib
 import json
 import os
 import sys
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from interviewer.catalog import PACKAGE_DIR, resolved_path
 from interviewer.errors import InterviewerError
-from interviewer.yamlfile import read_bytes
+from interviewer.yamlfile import MAX_INPUT_BYTES, read_bytes
+
+Model = TypeVar("Model", bound=BaseModel)
 
 CACHE_DIR_VARIABLE = "INTERVIEWER_CACHE_DIR"
 FORMAT = 1
@@ -127,3 +132,28 @@ def write(kind: str, path: Path, digest: str, body: bytes) -> None:
             os.unlink(temporary)
         if not isinstance(exc, OSError):  # a full disk only loses the entry; Ctrl-C still stops the program
             raise
+
+
+def load(
+    kind: str,
+    path: Path,
+    model: type[Model],
+    parse: Callable[[bytes], Model],
+    usable: Callable[[Model], bool] = lambda _: True,
+) -> tuple[Model, str]:
+    """What the file at `path` validates to, and the sha256 of its bytes: from its entry when one was written for
+    these bytes by this code, validated again as `model` and `usable`, else `parse`d from the bytes (which raises with
+    file, line and field) and its entry written."""
+    raw = read_bytes(path, MAX_INPUT_BYTES)
+    digest = hashlib.sha256(raw).hexdigest()
+    body = read(kind, path, digest)
+    if body is not None:
+        try:
+            found = model.model_validate_json(body)
+        except ValidationError:
+            found = None  # a damaged entry: the file is parsed again
+        if found is not None and usable(found):
+            return found, digest
+    parsed = parse(raw)
+    write(kind, path, digest, parsed.model_dump_json().encode())
+    return parsed, digest

@@ -9,7 +9,6 @@ twice is an error naming both files.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -20,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from interviewer import casecache
 from interviewer.catalog import PACKAGE_DIR, case_folders
 from interviewer.errors import RubricError
-from interviewer.yamlfile import MAX_INPUT_BYTES, format_validation_error, load_document, read_bytes
+from interviewer.yamlfile import format_validation_error, load_document
 
 CACHE_KIND = "concepts"
 
@@ -82,21 +81,15 @@ def _vocabulary(files: tuple[Path, ...]) -> dict[str, Concept]:
 def _load_file(path: Path) -> Vocabulary:
     """One vocabulary file, validated; from the cache of validated files (`interviewer.casecache`) while its bytes
     are unchanged, since every process that grades reads the shipped one (about 10 ms of YAML)."""
-    raw = read_bytes(path, MAX_INPUT_BYTES)
-    digest = hashlib.sha256(raw).hexdigest()
-    body = casecache.read(CACHE_KIND, path, digest)
-    if body is not None:
-        try:
-            return Vocabulary.model_validate_json(body)
-        except ValidationError:
-            pass  # a damaged entry: the file is parsed again
+    return casecache.load(CACHE_KIND, path, Vocabulary, parse=lambda raw: _parse(path, raw))[0]
+
+
+def _parse(path: Path, raw: bytes) -> Vocabulary:
     doc = load_document(path, raw)
     try:
-        loaded = Vocabulary.model_validate(doc.data)
+        return Vocabulary.model_validate(doc.data)
     except ValidationError as exc:
         raise RubricError(format_validation_error(doc, exc)) from None
-    casecache.write(CACHE_KIND, path, digest, loaded.model_dump_json().encode())
-    return loaded
 
 
 @lru_cache(maxsize=1)

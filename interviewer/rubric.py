@@ -5,7 +5,6 @@ A case lives in one YAML file, `rubrics/<id>.yaml`. See `rubrics/README.md` for 
 
 from __future__ import annotations
 
-import hashlib
 import re
 import weakref
 from collections.abc import Iterator, Sequence
@@ -22,12 +21,10 @@ from interviewer.errors import RubricError
 __all__ = ["Case", "available_case_ids", "case_files", "load_case", "load_case_file", "parse_case", "rubrics_dir"]
 from interviewer.framework import STEP_IDS, Level
 from interviewer.yamlfile import (
-    MAX_INPUT_BYTES,
     LoadedDocument,
     Location,
     format_validation_error,
     load_document,
-    read_bytes,
 )
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", max_length=80)]
@@ -274,29 +271,18 @@ def source_digest(case: Case) -> str | None:
 def load_case_file(path: Path) -> Case:
     """The case in a case file: validated as it was last time when its bytes have not changed since (see
     `interviewer.casecache`), else parsed and validated, every problem reported with its file, line and field."""
-    raw = read_bytes(path, MAX_INPUT_BYTES)
-    digest = hashlib.sha256(raw).hexdigest()
-    case = _cached_case(path, digest)
-    if case is None:
-        case = parse_case(load_document(path, raw))
-        casecache.write(CACHE_KIND, path, digest, case.model_dump_json().encode())
+    # A cached case whose shared concept was removed since is parsed again, so the parse reports it with its line.
+    case, digest = casecache.load(
+        CACHE_KIND,
+        path,
+        Case,
+        parse=lambda raw: parse_case(load_document(path, raw)),
+        usable=lambda case: not _semantic_problems(case, path),
+    )
     # Kept while the case lives, so a long session keeps no dead cases; not cleared by count, which forgot the
     # digest of a case still in use (a test that had loaded 64 cases before found its case's digest gone).
     _DIGESTS[id(case)] = (weakref.ref(case), digest)
     weakref.finalize(case, _DIGESTS.pop, id(case), None)
-    return case
-
-
-def _cached_case(path: Path, digest: str) -> Case | None:
-    body = casecache.read(CACHE_KIND, path, digest)
-    if body is None:
-        return None
-    try:
-        case = Case.model_validate_json(body)
-    except ValidationError:
-        return None  # a damaged entry: the file is parsed again
-    if _semantic_problems(case, path):
-        return None  # a shared concept it uses was removed since: the parse reports it with its line
     return case
 
 
