@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from interviewer.framework import STEP_BY_ID, STEP_IDS, mmss
+from interviewer.grading.merge import settled_late
 from interviewer.grading.models import Coverage, Grade, HireSignal, ItemResult, StepGrade
 from interviewer.grading.paraphrase import SOURCE as PARAPHRASE
 from interviewer.transcript import Transcript
@@ -203,7 +204,9 @@ def _item_notes(item: ItemResult, step_id: str) -> tuple[str, ...]:
     notes = []
     if not item.counted:
         notes.append(f"{item.level.value}-level bonus")
-    if item.said_in and item.said_in != step_id:
+    if item.said_in and settled_late(step_id, item.said_in):
+        notes.append(f"said in {item.said_in}: settled after the design began, so partial at most")
+    elif item.said_in and item.said_in != step_id:
         notes.append(f"said in {item.said_in}")
     if item.prompted:
         notes.append("after a follow-up")

@@ -265,3 +265,20 @@ def test_three_wrong_decisions_cap_the_hire_signal_and_one_sentence_is_one_decis
 def test_a_mistake_taken_back_after_a_challenge_does_not_count_toward_the_cap() -> None:
     steps = _with_flags(("a", "one", 6, False), ("b", "two", 6, False), ("c", "three", 0, True))
     assert hire_signal(95, Level.SENIOR, steps)[0] is HireSignal.STRONG_HIRE
+
+
+def test_a_requirement_settled_after_the_requirements_step_is_partial_at_most() -> None:
+    """Requirements are clarified before the design: a constraint first weighed while designing earns partial credit
+    in requirements, where the same sentence said up front covers it (and the design step keeps what it earns)."""
+    case = load_case(ADS)
+    sentence = (
+        "On scale, I heard roughly 400M DAU, about 8B impressions a day and a peak near 150k ad requests per second."
+    )
+    up_front = grade_answers(case, Level.SENIOR, {"requirements": [sentence]}).steps["requirements"]
+    late = grade_answers(case, Level.SENIOR, {"serving": [sentence]}).steps["requirements"]
+    covered = {item.id: item for item in up_front.items if item.coverage is Coverage.COVERED}
+    assert "scale-traffic" in covered and covered["scale-traffic"].said_in == "requirements"
+    settled = {item.id: item for item in late.items}["scale-traffic"]
+    assert settled.coverage is Coverage.PARTIAL and settled.credit == PARTIAL_CREDIT
+    assert settled.said_in == "serving" and settled.evidence == sentence
+    assert late.score < up_front.score

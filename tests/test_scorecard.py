@@ -58,6 +58,17 @@ def test_both_renderings_show_a_mistake_taken_back_a_prompted_item_and_where_it_
         assert "(said in model, after a follow-up, corrected after a challenge)" in line_of(shown, item.id)
 
 
+def test_a_requirement_settled_while_designing_says_why_it_is_partial() -> None:
+    grade, title = graded()
+    item = next(item for item in grade.steps["requirements"].items if item.coverage is not Coverage.MISSED)
+    item.said_in, item.coverage = "evaluation", Coverage.PARTIAL
+    card = build_scorecard(grade, title)
+    note = "said in evaluation: settled after the design began, so partial at most"
+    assert note in next(i for i in card.steps[0].partial if i.id == item.id).notes
+    for shown in renderings(card):
+        assert note in line_of(shown, item.id)
+
+
 def test_both_renderings_mark_items_above_the_level_as_a_bonus_naming_the_level() -> None:
     grade, title = graded()
     above = [i for s in grade.steps.values() for i in s.items if not i.counted and i.coverage is not Coverage.MISSED]

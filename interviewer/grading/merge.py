@@ -9,6 +9,10 @@ Per rubric item, over the claims of every step of the interview (an idea counts 
   a bare list of terms, a template sentence, or a question outside requirements (a check under a label, "Recall of
   the first stage: how many of the videos watched were in our few hundred?", names it like a sentence,
   `interviewer.grading.stance.is_labelled_check`);
+- a requirements item settled only after the requirements step (the error costs first weighed while choosing a
+  metric) is at most partial: requirements are clarified before the design, and a mid-level answer that picks them up
+  on the way earned full marks there beside a strong one that asked (measured on the 87 calibration sets: strong >
+  partial > weak in requirements 78 -> 85 of 87 pairs, wrong but fluent 80 -> 82; plain >= 0.8 x strong 83 -> 80);
 - **missed** otherwise. An item only rejected or dismissed ("calibration does not matter here") is missed, and when
   it weighs `IMPORTANT_WEIGHT` or more a dismissal (`Claim.dismisses`: the candidate's decision against it, not a
   rule the design states with a negation) is a recorded mistake. An endorsed *opposite* (the wrong
@@ -63,9 +67,15 @@ def _credits(claim: Claim, item_step: str) -> tuple[Coverage, float] | None:
         return None
     if claim.listed:
         return Coverage.PARTIAL, LISTED_CREDIT
-    if claim.explained:
+    if claim.explained and not settled_late(item_step, claim.said_in):
         return Coverage.COVERED, 1.0
     return Coverage.PARTIAL, PARTIAL_CREDIT
+
+
+def settled_late(item_step: str, said_in: str | None) -> bool:
+    """Whether a requirements item was first settled after the requirements step, while designing (see the module
+    docstring)."""
+    return item_step == "requirements" and said_in is not None and said_in != "requirements"
 
 
 def _best(claims: list[Claim], item_step: str) -> tuple[Coverage, float, Claim] | None:
