@@ -128,6 +128,9 @@ _MISTAKE_FRAMES |= _folded("error bad worse beware careful bug overfit broken br
 _MISTAKE_FRAMES |= _folded("impossible infeasible unrealistic unworkable")
 _MISTAKE_FRAMES |= _folded("incident violation unacceptable liability lawsuit")  # "...is a privacy incident"
 _MISTAKE_FRAMES |= _folded("future peek peeking")  # "a random split lets it learn from the future"
+# What went wrong before: "a single click label is what caused the crowding-out" (not "warning": "show a warning
+# screen on borderline posts" is a decision).
+_MISTAKE_FRAMES |= _folded("caused backfired")
 _HYPOTHETICAL = _folded("if whether suppose supposing imagine")
 # Two words that frame what follows as what others get wrong: "people often treat reports as labels".
 _MISTAKE_PAIRS = frozenset(
@@ -660,6 +663,16 @@ def _hypothetical(sentence: Sentence, start: int) -> bool:
     )
 
 
+def _not_only_before(sentence: Sentence, start: int) -> bool:
+    """ "I wouldn't only predict clicks", "a real-time path, not just a nightly build": a wrong decision is mostly doing
+    one thing alone, and "not only" turns from exactly that (for an item it adds: "not only clicks but also saves")."""
+    tokens, scope = sentence.tokens, scopes(sentence)
+    for index in range(max(0, start - SCOPE_WINDOW), start):  # "not" before the match, "only" its first word or not
+        if tokens[index] in _HARD_NEGATIONS and tokens[index + 1] in _ONLY and scope[index] == scope[start]:
+            return True
+    return False
+
+
 def stance_of(sentence: Sentence, start: int, end: int, target: Target, inside: frozenset[int] = frozenset()) -> Stance:
     """The candidate's stance toward what matched at tokens [start, end) of `sentence`; `inside` holds the positions
     of the other parts of the same match (`a & b`), which are the idea, not cues about it."""
@@ -681,6 +694,7 @@ def stance_of(sentence: Sentence, start: int, end: int, target: Target, inside: 
             or _weighed_then_turned(sentence, start)
             or _slower_beside_faster(sentence, start, end, inside)
             or _taught(sentence, start)
+            or _not_only_before(sentence, start)
         ):
             return Stance.AVOIDS
         return Stance.ENDORSES
