@@ -91,6 +91,8 @@ _PERSONAL = _folded("i we you")
 # "I would not make GMV the single objective", "not rely on clicks alone": the negation denies that the item is all
 # there is, not the item.
 _EXCLUSIVE = _folded("single sole solely alone only exclusively")
+_OWN = fold("own")  # "on its own", "on their own"; not "our own model"
+_OWNERS = _folded("its their")
 # "I don't think we need a separate async path or rescoring": a negated need reaches over its whole object list.
 _NEEDS = _folded("need needs needed require requires want bother reason point sense benefit")  # "no reason to"
 NEED_WINDOW = 14
@@ -488,13 +490,23 @@ def _lessened_after(sentence: Sentence, end: int, inside: frozenset[int]) -> boo
     return False
 
 
-def _exclusive_after(sentence: Sentence, end: int) -> bool:
-    """ "not ... GMV the single objective", "not ... clicks alone": exclusivity said of the match, in its scope."""
+def _exclusive_after(sentence: Sentence, start: int, end: int, inside: frozenset[int]) -> bool:
+    """ "not ... GMV the single objective", "not ... clicks alone": exclusivity said of the match, in its scope; in a
+    match of several parts, also before the next part ("not treat a tap as success on its own, since a third of taps
+    end in under ten seconds")."""
     tokens, scope = sentence.tokens, scopes(sentence)
+
+    def exclusive(index: int, home: int) -> bool:
+        if scope[index] != home or index in inside:
+            return False
+        return tokens[index] in _EXCLUSIVE or (tokens[index] == _OWN and tokens[index - 1] in _OWNERS)
+
+    following = [index for index in inside if index >= end]  # up to the next part of the match
+    if following and any(exclusive(index, scope[start]) for index in range(end, min(following))):
+        return True
     if end >= len(tokens):
         return False
-    home = scope[end - 1]
-    return any(tokens[index] in _EXCLUSIVE and scope[index] == home for index in range(end, min(len(tokens), end + 4)))
+    return any(exclusive(index, scope[end - 1]) for index in range(end, min(len(tokens), end + 4)))
 
 
 def _framed_as_mistake(sentence: Sentence, start: int, end: int) -> bool:
@@ -705,7 +717,7 @@ def stance_of(sentence: Sentence, start: int, end: int, target: Target, inside: 
         if dismissals and negations:
             flips += negations
         return Stance.REJECTS if flips % 2 else Stance.ENDORSES
-    if negations and _exclusive_after(sentence, end):
+    if negations and _exclusive_after(sentence, start, end, inside):
         negations = 0
     flips = negations + dismissals + avoidances + dismissed_after
     frame = any(token in _MISTAKE_FRAMES for token in sentence.tokens[:start])
