@@ -559,7 +559,8 @@ def _under_a_label_turning_away(sentence: Sentence, start: int) -> bool:
 
 
 _WEIGHED = _folded("considered weighed explored tried")
-WEIGHED_REACH = 4  # "I considered [a pairwise or listwise] loss": the weighed idea follows the verb closely
+# "I considered [a pairwise or listwise] ranking loss": the weighed idea follows the verb closely, in its clause
+WEIGHED_REACH = 6
 # What the contrast after a weighed alternative says against it: "but those throw away the scale", "but it leaks".
 _TURNS = _folded("throw throws lose loses miss misses ignore ignores hurt hurts fail fails break breaks cost costs")
 _TURNS |= _folded("slow expensive worse noisy leak leaks unstable only") | _HARD_NEGATIONS
@@ -576,7 +577,12 @@ def _weighed_then_turned(sentence: Sentence, start: int) -> bool:
     if not set(tokens[last + 2 :]) & _TURNS:
         return False  # "We tried a random split, but with a larger test set it held up": no turn away
     for verb in range(max(1, start - WEIGHED_REACH), start):
-        if tokens[verb] in _WEIGHED and verb in sentence.past and tokens[verb - 1] in _PERSONAL:
+        if (
+            tokens[verb] in _WEIGHED
+            and verb in sentence.past
+            and tokens[verb - 1] in _PERSONAL
+            and scope[verb] == scope[start]
+        ):
             return tokens[verb + 1] not in _POINTERS
     return False
 
