@@ -47,6 +47,7 @@ class ItemLine:
     covers: str  # what a strong answer says (shown for a partial item)
     graded_by: tuple[str, ...]
     notes: tuple[str, ...]  # above the level (a bonus), where it was said, after a follow-up, corrected
+    late: bool = False  # a requirement settled after the requirements step: partial for that, not for its words
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,9 @@ def _step(step_id: str, step: StepGrade, grade: Grade) -> StepCard:
 
 
 def _item(item: ItemResult, step_id: str) -> ItemLine:
-    return ItemLine(item.id, item.evidence or "", item.covers, tuple(item.graded_by), _item_notes(item, step_id))
+    late = settled_late(step_id, item.said_in)
+    notes = _item_notes(item, step_id)
+    return ItemLine(item.id, item.evidence or "", item.covers, tuple(item.graded_by), notes, late)
 
 
 def _item_notes(item: ItemResult, step_id: str) -> tuple[str, ...]:

@@ -75,7 +75,7 @@ def _step_section(step: StepCard) -> list[str]:
         ],
     )
     section(
-        "**Mentioned without a decision or reason** (40% credit)",
+        "**Partial credit** (mentioned without a decision or reason, or a requirement settled late)",
         [
             f"- `{item.id}`{_notes(item.notes)}: {_quote(item.evidence)}. A strong answer: {item.covers}"
             for item in step.partial

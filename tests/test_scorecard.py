@@ -67,6 +67,9 @@ def test_a_requirement_settled_while_designing_says_why_it_is_partial() -> None:
     assert note in next(i for i in card.steps[0].partial if i.id == item.id).notes
     for shown in renderings(card):
         assert note in line_of(shown, item.id)
+    # Its words may explain it: the text report does not call it a bare mention.
+    assert "credited in part" in line_of(render_text(card), item.id)
+    assert "without a decision or reason" not in line_of(render_text(card), item.id)
 
 
 def test_both_renderings_mark_items_above_the_level_as_a_bonus_naming_the_level() -> None:
