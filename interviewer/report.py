@@ -56,7 +56,7 @@ def _details(card: Scorecard) -> list[str]:
             lines.append(f"  + {item.id}{_notes(item.notes)}{by}: {_quote(item.evidence)}")
         for item in step.partial:
             said = _quote(item.evidence)
-            why = "credited in part" if item.late else "mentioned without a decision or reason"
+            why = "partial, settled late" if item.late else "mentioned without a decision or reason"
             lines.append(f"  ~ {item.id}{_notes(item.notes)}: {why}: {said}")
             lines.append(f"      a strong answer: {item.covers}")
         lines += [f"  - {item.id}: missed. A strong answer: {item.covers}" for item in step.missed]

@@ -207,9 +207,8 @@ def _item_notes(item: ItemResult, step_id: str) -> tuple[str, ...]:
     notes = []
     if not item.counted:
         notes.append(f"{item.level.value}-level bonus")
-    if item.said_in and settled_late(step_id, item.said_in):
-        notes.append(f"said in {item.said_in}: settled after the design began, so partial at most")
-    elif item.said_in and item.said_in != step_id:
+    late = settled_late(step_id, item.said_in)
+    if item.said_in and item.said_in != step_id and not late:
         notes.append(f"said in {item.said_in}")
     if item.prompted:
         notes.append("after a follow-up")
@@ -217,6 +216,8 @@ def _item_notes(item: ItemResult, step_id: str) -> tuple[str, ...]:
         notes.append("corrected after a challenge")
     if item.evidence_from == PARAPHRASE and item.coverage is not Coverage.MISSED:
         notes.append("in other words")  # the quote is the backstop's, whoever else credited the item
+    if late:
+        notes.append(f"settled in {item.said_in}, after requirements")  # last: it is why the item is partial
     return tuple(notes)
 
 

@@ -269,7 +269,7 @@ def test_a_mistake_taken_back_after_a_challenge_does_not_count_toward_the_cap() 
 
 def test_a_requirement_settled_after_the_requirements_step_is_partial_at_most() -> None:
     """Requirements are clarified before the design: a constraint first weighed while designing earns partial credit
-    in requirements, where the same sentence said up front covers it (and the design step keeps what it earns)."""
+    in requirements, where the same sentence said up front covers it."""
     case = load_case(ADS)
     sentence = (
         "On scale, I heard roughly 400M DAU, about 8B impressions a day and a peak near 150k ad requests per second."

@@ -63,12 +63,12 @@ def test_a_requirement_settled_while_designing_says_why_it_is_partial() -> None:
     item = next(item for item in grade.steps["requirements"].items if item.coverage is not Coverage.MISSED)
     item.said_in, item.coverage = "evaluation", Coverage.PARTIAL
     card = build_scorecard(grade, title)
-    note = "said in evaluation: settled after the design began, so partial at most"
+    note = "settled in evaluation, after requirements"
     assert note in next(i for i in card.steps[0].partial if i.id == item.id).notes
     for shown in renderings(card):
         assert note in line_of(shown, item.id)
     # Its words may explain it: the text report does not call it a bare mention.
-    assert "credited in part" in line_of(render_text(card), item.id)
+    assert "partial, settled late" in line_of(render_text(card), item.id)
     assert "without a decision or reason" not in line_of(render_text(card), item.id)
 
 

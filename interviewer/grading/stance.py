@@ -91,7 +91,7 @@ _PERSONAL = _folded("i we you")
 # "I would not make GMV the single objective", "not rely on clicks alone": the negation denies that the item is all
 # there is, not the item.
 _EXCLUSIVE = _folded("single sole solely alone only exclusively")
-_OWN = fold("own")  # "on its own", "on their own"; not "our own model"
+_OWN, _ON = fold("own"), fold("on")  # "on its own", "on their own"; not "our own model"
 _OWNERS = _folded("its their")
 # "I don't think we need a separate async path or rescoring": a negated need reaches over its whole object list.
 _NEEDS = _folded("need needs needed require requires want bother reason point sense benefit")  # "no reason to"
@@ -130,9 +130,6 @@ _MISTAKE_FRAMES |= _folded("error bad worse beware careful bug overfit broken br
 _MISTAKE_FRAMES |= _folded("impossible infeasible unrealistic unworkable")
 _MISTAKE_FRAMES |= _folded("incident violation unacceptable liability lawsuit")  # "...is a privacy incident"
 _MISTAKE_FRAMES |= _folded("future peek peeking")  # "a random split lets it learn from the future"
-# What went wrong before: "a single click label is what caused the crowding-out" (not "warning": "show a warning
-# screen on borderline posts" is a decision).
-_MISTAKE_FRAMES |= _folded("caused backfired")
 _HYPOTHETICAL = _folded("if whether suppose supposing imagine")
 # Two words that frame what follows as what others get wrong: "people often treat reports as labels".
 _MISTAKE_PAIRS = frozenset(
@@ -152,6 +149,10 @@ _MISTAKE_PAIRS = frozenset(
         ("one", "risk"),
         ("main", "risk"),
         ("biggest", "risk"),
+        # what went wrong before: "a single click label is what caused the crowding-out"; not "our old heuristic
+        # caused empty rows, so I'd rank by CTR" (the decision follows), nor "warning" ("show a warning screen")
+        ("what", "caused"),
+        ("what", "backfired"),
     )
 )
 
@@ -499,7 +500,11 @@ def _exclusive_after(sentence: Sentence, start: int, end: int, inside: frozenset
     def exclusive(index: int, home: int) -> bool:
         if scope[index] != home or index in inside:
             return False
-        return tokens[index] in _EXCLUSIVE or (tokens[index] == _OWN and tokens[index - 1] in _OWNERS)
+        if tokens[index] in _EXCLUSIVE:
+            return True
+        # "on its own" ending its clause; not "in their own index", "retrain on its own predictions"
+        clause_ends = index + 1 == len(tokens) or scope[index + 1] != scope[index]
+        return tokens[index] == _OWN and tokens[index - 1] in _OWNERS and tokens[index - 2] == _ON and clause_ends
 
     following = [index for index in inside if index >= end]  # up to the next part of the match
     if following and any(exclusive(index, scope[start]) for index in range(end, min(following))):
@@ -559,8 +564,10 @@ def _under_a_label_turning_away(sentence: Sentence, start: int) -> bool:
 
 
 _WEIGHED = _folded("considered weighed explored tried")
-# "I considered [a pairwise or listwise] ranking loss": the weighed idea follows the verb closely, in its clause
+# "I considered [a pairwise or listwise] ranking loss": the weighed idea follows the verb closely, in its clause, with
+# no other decision between ("we considered both and went with a pairwise loss" chose it)
 WEIGHED_REACH = 6
+_WEIGHED_STOPS = _folded("and then both went chose picked use used settled")
 # What the contrast after a weighed alternative says against it: "but those throw away the scale", "but it leaks".
 _TURNS = _folded("throw throws lose loses miss misses ignore ignores hurt hurts fail fails break breaks cost costs")
 _TURNS |= _folded("slow expensive worse noisy leak leaks unstable only") | _HARD_NEGATIONS
@@ -582,6 +589,7 @@ def _weighed_then_turned(sentence: Sentence, start: int) -> bool:
             and verb in sentence.past
             and tokens[verb - 1] in _PERSONAL
             and scope[verb] == scope[start]
+            and not set(tokens[verb + 1 : start]) & _WEIGHED_STOPS
         ):
             return tokens[verb + 1] not in _POINTERS
     return False
@@ -681,11 +689,19 @@ def _hypothetical(sentence: Sentence, start: int) -> bool:
     )
 
 
+NOT_ONLY_REACH = 3
+_ALSO = fold("also")
+_AS, _WELL = fold("as"), fold("well")
+
+
 def _not_only_before(sentence: Sentence, start: int) -> bool:
     """ "I wouldn't only predict clicks", "a real-time path, not just a nightly build": a wrong decision is mostly doing
     one thing alone, and "not only" turns from exactly that (for an item it adds: "not only clicks but also saves")."""
     tokens, scope = sentence.tokens, scopes(sentence)
-    for index in range(max(0, start - SCOPE_WINDOW), start):  # "not" before the match, "only" its first word or not
+    if _ALSO in tokens[start:] or (_AS, _WELL) in itertools.pairwise(tokens[start:]):
+        return False  # "we'd not only rank by predicted CTR but also show...": both are chosen
+    # "not" right before the match, or "only" its first word, or two words before it ("not just on a nightly build")
+    for index in range(max(0, start - NOT_ONLY_REACH), start):
         if tokens[index] in _HARD_NEGATIONS and tokens[index + 1] in _ONLY and scope[index] == scope[start]:
             return True
     return False
