@@ -22,12 +22,12 @@ PROBES = load_probes(CALIBRATION / "probes.yaml")
 
 # Relations not yet at their bar (issue 8 was open on them) would have a floor here: what was measured when they were
 # last improved, so a change that makes them worse fails. With the paraphrase backstop (the dev install has it) every
-# relation is at its bar on the 87 sets of 2026-12-01 (strong > partial > weak at 592 of 609 pairs, the least
+# relation is at its bar on the 87 sets of 2026-12-01 (strong > partial > weak at 594 of 609 pairs, the least
 # margin there is)...
 BELOW_BAR_FLOORS: dict[str, float] = {}
 # ...and with the rubric's signals alone, as a user without the extra is graded, two are below theirs.
 SIGNALS_ONLY_FLOORS = {
-    "plain >= partial": 0.84,  # 84.9% (517 of 609)
+    "plain >= partial": 0.85,  # 86.0% (524 of 609)
     "plain >= 0.8 x strong": 0.60,  # 60.8% (370 of 609)
 }
 

@@ -844,3 +844,16 @@ def test_a_wrong_decision_taken_back_after_a_challenge_no_longer_voids_its_sente
 
     assert credit([flag, item]) == 0
     assert credit([flag, item, taken_back]) == 1.0
+
+
+def test_a_hedge_without_a_number_names_its_item_and_a_hedged_number_still_decides() -> None:
+    decided = (
+        "I'd start from logistic regression on hashed crosses, since it already runs daily and gives us a bar to beat."
+    )
+    hedged = "Maybe I'd start from logistic regression on hashed crosses, since it already runs daily and gives a bar."
+    numbered = (
+        "I'd start from logistic regression on hashed crosses, retrained on maybe 30 days of logs, as a bar to beat."
+    )
+    assert item(ADS, "model", decided, "logistic-regression-baseline").coverage is Coverage.COVERED
+    assert item(ADS, "model", hedged, "logistic-regression-baseline").coverage is Coverage.PARTIAL
+    assert item(ADS, "model", numbered, "logistic-regression-baseline").coverage is Coverage.COVERED
