@@ -504,7 +504,8 @@ def _exclusive_after(sentence: Sentence, start: int, end: int, inside: frozenset
             return True
         # "on its own" ending its clause; not "in their own index", "retrain on its own predictions"
         clause_ends = index + 1 == len(tokens) or scope[index + 1] != scope[index]
-        return tokens[index] == _OWN and tokens[index - 1] in _OWNERS and tokens[index - 2] == _ON and clause_ends
+        on_its = index >= 2 and tokens[index - 1] in _OWNERS and tokens[index - 2] == _ON
+        return tokens[index] == _OWN and on_its and clause_ends
 
     following = [index for index in inside if index >= end]  # up to the next part of the match
     if following and any(exclusive(index, scope[start]) for index in range(end, min(following))):
