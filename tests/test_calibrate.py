@@ -27,8 +27,8 @@ PROBES = load_probes(CALIBRATION / "probes.yaml")
 BELOW_BAR_FLOORS: dict[str, float] = {}
 # ...and with the rubric's signals alone, as a user without the extra is graded, two are below theirs.
 SIGNALS_ONLY_FLOORS = {
-    "plain >= partial": 0.85,  # 86.0% (524 of 609)
-    "plain >= 0.8 x strong": 0.60,  # 60.8% (370 of 609)
+    "plain >= partial": 0.85,  # 86.4% (526 of 609)
+    "plain >= 0.8 x strong": 0.60,  # 60.6% (369 of 609)
 }
 
 

@@ -856,4 +856,6 @@ def test_a_hedge_without_a_number_names_its_item_and_a_hedged_number_still_decid
     )
     assert item(ADS, "model", decided, "logistic-regression-baseline").coverage is Coverage.COVERED
     assert item(ADS, "model", hedged, "logistic-regression-baseline").coverage is Coverage.PARTIAL
+    probably = hedged.replace("Maybe I'd", "I'd probably")
+    assert item(ADS, "model", probably, "logistic-regression-baseline").coverage is Coverage.PARTIAL
     assert item(ADS, "model", numbered, "logistic-regression-baseline").coverage is Coverage.COVERED

@@ -85,9 +85,9 @@ def new_words(sentence: Sentence, own: frozenset[str]) -> frozenset[str]:
 # A hedge without a number of its own is an idea floated, not a decision: "Later we could try a deep model, maybe a
 # two-tower or something with multiple objectives" names its items; "a window of maybe 7 days, since half register
 # within a day" still decides. (Measured on the 87 calibration sets: strong > partial > weak 592 -> 594 of 609, plain
-# >= partial 569 -> 573, as mid-level answers hedge most; plain >= 0.8 x strong 547 -> 546, template stuffing and
-# wrong but fluent < partial one pair each lower.)
-TENTATIVE = _folded("maybe perhaps possibly")
+# >= partial 569 -> 575, as mid-level answers hedge most; plain >= 0.8 x strong 547 -> 546, template stuffing 604 ->
+# 603, wrong but fluent < partial 572 -> 569. "probably" alone: plain 573 -> 575, wrong but fluent 571 -> 569.)
+TENTATIVE = _folded("maybe perhaps possibly probably")
 
 
 def is_explained(sentence: Sentence, own: frozenset[str], template: bool) -> bool:
