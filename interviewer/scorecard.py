@@ -196,18 +196,17 @@ def _step(step_id: str, step: StepGrade, grade: Grade) -> StepCard:
 
 def _item(item: ItemResult, step_id: str) -> ItemLine:
     late = settled_late(step_id, item.said_in)
-    notes = _item_notes(item, step_id)
+    notes = _item_notes(item, step_id, late)
     return ItemLine(item.id, item.evidence or "", item.covers, tuple(item.graded_by), notes, late)
 
 
-def _item_notes(item: ItemResult, step_id: str) -> tuple[str, ...]:
+def _item_notes(item: ItemResult, step_id: str, late: bool) -> tuple[str, ...]:
     """What to know about a credited item besides its evidence: that it is above the level (a bonus), where it was
     said when not in this step, whether only after the interviewer's follow-up, a mistake taken back, and that the
     quote is one the paraphrase backstop recognised (in other words than the rubric's: check it yourself)."""
     notes = []
     if not item.counted:
         notes.append(f"{item.level.value}-level bonus")
-    late = settled_late(step_id, item.said_in)
     if item.said_in and item.said_in != step_id and not late:
         notes.append(f"said in {item.said_in}")
     if item.prompted:

@@ -94,8 +94,6 @@ def is_explained(sentence: Sentence, own: frozenset[str], template: bool) -> boo
     if template or len(sentence.tokens) < MIN_EXPLAINED_WORDS:
         return False  # "Two tower model and AUC" is a fragment, whatever its numbers
     extra = new_words(sentence, own)
-    if not has_number(sentence) and not TENTATIVE.isdisjoint(sentence.tokens):
-        return False
     if has_number(sentence):
         return len(extra) >= MIN_NEW_WORDS_WITH_NUMBER
-    return len(extra) >= MIN_NEW_WORDS
+    return TENTATIVE.isdisjoint(sentence.tokens) and len(extra) >= MIN_NEW_WORDS
