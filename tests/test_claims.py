@@ -859,3 +859,17 @@ def test_a_hedge_without_a_number_names_its_item_and_a_hedged_number_still_decid
     probably = hedged.replace("Maybe I'd", "I'd probably")
     assert item(ADS, "model", probably, "logistic-regression-baseline").coverage is Coverage.PARTIAL
     assert item(ADS, "model", numbered, "logistic-regression-baseline").coverage is Coverage.COVERED
+
+
+def test_an_idea_floated_for_later_names_its_item_and_a_decision_with_could_still_explains() -> None:
+    decided = (
+        "We'd start from logistic regression on hashed crosses, since it already runs daily and gives us a bar to beat."
+    )
+    floated = decided.replace("We'd start from", "Later we could also try")
+    # "could" that floats nothing: a consequence of the decision, not an idea left for later
+    consequence = (
+        "I'd start from logistic regression on hashed crosses, since anything fancier could hide a broken feature."
+    )
+    assert item(ADS, "model", floated, "logistic-regression-baseline").coverage is Coverage.PARTIAL
+    assert item(ADS, "model", decided, "logistic-regression-baseline").coverage is Coverage.COVERED
+    assert item(ADS, "model", consequence, "logistic-regression-baseline").coverage is Coverage.COVERED

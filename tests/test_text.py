@@ -6,6 +6,7 @@ import pytest
 
 from interviewer.grading.addressed import addressed_to_grader
 from interviewer.grading.claims import ClaimCollector, Reply
+from interviewer.grading.content import has_number
 from interviewer.grading.deterministic import compiled
 from interviewer.grading.paraphrase import clauses  # the extra is not needed to split a sentence
 from interviewer.grading.text import SentenceIndex, analyse, fold, normalise, split_sentences
@@ -141,6 +142,12 @@ def test_a_decision_with_a_reason_is_an_explanation() -> None:
             "who wins the slot and what the winner pays."
         )
     )
+
+
+def test_a_number_word_that_names_a_design_counts_nothing_and_a_hyphenated_digit_still_counts() -> None:
+    assert not has_number(analyse("Later a two-tower setup could learn member embeddings."))
+    assert has_number(analyse("Train on two weeks of logs."))
+    assert has_number(analyse("Use a 30-day window of logs."))
 
 
 @pytest.mark.xfail(
