@@ -8,7 +8,10 @@ its signals, a parrot of its prompt, facts and follow-ups, another case's strong
 padded weak answer, and the weak answer plus text addressed to the grader in several forms. The other case's
 answer is that of the case closest to this one in vocabulary.
 
-Each relation is checked per step and reported as the share of (set, step) pairs where it holds, against its bar.
+Each relation is checked per step and reported as the share of (set, step) pairs where it holds, against its bar,
+over all sets, per step and per case. A run passes when every relation is at its bar overall and in every step and
+every case measured on at least `MIN_GATED_PAIRS` pairs (a smaller group, say one user's set of their own case, is
+shown but one pair more or less would swing it past any bar).
 A folder may hold only some labels (a user calibrating their own case seldom writes all five): a relation with
 nothing to measure is reported as skipped, with what it needs, and does not fail the run.
 """
@@ -200,11 +203,36 @@ def _closeness(case: Case, other: Case) -> float:
     return len(mine & theirs) / max(1, len(mine | theirs))
 
 
+# A step or case measured on fewer pairs is shown but does not fail the run: with one set of a user's own case (seven
+# pairs), one pair decides between 86% and 100%.
+MIN_GATED_PAIRS = 20
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    relation: str
+    where: str  # a step or case id, or "" for all pairs
+    held: int
+    total: int
+
+    @staticmethod
+    def at(shortfalls: Sequence[Shortfall], relation: str, where: str) -> bool:
+        return any(s.relation == relation and s.where == where for s in shortfalls)
+
+    def __str__(self) -> str:
+        where = f" in {self.where}" if self.where else ""
+        return f"{self.relation}{where}: {self.held / self.total:.0%} ({self.held} of {self.total})"
+
+
 @dataclass
 class Report:
     """Per relation: per step, how many (set, step) pairs hold out of those measured; and the failures."""
 
     holds: dict[str, dict[str, list[int]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    )
+    # The same pairs counted per case: a bar held overall can hide a case far below it.
+    by_case: dict[str, dict[str, list[int]]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(lambda: [0, 0]))
     )
     failures: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
@@ -216,12 +244,27 @@ class Report:
         held, total = sum(c[0] for c in counts), sum(c[1] for c in counts)
         return held / total if total else None
 
-    def passed(self) -> bool:
+    def case_share(self, relation: str, case: str) -> float | None:
+        held, total = self.by_case[relation][case]
+        return held / total if total else None
+
+    def below_bar(self) -> list[Shortfall]:
+        """Every group that fails its bar: overall, and each step and case of at least `MIN_GATED_PAIRS` pairs."""
+        found = []
         for relation in RELATIONS:
-            share = self.share(relation.name)
-            if share is not None and share < relation.bar:
-                return False
-        return True
+            name = relation.name
+            steps = self.holds[name]
+            groups = [("", [sum(c[0] for c in steps.values()), sum(c[1] for c in steps.values())])]
+            groups += [(step, steps[step]) for step in STEP_IDS if step in steps]
+            groups += sorted(self.by_case[name].items())
+            for where, (held, total) in groups:
+                gated = total >= MIN_GATED_PAIRS or (not where and total)
+                if gated and held / total < relation.bar:
+                    found.append(Shortfall(name, where, held, total))
+        return found
+
+    def passed(self) -> bool:
+        return not self.below_bar()
 
 
 def calibrate(sets: Sequence[CalibrationSet]) -> Report:
@@ -235,10 +278,9 @@ def calibrate(sets: Sequence[CalibrationSet]) -> Report:
                 result = relation.holds(grades, step)
                 if result is None:
                     continue
-                counts = report.holds[relation.name][step]
-                counts[1] += 1
-                if result:
-                    counts[0] += 1
+                for counts in (report.holds[relation.name][step], report.by_case[relation.name][entry.case.id]):
+                    counts[1] += 1
+                    counts[0] += bool(result)
                 else:
                     scores = {label: grades[label].steps[step].score for label in grades}
                     report.failures[relation.name].append(f"{entry.name} {step} {_brief(scores)}")
@@ -247,6 +289,24 @@ def calibrate(sets: Sequence[CalibrationSet]) -> Report:
 
 def _brief(scores: Mapping[str, int]) -> str:
     return " ".join(f"{label}={score}" for label, score in scores.items())
+
+
+# Column heads of the per-case table, in the order of RELATIONS.
+_SHORT_NAMES = ("s>p>w", "plain", "0.8xS", "stuff", "kwds", "wrong", "parrot", "other", "offtop", "padded", "to-gr")
+
+
+def _per_case(report: Report, cases: list[str], below: list[Shortfall]) -> str:
+    """Each case's share per relation; "!" marks a share below its bar on enough pairs to count."""
+    width = max(len(case) for case in cases)
+    lines = [f"{'case':<{width}}  " + " ".join(f"{name:>6}" for name in _SHORT_NAMES)]
+    for case in cases:
+        cells = []
+        for relation in RELATIONS:
+            share = report.case_share(relation.name, case) if case in report.by_case[relation.name] else None
+            mark = "!" if Shortfall.at(below, relation.name, case) else ""
+            cells.append(f"{'-' if share is None else f'{share:.0%}{mark}':>6}")
+        lines.append(f"{case:<{width}}  " + " ".join(cells))
+    return "\n".join(lines)
 
 
 def render(report: Report, verbose: bool = False) -> str:
@@ -260,6 +320,7 @@ def render(report: Report, verbose: bool = False) -> str:
         "monitoring": "monit",
     }
     width = max(len(r.name) for r in RELATIONS)
+    below = report.below_bar()
     lines = [f"{'relation':<{width}}  {'all':>5}  {'bar':>4}  " + " ".join(f"{short[s]:>5}" for s in STEP_IDS)]
     skipped = []
     for relation in RELATIONS:
@@ -270,10 +331,18 @@ def render(report: Report, verbose: bool = False) -> str:
         cells = []
         for step in STEP_IDS:
             value = report.share(relation.name, step)
-            cells.append(f"{'-' if value is None else f'{value:.0%}':>5}")
-        mark = "ok" if share >= relation.bar else "LOW"
+            mark = "!" if Shortfall.at(below, relation.name, step) else ""
+            cells.append(f"{'-' if value is None else f'{value:.0%}{mark}':>5}")
+        mark = "LOW" if any(shortfall.relation == relation.name for shortfall in below) else "ok"
         lines.append(f"{relation.name:<{width}}  {share:>5.0%}  {relation.bar:>4.0%}  " + " ".join(cells) + f"  {mark}")
     lines += skipped
+    if below:
+        lines.append("")
+        lines.append(f"below the bar (overall, or in a step or case of at least {MIN_GATED_PAIRS} pairs):")
+        lines += [f"  {shortfall}" for shortfall in below]
+    cases = sorted({case for counts in report.by_case.values() for case in counts})
+    if len(cases) > 1:
+        lines += ["", _per_case(report, cases, below)]
     lines.append("")
     lines.append("overall scores per set:")
     for name, overall in report.overall.items():
