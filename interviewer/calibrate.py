@@ -281,7 +281,7 @@ def calibrate(sets: Sequence[CalibrationSet]) -> Report:
                 for counts in (report.holds[relation.name][step], report.by_case[relation.name][entry.case.id]):
                     counts[1] += 1
                     counts[0] += bool(result)
-                else:
+                if not result:
                     scores = {label: grades[label].steps[step].score for label in grades}
                     report.failures[relation.name].append(f"{entry.name} {step} {_brief(scores)}")
     return report

@@ -96,6 +96,12 @@ def test_a_case_or_step_below_its_bar_fails_the_run_though_the_whole_holds() -> 
     assert few.passed() and "55%" in render(few)
 
 
+def test_the_failures_listed_are_exactly_the_pairs_that_do_not_hold() -> None:
+    for relation in RELATIONS:
+        counts = report().holds[relation.name].values()
+        assert len(report().failures[relation.name]) == sum(total - held for held, total in counts), relation.name
+
+
 def test_every_relation_has_a_column_in_the_per_case_table() -> None:
     assert len(_SHORT_NAMES) == len(RELATIONS)
 
