@@ -31,13 +31,13 @@ PROBES = load_probes(CALIBRATION / "probes.yaml")
 
 # Relations not yet at their bar (issue 8 was open on them) would have a floor here: what was measured when they were
 # last improved, so a change that makes them worse fails. With the paraphrase backstop (the dev install has it) every
-# relation is at its bar on the 99 sets of 2026-12-01, overall and in every step and case (the least margins: plain >=
-# partial in similar listings and street view, 51 of 56 pairs; strong > partial > weak in framing, 95 of 99)...
+# relation is at its bar on the 111 sets of 2026-12-01, overall and in every step and case (the least margins: plain >=
+# partial in framing, 100 of 111 pairs; strong > partial > weak in news feed, 60 of 63)...
 BELOW_BAR_FLOORS: dict[str, float] = {}
 # ...and with the rubric's signals alone, as a user without the extra is graded, two are below theirs overall.
 SIGNALS_ONLY_FLOORS = {
-    "plain >= partial": 0.85,  # 87.3% (605 of 693)
-    "plain >= 0.8 x strong": 0.60,  # 61.6% (427 of 693)
+    "plain >= partial": 0.85,  # 87.4% (679 of 777)
+    "plain >= 0.8 x strong": 0.60,  # 62.0% (482 of 777)
 }
 
 
