@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ANSWERS, CASE_IDS, FIXTURES, ROOT, run_cli, start_cli
+from conftest import ANSWERS, BUILT_IN_CASE_IDS, CASE_IDS, FIXTURES, ROOT, run_cli, start_cli
 from interviewer.framework import STEP_IDS
 from interviewer.transcript import Role, Transcript, Turn, journal_text, load, plain_text
 
@@ -516,3 +516,28 @@ def test_a_default_name_taken_between_the_check_and_the_create_is_not_an_error(
     interview = commands._new_interview(ADS, "senior", None, argparse.Namespace(model=None, base_url=None))
     interview.close()
     assert interview.path != taken and taken.read_text() == "another run's" and len(calls) == 2
+
+
+@pytest.mark.parametrize("case_id", BUILT_IN_CASE_IDS)
+def test_a_scripted_line_mode_interview_runs_on_every_case(tmp_path: Path, case_id: str) -> None:
+    """A strong blind answer (tests/calibration), typed step by step into line mode, is saved and graded high."""
+    answers = yaml.safe_load((ROOT / "tests" / "calibration" / case_id / "a" / "strong.yaml").read_text())["answers"]
+    lines: list[str] = []
+    for step, turns in answers.items():
+        if step != "requirements":
+            lines.append(f"/step {step}")
+        said = [" ".join(turn.split()) for turn in turns]
+        lines += [" ".join(said)] if step == "wrap_up" else said  # the wrap-up takes one answer, then the grade
+    out = tmp_path / "interview.json"
+    result = run_cli("chat", "--plain", "--case", case_id, "--out", str(out), stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    assert "Overall" in result.stdout
+    transcript = load(out)
+    assert transcript.finished and transcript.grade is not None
+    # The interviewer moves on by itself once a step is covered, so the answers typed after its last question (the
+    # wrap-up) find the interview over; every one before it is saved, in order, and every step got some.
+    typed = [line for line in lines if not line.startswith("/")]
+    said = [turn.text for turn in transcript.turns if turn.role is Role.CANDIDATE]
+    assert said == typed[: len(said)] and len(said) >= len(typed) // 2
+    assert set(STEP_IDS) <= {turn.step for turn in transcript.turns if turn.role is Role.CANDIDATE}
+    assert transcript.grade.overall >= 70, (case_id, transcript.grade.overall)
