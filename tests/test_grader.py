@@ -282,3 +282,12 @@ def test_a_requirement_settled_after_the_requirements_step_is_partial_at_most() 
     assert settled.coverage is Coverage.PARTIAL and settled.credit == PARTIAL_CREDIT
     assert settled.said_in == "serving" and settled.evidence == sentence
     assert late.score < up_front.score
+
+
+def test_an_item_dismissed_and_its_opposite_chosen_in_one_sentence_cost_once() -> None:
+    case = load_case("visual-search")
+    sentence = "I would skip the human raters, they are basically noise; we simply ship on the offline recall number."
+    flags = grade_answers(case, Level.SENIOR, {"evaluation": [sentence]}).steps["data"].red_flags  # the item's step
+    about_raters = [flag for flag in flags if flag.id.endswith(":rated-eval-set")]
+    assert {flag.id for flag in about_raters} == {"dismissed:rated-eval-set", "opposite:rated-eval-set"}
+    assert sorted(flag.penalty for flag in about_raters) == [0, 8]  # both listed, charged once

@@ -220,8 +220,11 @@ def merge(
 def _charged_once_per_sentence(flags: list[RedFlagHit]) -> list[RedFlagHit]:
     """A wrong decision that one sentence states costs once in a step. Authors often name the same decision both as a
     red flag and as an item's opposite: in a sentence with a red flag its opposites cost nothing, and of several
-    opposites only the largest counts. Red flags and dismissals are separate decisions and each costs its own."""
+    opposites only the largest counts. An item's opposite said in the sentence that dismisses the same item ("skip the
+    raters, they are noise") is that one decision too. Red flags and dismissals are separate decisions and each costs
+    its own."""
     flagged = {flag.evidence for flag in flags if flag.penalty and _kind(flag) == "red_flag"}
+    dismissed = {(flag.evidence, flag.id.partition(":")[2]) for flag in flags if _kind(flag) == "dismissed"}
     largest: dict[str, RedFlagHit] = {}
     for flag in flags:
         candidate = flag.penalty and _kind(flag) == "opposite" and flag.evidence not in flagged
@@ -229,7 +232,8 @@ def _charged_once_per_sentence(flags: list[RedFlagHit]) -> list[RedFlagHit]:
             largest[flag.evidence] = flag
     result = []
     for flag in flags:
-        if _kind(flag) == "opposite" and largest.get(flag.evidence) is not flag:
+        said_twice = (flag.evidence, flag.id.partition(":")[2]) in dismissed
+        if _kind(flag) == "opposite" and (largest.get(flag.evidence) is not flag or said_twice):
             flag = flag.model_copy(update={"penalty": 0.0})
         result.append(flag)
     return result
