@@ -203,25 +203,27 @@ def _closeness(case: Case, other: Case) -> float:
     return len(mine & theirs) / max(1, len(mine | theirs))
 
 
-# A step or case measured on fewer pairs is shown but does not fail the run: with one set of a user's own case (seven
-# pairs), one pair decides between 86% and 100%.
+# A step or case measured on fewer pairs is shown but does not fail the run: in a folder of many sets, a case with one
+# set (seven pairs) swings between 86% and 100% on one pair, and a folder's whole is always gated.
 MIN_GATED_PAIRS = 20
 
 
 @dataclass(frozen=True)
 class Shortfall:
     relation: str
-    where: str  # a step or case id, or "" for all pairs
+    kind: Literal["all", "step", "case"]  # a user's case may be called "data"
+    where: str  # the step or case id; "" for all pairs
     held: int
     total: int
 
     @staticmethod
-    def at(shortfalls: Sequence[Shortfall], relation: str, where: str) -> bool:
-        return any(s.relation == relation and s.where == where for s in shortfalls)
+    def at(shortfalls: Sequence[Shortfall], relation: str, kind: str, where: str) -> bool:
+        return any(s.relation == relation and s.kind == kind and s.where == where for s in shortfalls)
 
     def __str__(self) -> str:
-        where = f" in {self.where}" if self.where else ""
-        return f"{self.relation}{where}: {self.held / self.total:.0%} ({self.held} of {self.total})"
+        where = f" in {self.kind} {self.where}" if self.where else ""
+        # one decimal: 53 of 56 is 94.6%, which ".0%" would print as the 95% bar it misses
+        return f"{self.relation}{where}: {self.held / self.total:.1%} ({self.held} of {self.total})"
 
 
 @dataclass
@@ -254,13 +256,14 @@ class Report:
         for relation in RELATIONS:
             name = relation.name
             steps = self.holds[name]
-            groups = [("", [sum(c[0] for c in steps.values()), sum(c[1] for c in steps.values())])]
-            groups += [(step, steps[step]) for step in STEP_IDS if step in steps]
-            groups += sorted(self.by_case[name].items())
-            for where, (held, total) in groups:
-                gated = total >= MIN_GATED_PAIRS or (not where and total)
+            whole = [sum(c[0] for c in steps.values()), sum(c[1] for c in steps.values())]
+            groups: list[tuple[Literal["all", "step", "case"], str, list[int]]] = [("all", "", whole)]
+            groups += [("step", step, steps[step]) for step in STEP_IDS if step in steps]
+            groups += [("case", case, counts) for case, counts in sorted(self.by_case[name].items())]
+            for kind, where, (held, total) in groups:
+                gated = total >= MIN_GATED_PAIRS or (kind == "all" and total > 0)
                 if gated and held / total < relation.bar:
-                    found.append(Shortfall(name, where, held, total))
+                    found.append(Shortfall(name, kind, where, held, total))
         return found
 
     def passed(self) -> bool:
@@ -292,18 +295,30 @@ def _brief(scores: Mapping[str, int]) -> str:
 
 
 # Column heads of the per-case table, in the order of RELATIONS.
-_SHORT_NAMES = ("s>p>w", "plain", "0.8xS", "stuff", "kwds", "wrong", "parrot", "other", "offtop", "padded", "to-gr")
+_SHORT_NAMES = {
+    "strong > partial > weak": "s>p>w",
+    "plain >= partial": "plain",
+    "plain >= 0.8 x strong": "0.8xS",
+    "stuffing < partial (never lean hire)": "stuff",
+    "keyword list < partial": "kwds",
+    "wrong but fluent < partial": "wrong",
+    "parrot <= partial": "parrot",
+    "another case's answer <= partial": "other",
+    "off-topic <= weak + 5": "offtop",
+    "padded weak <= weak + 5": "padded",
+    "weak + text to the grader <= weak + 5": "to-gr",
+}
 
 
 def _per_case(report: Report, cases: list[str], below: list[Shortfall]) -> str:
     """Each case's share per relation; "!" marks a share below its bar on enough pairs to count."""
     width = max(len(case) for case in cases)
-    lines = [f"{'case':<{width}}  " + " ".join(f"{name:>6}" for name in _SHORT_NAMES)]
+    lines = [f"{'case':<{width}}  " + " ".join(f"{_SHORT_NAMES[relation.name]:>6}" for relation in RELATIONS)]
     for case in cases:
         cells = []
         for relation in RELATIONS:
             share = report.case_share(relation.name, case) if case in report.by_case[relation.name] else None
-            mark = "!" if Shortfall.at(below, relation.name, case) else ""
+            mark = "!" if Shortfall.at(below, relation.name, "case", case) else ""
             cells.append(f"{'-' if share is None else f'{share:.0%}{mark}':>6}")
         lines.append(f"{case:<{width}}  " + " ".join(cells))
     return "\n".join(lines)
@@ -331,7 +346,7 @@ def render(report: Report, verbose: bool = False) -> str:
         cells = []
         for step in STEP_IDS:
             value = report.share(relation.name, step)
-            mark = "!" if Shortfall.at(below, relation.name, step) else ""
+            mark = "!" if Shortfall.at(below, relation.name, "step", step) else ""
             cells.append(f"{'-' if value is None else f'{value:.0%}{mark}':>5}")
         mark = "LOW" if any(shortfall.relation == relation.name for shortfall in below) else "ok"
         lines.append(f"{relation.name:<{width}}  {share:>5.0%}  {relation.bar:>4.0%}  " + " ".join(cells) + f"  {mark}")

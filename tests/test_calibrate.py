@@ -87,13 +87,18 @@ def test_a_case_or_step_below_its_bar_fails_the_run_though_the_whole_holds() -> 
     steps = {"requirements": (100, 100), "framing": (95, 100)}
     low_case = _report_with(name, steps, {"a-case": (170, 170), "b-case": (25, 30)})
     assert low_case.share(name) == 0.975 and not low_case.passed()
-    assert [str(s) for s in low_case.below_bar()] == [f"{name} in b-case: 83% (25 of 30)"]
+    assert [str(s) for s in low_case.below_bar()] == [f"{name} in case b-case: 83.3% (25 of 30)"]
     assert "!" in render(low_case) and "below the bar" in render(low_case)
     low_step = _report_with(name, {"requirements": (100, 100), "framing": (90, 100)}, {"a-case": (190, 200)})
     assert [s.where for s in low_step.below_bar()] == ["framing"]
     # a group of fewer pairs is shown, not gated: one pair would swing it past any bar
     few = _report_with(name, steps, {"a-case": (189, 189), "b-case": (6, 11)})
     assert few.passed() and "55%" in render(few)
+    at_the_edge = _report_with(name, steps, {"a-case": (175, 180), "b-case": (18, 20)})
+    assert [s.where for s in at_the_edge.below_bar()] == ["b-case"]  # 20 pairs are gated, 19 would not be
+    # a case named like a step is told apart from the step
+    named_data = _report_with(name, {"data": (53, 56), "model": (147, 147)}, {"data": (200, 203)})
+    assert [(s.kind, s.where) for s in named_data.below_bar()] == [("step", "data")]
 
 
 def test_the_failures_listed_are_exactly_the_pairs_that_do_not_hold() -> None:
@@ -103,7 +108,7 @@ def test_the_failures_listed_are_exactly_the_pairs_that_do_not_hold() -> None:
 
 
 def test_every_relation_has_a_column_in_the_per_case_table() -> None:
-    assert len(_SHORT_NAMES) == len(RELATIONS)
+    assert set(_SHORT_NAMES) == {relation.name for relation in RELATIONS}
 
 
 def test_the_calibration_set_has_every_honest_level_for_every_built_in_case_at_least_twice() -> None:

@@ -873,3 +873,6 @@ def test_an_idea_floated_for_later_names_its_item_and_a_decision_with_could_stil
     assert item(ADS, "model", floated, "logistic-regression-baseline").coverage is Coverage.PARTIAL
     assert item(ADS, "model", decided, "logistic-regression-baseline").coverage is Coverage.COVERED
     assert item(ADS, "model", consequence, "logistic-regression-baseline").coverage is Coverage.COVERED
+    # a risk or a constraint with "might"/"could" floats nothing
+    risk = "A bot farm might try to inflate clicks, so we drop clicks from flagged accounts and dedupe repeats."
+    assert item(ADS, "data", risk, "invalid-traffic").coverage is Coverage.COVERED

@@ -288,6 +288,10 @@ def test_an_item_dismissed_and_its_opposite_chosen_in_one_sentence_cost_once() -
     case = load_case("visual-search")
     sentence = "I would skip the human raters, they are basically noise; we simply ship on the offline recall number."
     flags = grade_answers(case, Level.SENIOR, {"evaluation": [sentence]}).steps["data"].red_flags  # the item's step
-    about_raters = [flag for flag in flags if flag.id.endswith(":rated-eval-set")]
-    assert {flag.id for flag in about_raters} == {"dismissed:rated-eval-set", "opposite:rated-eval-set"}
-    assert sorted(flag.penalty for flag in about_raters) == [0, 8]  # both listed, charged once
+    penalties = {flag.id: flag.penalty for flag in flags}
+    assert penalties["dismissed:rated-eval-set"] == 8 and penalties["opposite:rated-eval-set"] == 0  # listed, once
+    # another item's wrong decision in the same sentence is a second decision and still costs
+    second = sentence.replace(" number.", " number, and train on product images only.")
+    flags = grade_answers(case, Level.SENIOR, {"evaluation": [second]}).steps["data"].red_flags
+    penalties = {flag.id: flag.penalty for flag in flags}
+    assert penalties["dismissed:rated-eval-set"] == 8 and penalties["opposite:studio-vs-real-gap"] > 0

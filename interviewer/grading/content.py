@@ -57,14 +57,25 @@ NUMBER_WORDS = _folded(
 )
 
 
+UNITS = _folded(
+    "second seconds minute minutes hour hours day days week weeks month months year years percent ms gb mb tb times"
+)
+
+
 @lru_cache(maxsize=8192)
 def has_number(sentence: Sentence) -> bool:
     # A number word joined to the next by a hyphen names a design ("a two-tower model", "two-stage"), it counts
-    # nothing; a digit still does ("a 30-day window"). (Measured on the 99 calibration sets: plain >= partial 656 ->
-    # 657, framing 89 -> 90 of 99, as "maybe a two-tower setup" no longer explains; wrong but fluent 646 -> 645.)
+    # nothing, unless what follows is a unit ("a seven-day window"); a digit always counts ("a 30-day window").
+    # (Measured on the 99 calibration sets: plain >= partial 656 -> 657, framing 89 -> 90 of 99, as "maybe a two-tower
+    # setup" no longer explains; wrong but fluent 646 -> 645.)
+    tokens = sentence.tokens
     return any(
-        _NUMBER.search(token) or (token in NUMBER_WORDS and index not in sentence.compounds)
-        for index, token in enumerate(sentence.tokens)
+        _NUMBER.search(token)
+        or (
+            token in NUMBER_WORDS
+            and (index not in sentence.compounds or (index + 1 < len(tokens) and tokens[index + 1] in UNITS))
+        )
+        for index, token in enumerate(tokens)
     )
 
 
@@ -99,8 +110,11 @@ TENTATIVE = _folded("maybe perhaps possibly probably")
 # calibration sets, with two rubric phrasings that matched honest sentences narrowed: strong > partial > weak 678 ->
 # 680 of 693, framing 93 -> 95 of 99; wrong but fluent 647 -> 646, as a partial answer's floated idea loses its
 # explanation; strong and plain answers lose nothing.)
+# Only the speaker's own modal floats ("we could also", "later it might"), in its clause and not denied: "a bot farm
+# might try to inflate clicks" names a risk, "we could not add a feature later" a constraint.
 FLOATING = _folded("could might")
 FLOATED = _folded("also later add try eventually explore experiment")
+FLOATERS = _folded("we i it you they later")
 FLOAT_REACH = 3
 
 
@@ -114,9 +128,18 @@ def is_explained(sentence: Sentence, own: frozenset[str], template: bool) -> boo
 
 
 def _floats(sentence: Sentence) -> bool:
-    """Whether the sentence floats an idea for later ("we could also", "might try")."""
-    tokens = sentence.tokens
-    return any(
-        token in FLOATING and not FLOATED.isdisjoint(tokens[index + 1 : index + 1 + FLOAT_REACH])
-        for index, token in enumerate(tokens)
-    )
+    """Whether the sentence floats an idea for later ("we could also", "later it might try")."""
+    tokens, clauses = sentence.tokens, sentence.clauses
+    for index, token in enumerate(tokens):
+        if token not in FLOATING or not index or tokens[index - 1] not in FLOATERS:
+            continue
+        for after in range(index + 1, min(index + 1 + FLOAT_REACH, len(tokens))):
+            if clauses[after] != clauses[index] or tokens[after] in _DENIALS or after in sentence.negated:
+                break
+            if tokens[after] in FLOATED and tokens[after : after + 2] != (_TRY, _TO):
+                return True
+    return False
+
+
+_DENIALS = _folded("not never")
+_TRY, _TO = fold("try"), fold("to")

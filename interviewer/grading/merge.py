@@ -224,19 +224,28 @@ def _charged_once_per_sentence(flags: list[RedFlagHit]) -> list[RedFlagHit]:
     raters, they are noise") is that one decision too. Red flags and dismissals are separate decisions and each costs
     its own."""
     flagged = {flag.evidence for flag in flags if flag.penalty and _kind(flag) == "red_flag"}
-    dismissed = {(flag.evidence, flag.id.partition(":")[2]) for flag in flags if _kind(flag) == "dismissed"}
+    dismissed = {(flag.evidence, _item(flag)) for flag in flags if flag.penalty and _kind(flag) == "dismissed"}
     largest: dict[str, RedFlagHit] = {}
     for flag in flags:
-        candidate = flag.penalty and _kind(flag) == "opposite" and flag.evidence not in flagged
+        candidate = (
+            flag.penalty
+            and _kind(flag) == "opposite"
+            and flag.evidence not in flagged
+            and (flag.evidence, _item(flag)) not in dismissed
+        )
         if candidate and (flag.evidence not in largest or flag.penalty > largest[flag.evidence].penalty):
             largest[flag.evidence] = flag
     result = []
     for flag in flags:
-        said_twice = (flag.evidence, flag.id.partition(":")[2]) in dismissed
-        if _kind(flag) == "opposite" and (largest.get(flag.evidence) is not flag or said_twice):
+        if _kind(flag) == "opposite" and largest.get(flag.evidence) is not flag:
             flag = flag.model_copy(update={"penalty": 0.0})
         result.append(flag)
     return result
+
+
+def _item(flag: RedFlagHit) -> str:
+    """The item a mistake about an item (`KIND:ITEM`) is about; "" for a red flag."""
+    return flag.id.partition(":")[2]
 
 
 def _kind(flag: RedFlagHit) -> str:
