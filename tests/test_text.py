@@ -153,8 +153,8 @@ def test_a_number_word_that_names_a_design_counts_nothing_and_a_hyphenated_quant
 
 @pytest.mark.xfail(
     strict=True,
-    reason="a known limit of issue 8: the case's plain-words signals made 'scores', 'bids' and 'auction' the calibration item's "
-    "own words, so this short reason adds two words of its own where four are needed",
+    reason="a known limit of issue 8: the case's plain-words signals made 'scores', 'bids' and 'auction' the "
+    "calibration item's own words, so this short reason adds two words of its own where four are needed",
 )
 def test_a_short_decision_with_a_reason_is_an_explanation() -> None:
     assert is_explained(analyse("I would calibrate the scores because they are multiplied by bids in the auction."))
