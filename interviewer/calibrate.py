@@ -10,8 +10,8 @@ answer is that of the case closest to this one in vocabulary.
 
 Each relation is checked per step and reported as the share of (set, step) pairs where it holds, against its bar,
 over all sets, per step and per case. A run passes when every relation is at its bar overall and in every step and
-every case measured on at least `MIN_GATED_PAIRS` pairs (a smaller group, say one user's set of their own case, is
-shown but one pair more or less would swing it past any bar).
+every case measured on at least `MIN_GATED_PAIRS` pairs (a smaller step or case is shown, but one pair more or less
+would swing it past any bar).
 A folder may hold only some labels (a user calibrating their own case seldom writes all five): a relation with
 nothing to measure is reported as skipped, with what it needs, and does not fail the run.
 """
@@ -294,7 +294,7 @@ def _brief(scores: Mapping[str, int]) -> str:
     return " ".join(f"{label}={score}" for label, score in scores.items())
 
 
-# Column heads of the per-case table, in the order of RELATIONS.
+# Column heads of the per-case table, by relation name.
 _SHORT_NAMES = {
     "strong > partial > weak": "s>p>w",
     "plain >= partial": "plain",

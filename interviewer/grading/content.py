@@ -109,7 +109,7 @@ TENTATIVE = _folded("maybe perhaps possibly probably")
 # we could add the title text as another input" name their items without choosing them. (Measured on the 99
 # calibration sets, with two rubric phrasings that matched honest sentences narrowed: strong > partial > weak 678 ->
 # 680 of 693, framing 93 -> 95 of 99; wrong but fluent 647 -> 646, as a partial answer's floated idea loses its
-# explanation; strong and plain answers lose nothing.)
+# explanation; strong and plain answers lose nothing; unchanged when narrowed as below.)
 # Only the speaker's own modal floats ("we could also", "later it might"), in its clause and not denied: "a bot farm
 # might try to inflate clicks" names a risk, "we could not add a feature later" a constraint.
 FLOATING = _folded("could might")
