@@ -42,6 +42,7 @@ Minimal().run()
 """
 RUNS = 9
 FIRST_QUESTION = "Before we design anything"
+INTERVIEW_READY = "▶ Requirements"  # the sidebar's current step, marked once the interview has loaded
 FIRST_QUESTION_END = "the constraints?"  # how the first question ends: it is on one line at 80 columns
 ECHO_APP = """
 from textual.app import App
@@ -140,6 +141,9 @@ def bench_reply_in_terminal(env: dict[str, str]) -> None:
     times = []
     try:
         wait_for(session, FIRST_QUESTION)
+        # The first question is drawn before the case has loaded; a reply sent then waits for it (and would time
+        # the loading): the sidebar marks the current step once the interview is ready.
+        wait_for(session, INTERVIEW_READY)
         for question, marker in pairs[:8]:
             tmux("send-keys", "-t", session, "-l", question)
             time.sleep(0.3)

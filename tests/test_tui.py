@@ -12,7 +12,7 @@ from textual.widgets import OptionList
 from tui_helpers import SlowStub, new_interview, wait_until
 
 from interviewer.catalog import case_files, peek_case
-from interviewer.framework import STEP_IDS, Level
+from interviewer.framework import INTRO, STEP_IDS, Level
 from interviewer.interview import Interview
 from interviewer.policy import DraftVoice, Policy
 from interviewer.rubric import load_case
@@ -389,7 +389,7 @@ async def test_a_case_that_fails_to_load_closes_the_app_with_the_error(tmp_path:
     assert "broken.yaml:3" in str(app.error)
 
 
-async def test_text_typed_while_the_case_loads_is_kept(tmp_path: Path) -> None:
+async def test_text_sent_while_the_case_loads_is_kept_and_goes_once_it_has_loaded(tmp_path: Path) -> None:
     import threading
 
     release = threading.Event()
@@ -408,10 +408,14 @@ async def test_text_typed_while_the_case_loads_is_kept(tmp_path: Path) -> None:
         assert any("still loading" in str(n.message) for n in app._notifications)
         release.set()
         await wait_until(pilot, lambda: screen.interview is not None)
+        await wait_until(pilot, lambda: len(screen.interview.transcript.turns) >= 4)
         await idle(pilot, screen)
-        await pilot.press("ctrl+s")
-        await idle(pilot, screen)
-        assert screen.interview.transcript.turns[-1].kind is TurnKind.CLARIFICATION
+        turns = screen.interview.transcript.turns
+        assert [(t.role, t.text) for t in turns if t.role is Role.CANDIDATE] == [
+            (Role.CANDIDATE, "What is the latency budget?")
+        ]
+        assert turns[-1].kind is TurnKind.CLARIFICATION
+        assert screen.query_one(ReplyBox).text == ""
 
 
 def test_peeking_at_a_case_agrees_with_loading_it() -> None:
@@ -535,7 +539,7 @@ async def test_the_sidebar_names_the_interviewer_in_use_when_the_app_starts_from
 
 async def test_a_send_before_the_opening_has_arrived_neither_cancels_nor_repeats_the_intro(tmp_path: Path) -> None:
     """Pressing send while the model was still stating the problem showed "Reply cancelled", restarted the opening
-    and saved the intro again: the reply now waits in the box, and the problem is stated once."""
+    and saved the intro again: the problem is now stated once, and the reply goes (once) when it has been."""
     interview = new_interview(tmp_path, policy=Policy(voice=SlowStub(delay=0.02)))
     seen: list[Message] = []
     app = InterviewerApp(InterviewScreen(interview))
@@ -545,10 +549,36 @@ async def test_a_send_before_the_opening_has_arrived_neither_cancels_nor_repeats
         box.insert("What is the latency budget?")
         await pilot.press("ctrl+s")
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: interview.session.phase == "requirements" and not screen.workers)
+        assert interview.session.phase == INTRO and box.text == "What is the latency budget?"
+        await wait_until(pilot, lambda: len(interview.transcript.turns) >= 4 and not screen.workers)
         assert not any(isinstance(m, ReplyCancelled) for m in seen)
-        assert [t.kind for t in interview.transcript.turns] == [TurnKind.INTRO, TurnKind.OPENING]
-        assert box.text == "What is the latency budget?"  # kept, to send once the question is there
+        kinds = [t.kind for t in interview.transcript.turns]
+        assert kinds[:2] == [TurnKind.INTRO, TurnKind.OPENING] and kinds.count(TurnKind.INTRO) == 1
+        replies = [t.text for t in interview.transcript.turns if t.role is Role.CANDIDATE]
+        assert replies == ["What is the latency budget?"]
+        assert interview.transcript.turns[3].kind is TurnKind.CLARIFICATION
+        assert box.text == ""
+
+
+async def test_a_send_waiting_for_the_opening_is_dropped_when_the_opening_is_stopped(tmp_path: Path) -> None:
+    """Escape stops the interviewer: the reply that was waiting for it stays in the box, unsent, until sent again."""
+    slow = SlowStub(delay=0.3)
+    interview = new_interview(tmp_path, policy=Policy(voice=slow))
+    app = InterviewerApp(InterviewScreen(interview))
+    async with app.run_test() as pilot:
+        screen = app.screen
+        box = screen.query_one(ReplyBox)
+        box.insert("What is the latency budget?")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: screen.speaking)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not screen.workers and not screen.speaking)
+        slow.delay = 0.0
+        await pilot.press("ctrl+s")  # says the opening again; the reply goes after it
+        await wait_until(pilot, lambda: len(interview.transcript.turns) >= 4 and not screen.workers)
+        await pilot.pause()
+        replies = [t.text for t in interview.transcript.turns if t.role is Role.CANDIDATE]
+        assert replies == ["What is the latency budget?"]
 
 
 @pytest.mark.parametrize("wait", [0.0, 0.02, 0.1])

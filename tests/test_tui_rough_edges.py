@@ -8,6 +8,7 @@ import shlex
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.screen import Screen
 from textual.widgets import Select
 from textual.widgets._footer import FooterKey
@@ -55,6 +56,21 @@ def footer_line(app: InterviewerApp) -> str:
 def shown_keys(app: InterviewerApp) -> list[str]:
     """Each key the footer offers, as it reads: `^s Send`, `esc Cancel`... and the command palette's."""
     return [f"{key.key_display} {key.description}" for key in app.screen.query(FooterKey)]
+
+
+async def test_keys_typed_before_the_first_screen_is_built_reach_the_answer_box(tmp_path: Path) -> None:
+    """Text typed right after the command (before the first frame) was read by Textual before the screen existed and
+    given to a screen with nothing focused, which dropped it: the keys now wait for the answer box, in order."""
+    screen = InterviewScreen(new_interview(tmp_path))
+    app = InterviewerApp(screen)
+    for character in "Hi there":  # queued before the app runs: handled before the screen is mounted
+        app.post_message(events.Key("space" if character == " " else character, character))
+    async with app.run_test() as pilot:
+        await idle(pilot, screen)
+        await pilot.pause()
+        assert screen.query_one(ReplyBox).text == "Hi there"
+        await pilot.press("!")  # and keys after them go straight through, after them
+        assert screen.query_one(ReplyBox).text == "Hi there!"
 
 
 async def test_keys_reach_the_answer_box_after_the_terminal_was_too_small_and_restored(tmp_path: Path) -> None:

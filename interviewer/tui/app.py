@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events
-from textual.app import App, SystemCommand
+from textual._time import get_time
+from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 StartInterview = Callable[[str, Level], "Interview"]
 StartDrillFor = Callable[["DrillTarget", Level], "Interview"]
 InterviewScreenFor = Callable[[CaseSummary, Level], Screen]
+# The longest keys typed at start wait for the first screen: a screen that never takes the focus still gets them.
+EARLY_KEYS_WAIT = 2.0
 
 
 class InterviewerApp(App[None]):
@@ -63,6 +66,8 @@ class InterviewerApp(App[None]):
         self.error: InterviewerError | None = None
         self.crash: BaseException | None = None
         self._focus_before_too_small: tuple[Screen | None, Widget | None] = (None, None)
+        # Keys typed before the first screen could take them (None once it could): see `on_event`.
+        self._early_keys: list[events.Key] | None = []
 
     def _handle_exception(self, error: Exception) -> None:
         """Every unexpected exception in a handler, worker or timer ends up here: end the app with a non-zero code
@@ -74,6 +79,35 @@ class InterviewerApp(App[None]):
             self._exception = error
             self._exception_event.set()
         self._close_messages_no_wait()
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys typed as the app starts (text typed right after the command, a script) are read before the first
+        # screen is built; Textual gives them to the screen itself, which has nothing focused yet and drops them.
+        # They wait until the screen is ready, then go where the screen's focus is, in the order they were typed.
+        if isinstance(event, events.Key) and not event.is_forwarded and self._early_keys is not None:
+            if self._early_keys or not self._first_screen_ready():
+                self._early_keys.append(event)
+                if len(self._early_keys) == 1:
+                    self.call_after_refresh(self._release_early_keys)
+                return
+            self._early_keys = None
+        await super().on_event(event)
+
+    def _first_screen_ready(self) -> bool:
+        try:
+            screen = self.screen
+        except ScreenStackError:
+            return False
+        return screen.is_mounted and (self.focused is not None or not screen.focus_chain)
+
+    async def _release_early_keys(self) -> None:
+        keys = self._early_keys or []
+        if keys and not self._first_screen_ready() and keys[0].time > get_time() - EARLY_KEYS_WAIT:
+            self.set_timer(0.01, self._release_early_keys)  # not ready yet: look again shortly
+            return
+        self._early_keys = None
+        for key in keys:
+            await super().on_event(key)
 
     def crash_report(self) -> str | None:
         """The one line that explains a crash (None when there was none)."""

@@ -68,6 +68,9 @@ class InterviewScreen(AppScreen):
         self._load = load
         self.header = (title, level, model)
         self.speaking = False
+        # ctrl+s pressed before the interviewer could take a reply (the case loading, the problem being stated):
+        # what is in the box then goes as soon as it can.
+        self._send_when_ready = False
         self._previews = _previews(opening) if interview is None else []
 
     def compose(self) -> ComposeResult:
@@ -118,6 +121,7 @@ class InterviewScreen(AppScreen):
             self.speak(plan)
         else:
             await _ChatSpeech(self, self._take_previews()).drop_previews()
+            await self._send_queued()
 
     def _take_previews(self) -> list[OpeningBubble]:
         """The opening drawn before the interview was ready, for the first words said to take over (once)."""
@@ -131,7 +135,8 @@ class InterviewScreen(AppScreen):
         if not box.text.strip():
             return
         if self.interview is None:
-            self.notify("The case is still loading; your text is kept.", severity="warning")
+            self._send_when_ready = True
+            self.notify("The case is still loading; your answer goes as soon as it is ready.")
             return
         if self.interview.done:
             return
@@ -141,7 +146,8 @@ class InterviewScreen(AppScreen):
             self.notify(str(exc), severity="error", timeout=8)  # the text stays in the box to be shortened
             return
         if self.interview.session.phase == INTRO:
-            self.notify("Let the interviewer finish stating the problem first; your text is kept.", severity="warning")
+            self._send_when_ready = True
+            self.notify("Your answer goes once the interviewer has stated the problem.")
             if not self._interviewer_at_work():  # (a cancel stopped the opening: say it again)
                 self.speak(self.interview.plan_start())
             return
@@ -222,13 +228,21 @@ class InterviewScreen(AppScreen):
         self.speaking = True
 
     @on(ReplyFinished)
-    def _finished(self) -> None:
+    async def _finished(self) -> None:
         self.speaking = False
         self.refresh_clock()
+        await self._send_queued()
+
+    async def _send_queued(self) -> None:
+        """Send the reply whose ctrl+s came before the interviewer could take it, now that it can."""
+        if self._send_when_ready and self.interview is not None and self.interview.session.phase != INTRO:
+            self._send_when_ready = False
+            await self.action_send()
 
     @on(ReplyCancelled)
     def _cancelled(self) -> None:
         self.speaking = False
+        self._send_when_ready = False  # the candidate stopped the interviewer: what they send next is their call
         self.notify("Reply cancelled. Carry on when you are ready.")
 
     @on(InterviewEnded)
