@@ -35,10 +35,22 @@ def planned(replies: list[str]) -> tuple:
     return plan[0], interview.view()
 
 
+class RereadingGuard(TurnGuard):
+    """The guard reading the whole turn again at every check, as it did before it kept what it had read."""
+
+    def _streaming_rule(self, text: str, complete: bool) -> str | None:
+        self._runs._start()
+        self._searched = 0
+        return super()._streaming_rule(text, complete)
+
+
 def verdict(text: str, replies: list[str], pieces: int = 7) -> str | None:
     """The rule the guard names for `text` streamed in `pieces`, or None when it passes."""
     utterance, view = planned(replies)
-    guard = TurnGuard(utterance, view)
+    return streamed(TurnGuard(utterance, view), text, pieces)
+
+
+def streamed(guard: TurnGuard, text: str, pieces: int) -> str | None:
     step = max(1, len(text) // pieces)
     try:
         for start in range(0, len(text), step):
@@ -202,6 +214,32 @@ HONEST = [
 @pytest.mark.parametrize(("text", "replies"), HONEST)
 def test_honest_phrasings_pass(text: str, replies: list[str]) -> None:
     assert verdict(text, replies) is None
+
+
+EARLIER_TURN_REPEATED = (
+    "Let's start with Clarify requirements. Before we design anything, what would you like to know about the "
+    "business, the auction and the constraints?"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "replies"),
+    [
+        *[(param.values[0], param.values[1]) for param in DEGENERATE],
+        *HONEST,
+        (EARLIER_TURN_REPEATED, ANSWER),
+        ("What would you do? " * 4, ANSWER),  # a loop that only shows across several pieces
+        # Praise that straddles the point where one check stops reading and the next starts.
+        (f"{'Thanks for walking me through the goal and the auction.':<59}Great job. What next?", ANSWER),
+    ],
+)
+def test_reading_only_what_is_new_names_the_rule_reading_it_all_would(text: str, replies: list[str]) -> None:
+    """The guard keeps what it has read of a turn between checks; however the turn is cut into pieces, its verdict
+    is the one of a guard that reads the whole turn so far at each check."""
+    utterance, view = planned(replies)
+    for pieces in (1, 2, 3, 7, 13, 40, len(text)):
+        kept = streamed(TurnGuard(utterance, view), text, pieces)
+        assert kept == streamed(RereadingGuard(utterance, view), text, pieces), pieces
 
 
 @respx.mock

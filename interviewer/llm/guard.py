@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
@@ -28,6 +29,7 @@ EARLIER_TURNS = 40  # the interviewer's latest turns compared with this one
 MIN_CHARS, CHARS_PER_DRAFT_CHAR = 500, 3  # the longest turn: a multiple of the draft, never below the minimum
 SMALL_NUMBERS = 10  # "two or three", "step 1": numbers up to this need no source
 CHECK_EVERY = 32  # characters streamed between two checks
+PHRASE_REACH = 80  # longer than any phrase a rule matches (under 40 characters): read again before the new text
 
 # A number in digits; not the digits of a token such as "gpt-4", "key-0123" or "p/99" (a letter before the mark).
 _NUMBER = re.compile(r"(?<![\w.])(?<![A-Za-z][-/])\d[\d,]*(?:\.\d+)?(?=[^\d,.]|[.,](?!\d)|$)")
@@ -135,7 +137,7 @@ def _word_values(tokens: list[str]) -> set[float]:
     return found
 
 
-def _same_value(value: float, known: set[float]) -> bool:
+def _same_value(value: float, known: AbstractSet[float]) -> bool:
     """`value` is one of `known`, allowing for the scale a text leaves in words ("400" of "400 million")."""
     scaled = {value, *(value * scale for scale in (1e3, 1e6, 1e9)), *(value / scale for scale in (1e3, 1e6, 1e9))}
     return any(abs(candidate - other) <= 1e-9 * max(1.0, abs(other)) for candidate in scaled for other in known)
@@ -211,6 +213,17 @@ class TurnGuard:
         self.draft_numbers = numbers(self.draft)
         self.max_chars = max(MIN_CHARS, CHARS_PER_DRAFT_CHAR * len(self.draft))
         self.check_numbers = True
+        self._known_numbers: dict[str, bool] = {}
+        self._draft_designs = bool(_DESIGNS.search(self.draft))
+        self._runs = _Runs(
+            draft_words,
+            {
+                "rubric": (self.forbidden, ECHO_WORDS),
+                "earlier": (self.earlier, ECHO_WORDS),
+                "prompt": (self.prompt, PROMPT_WORDS),
+            },
+        )
+        self._searched = 0  # how much of the text the phrase rules have read
         self.text = ""
         self._checked = 0
 
@@ -244,31 +257,36 @@ class TurnGuard:
     # -- rules -----------------------------------------------------------------------------------------------------
 
     def _streaming_rule(self, text: str, complete: bool) -> str | None:
+        """The rules that can fail before the turn is complete. Each call is given the turn so far, which only grows:
+        the phrase rules read again only its last `PHRASE_REACH` characters before what they read last time, and the
+        word-run rules only the runs that end in words settled since."""
         if len(text) > self.max_chars:
             return "too long"
-        if _ROLE_LABEL.search(text):
+        start, self._searched = max(0, self._searched - PHRASE_REACH), len(text)
+        if _ROLE_LABEL.search(text, start):
             return "a role label"
-        if _THINKING.search(text):
+        if _THINKING.search(text, start):
             return "its thinking"
-        if _TEMPLATE_TOKENS.search(text):
+        if _TEMPLATE_TOKENS.search(text, start):
             return "chat-format markers"
-        if _REFUSAL.search(text):
+        if _REFUSAL.search(text, start):
             return "a refusal"
-        if _GRADES.search(text):
+        if _GRADES.search(text, start):
             return "grading the candidate aloud"
-        if _DESIGNS.search(text) and not _DESIGNS.search(self.draft):
+        if not self._draft_designs and _DESIGNS.search(text, start):
             return "answering for the candidate"
         tokens = words(text)
         if not complete:
             tokens = tokens[:-1]  # the last word may still be growing
-        if _repeats_itself(tokens):
+        runs = self._runs
+        runs.extend(tokens)
+        if runs.loops:
             return "repeating itself"
-        planned = _in_runs_of(tokens, self.draft_words)
-        if _copied(tokens, self.forbidden, planned, ECHO_WORDS):
+        if runs.copied("rubric"):
             return "rubric or fact-sheet text that was not asked for"
-        if _copied(tokens, self.earlier, planned, ECHO_WORDS):
+        if runs.copied("earlier"):
             return "repeating an earlier turn"
-        if _copied(tokens, self.prompt, planned, PROMPT_WORDS):
+        if runs.copied("prompt"):
             return "pasting the case prompt"
         if self.check_numbers:
             settled = text if complete else text[: _last_boundary(text)]
@@ -278,8 +296,13 @@ class TurnGuard:
         return None
 
     def _known(self, number: str) -> bool:
-        value = _value(number)
-        return value is None or value <= SMALL_NUMBERS or _same_value(value, set(self.allowed))
+        # Each check reads the whole turn so far again: a number is compared with every allowed value only once.
+        known = self._known_numbers.get(number)
+        if known is None:
+            value = _value(number)
+            known = value is None or value <= SMALL_NUMBERS or _same_value(value, self.allowed)
+            self._known_numbers[number] = known
+        return known
 
     def _final_rule(self, text: str) -> str | None:
         stripped = text.strip()
@@ -347,43 +370,60 @@ def _last_boundary(text: str) -> int:
     return cut if cut >= 0 else 0
 
 
-def _in_runs_of(tokens: list[str], draft: list[str], n: int = 4) -> set[int]:
-    """Positions of the words that belong to a run of `n` words (or the whole of a shorter draft) the draft has."""
-    n = min(n, len(draft))
-    if n == 0:
-        return set()
-    runs = ngrams(draft, n)
-    planned: set[int] = set()
-    for i in range(len(tokens) - n + 1):
-        if tuple(tokens[i : i + n]) in runs:
-            planned.update(range(i, i + n))
-    return planned
+class _Runs:
+    """The word runs of a turn as it grows, read once each: which of its words belong to a run the draft has (the
+    planned words), which to a run shared with each source it may not copy, and whether it repeats itself.
 
+    A copy is at least `n` words that come from a run of `n` shared with the source and are not planned words (a
+    lead-in such as "Thanks." before the draft is not a copy of an earlier turn that said the same). A loop is a run
+    of `LOOP_WORDS` words said twice, or of `LOOP_SHORT_WORDS` three times (a question that asks "how would you split
+    the data" for training and then for evaluation is not one)."""
 
-def _copied(tokens: list[str], source: AbstractSet[tuple[str, ...]], planned: set[int], n: int) -> bool:
-    """Whether at least `n` words come from a run of `n` shared with `source` and are not the draft's own words (a
-    lead-in such as "Thanks." before the draft is not a copy of an earlier turn that said the same)."""
-    copied: set[int] = set()
-    for i in range(len(tokens) - n + 1):
-        if tuple(tokens[i : i + n]) in source:
-            copied.update(range(i, i + n))
-    return len(copied - planned) >= n
+    def __init__(self, draft: list[str], sources: dict[str, tuple[AbstractSet[tuple[str, ...]], int]]):
+        """`sources`: by name, the runs a turn may not copy and the length of those runs."""
+        self.plan_size = min(4, len(draft))  # a run of 4 words of the draft, or the whole of a shorter one
+        self.draft_runs = ngrams(draft, self.plan_size) if self.plan_size else set()
+        self.sources = sources
+        self._start()
 
+    def _start(self) -> None:
+        self.tokens: list[str] = []
+        self.planned: set[int] = set()
+        self.shared: dict[str, set[int]] = {name: set() for name in self.sources}
+        self.long_runs: set[tuple[str, ...]] = set()
+        self.short_runs: dict[tuple[str, ...], int] = {}
+        self.loops = False
 
-def _repeats_itself(tokens: list[str]) -> bool:
-    """A run of `LOOP_WORDS` words said twice, or of `LOOP_SHORT_WORDS` three times: a model in a loop (a question
-    that asks "how would you split the data" for training and then for evaluation is not one)."""
-    long_runs: set[tuple[str, ...]] = set()
-    short_runs: dict[tuple[str, ...], int] = {}
-    for i in range(len(tokens)):
-        gram = tuple(tokens[i : i + LOOP_WORDS])
-        if len(gram) == LOOP_WORDS:
-            if gram in long_runs:
-                return True
-            long_runs.add(gram)
-        short = tuple(tokens[i : i + LOOP_SHORT_WORDS])
-        if len(short) == LOOP_SHORT_WORDS:
-            short_runs[short] = short_runs.get(short, 0) + 1
-            if short_runs[short] >= 3:
-                return True
-    return False
+    def extend(self, tokens: list[str]) -> None:
+        """Take the turn's settled words so far (the words read before, and more)."""
+        done = len(self.tokens)
+        if tokens[:done] != self.tokens:  # an earlier word reads differently now: read them all again
+            self._start()
+            done = 0
+        self.tokens = tokens
+        for start, run in self._new_runs(done, self.plan_size):
+            if run in self.draft_runs:
+                self.planned.update(range(start, start + self.plan_size))
+        for name, (source, size) in self.sources.items():
+            for start, run in self._new_runs(done, size):
+                if run in source:
+                    self.shared[name].update(range(start, start + size))
+        for _start, run in self._new_runs(done, LOOP_WORDS):
+            if run in self.long_runs:
+                self.loops = True
+            self.long_runs.add(run)
+        for _start, run in self._new_runs(done, LOOP_SHORT_WORDS):
+            count = self.short_runs[run] = self.short_runs.get(run, 0) + 1
+            if count >= 3:
+                self.loops = True
+
+    def _new_runs(self, done: int, size: int) -> Iterator[tuple[int, tuple[str, ...]]]:
+        """The runs of `size` words that end in a word after the first `done`."""
+        tokens = self.tokens
+        if size == 0:
+            return
+        for start in range(max(0, done - size + 1), len(tokens) - size + 1):
+            yield start, tuple(tokens[start : start + size])
+
+    def copied(self, source: str) -> bool:
+        return len(self.shared[source] - self.planned) >= self.sources[source][1]
