@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.screen import Screen
-from textual.widgets import Select
+from textual.widgets import Input, Select
 from textual.widgets._footer import FooterKey
 from tui_helpers import new_interview, screen_text, wait_until
 
@@ -71,6 +71,37 @@ async def test_keys_typed_before_the_first_screen_is_built_reach_the_answer_box(
         assert screen.query_one(ReplyBox).text == "Hi there"
         await pilot.press("!")  # and keys after them go straight through, after them
         assert screen.query_one(ReplyBox).text == "Hi there!"
+
+
+def burst(app: InterviewerApp, keys: list[str]) -> None:
+    """Keys arriving faster than the app handles them, as from a fast typist or a terminal's input buffer."""
+    for name in keys:
+        character = " " if name == "space" else name if len(name) == 1 else None
+        app.post_message(events.Key(name, character))
+
+
+async def test_keys_typed_fast_keep_their_order_in_the_answer_box(tmp_path: Path) -> None:
+    """Backspace and the arrows ran only after the characters typed after them: "teh", two backspaces and "he model"
+    came out "tehhe mode" (a Textual text area runs its bound keys once they have gone up to the app and back)."""
+    screen = InterviewScreen(new_interview(tmp_path))
+    app = InterviewerApp(screen)
+    async with app.run_test() as pilot:
+        await idle(pilot, screen)
+        keys = [*"we", "space", *"use", "space", *"teh", "backspace", "backspace", *"he", "space", *"model"]
+        burst(app, [*keys, "left", "left", "X", "end", "delete", "ctrl+w", *"data"])
+        await wait_until(pilot, lambda: screen.query_one(ReplyBox).text.endswith("data"))
+        assert screen.query_one(ReplyBox).text == "we use the data"
+
+
+async def test_keys_typed_fast_keep_their_order_in_the_case_search(tmp_path: Path) -> None:
+    picker = CasePickerScreen([peek_case(path) for path in case_files()], Level.SENIOR)
+    app = InterviewerApp(picker)
+    async with app.run_test() as pilot:
+        await wait_until(pilot, lambda: app.screen is picker)
+        burst(app, [*"zzz", "backspace", "backspace", "backspace", *"click"])
+        search = picker.query_one("#search", Input)
+        await wait_until(pilot, lambda: search.value.endswith("k"))
+        assert search.value == "click"
 
 
 async def test_keys_reach_the_answer_box_after_the_terminal_was_too_small_and_restored(tmp_path: Path) -> None:

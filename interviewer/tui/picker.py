@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -17,11 +17,21 @@ from interviewer.catalog import CaseSummary
 from interviewer.framework import LEVEL_ORDER, Level
 from interviewer.terminal import printable
 from interviewer.tui.practice_messages import OpenHistory, StartDrill
-from interviewer.tui.widgets import KeysFooter, TooSmall
+from interviewer.tui.widgets import KeysFooter, TooSmall, run_own_key
 
 if TYPE_CHECKING:
     from interviewer.practice.index import CaseStats
     from interviewer.practice.progress import DrillTarget
+
+
+class SearchBox(Input):
+    """A one-line search field whose editing keys keep the order they were typed in (see `run_own_key`)."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if await run_own_key(self, event):
+            self._restart_blink()
+        else:
+            await super()._on_key(event)
 
 
 class CasePickerScreen(Screen[tuple[CaseSummary, Level]]):
@@ -50,7 +60,7 @@ class CasePickerScreen(Screen[tuple[CaseSummary, Level]]):
             yield Label("Choose a case to practise", id="picker-title")
             yield Label("Type to filter · up/down to choose · Enter to start", id="picker-hint")
             yield Label("", id="picker-next")
-            yield Input(placeholder="Type to search cases", id="search")
+            yield SearchBox(placeholder="Type to search cases", id="search")
             # Above the list, so the open select drops over the list and never over the footer's keys.
             with Horizontal(id="picker-level"):
                 yield Label("Level ")

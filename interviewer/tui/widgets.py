@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import ComposeResult
@@ -12,6 +13,9 @@ from textual.widgets import Footer, Static, TextArea
 
 from interviewer.framework import REPLY_STEPS, STEP_BY_ID, TOTAL_MINUTES, mmss
 from interviewer.terminal import printable
+
+if TYPE_CHECKING:
+    from textual.widget import Widget
 
 # Only what the first frame needs lives here: the bubbles (bubbles.py, with Markdown) and the scorecard's widgets load
 # after the first paint; the chat log is in chatlog.py.
@@ -71,6 +75,21 @@ class KeysFooter(Footer):
         super().bindings_changed(screen)
 
 
+async def run_own_key(widget: Widget, event: events.Key) -> bool:
+    """Run a key the widget itself binds (backspace, delete, the arrows...) now; False when it binds none.
+
+    Textual runs a key bound on a text widget only once the key has gone up to the app and come back, while the
+    characters typed after it go straight in: typed fast, "teh", two backspaces and "he model" came out "tehhe mode".
+    A text widget that runs its own keys as they come keeps them in the order they were typed."""
+    bindings = widget._bindings.key_to_bindings.get(event.key)
+    if not bindings:
+        return False
+    event.stop()
+    event.prevent_default()
+    await widget.run_action(bindings[0].action)
+    return True
+
+
 class ReplyBox(TextArea):
     """Where the candidate writes; multi-line, because answers are paragraphs.
 
@@ -86,6 +105,12 @@ class ReplyBox(TextArea):
             tab_behavior="focus",
             placeholder="Your answer. Enter adds a line; ctrl+s sends.",
         )
+
+    async def _on_key(self, event: events.Key) -> None:
+        if await run_own_key(self, event):
+            self._restart_blink()
+        else:
+            await super()._on_key(event)
 
     async def _on_paste(self, event: events.Paste) -> None:
         event.prevent_default()  # instead of TextArea's own handler, which would insert the raw text
