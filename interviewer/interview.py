@@ -376,6 +376,12 @@ class Interview:
             return Plan((self._opening(decision.reason or AdvanceReason.COVERED),))
         return Plan((self._utterance(decision.text, decision.kind, decision.item_id, intent=decision.intent),))
 
+    def keep_draft(self, text: str) -> None:
+        """Keep what the candidate has typed and not sent (the interview is being left): saved with the transcript,
+        it is back in the answer box when the interview is resumed. Blank text keeps nothing. Raises `SaveError`."""
+        if not self.done:
+            self.session.keep_draft(text if text.strip() else None)
+
     def plan_next_step(self, confirm: bool = True) -> Plan:
         """The candidate asked to move on. Before anything was answered in a step (the interviewer may just have
         moved on by itself), the interviewer first says where we are; asked again, it moves on. `confirm=False`

@@ -109,7 +109,16 @@ class Session:
         if not self.in_step:
             raise SessionError(f"a reply is not expected in phase {self.phase!r}")
         turn = Turn(step=self.phase, role=Role.CANDIDATE, text=clean_reply(text), kind=TurnKind.REPLY, intent=intent)
-        return self._record(turn)
+        with self.one_change():
+            self.keep_draft(None)  # what was kept unsent is sent now, or given up
+            return self._record(turn)
+
+    def keep_draft(self, text: str | None) -> None:
+        """What the candidate has typed and not sent, kept with the transcript when they leave (None: nothing)."""
+        if text != self.transcript.draft:
+            with self.one_change():
+                self.transcript.draft = text
+                self._changed()
 
     def advance(self) -> str:
         """Move to the next phase (the candidate asked, the policy decided, or the step's time ran out)."""
@@ -198,14 +207,16 @@ class Session:
             t.model_failures,
             t.grade,
             t.updated_at,
+            t.draft,
             self._last_tick,
         )
 
     def _restore(self, snapshot: tuple) -> None:
         t = self.transcript
-        count, t.phase, t.step_seconds, t.ended_early, t.model_failures, t.grade, t.updated_at, self._last_tick = (
-            snapshot
-        )
+        (count, t.phase, t.step_seconds, t.ended_early, t.model_failures, t.grade, t.updated_at, t.draft) = snapshot[
+            :-1
+        ]
+        self._last_tick = snapshot[-1]
         for turn in t.turns[count:]:
             if self._phase_start.get(turn.step, -1) >= count:
                 del self._phase_start[turn.step]

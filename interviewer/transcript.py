@@ -103,6 +103,9 @@ class Transcript(BaseModel):
     turns: list[Turn] = Field(default_factory=list)
     grade: Grade | None = None
     drill: DrillSpec | None = Field(None, description="Set on a drill (one step); None for a whole interview.")
+    draft: str | None = Field(
+        None, description="What the candidate had typed and not sent when they left; back in the answer box on resume."
+    )
 
     @property
     def finished(self) -> bool:
@@ -294,7 +297,7 @@ class BackgroundSync:
 JOURNAL_VERSION = 1
 JOURNAL_MAGIC = b'{"interviewer_journal":'
 FIXED_FIELDS = ("id", "case_id", "case_title", "case_source", "level", "model", "started_at", "drill")
-STATE_FIELDS = ("phase", "step_seconds", "ended_early", "model_failures", "usage", "updated_at")
+STATE_FIELDS = ("phase", "step_seconds", "ended_early", "model_failures", "usage", "updated_at", "draft")
 
 
 def _line(record: dict) -> bytes:
@@ -470,10 +473,16 @@ def where_saved(path: Path) -> str:
     import shlex
 
     try:
-        finished = load(path).finished
+        saved = load(path)
+        finished, draft = saved.finished, bool(saved.draft)
     except Exception:
-        finished = False
+        finished, draft = False, False
     quoted = shlex.quote(str(path))
     if finished:
         return f"the transcript is saved in {path}; see it with `interviewer replay {quoted}`"
+    if draft:
+        return (
+            f"every turn is saved in {path}, and the answer you had not sent; continue with "
+            f"`interviewer resume {quoted}`"
+        )
     return f"every turn is saved in {path}; continue with `interviewer resume {quoted}`"

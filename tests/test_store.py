@@ -297,6 +297,25 @@ def test_a_reply_that_cannot_be_saved_raises_and_leaves_everything_as_it_was(
     assert load(path).model_dump() == interview.transcript.model_dump()
 
 
+def test_an_unsent_answer_is_kept_in_the_journal_until_a_reply_is_sent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "t.json"
+    interview = new_interview(path)
+    interview.start()
+    interview.keep_draft("   ")
+    assert load(path).draft is None  # blank: nothing to keep
+    interview.keep_draft("Half an answer")
+    assert load(path).draft == "Half an answer"  # in the journal, before any compaction
+    with monkeypatch.context() as patch:
+        disk_full_after(patch, 10)
+        with pytest.raises(SaveError):
+            interview.keep_draft("Another half")
+    assert interview.transcript.draft == "Half an answer"  # a draft that cannot be saved leaves the kept one
+    interview.reply("How many daily active users are there?")
+    assert interview.transcript.draft is None and load(path).draft is None
+
+
 def test_session_reply_raises_save_error_with_the_transcript_unchanged(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -17,10 +17,12 @@ from tui_helpers import new_interview, screen_text, wait_until
 from interviewer import commands
 from interviewer.catalog import case_files, peek_case
 from interviewer.framework import Level
-from interviewer.interview import case_for, grade_transcript
-from interviewer.transcript import load
+from interviewer.interview import Interview, case_for, grade_transcript
+from interviewer.policy import Policy
+from interviewer.transcript import Role, load
 from interviewer.tui.app import InterviewerApp
 from interviewer.tui.interview_screen import InterviewScreen
+from interviewer.tui.modals import ConfirmScreen
 from interviewer.tui.picker import CasePickerScreen
 from interviewer.tui.replay_screen import ReplayScreen
 from interviewer.tui.scorecard_screen import ScorecardScreen
@@ -164,6 +166,59 @@ def test_quitting_the_app_prints_the_command_that_resumes_the_interview(
     printed = capsys.readouterr().out
     assert f"interviewer resume {shlex.quote(str(out))}" in printed
     assert not load(out).finished
+
+
+def test_an_answer_typed_and_not_sent_is_kept_on_quit_and_back_in_the_box_on_resume(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Help says quitting never loses anything, yet the answer in the box was gone after ctrl+q and resume."""
+
+    async def quit_with_a_draft(app: InterviewerApp) -> int:
+        async with app.run_test() as pilot:
+            await wait_until(pilot, lambda: getattr(app.screen, "interview", None) is not None)
+            await idle(pilot, app.screen)
+            await pilot.press(*"Half an answer")
+            await pilot.press("f1")  # quitting from the help over the interview keeps it too
+            await pilot.press("ctrl+q")
+        return 0
+
+    monkeypatch.setattr(commands, "_need_terminal", lambda: None)
+    monkeypatch.setattr(commands, "_run_app", lambda app: asyncio.run(quit_with_a_draft(app)))
+    out = tmp_path / "run.json"
+    args = argparse.Namespace(case=ADS, level="senior", out=str(out), plain=False, model="stub", base_url=None)
+    assert commands.cmd_chat(args) == 0
+    assert "and the answer you had not sent" in capsys.readouterr().out
+    assert load(out).draft == "Half an answer"
+
+    async def resume() -> None:
+        with Interview.resume(out, Policy()) as interview:
+            screen = InterviewScreen(interview)
+            async with InterviewerApp(screen).run_test(notifications=True) as pilot:
+                await idle(pilot, screen)
+                box = screen.query_one(ReplyBox)
+                assert box.text == "Half an answer"
+                assert any("back in the box" in str(note.message) for note in screen.app._notifications)
+                await pilot.press(*", and the rest.", "ctrl+s")
+                await idle(pilot, screen)
+                replies = [turn.text for turn in interview.transcript.turns if turn.role is Role.CANDIDATE]
+                assert replies == ["Half an answer, and the rest."]
+        assert load(out).draft is None  # sent, so nothing is kept any more
+
+    asyncio.run(resume())
+
+
+async def test_ending_with_an_answer_not_sent_says_it_will_not_be_graded(tmp_path: Path) -> None:
+    screen = InterviewScreen(new_interview(tmp_path))
+    app = InterviewerApp(screen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await idle(pilot, screen)
+        await pilot.press("ctrl+g")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert "not been sent" not in app.screen.question
+        await pilot.press("n")
+        await pilot.press(*"unsent", "ctrl+g")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert app.screen.question.endswith("The answer in the box has not been sent: it will not be graded.")
 
 
 @pytest.mark.parametrize("screen_kind", ["interview", "replay", "scorecard", "picker"])

@@ -109,6 +109,14 @@ class InterviewerApp(App[None]):
         for key in keys:
             await super().on_event(key)
 
+    async def action_quit(self) -> None:
+        # Every sent answer is saved as it is sent; what is typed and not sent is kept as the app closes.
+        for screen in self.screen_stack:
+            keep_draft = getattr(screen, "keep_draft", None)
+            if keep_draft is not None:
+                keep_draft()
+        await super().action_quit()
+
     def crash_report(self) -> str | None:
         """The one line that explains a crash (None when there was none)."""
         if self.crash is None:

@@ -115,6 +115,11 @@ class InterviewScreen(AppScreen):
     async def _begin(self) -> None:
         assert self.interview is not None
         await self.query_one(ChatLog).add_turns(self.interview.transcript.turns)  # a resumed interview's history
+        draft, box = self.interview.transcript.draft, self.query_one(ReplyBox)
+        if draft and not box.text:  # left unsent when the interview was closed
+            box.load_text(draft)
+            box.move_cursor(box.document.end)
+            self.notify("Your answer that was not sent is back in the box.")
         self.refresh_clock()
         plan = self.interview.plan_start()
         if plan:
@@ -186,10 +191,22 @@ class InterviewScreen(AppScreen):
         if self.interview is not None and not self.interview.done:
             self.speak(self.interview.plan_next_step())
 
+    def keep_draft(self) -> None:
+        """The app is closing: what is in the answer box is kept with the transcript, for `resume`."""
+        if self.interview is None or self.interview.done:
+            return
+        try:
+            self.interview.keep_draft(self.query_one(ReplyBox).text)
+        except SaveError as exc:
+            self.host_app.error = SaveError(f"{exc}; every sent answer is saved, the one in the box is not")
+
     def action_end(self) -> None:
         interview = self.interview
         if interview is None or interview.done:
             return
+        question = "End the interview now and see the scorecard?"
+        if self.query_one(ReplyBox).text.strip():
+            question += " The answer in the box has not been sent: it will not be graded."
 
         def confirmed(yes: bool | None) -> None:
             if yes and not interview.done:
@@ -197,7 +214,7 @@ class InterviewScreen(AppScreen):
 
         from interviewer.tui.modals import ConfirmScreen
 
-        self.app.push_screen(ConfirmScreen("End the interview now and see the scorecard?"), confirmed)
+        self.app.push_screen(ConfirmScreen(question), confirmed)
 
     # -- the interviewer speaking ----------------------------------------------------------------------------------
 

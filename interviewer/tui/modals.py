@@ -18,7 +18,7 @@ next answer.
 
 Ask clarifying questions at any time: answers come only from the case's fact sheet. When something important is
 missing, the interviewer asks a follow-up, at most two per step. Every turn is saved as it happens; quitting never
-loses anything, and `interviewer resume PATH` carries on.
+loses anything (an answer you had not sent is kept too), and `interviewer resume PATH` carries on.
 
 | key | does |
 |---|---|
