@@ -223,6 +223,9 @@ def _need_terminal(without: str = "add --plain for line mode on stdin/stdout") -
     """The app needs a terminal; `without` says what to do instead."""
     if not (sys.stdin is not None and sys.stdin.isatty() and sys.stdout is not None and sys.stdout.isatty()):
         raise InterviewerError(f"the interview app needs a terminal; {without}")
+    from interviewer.keyboard import keys_as_typed
+
+    keys_as_typed(sys.stdin.fileno())  # what is typed before the app has drawn reaches it as typed
 
 
 def _settings(args: argparse.Namespace, default_model: str | None = None):
@@ -284,6 +287,7 @@ def cmd_default(args: argparse.Namespace) -> int:
 
 def _run_app_for_new(args: argparse.Namespace) -> int:
     """The app paints first: the case is only found and peeked at here, and loaded once the window is up."""
+    _need_terminal()  # first: from here on, keys typed reach the app as typed (Textual's import takes a while)
     import os
     from dataclasses import replace
 
@@ -291,7 +295,6 @@ def _run_app_for_new(args: argparse.Namespace) -> int:
     from interviewer.framework import Level
     from interviewer.tui.app import InterviewerApp
 
-    _need_terminal()
     started: list = []
     model = args.model or os.environ.get("INTERVIEWER_MODEL") or "stub"  # for the sidebar; settings decide later
     start, start_drill = _starters(args, started)

@@ -126,3 +126,20 @@ def test_the_bubbles_import_nothing_of_the_app_that_imports_them() -> None:
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
     imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     assert not {name for name in imported if name.startswith("interviewer.tui")}
+
+
+def test_the_app_takes_the_terminal_before_textual_loads() -> None:
+    """Keys typed while Textual loads were read as a shell reads them: ctrl+s stopped the output instead of sending,
+    Enter arrived as ctrl+j. The terminal is taken as the command starts, before Textual is imported."""
+    code = (
+        "import argparse, sys\n"
+        "from interviewer import commands\n"
+        "def taken(*args):\n"
+        "    print('textual loaded' if 'textual' in sys.modules else 'textual not loaded')\n"
+        "    raise SystemExit(0)\n"
+        "commands._need_terminal = taken\n"
+        "commands.cmd_chat(argparse.Namespace(case='ad-click-prediction', level='senior', out=None, plain=False,\n"
+        "    model=None, base_url=None))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert result.stdout.strip() == "textual not loaded"

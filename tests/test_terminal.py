@@ -391,3 +391,43 @@ async def test_a_paste_event_with_escapes_goes_into_the_box_as_visible_text(tmp_
         await pilot.pause()
         assert screen.query_one(ReplyBox).text == printable(PASTED) + "\nsecond line\nthird"
         assert_safe(on_screen(app))
+
+
+def test_keys_typed_before_the_app_starts_are_read_as_typed() -> None:
+    """ctrl+s, ctrl+q and Enter reach the app as keys, nothing is echoed, ctrl+c still interrupts; the previous mode
+    is put back."""
+    import os
+    import pty
+    import termios
+
+    from interviewer.keyboard import keys_as_typed
+
+    main, terminal = pty.openpty()
+    try:
+        before = termios.tcgetattr(terminal)
+        restore = keys_as_typed(terminal)
+        assert restore is not None
+        iflag, _oflag, _cflag, lflag = termios.tcgetattr(terminal)[:4]
+        assert not iflag & (termios.IXON | termios.ICRNL)
+        assert not lflag & (termios.ICANON | termios.ECHO)
+        assert lflag & termios.ISIG
+        os.write(main, b"ab\x13\r")
+        assert os.read(terminal, 100) == b"ab\x13\r"  # at once (not a line), ctrl+s and Enter as they were typed
+        restore()
+        assert termios.tcgetattr(terminal) == before
+    finally:
+        os.close(main)
+        os.close(terminal)
+
+
+def test_no_terminal_is_no_change() -> None:
+    import os
+
+    from interviewer.keyboard import keys_as_typed
+
+    read, write = os.pipe()
+    try:
+        assert keys_as_typed(read) is None
+    finally:
+        os.close(read)
+        os.close(write)
