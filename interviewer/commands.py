@@ -690,6 +690,16 @@ def cmd_history(args: argparse.Namespace) -> int:
         else:
             index.refresh(on_skip=_warn, progress=_indexing_progress)
         history = read_history(index, case_id)
+    if case_id is not None and not history.attempts and not history.interviews + history.drills:
+        from interviewer.catalog import available_case_ids
+        from interviewer.errors import UnknownCaseError
+
+        known = available_case_ids()
+        if case_id not in known:  # a case with no attempts, and not a case at all: a typo, not an empty history
+            raise UnknownCaseError(
+                f"unknown case {case_id!r}, and no attempt at it in the history; valid case ids: "
+                f"{', '.join(known) or '(none found)'}"
+            )
     if args.json:
         print(history_json(history))
     elif args.format == "md":

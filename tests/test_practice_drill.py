@@ -210,6 +210,15 @@ def test_history_of_a_malformed_case_id_is_one_line() -> None:
     assert result.returncode == 2 and "invalid case id" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_history_of_an_unknown_case_says_so_rather_than_showing_an_empty_history(_isolated_data_dir: Path) -> None:
+    """A mistyped id looked like a case never practised ("No finished interview or drill yet (nope)", exit 0)."""
+    result = run_cli("history", "--case", "nope")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "unknown case 'nope'" in result.stderr and ADS in result.stderr
+    known = run_cli("history", "--case", ADS)  # a real case not practised yet is an empty history
+    assert known.returncode == 0 and "No finished interview or drill yet" in known.stdout
+
+
 def test_an_interrupted_drill_resumes_as_a_drill_from_the_command_line(tmp_path: Path) -> None:
     out = tmp_path / "drill.json"
     first = run_cli("drill", "--plain", "--case", ADS, "--step", "model", "--out", str(out), stdin="What is the QPS?\n")
