@@ -876,3 +876,58 @@ def test_an_idea_floated_for_later_names_its_item_and_a_decision_with_could_stil
     # a risk or a constraint with "might"/"could" floats nothing
     risk = "A bot farm might try to inflate clicks, so we drop clicks from flagged accounts and dedupe repeats."
     assert item(ADS, "data", risk, "invalid-traffic").coverage is Coverage.COVERED
+
+
+# The item each case has for splitting the data honestly (by time, by user or by duplicate group).
+SPLIT_ITEMS = {
+    "ad-click-prediction": "time-based-split",
+    "event-recommendation": "time-split",
+    "harmful-content-detection": "dedup-split-leakage",
+    "image-classification": "duplicates-and-splits",
+    "news-feed": "time-based-split",
+    "people-you-may-know": "time-split",
+    "search-ranking": "time-split-and-unseen-queries",
+    "similar-listings": "point-in-time-and-split",
+    "street-view-blurring": "split-by-location",
+    "video-recommendation": "time-based-split",
+    "video-search": "leakage-and-splits",
+    "visual-search": "dedup-and-split",
+}
+
+
+def split_step(case_id: str) -> tuple[object, str, str]:
+    case = load_case(case_id)
+    item = SPLIT_ITEMS[case_id]
+    step = next(step_id for step_id, rubric in case.steps.items() if any(i.id == item for i in rubric.items))
+    return case, step, item
+
+
+@pytest.mark.parametrize("case_id", sorted(SPLIT_ITEMS))
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A new user's answer that scored the honest split item (in other words) and no mistake.
+        "Offline, I'd split the logged data at random into 80% train and 20% test, and measure AUC.",
+        "We take a random 20% of the data as a test set and report AUC.",
+    ],
+)
+def test_a_random_split_in_other_words_is_a_mistake_in_every_case_not_the_honest_split(case_id: str, text: str) -> None:
+    case, step, item = split_step(case_id)
+    graded = grade_answers(case, Level.SENIOR, {step: [text]}).steps[step]
+    assert item not in graded.ids(Coverage.COVERED) + graded.ids(Coverage.PARTIAL)
+    assert any(not flag.corrected for flag in graded.red_flags)  # a red flag or the item's opposite
+
+
+@pytest.mark.parametrize("case_id", sorted(SPLIT_ITEMS))
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'd split by time rather than at random: train on the earlier weeks and test on the latest one, so nothing "
+        "from the future leaks in.",
+        "A random split into train and test would leak the future, so I'd train on older data and test on the newest.",
+    ],
+)
+def test_rejecting_a_random_split_is_no_mistake(case_id: str, text: str) -> None:
+    case, step, _item = split_step(case_id)
+    graded = grade_answers(case, Level.SENIOR, {step: [text]}).steps[step]
+    assert [flag.id for flag in graded.red_flags if flag.penalty > 0] == []
