@@ -8,19 +8,22 @@ import shlex
 from pathlib import Path
 
 import pytest
+import yaml
 from textual import events
 from textual.screen import Screen
 from textual.widgets import Input, Select
 from textual.widgets._footer import FooterKey
 from tui_helpers import new_interview, screen_text, wait_until
 
+from conftest import ROOT
 from interviewer import commands
 from interviewer.catalog import case_files, peek_case
-from interviewer.framework import Level
+from interviewer.framework import STEP_IDS, Level
 from interviewer.interview import Interview, case_for, grade_transcript
 from interviewer.policy import Policy
 from interviewer.transcript import Role, load
 from interviewer.tui.app import InterviewerApp
+from interviewer.tui.chatlog import ReplayLog
 from interviewer.tui.interview_screen import InterviewScreen
 from interviewer.tui.modals import ConfirmScreen
 from interviewer.tui.picker import CasePickerScreen
@@ -219,6 +222,56 @@ async def test_ending_with_an_answer_not_sent_says_it_will_not_be_graded(tmp_pat
         await pilot.press(*"unsent", "ctrl+g")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         assert app.screen.question.endswith("The answer in the box has not been sent: it will not be graded.")
+
+
+def long_transcript(tmp_path: Path, tall: str | None = None) -> Path:
+    """A whole interview with the strong fixture's answers (several lines each); `tall` replaces the first one."""
+    answers = yaml.safe_load((ROOT / "tests/fixtures/answers/video-recommendation-strong.yaml").read_text())["answers"]
+    interview = new_interview(tmp_path, "video-recommendation")
+    interview.start()
+    for step in STEP_IDS:
+        interview.advance_to(step)
+        text = answers[step]
+        interview.reply(tall if tall and step == STEP_IDS[0] else " ".join(text) if isinstance(text, list) else text)
+    interview.end()
+    return interview.path
+
+
+def replay_of(path: Path) -> tuple[InterviewerApp, ReplayScreen]:
+    transcript = load(path)
+    case = case_for(transcript)
+    screen = ReplayScreen(transcript, case, grade_transcript(transcript, case), path)
+    return InterviewerApp(screen), screen
+
+
+async def test_a_jump_in_the_replay_shows_the_whole_current_turn(tmp_path: Path) -> None:
+    """After a jump the current turn was cut off at the bottom (the log scrolled to it before its Markdown had its
+    height): only its top border showed."""
+    app, screen = replay_of(long_transcript(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for key in ("2", "5", "3", "end", "1", "right"):
+            await pilot.press(key)
+            await pilot.pause(0.3)
+            log = screen.query_one(ReplayLog)
+            current = log.mounted[-1]
+            assert current.has_class("current-turn")
+            assert log.region.y <= current.region.y and current.region.bottom <= log.region.bottom, key
+
+
+async def test_a_turn_taller_than_the_replay_shows_from_its_top(tmp_path: Path) -> None:
+    tall = " ".join(f"Point {n}: a long answer line that goes on for a while." for n in range(80))
+    app, screen = replay_of(long_transcript(tmp_path, tall))
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("1")
+        while screen.transcript.turns[screen.cursor].text != tall:
+            await pilot.press("right")
+        await pilot.pause(0.3)
+        log = screen.query_one(ReplayLog)
+        current = log.mounted[-1]
+        assert current.region.height > log.region.height  # taller than the log...
+        assert current.region.y == log.region.y  # ...so its first line is at the top
 
 
 @pytest.mark.parametrize("screen_kind", ["interview", "replay", "scorecard", "picker"])

@@ -241,9 +241,16 @@ class ReplayLog(ChatLog):
                 widget.set_class(widget is self.entries[cursor].widget, "current-turn")
             current = self.entries[cursor].widget
             assert current is not None
-            # Scroll once the newly shown turn has a place in the layout.
-            self.call_after_refresh(self.scroll_to_widget, current, animate=False)
+            # The cursor's turn is the last one shown: the end stays in view while its words are laid out (a Markdown
+            # bubble takes its full height a frame or more after it is mounted; scrolling to it once left a new
+            # user's current turn cut off at the bottom after a jump), unless the turn is taller than the log.
+            self.anchor()
+            self.call_after_refresh(self._show_top_if_tall, current)
             return current
+
+    def _show_top_if_tall(self, current: Widget) -> None:
+        if current.is_attached and current.outer_size.height > self.scrollable_content_region.height:
+            self.scroll_to_widget(current, top=True, animate=False)
 
     async def _bring_back(self) -> None:
         async with self._moving:
