@@ -92,7 +92,7 @@ async def test_the_scorecards_practise_next_starts_the_right_drill(_isolated_dat
         await wait_until(pilot, lambda: "Practise next" in practise_text(app))
         with HistoryIndex.open(transcripts) as index:
             expected = practise_next(index, ADS)
-        assert expected is not None and f"weakest step: {expected.step}" in practise_text(app)
+        assert expected is not None and f"weakest of the steps you answered: {expected.step}" in practise_text(app)
         await pilot.press("d")
         await wait_until(pilot, lambda: isinstance(app.screen, InterviewScreen))
         drill_screen = app.screen

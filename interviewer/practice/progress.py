@@ -143,7 +143,10 @@ def _next(
     weak = [w for w in weakest_steps(points) if step is None or w.step == step]
     if weak:
         w = weak[0]
-        return DrillTarget(w.case_id, w.step, (), f"weakest step: {w.step} (mean {w.recent:.0f} of the latest)")
+        # Steps never answered have no score: they are left out, and the reason says so ("weakest step" alone read
+        # as a verdict on every step, beside steps the scorecard showed at 0 because the interview ended first).
+        reason = f"weakest of the steps you answered: {w.step} (mean {w.recent:.0f} of the latest)"
+        return DrillTarget(w.case_id, w.step, (), reason)
     if case_id is not None and step is not None:
         return DrillTarget(case_id, step, (), f"{step}, as asked")
     return None
