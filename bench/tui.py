@@ -43,7 +43,7 @@ Minimal().run()
 RUNS = 9
 FIRST_QUESTION = "Before we design anything"
 INTERVIEW_READY = "▶ Requirements"  # the sidebar's current step, marked once the interview has loaded
-FIRST_QUESTION_END = "the constraints?"  # how the first question ends: it is on one line at 80 columns
+FIRST_QUESTION_END = "constraints?"  # how the first question ends (its last word, whatever the wrapping)
 ECHO_APP = """
 from textual.app import App
 from textual.binding import Binding

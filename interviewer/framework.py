@@ -148,8 +148,10 @@ def introduction(title: str, prompt: str) -> str:
 
 
 def start_of(step: Step) -> str:
-    """How the first step is introduced, before its opening question."""
-    return f"Let's start with **{step.title}**. "
+    """How the first step is introduced, before its opening question. Step titles are imperatives ("Frame it as an
+    ML task") or nouns ("Serving"): they are named, not put inside a sentence ("Let's start with Clarify requirements"
+    read wrong)."""
+    return f"First step: **{step.title}**. "
 
 
 def mmss(seconds: float | None) -> str:

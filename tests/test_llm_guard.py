@@ -217,7 +217,7 @@ def test_honest_phrasings_pass(text: str, replies: list[str]) -> None:
 
 
 EARLIER_TURN_REPEATED = (
-    "Let's start with Clarify requirements. Before we design anything, what would you like to know about the "
+    "First step: Clarify requirements. Before we design anything, what would you like to know about the "
     "business, the auction and the constraints?"
 )
 

@@ -213,7 +213,7 @@ async def test_the_opening_is_on_screen_before_the_case_loads_and_said_once(tmp_
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.pause()
         assert screen.interview is None
-        assert "the constraints?" in screen_text(app)  # the first question's last words, with nothing loaded
+        assert "constraints?" in screen_text(app)  # the first question's last words, with nothing loaded
         # Typed and sent before the interviewer is ready: kept in the box, and sent once it is.
         screen.query_one(ReplyBox).load_text("What is the latency budget?")
         await pilot.press("ctrl+s")
@@ -275,7 +275,7 @@ async def test_an_early_opening_that_differs_from_the_case_gives_way_to_what_is_
         assert not [widget for widget in chat.mounted if isinstance(widget, OpeningBubble)]
         assert len([widget for widget in chat.mounted if isinstance(widget, InterviewerMessage)]) == 2
     assert "stale" not in shown
-    assert "Hi, thanks for joining" in shown and "the constraints?" in shown
+    assert "Hi, thanks for joining" in shown and "constraints?" in shown
     assert [turn.kind for turn in made[0].transcript.turns] == [TurnKind.INTRO, TurnKind.OPENING]
 
 
@@ -321,4 +321,4 @@ async def test_the_first_frame_shows_the_first_question(tmp_path: Path) -> None:
         await wait_until(pilot, lambda: bool(frames))
         release.set()
     assert "Ad click prediction" in frames[0]
-    assert "the constraints?" in frames[0]
+    assert "constraints?" in frames[0]

@@ -54,7 +54,7 @@ _ACKNOWLEDGE_SAID = (
     "Okay, {phrase}, got it. ",
     "Right, {phrase}. ",
 )
-_TRANSITION = ("Next, **{title}**. ", "Let's turn to **{title}**. ", "Moving to **{title}**. ")
+_TRANSITION = ("Next step: **{title}**. ", "On to the next step: **{title}**. ", "The next step: **{title}**. ")
 
 
 def acknowledge(reason: AdvanceReason, turn: int, phrase: str | None = None) -> str:
