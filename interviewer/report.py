@@ -16,8 +16,14 @@ QUOTE_LIMIT = 160  # characters of a quote: the terminal report is read at a gla
 
 
 def _quote(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """The quote on one line; a long one cut at the last word that fits ("calibrated pr…" read as a typo)."""
     text = " ".join(text.split())
-    return f'"{text if len(text) <= limit else text[: limit - 1] + "…"}"'
+    if len(text) > limit:
+        cut = text[: limit - 1]
+        if text[limit - 1] != " " and " " in cut:  # the cut falls inside a word: drop that word
+            cut = cut.rsplit(" ", 1)[0]
+        text = cut.rstrip(" ,;:") + "…"
+    return f'"{text}"'
 
 
 def _notes(notes: tuple[str, ...]) -> str:

@@ -117,12 +117,16 @@ class Scorecard:
     talking_points: tuple[TalkingPoint, ...]
 
 
+# How a scorecard names the grader (`grade --json` keeps the ids: "graded by deterministic" read as a typo).
+GRADER_NAMES = {"deterministic": "the offline grader", "deterministic+judge": "the offline grader and a model judge"}
+
+
 def build_scorecard(grade: Grade, title: str, transcript: Transcript | None = None) -> Scorecard:
     order = [step_id for step_id in STEP_IDS if step_id in grade.steps]  # the framework's order, whatever the dict's
     return Scorecard(
         title=title,
         level=grade.level.value,
-        grader=grade.grader,
+        grader=GRADER_NAMES.get(grade.grader, grade.grader),
         interviewer=transcript.model if transcript is not None else None,
         overall=grade.overall,
         signal=grade.hire_signal.label,

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import ANSWERS
 from interviewer.answers import load_answers
-from interviewer.framework import STEP_IDS
+from interviewer.framework import STEP_IDS, Level
 from interviewer.grading.deterministic import grade_answers
 from interviewer.grading.models import Coverage, CurveballResult, Grade, JudgeSummary, StepJudgement
 from interviewer.report import render_text
@@ -130,3 +130,24 @@ def test_the_hire_reason_and_the_time_over_budget_are_shown_by_both() -> None:
     for shown in renderings(card):
         assert "10:00 / 8:00 (over)" in shown
         assert all(reason in shown for reason in grade.hire_reasons) and "bar (hire from" in shown
+
+
+def test_a_long_quote_in_the_terminal_report_is_cut_between_words() -> None:
+    """ "calibrated pr…" read as a typo: a quote too long for the report ends at the last whole word."""
+    from interviewer.report import _quote
+
+    text = "I would calibrate the predicted probabilities with isotonic regression on a recent window of traffic"
+    for limit in range(30, 90):
+        shown = _quote(text, limit)[1:-2]  # without the quotes and the ellipsis
+        assert len(shown) < limit and text.startswith(shown)
+        assert text[len(shown)] == " "  # the next character is a space: no word was cut
+    assert _quote("short") == '"short"'
+    assert _quote("x" * 50, 20) == '"' + "x" * 19 + '…"'  # one long word is cut where it must be
+
+
+def test_the_scorecard_names_the_grader_in_words() -> None:
+    from interviewer.scorecard import build_scorecard
+
+    graded = grade_answers(load_case("ad-click-prediction"), Level.SENIOR, {"requirements": ["What is the QPS?"]})
+    assert build_scorecard(graded, "Ad click prediction").grader == "the offline grader"
+    assert graded.grader == "deterministic"  # the grade, and `grade --json`, keep the id
