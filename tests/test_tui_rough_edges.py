@@ -126,6 +126,30 @@ async def test_keys_reach_the_answer_box_after_the_terminal_was_too_small_and_re
         assert app.focused is box and box.text == "hello"
 
 
+async def test_a_narrow_terminal_gives_the_sidebar_to_the_chat_and_keeps_the_clock_on_the_answer_box(
+    tmp_path: Path,
+) -> None:
+    """At 60 columns the steps sidebar kept its 30 and left the chat 18 columns of text."""
+    screen = InterviewScreen(new_interview(tmp_path))
+    app = InterviewerApp(screen)
+    async with app.run_test(size=(64, 24)) as pilot:
+        await idle(pilot, screen)
+        await pilot.pause(1.1)  # the clock's next tick
+        sidebar, box = screen.query_one("#sidebar"), screen.query_one(ReplyBox)
+        assert not sidebar.display and box.region.width >= 60
+        assert box.border_title is not None and str(box.border_title).startswith("Requirements 0:")
+        assert "total 0:" in str(box.border_title)
+        await pilot.resize_terminal(100, 30)
+        await wait_until(pilot, lambda: sidebar.display and not box.border_title)
+
+
+async def test_the_too_small_notice_says_keys_wait(tmp_path: Path) -> None:
+    app = InterviewerApp(InterviewScreen(new_interview(tmp_path)))
+    async with app.run_test(size=(50, 15)) as pilot:
+        await pilot.pause()
+        assert "Keys do nothing until then" in screen_text(app)
+
+
 async def test_nothing_is_sent_unseen_while_the_terminal_is_too_small(tmp_path: Path) -> None:
     """ctrl+s sent a draft the candidate could not see while the layout was hidden; ctrl+n and ctrl+g acted too."""
     interview = new_interview(tmp_path)

@@ -22,7 +22,7 @@ from interviewer.terminal import printable
 from interviewer.tui.interview_screen import InterviewScreen
 from interviewer.tui.messages import OpenGradedScreen
 from interviewer.tui.practice_messages import NewInterview, OpenHistory, StartDrill
-from interviewer.tui.widgets import MIN_HEIGHT, MIN_WIDTH
+from interviewer.tui.widgets import MIN_HEIGHT, MIN_WIDTH, NARROW_WIDTH
 
 if TYPE_CHECKING:
     from interviewer.interview import Interview
@@ -216,6 +216,11 @@ class InterviewerApp(App[None]):
         self._fit(event.size.width, event.size.height)
 
     def _fit(self, width: int, height: int) -> None:
+        if (width < NARROW_WIDTH) != self.has_class("-narrow"):
+            self.set_class(width < NARROW_WIDTH, "-narrow")
+            refresh = getattr(self.screen, "refresh_clock", None)
+            if refresh is not None:
+                self.call_after_refresh(refresh)
         small = width < MIN_WIDTH or height < MIN_HEIGHT
         if small == self.has_class("-too-small"):
             return

@@ -334,7 +334,13 @@ class InterviewScreen(AppScreen):
             return
         session = self.interview.session
         answered = self._answered_steps(session.transcript.turns)
-        self.query_one(StepsSidebar).show(session.phase, session.step_seconds, session.total_seconds(), answered)
+        total = session.total_seconds()
+        self.query_one(StepsSidebar).show(session.phase, session.step_seconds, total, answered)
+        box = self.query_one(ReplyBox)
+        if self.app.has_class("-narrow"):  # the sidebar is hidden: the step and its clock go on the answer box
+            box.border_title = StepsSidebar.one_line(session.phase, session.step_seconds, total)
+        elif box.border_title:
+            box.border_title = None
 
 
 class _ChatSpeech:

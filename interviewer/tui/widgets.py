@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 # after the first paint; the chat log is in chatlog.py.
 
 MIN_WIDTH = 60
+# Below this width the steps sidebar gives its 30 columns to the chat, and the answer box's title shows the step and
+# its clock instead (at 60 columns the chat had 18 columns of text left).
+NARROW_WIDTH = 80
 MIN_HEIGHT = 18
 
 
@@ -29,7 +32,8 @@ class TooSmall(Static):
 
     def __init__(self) -> None:
         super().__init__(
-            f"The terminal is too small.\nMake it at least {MIN_WIDTH}x{MIN_HEIGHT} (80x24 is best).",
+            f"The terminal is too small.\nMake it at least {MIN_WIDTH}x{MIN_HEIGHT} (80x24 is best).\n"
+            "Keys do nothing until then; your answer so far is kept.",
             id="too-small",
         )
 
@@ -166,6 +170,15 @@ class StepsSidebar(Vertical):
         self.over = {step_id for step_id in order if seconds(step_id) > STEP_BY_ID[step_id].budget_seconds}
         self.query_one("#steps", Static).update(self._steps_markup(seconds))
         self.query_one("#total-clock", Static).update(f"Total {mmss(total)} / {mmss(TOTAL_MINUTES * 60)}")
+
+    @staticmethod
+    def one_line(phase: str, seconds: Callable[[str], float], total: float) -> str:
+        """The current step and the clocks on one line, for a terminal too narrow for the sidebar."""
+        step = STEP_BY_ID.get(phase)
+        whole = f"total {mmss(total)}/{mmss(TOTAL_MINUTES * 60)}"
+        if step is None:
+            return whole
+        return f"{step.short} {mmss(seconds(phase))}/{mmss(step.budget_seconds)} · {whole}"
 
     def _steps_markup(self, seconds: Callable[[str], float]) -> str:
         lines = []
