@@ -271,3 +271,13 @@ def test_a_wrap_up_over_its_budget_closes_and_grades(tmp_path: Path) -> None:
 def test_a_question_finds_its_fact_across_word_forms(case_id: str, question: str, topic: str) -> None:
     fact = best_fact(load_case(case_id), question)
     assert fact is not None and fact.topic == topic
+
+
+def test_the_acknowledgement_quotes_the_candidates_words_as_written() -> None:
+    """ "Thanks, noted on recall k" for "recall@k": the words are quoted as the candidate wrote them."""
+    from interviewer.policy.stub import _as_written
+
+    text = "We would track Recall@K and NDCG on a two-tower retrieval stage."
+    assert _as_written(text, 3, 5) == "Recall@K"
+    assert _as_written(text, 9, 11) == "two-tower"
+    assert _as_written("I don't track recall@k", 4, 6) is None  # read as "do not": the places would not match

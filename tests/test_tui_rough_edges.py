@@ -143,6 +143,18 @@ async def test_a_narrow_terminal_gives_the_sidebar_to_the_chat_and_keeps_the_clo
         await wait_until(pilot, lambda: sidebar.display and not box.border_title)
 
 
+async def test_an_empty_send_says_there_is_nothing_to_send(tmp_path: Path) -> None:
+    screen = InterviewScreen(new_interview(tmp_path))
+    app = InterviewerApp(screen)
+    async with app.run_test(notifications=True) as pilot:
+        await idle(pilot, screen)
+        before = len(screen.interview.transcript.turns)
+        await pilot.press("space", "enter", "ctrl+s")
+        await pilot.pause()
+        assert any("Nothing to send yet" in str(note.message) for note in app._notifications)
+        assert len(screen.interview.transcript.turns) == before
+
+
 async def test_the_too_small_notice_says_keys_wait(tmp_path: Path) -> None:
     app = InterviewerApp(InterviewScreen(new_interview(tmp_path)))
     async with app.run_test(size=(50, 15)) as pilot:

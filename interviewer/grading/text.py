@@ -144,6 +144,15 @@ def words(text: str) -> list[str]:
     return _WORD.findall(_lower(text))
 
 
+def word_spans(text: str) -> list[tuple[int, int]] | None:
+    """Where each word of `words(text)` stands in `text`; None when reading changed the text's letters (a
+    contraction spelled out, look-alike letters folded), so the places would not match."""
+    lowered = text.lower()
+    if len(lowered) != len(text) or _lower(text) != lowered:
+        return None
+    return [match.span() for match in _WORD.finditer(lowered)]
+
+
 def normalise(text: str) -> tuple[str, ...]:
     return tuple(fold(word) for word in words(text))
 

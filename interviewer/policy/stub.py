@@ -18,7 +18,7 @@ from interviewer.grading.claims import retracts
 from interviewer.grading.deterministic import InterviewGrader, compiled, mistakes_said
 from interviewer.grading.models import Coverage, ItemResult, StepGrade
 from interviewer.grading.replies import ReplyReader
-from interviewer.grading.text import SentenceIndex, analyse, normalise, words
+from interviewer.grading.text import SentenceIndex, analyse, normalise, word_spans, words
 from interviewer.intents import Intent, asks_to_move_on
 from interviewer.policy import voice
 from interviewer.policy.base import Action, AdvanceReason, Decision, View, opening_question
@@ -402,5 +402,14 @@ def _said_phrase(case: Case, step_id: str, item_id: str, evidence: str) -> str |
         for _, parts in index.spans(signal):
             start, end = parts[0]
             if start not in sentence.negated:
-                return " ".join(raw[start:end])
+                return _as_written(evidence, start, end) or " ".join(raw[start:end])
     return None
+
+
+def _as_written(text: str, start: int, end: int) -> str | None:
+    """Words `start` to `end` of `text` as the candidate wrote them ("recall@k", "two-tower"), not as the grader reads
+    them ("recall k"); None when the text was read with words of its own (a contraction spelled out)."""
+    spans = word_spans(text)
+    if spans is None:
+        return None
+    return text[spans[start][0] : spans[end - 1][1]]

@@ -138,6 +138,7 @@ class InterviewScreen(AppScreen):
     async def action_send(self) -> None:
         box = self.query_one(ReplyBox)
         if not box.text.strip():
+            self.notify("Nothing to send yet: type your answer, then ctrl+s.", timeout=3)
             return
         if self.interview is None:
             self._send_when_ready = True
@@ -254,7 +255,8 @@ class InterviewScreen(AppScreen):
         """Send the reply whose ctrl+s came before the interviewer could take it, now that it can."""
         if self._send_when_ready and self.interview is not None and self.interview.session.phase != INTRO:
             self._send_when_ready = False
-            await self.action_send()
+            if self.query_one(ReplyBox).text.strip():  # emptied meanwhile: nothing to send, nothing to say
+                await self.action_send()
 
     @on(ReplyCancelled)
     def _cancelled(self) -> None:
