@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from test_tui import replay_app
 from textual import events
 from textual.screen import Screen
 from textual.widgets import Input, Select
@@ -187,21 +188,27 @@ async def test_nothing_is_sent_unseen_while_the_terminal_is_too_small(tmp_path: 
         assert any(turn.text == "abc" for turn in interview.transcript.turns)  # the draft is sent once it can be seen
 
 
-def test_quitting_the_app_prints_the_command_that_resumes_the_interview(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def chat_then_quit(monkeypatch: pytest.MonkeyPatch, out: Path, *keys: str) -> None:
+    """`interviewer start --case ADS --out OUT` in the app: once the interview is up, `keys`, then ctrl+q."""
+
     async def quit_once_started(app: InterviewerApp) -> int:
         async with app.run_test() as pilot:
             await wait_until(pilot, lambda: getattr(app.screen, "interview", None) is not None)
             await idle(pilot, app.screen)
-            await pilot.press("ctrl+q")
+            await pilot.press(*keys, "ctrl+q")
         return 0
 
     monkeypatch.setattr(commands, "_need_terminal", lambda: None)
     monkeypatch.setattr(commands, "_run_app", lambda app: asyncio.run(quit_once_started(app)))
-    out = tmp_path / "my run.json"  # a space: the command must be quoted for the shell
     args = argparse.Namespace(case=ADS, level="senior", out=str(out), plain=False, model="stub", base_url=None)
     assert commands.cmd_chat(args) == 0
+
+
+def test_quitting_the_app_prints_the_command_that_resumes_the_interview(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "my run.json"  # a space: the command must be quoted for the shell
+    chat_then_quit(monkeypatch, out)
     printed = capsys.readouterr().out
     assert f"interviewer resume {shlex.quote(str(out))}" in printed
     assert not load(out).finished
@@ -212,20 +219,8 @@ def test_an_answer_typed_and_not_sent_is_kept_on_quit_and_back_in_the_box_on_res
 ) -> None:
     """Help says quitting never loses anything, yet the answer in the box was gone after ctrl+q and resume."""
 
-    async def quit_with_a_draft(app: InterviewerApp) -> int:
-        async with app.run_test() as pilot:
-            await wait_until(pilot, lambda: getattr(app.screen, "interview", None) is not None)
-            await idle(pilot, app.screen)
-            await pilot.press(*"Half an answer")
-            await pilot.press("f1")  # quitting from the help over the interview keeps it too
-            await pilot.press("ctrl+q")
-        return 0
-
-    monkeypatch.setattr(commands, "_need_terminal", lambda: None)
-    monkeypatch.setattr(commands, "_run_app", lambda app: asyncio.run(quit_with_a_draft(app)))
     out = tmp_path / "run.json"
-    args = argparse.Namespace(case=ADS, level="senior", out=str(out), plain=False, model="stub", base_url=None)
-    assert commands.cmd_chat(args) == 0
+    chat_then_quit(monkeypatch, out, *"Half an answer", "f1")  # quit from the help over the interview
     assert "and the answer you had not sent" in capsys.readouterr().out
     assert load(out).draft == "Half an answer"
 
@@ -273,17 +268,10 @@ def long_transcript(tmp_path: Path, tall: str | None = None) -> Path:
     return interview.path
 
 
-def replay_of(path: Path) -> tuple[InterviewerApp, ReplayScreen]:
-    transcript = load(path)
-    case = case_for(transcript)
-    screen = ReplayScreen(transcript, case, grade_transcript(transcript, case), path)
-    return InterviewerApp(screen), screen
-
-
 async def test_a_jump_in_the_replay_shows_the_whole_current_turn(tmp_path: Path) -> None:
     """After a jump the current turn was cut off at the bottom (the log scrolled to it before its Markdown had its
     height): only its top border showed."""
-    app, screen = replay_of(long_transcript(tmp_path))
+    app, screen = replay_app(long_transcript(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         for key in ("2", "5", "3", "end", "1", "right"):
@@ -297,7 +285,7 @@ async def test_a_jump_in_the_replay_shows_the_whole_current_turn(tmp_path: Path)
 
 async def test_a_turn_taller_than_the_replay_shows_from_its_top(tmp_path: Path) -> None:
     tall = " ".join(f"Point {n}: a long answer line that goes on for a while." for n in range(80))
-    app, screen = replay_of(long_transcript(tmp_path, tall))
+    app, screen = replay_app(long_transcript(tmp_path, tall))
     async with app.run_test(size=(100, 24)) as pilot:
         await pilot.pause()
         await pilot.press("1")
