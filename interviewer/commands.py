@@ -381,7 +381,12 @@ def _run_practice_app(app, started: list) -> int:
 
 def _run_app(app) -> int:
     """Run the app; an error it stopped on is raised (one line, exit 2), a crash is one line and exit 1."""
-    app.run()
+    from interviewer.keyboard import give_back
+
+    try:
+        app.run()
+    finally:
+        give_back()  # the terminal as it was before the command, for what it prints next
     report = app.crash_report()
     if report is not None:
         path = app.interview_path()
@@ -676,6 +681,7 @@ def _indexing_progress(done: int, total: int) -> None:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
+    from interviewer.catalog import is_case_path
     from interviewer.practice.progress import read_history
     from interviewer.practice.render import history_json, history_markdown, render_text
 
@@ -690,7 +696,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         else:
             index.refresh(on_skip=_warn, progress=_indexing_progress)
         history = read_history(index, case_id)
-    if case_id is not None and not history.attempts and not history.interviews + history.drills:
+    if case_id is not None and not is_case_path(args.case) and not history.interviews + history.drills:
         from interviewer.catalog import available_case_ids
         from interviewer.errors import UnknownCaseError
 

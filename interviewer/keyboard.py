@@ -3,8 +3,9 @@
 Until Textual switches the terminal to raw input, a few hundred milliseconds after the command starts, the
 terminal's line discipline treats keys as it would for a shell: ctrl+s stops the terminal's output (XON/XOFF flow
 control) and never reaches the app, Enter arrives as a line feed (ctrl+j), and what is typed is echoed over the
-screen. A command that starts the app takes the terminal out of that mode first (`keys_as_typed`); the mode it found
-is put back when the process ends. Textual, which restores the mode it found, restores this one.
+screen. A command that starts the app takes the terminal out of that mode first (`keys_as_typed`). Textual, on
+closing, puts back the mode it found, which is this one; `give_back` then puts back the terminal's own mode, as soon
+as the app has closed (the command may still print and index for a while), and again at exit in any case.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import atexit
 import contextlib
 from collections.abc import Callable
+
+_TAKEN: list[Callable[[], None]] = []  # what puts back each terminal mode taken, until it is given back
 
 
 def keys_as_typed(fd: int) -> Callable[[], None] | None:
@@ -38,4 +41,11 @@ def keys_as_typed(fd: int) -> Callable[[], None] | None:
             termios.tcsetattr(fd, termios.TCSANOW, before)
 
     atexit.register(restore)
+    _TAKEN.append(restore)
     return restore
+
+
+def give_back() -> None:
+    """Put back the terminal modes `keys_as_typed` took (the app has closed)."""
+    while _TAKEN:
+        _TAKEN.pop()()

@@ -204,6 +204,9 @@ class LineMode:
             said = [turn for turn in interview.transcript.turns if turn.role is Role.INTERVIEWER]
             self.out(f"Resuming at {STEP_BY_ID[interview.session.phase].title.lower()}.")
             self.show(said[-1:])
+            if interview.transcript.draft:  # typed in the app and not sent; line mode has no box to put it back in
+                self.out(f"[You had typed, and not sent: {interview.transcript.draft}]")
+                self.out()
         await self.say(plan)
         while not interview.done:
             if self.interactive:

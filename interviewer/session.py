@@ -153,6 +153,7 @@ class Session:
             self._tick()
             self.transcript.ended_early = self.phase != WRAP_UP.id
             self.transcript.phase = DONE
+            self.transcript.draft = None  # whatever was left unsent is not part of a finished interview
             self._changed()
 
     # -- internals -------------------------------------------------------------------------------------------------

@@ -902,15 +902,20 @@ def split_step(case_id: str) -> tuple[object, str, str]:
     return case, step, item
 
 
-@pytest.mark.parametrize("case_id", sorted(SPLIT_ITEMS))
-@pytest.mark.parametrize(
-    "text",
-    [
-        # A new user's answer that scored the honest split item (in other words) and no mistake.
-        "Offline, I'd split the logged data at random into 80% train and 20% test, and measure AUC.",
-        "We take a random 20% of the data as a test set and report AUC.",
+# The cases whose honest split is by time: any random hold-out is the mistake there. (Elsewhere the honest split is
+# by group, and "a random set of cities as the test set" is that honest split.)
+SPLIT_BY_TIME = ("ad-click-prediction", "event-recommendation", "news-feed", "video-recommendation")
+RANDOM_SPLITS = [
+    # A new user's answer that scored the honest split item (in other words) and no mistake.
+    *[
+        (case_id, "Offline, I'd split the logged data at random into 80% train and 20% test, and measure AUC.")
+        for case_id in sorted(SPLIT_ITEMS)
     ],
-)
+    *[(case_id, "We take a random 20% of the data as a test set and report AUC.") for case_id in SPLIT_BY_TIME],
+]
+
+
+@pytest.mark.parametrize(("case_id", "text"), RANDOM_SPLITS)
 def test_a_random_split_in_other_words_is_a_mistake_in_every_case_not_the_honest_split(case_id: str, text: str) -> None:
     case, step, item = split_step(case_id)
     graded = grade_answers(case, Level.SENIOR, {step: [text]}).steps[step]
@@ -931,3 +936,18 @@ def test_rejecting_a_random_split_is_no_mistake(case_id: str, text: str) -> None
     case, step, _item = split_step(case_id)
     graded = grade_answers(case, Level.SENIOR, {step: [text]}).steps[step]
     assert [flag.id for flag in graded.red_flags if flag.penalty > 0] == []
+
+
+@pytest.mark.parametrize(
+    ("case_id", "text"),
+    [
+        ("street-view-blurring", "Hold out a random set of cities as the test set, so no street appears in both."),
+        ("harmful-content-detection", "Take a random sample of the duplicate clusters as the test set."),
+        ("image-classification", "Put a random set of the duplicate groups aside as the test set."),
+    ],
+)
+def test_a_random_choice_of_whole_groups_as_the_test_set_is_the_honest_split(case_id: str, text: str) -> None:
+    case, step, item = split_step(case_id)
+    graded = grade_answers(case, Level.SENIOR, {step: [text]}).steps[step]
+    assert [flag.id for flag in graded.red_flags if flag.penalty > 0] == []
+    assert item in graded.ids(Coverage.COVERED) + graded.ids(Coverage.PARTIAL)

@@ -3,6 +3,7 @@ replaced by the draft; honest phrasings of the same moves pass."""
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,9 @@ from llm_fakes import URL, Sleeps, settings, stream
 
 from conftest import FakeClock, Recorder
 from interviewer.framework import Level
+from interviewer.grading.text import words
 from interviewer.interview import RESET, Interview
+from interviewer.llm import guard
 from interviewer.llm.client import ModelClient
 from interviewer.llm.guard import OffScript, TurnGuard
 from interviewer.llm.interviewer import model_policy
@@ -36,12 +39,77 @@ def planned(replies: list[str]) -> tuple:
 
 
 class RereadingGuard(TurnGuard):
-    """The guard reading the whole turn again at every check, as it did before it kept what it had read."""
+    """The guard as it was before it kept what it had read: every check reads the whole turn so far, with the word-run
+    rules written out again here as they were, so a difference in their logic shows, not only in what is kept."""
 
     def _streaming_rule(self, text: str, complete: bool) -> str | None:
-        self._runs._start()
-        self._searched = 0
-        return super()._streaming_rule(text, complete)
+        if len(text) > self.max_chars:
+            return "too long"
+        for pattern, rule in (
+            (guard._ROLE_LABEL, "a role label"),
+            (guard._THINKING, "its thinking"),
+            (guard._TEMPLATE_TOKENS, "chat-format markers"),
+            (guard._REFUSAL, "a refusal"),
+            (guard._GRADES, "grading the candidate aloud"),
+        ):
+            if pattern.search(text):
+                return rule
+        if guard._DESIGNS.search(text) and not guard._DESIGNS.search(self.draft):
+            return "answering for the candidate"
+        tokens = words(text)
+        if not complete:
+            tokens = tokens[:-1]
+        if _repeats_itself(tokens):
+            return "repeating itself"
+        planned = _in_runs_of(tokens, self.draft_words)
+        if _copied(tokens, self.forbidden, planned, guard.ECHO_WORDS):
+            return "rubric or fact-sheet text that was not asked for"
+        if _copied(tokens, self.earlier, planned, guard.ECHO_WORDS):
+            return "repeating an earlier turn"
+        if _copied(tokens, self.prompt, planned, guard.PROMPT_WORDS):
+            return "pasting the case prompt"
+        if self.check_numbers:
+            settled = text if complete else text[: guard._last_boundary(text)]
+            invented = sorted(n for n in guard.numbers(settled) if not self._known(n))
+            if invented:
+                return f"a number that is not in the facts or the candidate's words ({invented[0]})"
+        return None
+
+    def _known(self, number: str) -> bool:
+        value = guard._value(number)
+        return value is None or value <= guard.SMALL_NUMBERS or guard._same_value(value, set(self.allowed))
+
+
+def _in_runs_of(tokens: list[str], draft: list[str], n: int = 4) -> set[int]:
+    n = min(n, len(draft))
+    if n == 0:
+        return set()
+    runs = guard.ngrams(draft, n)
+    return {place for i in range(len(tokens) - n + 1) if tuple(tokens[i : i + n]) in runs for place in range(i, i + n)}
+
+
+def _copied(tokens: list[str], source: AbstractSet[tuple[str, ...]], planned: set[int], n: int) -> bool:
+    copied = {
+        place for i in range(len(tokens) - n + 1) if tuple(tokens[i : i + n]) in source for place in range(i, i + n)
+    }
+    return len(copied - planned) >= n
+
+
+def _repeats_itself(tokens: list[str]) -> bool:
+    long_runs: set[tuple[str, ...]] = set()
+    short_runs: dict[tuple[str, ...], int] = {}
+    for i in range(len(tokens)):
+        gram = tuple(tokens[i : i + guard.LOOP_WORDS])
+        if len(gram) == guard.LOOP_WORDS:
+            if gram in long_runs:
+                return True
+            long_runs.add(gram)
+        short = tuple(tokens[i : i + guard.LOOP_SHORT_WORDS])
+        if len(short) == guard.LOOP_SHORT_WORDS:
+            short_runs[short] = short_runs.get(short, 0) + 1
+            if short_runs[short] >= 3:
+                return True
+    return False
 
 
 def verdict(text: str, replies: list[str], pieces: int = 7) -> str | None:
@@ -229,6 +297,8 @@ EARLIER_TURN_REPEATED = (
         *HONEST,
         (EARLIER_TURN_REPEATED, ANSWER),
         ("What would you do? " * 4, ANSWER),  # a loop that only shows across several pieces
+        # A short run said three times, and no long run twice: only the short-loop rule sees it.
+        ("Tell me about the data. Then tell me about the data, and tell me about the data again.", ANSWER),
         # Praise that straddles the point where one check stops reading and the next starts.
         (f"{'Thanks for walking me through the goal and the auction.':<59}Great job. What next?", ANSWER),
     ],

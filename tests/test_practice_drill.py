@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from practice_helpers import finished_interview
 
-from conftest import ANSWERS, FIXTURES, FakeClock, run_cli
+from conftest import ANSWERS, FIXTURES, ROOT, FakeClock, run_cli
 from interviewer.answers import load_answers
 from interviewer.errors import InterviewerError
 from interviewer.framework import STEP_BY_ID, Level
@@ -217,6 +217,17 @@ def test_history_of_an_unknown_case_says_so_rather_than_showing_an_empty_history
     assert "unknown case 'nope'" in result.stderr and ADS in result.stderr
     known = run_cli("history", "--case", ADS)  # a real case not practised yet is an empty history
     assert known.returncode == 0 and "No finished interview or drill yet" in known.stdout
+
+
+def test_history_of_a_case_file_outside_the_case_folders_is_an_empty_history(
+    _isolated_data_dir: Path, tmp_path: Path
+) -> None:
+    own = tmp_path / "elsewhere" / "my-case.yaml"
+    own.parent.mkdir()
+    own.write_text((ROOT / "rubrics" / f"{ADS}.yaml").read_text().replace(f"id: {ADS}", "id: my-case", 1))
+    result = run_cli("history", "--case", str(own))
+    assert result.returncode == 0, result.stderr
+    assert "No finished interview or drill yet" in result.stdout
 
 
 def test_an_interrupted_drill_resumes_as_a_drill_from_the_command_line(tmp_path: Path) -> None:

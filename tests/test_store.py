@@ -314,6 +314,20 @@ def test_an_unsent_answer_is_kept_in_the_journal_until_a_reply_is_sent(
     assert interview.transcript.draft == "Half an answer"  # a draft that cannot be saved leaves the kept one
     interview.reply("How many daily active users are there?")
     assert interview.transcript.draft is None and load(path).draft is None
+    interview.keep_draft("Left unsent")
+    interview.end()
+    assert load(path).draft is None  # a finished interview keeps no unsent text
+
+
+def test_line_mode_shows_an_answer_left_unsent_in_the_app(tmp_path: Path) -> None:
+    path = tmp_path / "t.json"
+    interview = new_interview(path)
+    interview.start()
+    interview.keep_draft("Half an answer")
+    interview.close()
+    again = run_cli("resume", "--plain", str(path), stdin="/end\n")
+    assert again.returncode == 0, again.stderr
+    assert "[You had typed, and not sent: Half an answer]" in again.stdout
 
 
 def test_session_reply_raises_save_error_with_the_transcript_unchanged(

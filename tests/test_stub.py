@@ -281,3 +281,4 @@ def test_the_acknowledgement_quotes_the_candidates_words_as_written() -> None:
     assert _as_written(text, 3, 5) == "Recall@K"
     assert _as_written(text, 9, 11) == "two-tower"
     assert _as_written("I don't track recall@k", 4, 6) is None  # read as "do not": the places would not match
+    assert _as_written("use **log** loss", 1, 3) is None  # markdown between the words is not copied into a bubble

@@ -400,7 +400,7 @@ def test_keys_typed_before_the_app_starts_are_read_as_typed() -> None:
     import pty
     import termios
 
-    from interviewer.keyboard import keys_as_typed
+    from interviewer.keyboard import give_back, keys_as_typed
 
     main, terminal = pty.openpty()
     try:
@@ -414,6 +414,9 @@ def test_keys_typed_before_the_app_starts_are_read_as_typed() -> None:
         os.write(main, b"ab\x13\r")
         assert os.read(terminal, 100) == b"ab\x13\r"  # at once (not a line), ctrl+s and Enter as they were typed
         restore()
+        assert termios.tcgetattr(terminal) == before
+        keys_as_typed(terminal)
+        give_back()  # as the app closes: the mode is the terminal's own again before the command prints more
         assert termios.tcgetattr(terminal) == before
     finally:
         os.close(main)

@@ -14,7 +14,7 @@ from textual import events
 from textual.screen import Screen
 from textual.widgets import Input, Select
 from textual.widgets._footer import FooterKey
-from tui_helpers import new_interview, screen_text, wait_until
+from tui_helpers import SlowStub, new_interview, screen_text, wait_until
 
 from conftest import ROOT
 from interviewer import commands
@@ -69,8 +69,9 @@ async def test_keys_typed_before_the_first_screen_is_built_reach_the_answer_box(
     given to a screen with nothing focused, which dropped it: the keys now wait for the answer box, in order."""
     screen = InterviewScreen(new_interview(tmp_path))
     app = InterviewerApp(screen)
-    for character in "Hi there":  # queued before the app runs: handled before the screen is mounted
-        app.post_message(events.Key("space" if character == " " else character, character))
+    for character in "Hi":  # queued before the app runs: handled before the screen is mounted
+        app.post_message(events.Key(character, character))
+    app.post_message(events.Paste(" there"))  # a paste as the app starts waits with the keys, in its place
     async with app.run_test() as pilot:
         await idle(pilot, screen)
         await pilot.pause()
@@ -97,6 +98,17 @@ async def test_keys_typed_fast_keep_their_order_in_the_answer_box(tmp_path: Path
         burst(app, [*keys, "left", "left", "X", "end", "delete", "ctrl+w", *"data"])
         await wait_until(pilot, lambda: screen.query_one(ReplyBox).text.endswith("data"))
         assert screen.query_one(ReplyBox).text == "we use the data"
+
+
+async def test_ctrl_c_in_an_empty_answer_box_still_says_how_to_quit(tmp_path: Path) -> None:
+    """The box runs its own keys in order; one whose action passes (copy, with nothing selected) goes on as before."""
+    screen = InterviewScreen(new_interview(tmp_path))
+    app = InterviewerApp(screen)
+    async with app.run_test(notifications=True) as pilot:
+        await idle(pilot, screen)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert any("to quit the app" in str(note.message) for note in app._notifications)
 
 
 async def test_keys_typed_fast_keep_their_order_in_the_case_search(tmp_path: Path) -> None:
@@ -154,6 +166,56 @@ async def test_an_empty_send_says_there_is_nothing_to_send(tmp_path: Path) -> No
         await pilot.pause()
         assert any("Nothing to send yet" in str(note.message) for note in app._notifications)
         assert len(screen.interview.transcript.turns) == before
+
+
+def replies(interview) -> list[str]:
+    return [turn.text for turn in interview.transcript.turns if turn.role is Role.CANDIDATE]
+
+
+async def test_a_send_waiting_for_the_opening_waits_for_a_terminal_big_enough_to_see_it(tmp_path: Path) -> None:
+    interview = new_interview(tmp_path, policy=Policy(voice=SlowStub(delay=0.03)))
+    screen = InterviewScreen(interview)
+    app = InterviewerApp(screen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen.query_one(ReplyBox).insert("What is the latency budget?")
+        await pilot.press("ctrl+s")  # while the problem is being stated: it waits
+        await pilot.resize_terminal(50, 15)
+        await wait_until(pilot, lambda: interview.session.phase == "requirements" and not screen.speaking)
+        await pilot.pause(0.2)
+        assert replies(interview) == []  # not sent unseen
+        await pilot.resize_terminal(100, 30)
+        await wait_until(pilot, lambda: replies(interview) == ["What is the latency budget?"])
+
+
+async def test_a_send_waiting_for_the_opening_does_not_go_behind_a_dialog(tmp_path: Path) -> None:
+    interview = new_interview(tmp_path, policy=Policy(voice=SlowStub(delay=0.03)))
+    screen = InterviewScreen(interview)
+    app = InterviewerApp(screen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen.query_one(ReplyBox).insert("What is the latency budget?")
+        await pilot.press("ctrl+s", "ctrl+g")  # then the "end the interview?" dialog opens over it
+        await wait_until(pilot, lambda: interview.session.phase == "requirements" and not screen.speaking)
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, ConfirmScreen) and replies(interview) == []
+        await pilot.press("n")
+        await wait_until(pilot, lambda: replies(interview) == ["What is the latency budget?"])
+
+
+async def test_an_answer_edited_after_a_waiting_send_is_not_sent_without_its_own_ctrl_s(tmp_path: Path) -> None:
+    interview = new_interview(tmp_path, policy=Policy(voice=SlowStub(delay=0.03)))
+    screen = InterviewScreen(interview)
+    app = InterviewerApp(screen)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        box = screen.query_one(ReplyBox)
+        box.insert("What is the latency")
+        await pilot.press("ctrl+s")
+        await pilot.press(*" budget?")  # typed on after ctrl+s, while the problem is still being stated
+        await wait_until(pilot, lambda: interview.session.phase == "requirements" and not screen.speaking)
+        await pilot.pause(0.2)
+        assert replies(interview) == [] and box.text == "What is the latency budget?"
+        assert any("changed after ctrl+s" in str(note.message) for note in app._notifications)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: replies(interview) == ["What is the latency budget?"])
 
 
 async def test_the_too_small_notice_says_keys_wait(tmp_path: Path) -> None:

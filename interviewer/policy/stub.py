@@ -406,10 +406,16 @@ def _said_phrase(case: Case, step_id: str, item_id: str, evidence: str) -> str |
     return None
 
 
+_JOINERS = frozenset("-@/+.'")  # what joins words into one term as written ("recall@k", "two-tower", "p/99")
+
+
 def _as_written(text: str, start: int, end: int) -> str | None:
     """Words `start` to `end` of `text` as the candidate wrote them ("recall@k", "two-tower"), not as the grader reads
     them ("recall k"); None when the text was read with words of its own (a contraction spelled out)."""
     spans = word_spans(text)
     if spans is None:
         return None
+    between = (text[spans[i][1] : spans[i + 1][0]] for i in range(start, end - 1))
+    if not all(gap == " " or (gap and set(gap) <= _JOINERS) for gap in between):
+        return None  # markdown, a line break or a bullet inside the words: not fit to quote in a bubble
     return text[spans[start][0] : spans[end - 1][1]]

@@ -67,7 +67,7 @@ class InterviewerApp(App[None]):
         self.crash: BaseException | None = None
         self._focus_before_too_small: tuple[Screen | None, Widget | None] = (None, None)
         # Keys typed before the first screen could take them (None once it could): see `on_event`.
-        self._early_keys: list[events.Key] | None = []
+        self._early_keys: list[events.Key | events.Paste] | None = []
 
     def _handle_exception(self, error: Exception) -> None:
         """Every unexpected exception in a handler, worker or timer ends up here: end the app with a non-zero code
@@ -84,7 +84,7 @@ class InterviewerApp(App[None]):
         # Keys typed as the app starts (text typed right after the command, a script) are read before the first
         # screen is built; Textual gives them to the screen itself, which has nothing focused yet and drops them.
         # They wait until the screen is ready, then go where the screen's focus is, in the order they were typed.
-        if isinstance(event, events.Key) and not event.is_forwarded and self._early_keys is not None:
+        if isinstance(event, events.Key | events.Paste) and not event.is_forwarded and self._early_keys is not None:
             if self._early_keys or not self._first_screen_ready():
                 self._early_keys.append(event)
                 if len(self._early_keys) == 1:
@@ -103,7 +103,8 @@ class InterviewerApp(App[None]):
     async def _release_early_keys(self) -> None:
         keys = self._early_keys or []
         if keys and not self._first_screen_ready() and keys[0].time > get_time() - EARLY_KEYS_WAIT:
-            self.set_timer(0.01, self._release_early_keys)  # not ready yet: look again shortly
+            # Not ready yet: look again shortly, from the app's own message loop (a timer's callback runs apart).
+            self.set_timer(0.01, lambda: self.call_later(self._release_early_keys))
             return
         self._early_keys = None
         for key in keys:
@@ -232,6 +233,9 @@ class InterviewerApp(App[None]):
             screen, widget = self._focus_before_too_small
             if screen is self.screen and widget is not None and widget.is_attached:
                 self.call_after_refresh(widget.focus)
+            send_queued = getattr(self.screen, "send_queued", None)
+            if send_queued is not None:  # a reply that waited for the layout to be seen again
+                self.call_after_refresh(send_queued)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

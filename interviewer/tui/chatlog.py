@@ -214,6 +214,17 @@ class ReplayLog(ChatLog):
         super().__init__(**kwargs)
         self.stop = 0  # entries from here on are not shown
         self._moving = asyncio.Lock()
+        self._current: Widget | None = None  # the turn under the cursor
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        # A Markdown bubble takes its height over a frame or more: a turn found taller than the log only then is
+        # still shown from its top.
+        self.watch(self, "virtual_size", self._laid_out, init=False)
+
+    def _laid_out(self) -> None:
+        if self._current is not None:
+            self._show_top_if_tall(self._current)
 
     def load(self, turns: Sequence[Turn], note: Callable[[int], ReplyNote | None]) -> None:
         """Keep every turn; nothing is mounted until `show_upto`. `note(index)` is asked only for turns shown."""
@@ -245,6 +256,7 @@ class ReplayLog(ChatLog):
             # bubble takes its full height a frame or more after it is mounted; scrolling to it once left a new
             # user's current turn cut off at the bottom after a jump), unless the turn is taller than the log.
             self.anchor()
+            self._current = current
             self.call_after_refresh(self._show_top_if_tall, current)
             return current
 

@@ -70,7 +70,7 @@ class InterviewScreen(AppScreen):
         self.speaking = False
         # ctrl+s pressed before the interviewer could take a reply (the case loading, the problem being stated):
         # what is in the box then goes as soon as it can.
-        self._send_when_ready = False
+        self._send_when_ready: str | None = None  # the box's text at that ctrl+s
         self._previews = _previews(opening) if interview is None else []
 
     def compose(self) -> ComposeResult:
@@ -126,7 +126,7 @@ class InterviewScreen(AppScreen):
             self.speak(plan)
         else:
             await _ChatSpeech(self, self._take_previews()).drop_previews()
-            await self._send_queued()
+            await self.send_queued()
 
     def _take_previews(self) -> list[OpeningBubble]:
         """The opening drawn before the interview was ready, for the first words said to take over (once)."""
@@ -141,7 +141,7 @@ class InterviewScreen(AppScreen):
             self.notify("Nothing to send yet: type your answer, then ctrl+s.", timeout=3)
             return
         if self.interview is None:
-            self._send_when_ready = True
+            self._send_when_ready = box.text
             self.notify("The case is still loading; your answer goes as soon as it is ready.")
             return
         if self.interview.done:
@@ -152,7 +152,7 @@ class InterviewScreen(AppScreen):
             self.notify(str(exc), severity="error", timeout=8)  # the text stays in the box to be shortened
             return
         if self.interview.session.phase == INTRO:
-            self._send_when_ready = True
+            self._send_when_ready = box.text
             self.notify("Your answer goes once the interviewer has stated the problem.")
             if not self._interviewer_at_work():  # (a cancel stopped the opening: say it again)
                 self.speak(self.interview.plan_start())
@@ -249,19 +249,31 @@ class InterviewScreen(AppScreen):
     async def _finished(self) -> None:
         self.speaking = False
         self.refresh_clock()
-        await self._send_queued()
+        await self.send_queued()
 
-    async def _send_queued(self) -> None:
-        """Send the reply whose ctrl+s came before the interviewer could take it, now that it can."""
-        if self._send_when_ready and self.interview is not None and self.interview.session.phase != INTRO:
-            self._send_when_ready = False
-            if self.query_one(ReplyBox).text.strip():  # emptied meanwhile: nothing to send, nothing to say
-                await self.action_send()
+    async def send_queued(self) -> None:
+        """Send the reply whose ctrl+s came before the interviewer could take it, once it can and the reply can be
+        seen: not under a dialog, nor while the terminal is too small (the screen and the app call this again when
+        those go). Only the text as it was at ctrl+s: an answer edited since waits for its own ctrl+s."""
+        sent = self._send_when_ready
+        if sent is None or self.interview is None or self.interview.session.phase == INTRO:
+            return
+        if self.app.screen is not self or self.app.has_class("-too-small"):
+            return
+        self._send_when_ready = None
+        box = self.query_one(ReplyBox)
+        if box.text == sent:
+            await self.action_send()
+        elif box.text.strip():
+            self.notify("Your answer changed after ctrl+s, so it was not sent: press ctrl+s to send it.")
+
+    def on_screen_resume(self) -> None:
+        self.call_after_refresh(self.send_queued)  # a dialog closed over a reply waiting to go
 
     @on(ReplyCancelled)
     def _cancelled(self) -> None:
         self.speaking = False
-        self._send_when_ready = False  # the candidate stopped the interviewer: what they send next is their call
+        self._send_when_ready = None  # the candidate stopped the interviewer: what they send next is their call
         self.notify("Reply cancelled. Carry on when you are ready.")
 
     @on(InterviewEnded)

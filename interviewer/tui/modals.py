@@ -13,8 +13,8 @@ HELP = """\
 
 The interviewer takes you through seven steps, in order: **requirements, framing, data, model, evaluation,
 serving, monitoring**, then a short wrap-up. The sidebar shows where you are and the time spent in the step
-against its budget (45 minutes in all); a step over its budget turns red, and the interviewer moves on at your
-next answer.
+against its budget (45 minutes in all; under 80 columns the answer box's title shows them); a step over its budget
+turns red, and the interviewer moves on at your next answer.
 
 Ask clarifying questions at any time: answers come only from the case's fact sheet. When something important is
 missing, the interviewer asks a follow-up, at most two per step. Every turn is saved as it happens; quitting never

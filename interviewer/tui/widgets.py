@@ -80,17 +80,17 @@ class KeysFooter(Footer):
 
 
 async def run_own_key(widget: Widget, event: events.Key) -> bool:
-    """Run a key the widget itself binds (backspace, delete, the arrows...) now; False when it binds none.
+    """Run a key the widget itself binds (backspace, delete, the arrows...) now; False when it binds none or its action
+    passed, so the key goes on to the screen's and the app's bindings.
 
     Textual runs a key bound on a text widget only once the key has gone up to the app and come back, while the
     characters typed after it go straight in: typed fast, "teh", two backspaces and "he model" came out "tehhe mode".
     A text widget that runs its own keys as they come keeps them in the order they were typed."""
     bindings = widget._bindings.key_to_bindings.get(event.key)
-    if not bindings:
-        return False
+    if not bindings or not await widget.app.run_action(bindings[0].action, widget):
+        return False  # not its key, or its action passed (copy with nothing selected): the key goes on as before
     event.stop()
     event.prevent_default()
-    await widget.run_action(bindings[0].action)
     return True
 
 
