@@ -168,19 +168,28 @@ async def test_an_empty_send_says_there_is_nothing_to_send(tmp_path: Path) -> No
         assert len(screen.interview.transcript.turns) == before
 
 
-def replies(interview) -> list[str]:
+def replies(interview: Interview) -> list[str]:
     return [turn.text for turn in interview.transcript.turns if turn.role is Role.CANDIDATE]
 
 
-async def test_a_send_waiting_for_the_opening_waits_for_a_terminal_big_enough_to_see_it(tmp_path: Path) -> None:
+def slowly_opened(tmp_path: Path) -> tuple[Interview, InterviewScreen, InterviewerApp]:
+    """An interview whose interviewer states the problem slowly enough for a send to come before it has."""
     interview = new_interview(tmp_path, policy=Policy(voice=SlowStub(delay=0.03)))
     screen = InterviewScreen(interview)
-    app = InterviewerApp(screen)
+    return interview, screen, InterviewerApp(screen)
+
+
+def opening_said(interview: Interview, screen: InterviewScreen) -> bool:
+    return interview.session.phase == "requirements" and not screen.speaking
+
+
+async def test_a_send_waiting_for_the_opening_waits_for_a_terminal_big_enough_to_see_it(tmp_path: Path) -> None:
+    interview, screen, app = slowly_opened(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         screen.query_one(ReplyBox).insert("What is the latency budget?")
         await pilot.press("ctrl+s")  # while the problem is being stated: it waits
         await pilot.resize_terminal(50, 15)
-        await wait_until(pilot, lambda: interview.session.phase == "requirements" and not screen.speaking)
+        await wait_until(pilot, lambda: opening_said(interview, screen))
         await pilot.pause(0.2)
         assert replies(interview) == []  # not sent unseen
         await pilot.resize_terminal(100, 30)
@@ -188,13 +197,11 @@ async def test_a_send_waiting_for_the_opening_waits_for_a_terminal_big_enough_to
 
 
 async def test_a_send_waiting_for_the_opening_does_not_go_behind_a_dialog(tmp_path: Path) -> None:
-    interview = new_interview(tmp_path, policy=Policy(voice=SlowStub(delay=0.03)))
-    screen = InterviewScreen(interview)
-    app = InterviewerApp(screen)
+    interview, screen, app = slowly_opened(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         screen.query_one(ReplyBox).insert("What is the latency budget?")
         await pilot.press("ctrl+s", "ctrl+g")  # then the "end the interview?" dialog opens over it
-        await wait_until(pilot, lambda: interview.session.phase == "requirements" and not screen.speaking)
+        await wait_until(pilot, lambda: opening_said(interview, screen))
         await pilot.pause(0.2)
         assert isinstance(app.screen, ConfirmScreen) and replies(interview) == []
         await pilot.press("n")
@@ -202,15 +209,13 @@ async def test_a_send_waiting_for_the_opening_does_not_go_behind_a_dialog(tmp_pa
 
 
 async def test_an_answer_edited_after_a_waiting_send_is_not_sent_without_its_own_ctrl_s(tmp_path: Path) -> None:
-    interview = new_interview(tmp_path, policy=Policy(voice=SlowStub(delay=0.03)))
-    screen = InterviewScreen(interview)
-    app = InterviewerApp(screen)
+    interview, screen, app = slowly_opened(tmp_path)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         box = screen.query_one(ReplyBox)
         box.insert("What is the latency")
         await pilot.press("ctrl+s")
         await pilot.press(*" budget?")  # typed on after ctrl+s, while the problem is still being stated
-        await wait_until(pilot, lambda: interview.session.phase == "requirements" and not screen.speaking)
+        await wait_until(pilot, lambda: opening_said(interview, screen))
         await pilot.pause(0.2)
         assert replies(interview) == [] and box.text == "What is the latency budget?"
         assert any("changed after ctrl+s" in str(note.message) for note in app._notifications)
